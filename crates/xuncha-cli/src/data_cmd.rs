@@ -1,0 +1,77 @@
+//! `xuncha data inspect`: how each file of a data folder is understood.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use xuncha_ingest::{ingest_dir, read::Encoding};
+
+use crate::Failure;
+
+#[derive(Subcommand)]
+pub enum DataCommand {
+    /// 逐个文件显示识别出的数据集、列映射、未映射列和行数
+    Inspect {
+        /// 数据目录
+        dir: PathBuf,
+        /// 强制 CSV 编码（utf-8 / gbk）
+        #[arg(long)]
+        encoding: Option<String>,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: DataCommand) -> Result<(), Failure> {
+    let DataCommand::Inspect { dir, encoding, json } = cmd;
+    let encoding = parse_encoding(encoding.as_deref())?;
+    let data = ingest_dir(&dir, encoding)?;
+    if json {
+        let value = serde_json::json!({
+            "tables": data.tables,
+            "datasets": data.datasets.iter().map(|(k, v)| (k.clone(), v.height())).collect::<std::collections::BTreeMap<_, _>>(),
+            "rejects": data.rejects.len(),
+            "errors": data.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+        return Ok(());
+    }
+    for t in &data.tables {
+        let sheet = t.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        println!("{}{}（{}）", t.file, sheet, t.encoding);
+        match &t.dataset {
+            Some(d) => {
+                let title = xuncha_schema::dataset(d).map_or("", |s| s.title);
+                println!("  数据集：{d}（{title}），表头在第 {} 行", t.header_row.unwrap_or(0));
+                for (canonical, header) in &t.mapping {
+                    println!("    {canonical} ← {header}");
+                }
+                if !t.unmapped.is_empty() {
+                    println!("  未映射列：{}", t.unmapped.join("、"));
+                }
+                println!(
+                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}",
+                    t.rows_read,
+                    t.rows_accepted,
+                    t.rows_rejected,
+                    t.blank_rows,
+                    t.repeated_headers,
+                    t.total_rows,
+                    if t.members_accepted > 0 { format!("；拆出家庭成员 {} 行", t.members_accepted) } else { String::new() }
+                );
+            }
+            None => println!("  未使用"),
+        }
+        if let Some(note) = &t.note {
+            println!("  说明：{note}");
+        }
+    }
+    println!("共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）", data.rejects.len());
+    Ok(())
+}
+
+/// Parse `--encoding`.
+pub fn parse_encoding(name: Option<&str>) -> Result<Option<Encoding>, Failure> {
+    name.map(|n| Encoding::from_name(n).ok_or_else(|| Failure::from(format!("未知编码 {n}，可用：utf-8、gbk、gb18030"))))
+        .transpose()
+}

@@ -1,0 +1,88 @@
+//! `xuncha`: run comparison models over department exports.
+
+mod data_cmd;
+mod models_cmd;
+mod run_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// 巡察比对模型引擎：读取各部门导出数据，运行比对模型，输出问题线索。
+#[derive(Parser)]
+#[command(name = "xuncha", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 运行模型：读取数据目录，运行模型，输出疑点
+    Run(run_cmd::RunArgs),
+    /// 模型库：列出、查看、校验
+    Models {
+        #[command(subcommand)]
+        command: models_cmd::ModelsCommand,
+    },
+    /// 数据：查看数据目录的识别结果
+    Data {
+        #[command(subcommand)]
+        command: data_cmd::DataCommand,
+    },
+}
+
+/// Where models come from: the built-in library and analysts' folders.
+#[derive(clap::Args, Clone)]
+pub struct ModelSource {
+    /// 追加的模型目录（可重复）
+    #[arg(long = "models", value_name = "DIR")]
+    extra: Vec<PathBuf>,
+    /// 内置模型库目录
+    #[arg(long, value_name = "DIR", default_value = "models", env = "XUNCHA_MODELS")]
+    builtin: PathBuf,
+    /// 不加载内置模型库，只用 --models 指定的目录
+    #[arg(long)]
+    no_builtin: bool,
+}
+
+impl ModelSource {
+    /// Folders to load, built-in first.
+    pub fn dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = Vec::new();
+        if !self.no_builtin {
+            dirs.push(self.builtin.clone());
+        }
+        dirs.extend(self.extra.iter().cloned());
+        dirs
+    }
+}
+
+/// A failure that ends the command, with the exit code to return.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure { code: 1, message: e.to_string() }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run_cmd::run(args),
+        Command::Models { command } => models_cmd::run(command),
+        Command::Data { command } => data_cmd::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("错误：{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

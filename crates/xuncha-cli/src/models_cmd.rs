@@ -1,0 +1,95 @@
+//! `xuncha models list|show|validate`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use xuncha_model::{load_dirs, validate::validate, Model};
+
+use crate::{Failure, ModelSource};
+
+#[derive(Subcommand)]
+pub enum ModelsCommand {
+    /// 列出模型
+    List {
+        #[command(flatten)]
+        source: ModelSource,
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 查看一个模型的完整定义
+    Show {
+        /// 模型 id
+        id: String,
+        #[command(flatten)]
+        source: ModelSource,
+    },
+    /// 校验模型文件：能否解析，数据集和列是否存在，模板字段是否在结果中
+    Validate {
+        /// 要校验的目录（默认：内置模型库和 --models 目录）
+        dirs: Vec<PathBuf>,
+        #[command(flatten)]
+        source: ModelSource,
+    },
+}
+
+pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
+    match cmd {
+        ModelsCommand::List { source, json } => {
+            let models = load(&source)?;
+            if json {
+                let rows: Vec<_> = models
+                    .iter()
+                    .map(|m| {
+                        serde_json::json!({
+                            "id": m.spec.id, "title": m.spec.title, "category": m.spec.category,
+                            "severity": m.spec.severity, "datasets": m.spec.datasets,
+                            "file": m.path.display().to_string(),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for m in &models {
+                    println!("{:<36} {:<6} {:<4} {}", m.spec.id, m.spec.category, m.spec.severity.label_zh(), m.spec.title);
+                }
+                println!("共 {} 个模型", models.len());
+            }
+            Ok(())
+        }
+        ModelsCommand::Show { id, source } => {
+            let models = load(&source)?;
+            let m = models.iter().find(|m| m.spec.id == id).ok_or_else(|| Failure::from(format!("没有模型 {id}")))?;
+            println!("# {}\n", m.path.display());
+            print!("{}", m.text);
+            Ok(())
+        }
+        ModelsCommand::Validate { dirs, source } => {
+            let dirs = if dirs.is_empty() { source.dirs() } else { dirs };
+            let (models, mut errors) = load_dirs(&dirs);
+            for m in &models {
+                if let Err(e) = validate(m, &[]) {
+                    errors.extend(e);
+                }
+            }
+            for e in &errors {
+                println!("{e}");
+            }
+            if errors.is_empty() {
+                println!("{} 个模型全部通过校验", models.len());
+                Ok(())
+            } else {
+                Err(Failure { code: 1, message: format!("{} 处问题（共 {} 个模型）", errors.len(), models.len()) })
+            }
+        }
+    }
+}
+
+/// Load models; any file that does not parse fails the command.
+fn load(source: &ModelSource) -> Result<Vec<Model>, Failure> {
+    let (models, errors) = load_dirs(&source.dirs());
+    if let Some(e) = errors.first() {
+        return Err(Failure::from(e));
+    }
+    Ok(models)
+}

@@ -1,0 +1,129 @@
+//! The batch executor: share each canonical dataset among models, run the
+//! selected models in parallel, and assemble their findings. A failing
+//! model is reported and the rest still run.
+
+pub mod findings;
+pub mod summary;
+pub mod values;
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::Serialize;
+use xuncha_ingest::Ingested;
+use xuncha_model::{validate::plan, Model};
+use xuncha_schema::Finding;
+
+use findings::{assemble, VillageIndex};
+pub use summary::RunSummary;
+
+/// Settings of one batch.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub run_id: String,
+    /// "Today" for time-dependent models, substituted as `{as_of}`.
+    pub as_of: NaiveDate,
+    /// `model_id.param` → value overrides.
+    pub params: BTreeMap<String, String>,
+    /// Models run at once; `None` uses every core.
+    pub threads: Option<usize>,
+}
+
+/// How one model's run ended.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum ModelStatus {
+    Ok { findings: usize, amount: f64 },
+    Skipped { reason: String },
+    Failed { error: String },
+}
+
+/// One model's result line.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelOutcome {
+    pub model_id: String,
+    pub title: String,
+    pub category: String,
+    #[serde(flatten)]
+    pub status: ModelStatus,
+    pub elapsed_ms: u64,
+}
+
+/// Findings and per-model outcomes of a batch, both in a fixed order.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    pub findings: Vec<Finding>,
+    pub outcomes: Vec<ModelOutcome>,
+}
+
+/// Run models over ingested data. `on_done` is called as each model ends
+/// (for progress display), from worker threads.
+pub fn run_models(models: &[&Model], data: &Ingested, opts: &RunOptions, on_done: &(dyn Fn(&ModelOutcome) + Sync)) -> RunResult {
+    let frames: BTreeMap<String, LazyFrame> = data.datasets.iter().map(|(k, df)| (k.clone(), df.clone().lazy())).collect();
+    let villages = VillageIndex::new(data.datasets.get("villages"));
+    let work = || {
+        models
+            .par_iter()
+            .map(|model| {
+                let started = Instant::now();
+                let (status, found) = run_one(model, &frames, opts, &villages);
+                let outcome = ModelOutcome {
+                    model_id: model.spec.id.clone(),
+                    title: model.spec.title.clone(),
+                    category: model.spec.category.clone(),
+                    status,
+                    elapsed_ms: started.elapsed().as_millis() as u64,
+                };
+                on_done(&outcome);
+                (outcome, found)
+            })
+            .collect::<Vec<_>>()
+    };
+    let results = match opts.threads.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
+        Some(pool) => pool.install(work),
+        None => work(),
+    };
+    let mut out = RunResult::default();
+    for (outcome, found) in results {
+        out.outcomes.push(outcome);
+        out.findings.extend(found);
+    }
+    out.outcomes.sort_by(|a, b| a.model_id.cmp(&b.model_id));
+    out.findings.sort_by(|a, b| {
+        (&a.model_id, &a.village_code, &a.subject_key, &a.finding_id).cmp(&(&b.model_id, &b.village_code, &b.subject_key, &b.finding_id))
+    });
+    out
+}
+
+fn run_one(
+    model: &Model,
+    frames: &BTreeMap<String, LazyFrame>,
+    opts: &RunOptions,
+    villages: &VillageIndex,
+) -> (ModelStatus, Vec<Finding>) {
+    let absent: Vec<&str> = model.spec.datasets.iter().filter(|d| !frames.contains_key(*d)).map(String::as_str).collect();
+    if !absent.is_empty() {
+        let reason = format!("缺少数据集：{}", absent.join("、"));
+        return (ModelStatus::Skipped { reason }, Vec::new());
+    }
+    if model.spec.query.kind != "sql" {
+        let error = format!("未知的查询类型 {}", model.spec.query.kind);
+        return (ModelStatus::Failed { error }, Vec::new());
+    }
+    let result = model
+        .params(&opts.params)
+        .and_then(|params| plan(model, &params, opts.as_of, frames))
+        .map_err(|e| e.to_string())
+        .and_then(|lf| lf.collect().map_err(|e| format!("{}：执行失败：{e}", model.path.display())));
+    match result {
+        Ok(df) => {
+            let found = assemble(model, &df, &opts.run_id, villages);
+            let amount = found.iter().filter_map(|f| f.amount).sum::<f64>();
+            (ModelStatus::Ok { findings: found.len(), amount }, found)
+        }
+        Err(error) => (ModelStatus::Failed { error }, Vec::new()),
+    }
+}

@@ -1,0 +1,113 @@
+//! The run summary: what was read, what ran, what was found. Written as
+//! `summary.json` and printed in Chinese.
+
+use serde::Serialize;
+use xuncha_ingest::{Ingested, RejectAction, TableReport};
+
+use crate::{ModelOutcome, ModelStatus, RunOptions, RunResult};
+use crate::values::group_thousands;
+
+/// Rows accepted for one canonical dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatasetCount {
+    pub dataset: String,
+    pub title: String,
+    pub rows: usize,
+}
+
+/// Everything a user or a scheduler needs to know about one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub run_id: String,
+    pub as_of: String,
+    pub data_dir: String,
+    pub datasets: Vec<DatasetCount>,
+    pub tables: Vec<TableReport>,
+    pub rows_accepted: usize,
+    pub rows_rejected: usize,
+    pub values_cleared: usize,
+    pub ingest_errors: Vec<String>,
+    pub models_run: usize,
+    pub models_skipped: usize,
+    pub models_failed: usize,
+    pub models: Vec<ModelOutcome>,
+    pub findings: usize,
+    pub amount: f64,
+}
+
+impl RunSummary {
+    /// Summarize ingest and model results.
+    pub fn new(data_dir: &str, data: &Ingested, result: &RunResult, opts: &RunOptions) -> Self {
+        let count = |f: fn(&ModelStatus) -> bool| result.outcomes.iter().filter(|o| f(&o.status)).count();
+        RunSummary {
+            run_id: opts.run_id.clone(),
+            as_of: opts.as_of.to_string(),
+            data_dir: data_dir.to_string(),
+            datasets: data
+                .datasets
+                .iter()
+                .map(|(name, df)| DatasetCount {
+                    dataset: name.clone(),
+                    title: xuncha_schema::dataset(name).map_or("", |d| d.title).to_string(),
+                    rows: df.height(),
+                })
+                .collect(),
+            tables: data.tables.clone(),
+            rows_accepted: data.tables.iter().map(|t| t.rows_accepted).sum(),
+            rows_rejected: data.tables.iter().map(|t| t.rows_rejected).sum(),
+            values_cleared: data.rejects.iter().filter(|r| r.action == RejectAction::ValueCleared).count(),
+            ingest_errors: data.errors.iter().map(ToString::to_string).collect(),
+            models_run: count(|s| matches!(s, ModelStatus::Ok { .. })),
+            models_skipped: count(|s| matches!(s, ModelStatus::Skipped { .. })),
+            models_failed: count(|s| matches!(s, ModelStatus::Failed { .. })),
+            models: result.outcomes.clone(),
+            findings: result.findings.len(),
+            amount: result.findings.iter().filter_map(|f| f.amount).sum(),
+        }
+    }
+
+    /// A short Chinese report for the terminal.
+    pub fn to_chinese(&self) -> String {
+        let mut out = String::new();
+        let push = |out: &mut String, line: String| {
+            out.push_str(&line);
+            out.push('\n');
+        };
+        push(&mut out, format!("运行 {}（数据截至 {}）", self.run_id, self.as_of));
+        push(
+            &mut out,
+            format!(
+                "读取数据集 {} 个，接收 {} 行，剔除 {} 行，置空 {} 个值（明细见 rejects.csv）",
+                self.datasets.len(),
+                self.rows_accepted,
+                self.rows_rejected,
+                self.values_cleared
+            ),
+        );
+        for d in &self.datasets {
+            push(&mut out, format!("  {}（{}）：{} 行", d.title, d.dataset, d.rows));
+        }
+        for e in &self.ingest_errors {
+            push(&mut out, format!("  ！{e}"));
+        }
+        push(
+            &mut out,
+            format!(
+                "模型：运行 {}，跳过 {}，失败 {}",
+                self.models_run, self.models_skipped, self.models_failed
+            ),
+        );
+        for m in &self.models {
+            let line = match &m.status {
+                ModelStatus::Ok { findings, amount } => {
+                    format!("  {} {}：{} 条疑点，涉及 {} 元", m.model_id, m.title, findings, group_thousands(*amount))
+                }
+                ModelStatus::Skipped { reason } => format!("  {} {}：跳过（{}）", m.model_id, m.title, reason),
+                ModelStatus::Failed { error } => format!("  {} {}：失败（{}）", m.model_id, m.title, error),
+            };
+            push(&mut out, line);
+        }
+        push(&mut out, format!("共 {} 条疑点，涉及金额 {} 元", self.findings, group_thousands(self.amount)));
+        out
+    }
+}

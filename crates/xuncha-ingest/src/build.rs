@@ -1,0 +1,269 @@
+//! Typed dataset building: normalize each mapped cell by its column kind and
+//! collect the columns of a canonical DataFrame, sending unreadable values
+//! to the rejects table.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
+
+use crate::normalize::{
+    clean_cell, normalize_code, normalize_id, normalize_name, normalize_village_code, parse_amount, parse_date,
+    parse_integer, parse_number, parse_period,
+};
+use xuncha_schema::{Reject, RejectAction};
+
+/// Days between 0001-01-01 (CE) and the Unix epoch, for polars' Date type.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+fn date_days(d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+/// A normalized value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Id { value: String, valid: bool },
+    Date(NaiveDate),
+    Float(f64),
+    Int(i64),
+}
+
+/// Normalize one cell by column kind. `scale` converts amounts to 元;
+/// `date_format` is a chrono format tried before the built-in forms.
+pub fn normalize_value(kind: ColumnKind, raw: &str, scale: f64, date_format: Option<&str>) -> Result<Value, String> {
+    let with_format = |raw: &str| {
+        date_format
+            .and_then(|f| NaiveDate::parse_from_str(clean_cell(raw).as_str(), f).ok())
+            .map_or_else(|| parse_date(raw), Ok)
+    };
+    Ok(match kind {
+        ColumnKind::IdNumber => {
+            let id = normalize_id(raw)?;
+            Value::Id { value: id.value, valid: id.valid }
+        }
+        ColumnKind::Name => Value::Text(normalize_name(raw)),
+        ColumnKind::Text => Value::Text(clean_cell(raw)),
+        ColumnKind::Code => Value::Text(normalize_code(raw)),
+        ColumnKind::VillageCode => Value::Text(normalize_village_code(raw)?),
+        ColumnKind::Date => Value::Date(with_format(raw)?),
+        ColumnKind::Period => Value::Date(parse_period(raw)?),
+        ColumnKind::Amount => Value::Float(parse_amount(raw, scale)?),
+        ColumnKind::Number => Value::Float(parse_number(raw, scale)?),
+        ColumnKind::Integer => Value::Int(parse_integer(raw)?),
+    })
+}
+
+enum Buffer {
+    Text(Vec<Option<String>>),
+    Id(Vec<Option<String>>, Vec<Option<bool>>),
+    Date(Vec<Option<i32>>),
+    Float(Vec<Option<f64>>),
+    Int(Vec<Option<i64>>),
+}
+
+impl Buffer {
+    fn new(kind: ColumnKind) -> Self {
+        match kind {
+            ColumnKind::IdNumber => Buffer::Id(Vec::new(), Vec::new()),
+            ColumnKind::Date | ColumnKind::Period => Buffer::Date(Vec::new()),
+            ColumnKind::Amount | ColumnKind::Number => Buffer::Float(Vec::new()),
+            ColumnKind::Integer => Buffer::Int(Vec::new()),
+            _ => Buffer::Text(Vec::new()),
+        }
+    }
+
+    fn push(&mut self, value: Option<Value>) {
+        match (self, value) {
+            (Buffer::Text(v), Some(Value::Text(s))) => v.push(Some(s)),
+            (Buffer::Id(v, ok), Some(Value::Id { value, valid })) => {
+                v.push(Some(value));
+                ok.push(Some(valid));
+            }
+            (Buffer::Id(v, ok), None) => {
+                v.push(None);
+                ok.push(None);
+            }
+            (Buffer::Date(v), Some(Value::Date(d))) => v.push(Some(date_days(d))),
+            (Buffer::Float(v), Some(Value::Float(f))) => v.push(Some(f)),
+            (Buffer::Int(v), Some(Value::Int(i))) => v.push(Some(i)),
+            (Buffer::Text(v), None) => v.push(None),
+            (Buffer::Date(v), None) => v.push(None),
+            (Buffer::Float(v), None) => v.push(None),
+            (Buffer::Int(v), None) => v.push(None),
+            _ => unreachable!("value kind always matches its column kind"),
+        }
+    }
+
+    fn into_columns(self, name: &str) -> Vec<Column> {
+        match self {
+            Buffer::Text(v) => vec![Column::new(name.into(), v)],
+            Buffer::Id(v, ok) => vec![Column::new(name.into(), v), Column::new(format!("{name}_valid").into(), ok)],
+            Buffer::Date(v) => {
+                let days = Int32Chunked::from_iter_options(name.into(), v.into_iter());
+                vec![days.into_date().into_column()]
+            }
+            Buffer::Float(v) => vec![Column::new(name.into(), v)],
+            Buffer::Int(v) => vec![Column::new(name.into(), v)],
+        }
+    }
+}
+
+/// Where a row came from, for rejects and the source column.
+#[derive(Debug, Clone, Copy)]
+pub struct RowOrigin<'a> {
+    pub file: &'a str,
+    pub sheet: Option<&'a str>,
+    pub line: usize,
+}
+
+impl RowOrigin<'_> {
+    /// `file[#sheet]:row`, the form findings cite.
+    pub fn cite(&self) -> String {
+        match self.sheet {
+            Some(sheet) => format!("{}#{}:{}", self.file, sheet, self.line),
+            None => format!("{}:{}", self.file, self.line),
+        }
+    }
+}
+
+/// One raw cell for a canonical column: the value and the header it came from.
+#[derive(Debug, Clone)]
+pub struct Cell<'a> {
+    pub raw: Option<&'a str>,
+    pub header: &'a str,
+    pub scale: f64,
+    pub date_format: Option<&'a str>,
+}
+
+/// Accumulates the rows of one canonical dataset.
+pub struct DatasetBuilder {
+    spec: &'static DatasetSpec,
+    buffers: Vec<Buffer>,
+    sources: Vec<String>,
+}
+
+impl DatasetBuilder {
+    pub fn new(spec: &'static DatasetSpec) -> Self {
+        Self { spec, buffers: spec.columns.iter().map(|c| Buffer::new(c.kind)).collect(), sources: Vec::new() }
+    }
+
+    /// Rows accepted so far.
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// Whether no row was accepted.
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+
+    /// Normalize and add a row (one cell per canonical column). A required
+    /// value that is empty or unreadable drops the row; an unreadable
+    /// optional value is cleared. Either way a reject is recorded.
+    /// Returns whether the row was accepted.
+    pub fn push_row(&mut self, cells: &[Cell<'_>], origin: RowOrigin<'_>, rejects: &mut Vec<Reject>) -> bool {
+        let mut values = Vec::with_capacity(cells.len());
+        let mut problems: Vec<(usize, String, String)> = Vec::new();
+        for (i, (col, cell)) in self.spec.columns.iter().zip(cells).enumerate() {
+            let raw = cell.raw.map(str::trim).filter(|r| !r.is_empty());
+            let value = match raw {
+                None if col.required => {
+                    problems.push((i, String::new(), "必需字段为空".to_string()));
+                    None
+                }
+                None => None,
+                Some(raw) => match normalize_value(col.kind, raw, cell.scale, cell.date_format) {
+                    Ok(Value::Text(t)) if t.is_empty() && col.required => {
+                        problems.push((i, raw.to_string(), "必需字段为空".to_string()));
+                        None
+                    }
+                    Ok(Value::Text(t)) if t.is_empty() => None,
+                    Ok(v) => Some(v),
+                    Err(reason) => {
+                        problems.push((i, raw.to_string(), reason));
+                        None
+                    }
+                },
+            };
+            values.push(value);
+        }
+        let dropped = problems.iter().any(|(i, _, _)| self.spec.columns[*i].required);
+        let action = if dropped { RejectAction::RowDropped } else { RejectAction::ValueCleared };
+        for (i, value, reason) in problems {
+            rejects.push(Reject {
+                file: origin.file.to_string(),
+                sheet: origin.sheet.map(str::to_string),
+                row: origin.line,
+                column: cells[i].header.to_string(),
+                dataset: self.spec.name.to_string(),
+                value,
+                reason,
+                action,
+            });
+        }
+        if dropped {
+            return false;
+        }
+        for (buffer, value) in self.buffers.iter_mut().zip(values) {
+            buffer.push(value);
+        }
+        self.sources.push(origin.cite());
+        true
+    }
+
+    /// The canonical DataFrame of the rows accepted.
+    pub fn finish(self) -> PolarsResult<DataFrame> {
+        let height = self.sources.len();
+        let mut columns: Vec<Column> = self
+            .buffers
+            .into_iter()
+            .zip(self.spec.columns)
+            .flat_map(|(b, c)| b.into_columns(c.name))
+            .collect();
+        columns.push(Column::new(SOURCE_COLUMN.into(), self.sources));
+        DataFrame::new(height, columns)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(raw: &str) -> Cell<'_> {
+        Cell { raw: Some(raw), header: "h", scale: 1.0, date_format: None }
+    }
+
+    #[test]
+    fn rows_become_typed_columns_and_bad_rows_rejects() {
+        let spec = xuncha_schema::dataset("deaths").unwrap();
+        let mut b = DatasetBuilder::new(spec);
+        let mut rejects = Vec::new();
+        let origin = |line| RowOrigin { file: "d.csv", sheet: None, line };
+        assert!(b.push_row(&[cell("11010519491231002x"), cell("张三"), cell("2024年3月5日"), cell("火化")], origin(2), &mut rejects));
+        assert!(!b.push_row(&[cell("11010519491231002X"), cell("李四"), cell("不详"), cell("")], origin(3), &mut rejects));
+        assert_eq!(rejects.len(), 1);
+        assert_eq!(rejects[0].row, 3);
+        assert_eq!(rejects[0].action, RejectAction::RowDropped);
+        assert!(rejects[0].reason.contains("不详"));
+        let df = b.finish().unwrap();
+        assert_eq!(df.height(), 1);
+        assert_eq!(df.column("death_date").unwrap().dtype(), &DataType::Date);
+        assert_eq!(df.column("id_number_valid").unwrap().bool().unwrap().get(0), Some(true));
+        assert_eq!(df.column(SOURCE_COLUMN).unwrap().str().unwrap().get(0), Some("d.csv:2"));
+        assert_eq!(df.schema().as_ref(), &spec.schema());
+    }
+
+    #[test]
+    fn unreadable_optional_values_are_cleared_not_dropped() {
+        let spec = xuncha_schema::dataset("public_employees").unwrap();
+        let mut b = DatasetBuilder::new(spec);
+        let mut rejects = Vec::new();
+        let origin = RowOrigin { file: "e.xlsx", sheet: Some("在编"), line: 7 };
+        let ok = b.push_row(&[cell("11010519491231002X"), cell("王五"), cell("乡政府"), cell("??"), cell("")], origin, &mut rejects);
+        assert!(ok);
+        assert_eq!(rejects[0].action, RejectAction::ValueCleared);
+        assert_eq!(b.finish().unwrap().column(SOURCE_COLUMN).unwrap().str().unwrap().get(0), Some("e.xlsx#在编:7"));
+    }
+}

@@ -1,0 +1,131 @@
+//! `catalog.toml`: optional per-folder overrides of dataset recognition.
+//!
+//! ```toml
+//! ignore = ["说明*.xlsx"]
+//!
+//! [[files]]
+//! match = "低保花名册*.xlsx"        # glob, relative to the data folder
+//! dataset = "relief_households"
+//! sheet = "花名册"                  # optional: only this sheet
+//! encoding = "gbk"                 # optional, CSV only
+//! header_row = 3                   # optional: the header's row number
+//! columns = { head_id_number = "户主证件号" }   # canonical = header
+//! constants = { program = "农村低保" }
+//! units = { amount = "万元" }
+//! date_formats = { approved_date = "%d/%m/%Y" }
+//! members = { name = "成员{n}姓名", id_number = "成员{n}身份证号", relation = "成员{n}关系" }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+
+use crate::IngestError;
+
+/// File name of the catalog inside a data folder.
+pub const CATALOG_FILE: &str = "catalog.toml";
+
+/// The parsed catalog of one data folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    /// Globs of files that are not exports.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub files: Vec<CatalogEntry>,
+}
+
+/// Overrides for the files one glob matches.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogEntry {
+    #[serde(rename = "match")]
+    pub pattern: String,
+    pub dataset: String,
+    pub sheet: Option<String>,
+    pub encoding: Option<String>,
+    pub header_row: Option<usize>,
+    /// Canonical column → header in the file.
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// Canonical column → value for every row.
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
+    /// Canonical column → unit (`元` or `万元`).
+    #[serde(default)]
+    pub units: BTreeMap<String, String>,
+    /// Canonical column → chrono format, tried before the built-in forms.
+    #[serde(default)]
+    pub date_formats: BTreeMap<String, String>,
+    /// Wide household export: member columns with `{n}` for the member number.
+    pub members: Option<MembersRule>,
+}
+
+/// Header patterns of the member columns of a wide household export.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembersRule {
+    pub name: Option<String>,
+    pub id_number: String,
+    pub relation: Option<String>,
+}
+
+impl Catalog {
+    /// Load `catalog.toml` from a folder; an absent file is an empty catalog.
+    pub fn load(dir: &Path) -> Result<Self, IngestError> {
+        let path = dir.join(CATALOG_FILE);
+        if !path.exists() {
+            return Ok(Self::default());
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| IngestError::file(CATALOG_FILE, format!("无法读取：{e}")))?;
+        let catalog: Catalog = toml::from_str(&text).map_err(|e| IngestError::file(CATALOG_FILE, e.to_string()))?;
+        for entry in &catalog.files {
+            let spec = xuncha_schema::dataset(&entry.dataset)
+                .ok_or_else(|| IngestError::file(CATALOG_FILE, format!("未知数据集“{}”", entry.dataset)))?;
+            for col in entry.columns.keys().chain(entry.constants.keys()).chain(entry.units.keys()) {
+                if spec.column(col).is_none() {
+                    return Err(IngestError::file(
+                        CATALOG_FILE,
+                        format!("数据集 {} 没有列“{col}”", entry.dataset),
+                    ));
+                }
+            }
+            for unit in entry.units.values() {
+                if unit_scale(unit).is_none() {
+                    return Err(IngestError::file(CATALOG_FILE, format!("未知单位“{unit}”，可用：元、万元")));
+                }
+            }
+            glob(&entry.pattern)?;
+        }
+        Ok(catalog)
+    }
+
+    /// The entry whose glob matches a relative path, first match wins.
+    pub fn entry_for(&self, rel: &str) -> Option<&CatalogEntry> {
+        self.files.iter().find(|e| glob(&e.pattern).is_ok_and(|g| g.is_match(rel)))
+    }
+
+    /// Whether a relative path is listed under `ignore`.
+    pub fn ignores(&self, rel: &str) -> bool {
+        self.ignore.iter().any(|p| glob(p).is_ok_and(|g| g.is_match(rel)))
+    }
+}
+
+fn glob(pattern: &str) -> Result<GlobMatcher, IngestError> {
+    Glob::new(pattern)
+        .map(|g| g.compile_matcher())
+        .map_err(|e| IngestError::file(CATALOG_FILE, format!("文件匹配模式“{pattern}”无效：{e}")))
+}
+
+/// Multiplier that converts a unit to 元 (or leaves other measures alone).
+pub fn unit_scale(unit: &str) -> Option<f64> {
+    match unit.trim() {
+        "元" | "" => Some(1.0),
+        "万元" | "万" => Some(10_000.0),
+        _ => None,
+    }
+}

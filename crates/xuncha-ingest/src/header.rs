@@ -1,0 +1,176 @@
+//! Header detection: find the real header below title rows, read a units row
+//! beneath it, and recognise rows that are not data (blank, repeated
+//! headers, totals).
+
+use crate::aliases::{is_known_header, normalize_header, strip_unit};
+use crate::read::RawRow;
+
+/// How many rows from the top are searched for the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// The header of a table and where its data starts.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Index into the table's rows of the header row.
+    pub index: usize,
+    /// Headers as written in the file.
+    pub raw: Vec<String>,
+    /// Normalized headers with any bracketed unit removed.
+    pub names: Vec<String>,
+    /// Unit per column, from `(万元)` in the header or a units row.
+    pub units: Vec<Option<String>>,
+    /// Index of the first data row.
+    pub data_start: usize,
+}
+
+impl Header {
+    /// Row number of the header as the user sees it.
+    pub fn line(&self, rows: &[RawRow]) -> usize {
+        rows[self.index].line
+    }
+}
+
+fn known_count(row: &RawRow) -> usize {
+    row.cells
+        .iter()
+        .filter(|c| is_known_header(&normalize_header(c)))
+        .count()
+}
+
+/// Find the header: the row among the first rows that names the most known
+/// columns (at least two), or the row at `forced_line` when a catalog says so.
+pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
+    let index = match forced_line {
+        Some(line) => rows.iter().position(|r| r.line == line)?,
+        None => {
+            let (index, count) = rows
+                .iter()
+                .take(HEADER_SEARCH_ROWS)
+                .enumerate()
+                .map(|(i, r)| (i, known_count(r)))
+                .fold((0, 0), |best, cur| if cur.1 > best.1 { cur } else { best });
+            if count < 2 {
+                return None;
+            }
+            index
+        }
+    };
+    let raw = rows[index].cells.clone();
+    let mut names = Vec::with_capacity(raw.len());
+    let mut units = Vec::with_capacity(raw.len());
+    for cell in &raw {
+        let normalized = normalize_header(cell);
+        let (bare, unit) = strip_unit(&normalized);
+        names.push(bare.to_string());
+        units.push(unit.map(str::to_string));
+    }
+    let mut data_start = index + 1;
+    if let Some(next) = rows.get(data_start) {
+        if is_units_row(&next.cells) {
+            for (i, cell) in next.cells.iter().enumerate() {
+                let unit = unit_of(cell);
+                if let (Some(slot), Some(unit)) = (units.get_mut(i), unit) {
+                    slot.get_or_insert(unit);
+                }
+            }
+            data_start += 1;
+        }
+    }
+    Some(Header { index, raw, names, units, data_start })
+}
+
+/// A unit cell such as `元`, `(万元)`, `单位：亩`.
+fn unit_of(cell: &str) -> Option<String> {
+    let n = normalize_header(cell);
+    let n = n.trim_start_matches("单位").trim_start_matches([':', '：']);
+    let n = n.trim_start_matches('(').trim_end_matches(')');
+    const UNITS: &[&str] = &["元", "万元", "亩", "人", "户", "平方米", "㎡", "年", "月", "日", "%", "个", "元/亩", "元/月", "元/年"];
+    UNITS.contains(&n).then(|| n.to_string())
+}
+
+fn is_units_row(cells: &[String]) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+    !filled.is_empty() && filled.iter().all(|c| unit_of(c).is_some())
+}
+
+/// Kind of a row that carries no data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonData {
+    Blank,
+    RepeatedHeader,
+    Total,
+}
+
+/// Classify a data-area row that is not a record.
+pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
+    let filled: Vec<&str> = row.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let Some(first) = filled.first() else { return Some(NonData::Blank) };
+    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    if matches!(first.as_str(), "合计" | "总计" | "小计" | "合计:" | "总计:") {
+        return Some(NonData::Total);
+    }
+    let same = row
+        .cells
+        .iter()
+        .zip(&header.raw)
+        .filter(|(c, h)| !h.trim().is_empty() && c.trim() == h.trim())
+        .count();
+    let header_cells = header.raw.iter().filter(|h| !h.trim().is_empty()).count();
+    if header_cells > 0 && same * 2 > header_cells {
+        return Some(NonData::RepeatedHeader);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(data: &[&[&str]]) -> Vec<RawRow> {
+        data.iter()
+            .enumerate()
+            .map(|(i, r)| RawRow { line: i + 1, cells: r.iter().map(|c| c.to_string()).collect() })
+            .collect()
+    }
+
+    #[test]
+    fn title_and_units_rows_are_skipped() {
+        let t = rows(&[
+            &["××县2024年农村低保发放花名册", "", ""],
+            &["", "", ""],
+            &["姓名", "身份证号", "发放金额"],
+            &["", "", "万元"],
+            &["张三", "110105194912310021", "0.05"],
+        ]);
+        let h = detect(&t, None).unwrap();
+        assert_eq!(h.line(&t), 3);
+        assert_eq!(h.data_start, 4);
+        assert_eq!(h.units[2].as_deref(), Some("万元"));
+        assert_eq!(h.names[1], "身份证号");
+    }
+
+    #[test]
+    fn bracketed_units_are_read_from_the_header() {
+        let t = rows(&[&["姓名", "身份证号", "金额（万元）"], &["张三", "1", "2"]]);
+        let h = detect(&t, None).unwrap();
+        assert_eq!(h.names[2], "金额");
+        assert_eq!(h.units[2].as_deref(), Some("万元"));
+        assert_eq!(h.data_start, 1);
+    }
+
+    #[test]
+    fn tables_without_known_headers_have_no_header() {
+        let t = rows(&[&["说明"], &["本表由民政局导出"]]);
+        assert!(detect(&t, None).is_none());
+    }
+
+    #[test]
+    fn repeated_headers_totals_and_blanks_are_not_data() {
+        let t = rows(&[&["姓名", "身份证号", "金额"], &["姓名", "身份证号", "金额"], &["合 计", "", "100"], &["", " ", ""], &["张三", "x", "1"]]);
+        let h = detect(&t, None).unwrap();
+        assert_eq!(non_data(&t[1], &h), Some(NonData::RepeatedHeader));
+        assert_eq!(non_data(&t[2], &h), Some(NonData::Total));
+        assert_eq!(non_data(&t[3], &h), Some(NonData::Blank));
+        assert_eq!(non_data(&t[4], &h), None);
+    }
+}

@@ -1,0 +1,385 @@
+//! Ingest: read a folder of department exports (CSV in any common encoding,
+//! workbooks, Parquet, Arrow IPC), find each table's header, map it onto a
+//! canonical dataset, normalize values into typed polars frames, and record
+//! every unreadable value in the rejects table.
+
+pub mod aliases;
+pub mod build;
+pub mod catalog;
+pub mod header;
+pub mod mapping;
+pub mod normalize;
+pub mod read;
+pub mod wide;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+use serde::Serialize;
+use xuncha_schema::DatasetSpec;
+
+use build::{Cell, DatasetBuilder, RowOrigin};
+use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
+use header::{Header, NonData};
+use mapping::{ColumnSource, Mapping};
+use read::{Encoding, Format, RawTable};
+pub use xuncha_schema::{Reject, RejectAction};
+
+/// A problem with a whole file or table. Other files are still read.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+pub enum IngestError {
+    #[error("文件 {file}：{message}")]
+    File { file: String, message: String },
+    #[error("文件 {file}{} 识别为数据集 {dataset}（{title}），但缺少必需列：{}；文件中的表头：{}", sheet_label(.sheet), missing_list(.missing), .headers.join("、"))]
+    MissingColumns {
+        file: String,
+        sheet: Option<String>,
+        dataset: String,
+        title: String,
+        missing: Vec<MissingColumn>,
+        headers: Vec<String>,
+    },
+}
+
+/// A required canonical column no header provided, and the headers tried.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingColumn {
+    pub column: String,
+    pub tried: Vec<String>,
+}
+
+fn sheet_label(sheet: &Option<String>) -> String {
+    sheet.as_ref().map(|s| format!(" 工作表“{s}”")).unwrap_or_default()
+}
+
+fn missing_list(missing: &[MissingColumn]) -> String {
+    missing
+        .iter()
+        .map(|m| format!("{}（尝试过的表头：{}）", m.column, m.tried.join("、")))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+impl IngestError {
+    /// A file-level error.
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        IngestError::File { file: file.to_string(), message: message.into() }
+    }
+}
+
+/// What happened to one table (a CSV, or one sheet of a workbook).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TableReport {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub encoding: String,
+    /// Canonical dataset chosen; `None` when not recognised.
+    pub dataset: Option<String>,
+    /// Row number of the header.
+    pub header_row: Option<usize>,
+    /// Canonical column → header (or `常量：value`).
+    pub mapping: Vec<(String, String)>,
+    pub unmapped: Vec<String>,
+    pub rows_read: usize,
+    pub rows_accepted: usize,
+    pub rows_rejected: usize,
+    pub blank_rows: usize,
+    pub repeated_headers: usize,
+    pub total_rows: usize,
+    /// Member rows unpivoted from a wide household export.
+    pub members_accepted: usize,
+    /// Why a table was not used, if it was not.
+    pub note: Option<String>,
+}
+
+/// The canonical datasets read from a folder, with everything learned on the way.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub datasets: BTreeMap<String, DataFrame>,
+    pub tables: Vec<TableReport>,
+    pub rejects: Vec<Reject>,
+    pub errors: Vec<IngestError>,
+}
+
+impl Ingested {
+    /// Rows accepted for a dataset.
+    pub fn rows(&self, dataset: &str) -> usize {
+        self.datasets.get(dataset).map_or(0, DataFrame::height)
+    }
+
+    /// Input files read (each once, in path order).
+    pub fn files(&self) -> Vec<&str> {
+        let mut files: Vec<&str> = self.tables.iter().map(|t| t.file.as_str()).collect();
+        files.dedup();
+        files
+    }
+}
+
+/// Every export file under `dir`, sorted, as (absolute, relative) paths.
+pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, IngestError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d)
+            .map_err(|e| IngestError::file(&d.display().to_string(), format!("无法读取目录：{e}")))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if rel == CATALOG_FILE || Format::of(&path).is_none() || catalog.ignores(&rel) {
+                continue;
+            }
+            out.push((path, rel));
+        }
+    }
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}
+
+/// Read a whole data folder. Fails only when the folder or its catalog
+/// cannot be read; problems with single files are collected in `errors`.
+pub fn ingest_dir(dir: &Path, encoding: Option<Encoding>) -> Result<Ingested, IngestError> {
+    let catalog = Catalog::load(dir)?;
+    let files = list_exports(dir, &catalog)?;
+    let results: Vec<FileOutcome> = files
+        .par_iter()
+        .map(|(path, rel)| ingest_file(path, rel, catalog.entry_for(rel), encoding))
+        .collect();
+    let mut out = Ingested::default();
+    for outcome in results {
+        out.tables.extend(outcome.tables);
+        out.rejects.extend(outcome.rejects);
+        out.errors.extend(outcome.errors);
+        for (name, df) in outcome.frames {
+            match out.datasets.get_mut(name) {
+                Some(existing) => {
+                    existing
+                        .vstack_mut(&df)
+                        .map_err(|e| IngestError::file(name, format!("合并数据失败：{e}")))?;
+                }
+                None => {
+                    out.datasets.insert(name.to_string(), df);
+                }
+            }
+        }
+    }
+    for df in out.datasets.values_mut() {
+        df.rechunk_mut();
+    }
+    Ok(out)
+}
+
+/// Everything one file produced.
+#[derive(Default)]
+struct FileOutcome {
+    tables: Vec<TableReport>,
+    frames: Vec<(&'static str, DataFrame)>,
+    rejects: Vec<Reject>,
+    errors: Vec<IngestError>,
+}
+
+fn ingest_file(path: &Path, rel: &str, entry: Option<&CatalogEntry>, encoding: Option<Encoding>) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let forced = entry.and_then(|e| e.encoding.as_deref()).and_then(Encoding::from_name).or(encoding);
+    let tables = match read::read_file(path, rel, forced) {
+        Ok(t) => t,
+        Err(e) => {
+            outcome.tables.push(TableReport { file: rel.to_string(), note: Some(e.to_string()), ..Default::default() });
+            outcome.errors.push(e);
+            return outcome;
+        }
+    };
+    for table in tables {
+        if let (Some(want), Some(sheet)) = (entry.and_then(|e| e.sheet.as_deref()), table.sheet.as_deref()) {
+            if want != sheet {
+                continue;
+            }
+        }
+        ingest_table(&table, entry, &mut outcome);
+    }
+    outcome
+}
+
+fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut FileOutcome) {
+    let mut report = TableReport {
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        encoding: table.encoding.to_string(),
+        ..Default::default()
+    };
+    let Some(header) = header::detect(&table.rows, entry.and_then(|e| e.header_row)) else {
+        let note = "未找到可识别的表头".to_string();
+        if entry.is_some() {
+            outcome.errors.push(IngestError::file(&table.file, format!("{}{note}", sheet_label(&table.sheet))));
+        }
+        report.note = Some(note);
+        outcome.tables.push(report);
+        return;
+    };
+    report.header_row = Some(header.line(&table.rows));
+    let mapping = match entry {
+        Some(e) => xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &header, Some(e))),
+        None => mapping::recognize(&header, &table.file),
+    };
+    let Some(mapping) = mapping else {
+        report.note = Some("未识别为任何标准数据集".to_string());
+        outcome.tables.push(report);
+        return;
+    };
+    report.dataset = Some(mapping.dataset.name.to_string());
+    report.unmapped = mapping.unmapped(&header).into_iter().map(str::to_string).collect();
+    report.mapping = mapping
+        .dataset
+        .columns
+        .iter()
+        .zip(&mapping.sources)
+        .filter_map(|(c, s)| match s {
+            ColumnSource::Header(i) => Some((c.name.to_string(), header.raw[*i].clone())),
+            ColumnSource::Constant(v) => Some((c.name.to_string(), format!("常量：{v}"))),
+            ColumnSource::Absent => None,
+        })
+        .collect();
+    if !mapping.missing.is_empty() {
+        let error = missing_columns_error(table, &header, &mapping, entry);
+        report.note = Some(error.to_string());
+        outcome.errors.push(error);
+        outcome.tables.push(report);
+        return;
+    }
+    let members = match (mapping.dataset.name, entry.and_then(|e| e.members.as_ref())) {
+        (_, Some(rule)) => wide::from_rule(rule, &header),
+        ("relief_households", None) => wide::detect(&header),
+        _ => Vec::new(),
+    };
+    let mut builder = DatasetBuilder::new(mapping.dataset);
+    let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
+    let mut member_builder = DatasetBuilder::new(member_spec);
+    for row in &table.rows[header.data_start.min(table.rows.len())..] {
+        match header::non_data(row, &header) {
+            Some(NonData::Blank) => report.blank_rows += 1,
+            Some(NonData::RepeatedHeader) => report.repeated_headers += 1,
+            Some(NonData::Total) => report.total_rows += 1,
+            None => {
+                report.rows_read += 1;
+                let origin = RowOrigin { file: &table.file, sheet: table.sheet.as_deref(), line: row.line };
+                let cells = row_cells(&mapping, &header, &row.cells);
+                if !builder.push_row(&cells, origin, &mut outcome.rejects) {
+                    report.rows_rejected += 1;
+                    continue;
+                }
+                report.rows_accepted += 1;
+                if !members.is_empty() {
+                    report.members_accepted +=
+                        push_members(&mapping, &cells, &members, &header, &row.cells, origin, &mut member_builder, &mut outcome.rejects);
+                }
+            }
+        }
+    }
+    outcome.tables.push(report);
+    push_frame(outcome, mapping.dataset, builder);
+    if !members.is_empty() {
+        push_frame(outcome, member_spec, member_builder);
+    }
+}
+
+fn push_frame(outcome: &mut FileOutcome, spec: &'static DatasetSpec, builder: DatasetBuilder) {
+    match builder.finish() {
+        Ok(df) => outcome.frames.push((spec.name, df)),
+        Err(e) => outcome.errors.push(IngestError::file(spec.name, format!("生成数据表失败：{e}"))),
+    }
+}
+
+fn row_cells<'a>(mapping: &'a Mapping, header: &'a Header, cells: &'a [String]) -> Vec<Cell<'a>> {
+    mapping
+        .dataset
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| {
+            let (raw, head) = match &mapping.sources[i] {
+                ColumnSource::Header(h) => (cells.get(*h).map(String::as_str), header.raw[*h].as_str()),
+                ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
+                ColumnSource::Absent => (None, col.name),
+            };
+            Cell { raw, header: head, scale: mapping.scales[i], date_format: mapping.date_formats[i].as_deref() }
+        })
+        .collect()
+}
+
+/// Add the head and each numbered member of a wide household row to
+/// `relief_members`; returns how many member rows were accepted.
+#[allow(clippy::too_many_arguments)]
+fn push_members(
+    mapping: &Mapping,
+    household: &[Cell<'_>],
+    members: &[wide::MemberColumns],
+    header: &Header,
+    cells: &[String],
+    origin: RowOrigin<'_>,
+    builder: &mut DatasetBuilder,
+    rejects: &mut Vec<Reject>,
+) -> usize {
+    let col = |name: &str| {
+        let i = mapping.dataset.columns.iter().position(|c| c.name == name).expect("canonical column");
+        household[i].clone()
+    };
+    let household_id = col("household_id");
+    let relation = |raw: Option<&'static str>| Cell { raw, header: "relation", scale: 1.0, date_format: None };
+    let mut accepted = 0;
+    let head_id = col("head_id_number");
+    if builder.push_row(&[household_id.clone(), head_id.clone(), col("head_name"), relation(Some("户主"))], origin, rejects) {
+        accepted += 1;
+    }
+    let at = |i: Option<usize>| Cell {
+        raw: i.and_then(|i| cells.get(i)).map(String::as_str),
+        header: i.map_or("", |i| header.raw[i].as_str()),
+        scale: 1.0,
+        date_format: None,
+    };
+    for m in members {
+        let id = at(Some(m.id_number));
+        let name = at(m.name);
+        let empty = |c: &Cell<'_>| c.raw.is_none_or(|r| r.trim().is_empty());
+        if empty(&id) && empty(&name) {
+            continue;
+        }
+        if id.raw.map(str::trim) == head_id.raw.map(str::trim) {
+            continue;
+        }
+        if builder.push_row(&[household_id.clone(), id, name, at(m.relation)], origin, rejects) {
+            accepted += 1;
+        }
+    }
+    accepted
+}
+
+fn missing_columns_error(table: &RawTable, header: &Header, mapping: &Mapping, entry: Option<&CatalogEntry>) -> IngestError {
+    let missing = mapping
+        .missing
+        .iter()
+        .map(|col| {
+            let tried = match entry.and_then(|e| e.columns.get(*col)) {
+                Some(h) => vec![h.clone()],
+                None => aliases::aliases(mapping.dataset.name, col).into_iter().map(str::to_string).collect(),
+            };
+            MissingColumn { column: col.to_string(), tried }
+        })
+        .collect();
+    IngestError::MissingColumns {
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        dataset: mapping.dataset.name.to_string(),
+        title: mapping.dataset.title.to_string(),
+        missing,
+        headers: header.raw.iter().filter(|h| !h.trim().is_empty()).cloned().collect(),
+    }
+}

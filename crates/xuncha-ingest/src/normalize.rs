@@ -1,0 +1,347 @@
+//! Normalizers for the values real exports hold: ID numbers, names, dates,
+//! periods, amounts, codes. Each returns a Chinese reason on failure, which
+//! ends up in the rejects table.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Convert full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII.
+pub fn to_half_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
+/// Trim a raw cell: half-width, surrounding whitespace, leading apostrophes
+/// and tabs that Excel users add to keep digits as text.
+pub fn clean_cell(raw: &str) -> String {
+    let s = to_half_width(raw);
+    s.trim()
+        .trim_start_matches(['\'', '`', '\t', '='])
+        .trim_matches('"')
+        .trim()
+        .to_string()
+}
+
+/// A normalized 18-character ID number with its check-digit validity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdNumber {
+    pub value: String,
+    pub valid: bool,
+}
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// GB 11643 check character for the first 17 digits.
+pub fn id_check_char(first17: &str) -> Option<char> {
+    if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = first17
+        .bytes()
+        .zip(ID_WEIGHTS)
+        .map(|(b, w)| (b - b'0') as u32 * w)
+        .sum();
+    Some(ID_CHECK[(sum % 11) as usize])
+}
+
+/// Normalize an ID number: strip spaces and apostrophes, full-width to ASCII,
+/// `x` to `X`, upgrade 15-digit numbers to 18 digits with a recomputed check
+/// digit. A wrong check digit is kept, flagged `valid = false`.
+pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
+    let s: String = clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if s.contains('E') && s.contains('.') {
+        return Err(format!("身份证号“{s}”被表格软件转成了科学计数法，位数已丢失"));
+    }
+    let value = match s.len() {
+        18 if s[..17].bytes().all(|b| b.is_ascii_digit())
+            && matches!(s.as_bytes()[17], b'0'..=b'9' | b'X') =>
+        {
+            s
+        }
+        15 if s.bytes().all(|b| b.is_ascii_digit()) => {
+            let first17 = format!("{}19{}", &s[..6], &s[6..]);
+            let check = id_check_char(&first17).expect("17 digits");
+            format!("{first17}{check}")
+        }
+        _ => return Err(format!("身份证号“{s}”不是15位或18位号码")),
+    };
+    let birth_ok = id_birth_date(&value).is_some();
+    let valid = birth_ok && id_check_char(&value[..17]) == Some(value.as_bytes()[17] as char);
+    Ok(IdNumber { value, valid })
+}
+
+/// Birth date encoded in an 18-digit ID number.
+pub fn id_birth_date(id: &str) -> Option<NaiveDate> {
+    let y = id.get(6..10)?.parse().ok()?;
+    let m = id.get(10..12)?.parse().ok()?;
+    let d = id.get(12..14)?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Gender encoded in an 18-digit ID number: "男" for odd, "女" for even.
+pub fn id_gender(id: &str) -> Option<&'static str> {
+    let digit = id.get(16..17)?.parse::<u32>().ok()?;
+    Some(if digit % 2 == 1 { "男" } else { "女" })
+}
+
+/// Normalize a person or organisation name: no whitespace (incl. U+3000),
+/// one form of the middle dot used in minority names, ASCII brackets.
+pub fn normalize_name(raw: &str) -> String {
+    clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '•' | '‧' | '・' | '･' | '∙' | '⋅' | '●' => '·',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Normalize a code (credit code, account, plate, serial): no whitespace, upper case.
+pub fn normalize_code(raw: &str) -> String {
+    clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Normalize a village code to 12 digits; 9-digit township codes get `000`.
+pub fn normalize_village_code(raw: &str) -> Result<String, String> {
+    let s: String = clean_cell(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("区划代码“{s}”含有非数字字符"));
+    }
+    match s.len() {
+        12 => Ok(s),
+        9 => Ok(format!("{s}000")),
+        n => Err(format!("区划代码“{s}”应为12位（或9位乡镇代码），实际{n}位")),
+    }
+}
+
+/// Excel's day zero for serial dates (1900 date system, leap-year bug included).
+fn excel_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).expect("valid date")
+}
+
+/// Date of an Excel serial number (fractional part = time of day, dropped).
+pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !(0.0..3_000_000.0).contains(&serial) {
+        return None;
+    }
+    excel_epoch().checked_add_days(chrono::Days::new(serial.floor() as u64))
+}
+
+/// Split a cleaned date-like string into its leading numeric groups.
+fn digit_groups(s: &str) -> Vec<&str> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
+fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
+    if y.len() != 4 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Parse a date written as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日,
+/// 2024.03.05, an Excel serial number, or a datetime with any of these dates.
+pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
+    let s = clean_cell(raw);
+    let fail = || format!("无法识别的日期“{s}”");
+    if let Ok(serial) = s.parse::<f64>() {
+        if s.len() == 8 && !s.contains('.') {
+            return ymd(&s[..4], &s[4..6], &s[6..]).ok_or_else(fail);
+        }
+        if (10_000.0..200_000.0).contains(&serial) {
+            return excel_serial_to_date(serial).ok_or_else(fail);
+        }
+        return Err(fail());
+    }
+    let groups = digit_groups(&s);
+    match groups.as_slice() {
+        [y, m, d, ..] => ymd(y, m, d).ok_or_else(fail),
+        [compact] if compact.len() == 8 => {
+            ymd(&compact[..4], &compact[4..6], &compact[6..]).ok_or_else(fail)
+        }
+        _ => Err(fail()),
+    }
+}
+
+/// Parse a month written as 2024-03, 202403, 2024年3月, 2024.3 or a full date;
+/// returns the first day of that month.
+pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
+    let s = clean_cell(raw);
+    let fail = || format!("无法识别的月份“{s}”");
+    let first_of = |y: &str, m: &str| ymd(y, m, "1");
+    let groups = digit_groups(&s);
+    let date = match groups.as_slice() {
+        [compact] if compact.len() == 6 => first_of(&compact[..4], &compact[4..]),
+        [y, m] => first_of(y, m),
+        _ => parse_date(&s).ok().and_then(|d| first_of(&d.year().to_string(), &d.month().to_string())),
+    };
+    date.ok_or_else(fail)
+}
+
+/// Parse a number with thousands separators and a unit suffix (元, 万元, 亩,
+/// ㎡, 人 …). A `万元` suffix multiplies by 10,000; `scale` is applied
+/// on top (10,000 for a column declared in 万元). Accounting negatives
+/// `(1,000.00)` are understood.
+pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
+    let s = clean_cell(raw);
+    let mut t: String = s.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，').collect();
+    let mut factor = scale;
+    if let Some(rest) = t.strip_suffix("万元").or_else(|| t.strip_suffix("万")) {
+        factor = 10_000.0;
+        t = rest.to_string();
+    }
+    for unit in ["元", "亩", "平方米", "㎡", "m²", "m2", "人", "户"] {
+        if let Some(rest) = t.strip_suffix(unit) {
+            t = rest.to_string();
+            break;
+        }
+    }
+    let t = t.trim_start_matches(['¥', '￥']);
+    let (negative, t) = match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) => (true, inner),
+        None => (false, t),
+    };
+    let value: f64 = t.parse().map_err(|_| format!("无法识别的数值“{s}”"))?;
+    if !value.is_finite() {
+        return Err(format!("无法识别的数值“{s}”"));
+    }
+    let value = if negative { -value } else { value } * factor;
+    Ok(value)
+}
+
+/// Parse a money amount in 元, rounded to fen.
+pub fn parse_amount(raw: &str, scale: f64) -> Result<f64, String> {
+    parse_number(raw, scale).map(|v| (v * 100.0).round() / 100.0)
+}
+
+/// Parse a whole number ("3", "3.0", "3人").
+pub fn parse_integer(raw: &str) -> Result<i64, String> {
+    let v = parse_number(raw, 1.0)?;
+    if v.fract() != 0.0 {
+        return Err(format!("“{}”不是整数", clean_cell(raw)));
+    }
+    Ok(v as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn id_numbers_are_cleaned_and_checked() {
+        let id = normalize_id(" '11010519491231002x ").unwrap();
+        assert_eq!(id.value, "11010519491231002X");
+        assert!(id.valid);
+        let full = normalize_id("１１０１０５１９４９１２３１００２Ｘ").unwrap();
+        assert_eq!(full.value, "11010519491231002X");
+        let spaced = normalize_id("110105 19491231 002X").unwrap();
+        assert!(spaced.valid);
+        let bad_check = normalize_id("110105194912310021").unwrap();
+        assert_eq!(bad_check.value, "110105194912310021");
+        assert!(!bad_check.valid);
+    }
+
+    #[test]
+    fn fifteen_digit_ids_are_upgraded() {
+        let id = normalize_id("110105491231002").unwrap();
+        assert_eq!(id.value, "11010519491231002X");
+        assert!(id.valid);
+    }
+
+    #[test]
+    fn broken_ids_are_rejected_with_a_reason() {
+        assert!(normalize_id("4.11102E+17").unwrap_err().contains("科学计数法"));
+        assert!(normalize_id("12345").unwrap_err().contains("15位或18位"));
+        assert!(normalize_id("11010519491331002X").is_ok_and(|i| !i.valid), "month 13");
+    }
+
+    #[test]
+    fn birth_date_and_gender_come_from_the_id() {
+        assert_eq!(id_birth_date("11010519491231002X"), Some(d(1949, 12, 31)));
+        assert_eq!(id_gender("11010519491231002X"), Some("女"));
+        assert_eq!(id_gender("110105194912310011"), Some("男"));
+    }
+
+    #[test]
+    fn names_lose_spaces_and_unify_dots() {
+        assert_eq!(normalize_name(" 张　三 "), "张三");
+        assert_eq!(normalize_name("阿依古丽•买买提"), "阿依古丽·买买提");
+        assert_eq!(normalize_name("某某建筑（有限）公司"), "某某建筑(有限)公司");
+    }
+
+    #[test]
+    fn dates_in_every_common_form() {
+        for raw in [
+            "2024-03-05",
+            "2024/3/5",
+            "20240305",
+            "2024年3月5日",
+            "2024.03.05",
+            "45356",
+            "2024-03-05 08:30:00",
+            "2024-03-05T08:30:00",
+            "２０２４年３月５日",
+        ] {
+            assert_eq!(parse_date(raw), Ok(d(2024, 3, 5)), "{raw}");
+        }
+        assert!(parse_date("2024-02-30").is_err());
+        assert!(parse_date("不详").unwrap_err().contains("不详"));
+    }
+
+    #[test]
+    fn periods_become_first_of_month() {
+        for raw in ["2024-03", "202403", "2024年3月", "2024.3", "2024/03/17", "2024年03月"] {
+            assert_eq!(parse_period(raw), Ok(d(2024, 3, 1)), "{raw}");
+        }
+        assert!(parse_period("2024-13").is_err());
+    }
+
+    #[test]
+    fn amounts_with_separators_units_and_wan() {
+        assert_eq!(parse_amount("1,234.50", 1.0), Ok(1234.5));
+        assert_eq!(parse_amount("1,234.50元", 1.0), Ok(1234.5));
+        assert_eq!(parse_amount("¥500", 1.0), Ok(500.0));
+        assert_eq!(parse_amount("1.5万元", 1.0), Ok(15000.0));
+        assert_eq!(parse_amount("2.35", 10_000.0), Ok(23500.0));
+        assert_eq!(parse_amount("(100.00)", 1.0), Ok(-100.0));
+        assert_eq!(parse_amount("１２３", 1.0), Ok(123.0));
+        assert!(parse_amount("约五百", 1.0).is_err());
+        assert_eq!(parse_number("3.5亩", 1.0), Ok(3.5));
+        assert_eq!(parse_integer("4人"), Ok(4));
+        assert!(parse_integer("4.5").is_err());
+    }
+
+    #[test]
+    fn village_codes_are_twelve_digits() {
+        assert_eq!(normalize_village_code("410102001001"), Ok("410102001001".into()));
+        assert_eq!(normalize_village_code("410102001"), Ok("410102001000".into()));
+        assert!(normalize_village_code("4101020010").is_err());
+        assert!(normalize_village_code("41010200100A").is_err());
+    }
+
+    #[test]
+    fn codes_are_upper_case_without_spaces() {
+        assert_eq!(normalize_code(" 91410100 mA1234 "), "91410100MA1234");
+        assert_eq!(normalize_code("'6228480012345678"), "6228480012345678");
+    }
+}

@@ -1,0 +1,220 @@
+//! Readers: turn one export file into raw tables of text cells with the row
+//! numbers a user sees, whatever the format or encoding.
+
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use polars::prelude::*;
+
+use crate::normalize::excel_serial_to_date;
+use crate::IngestError;
+
+/// One row of text cells and its 1-based row number in the source
+/// (the Excel row, or the CSV line where the record starts).
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+/// One table as read from a file or sheet, before header detection.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    /// File path relative to the data folder.
+    pub file: String,
+    /// Sheet name for workbooks.
+    pub sheet: Option<String>,
+    pub rows: Vec<RawRow>,
+    /// Encoding the text was decoded from, for `data inspect`.
+    pub encoding: &'static str,
+}
+
+/// Text encodings a CSV may be forced to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Gb18030,
+}
+
+impl Encoding {
+    /// Parse a catalog name (`utf-8`, `gbk`, `gb2312`, `gb18030`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+            "utf8" | "utf8bom" => Some(Self::Utf8),
+            "gbk" | "gb2312" | "gb18030" | "cp936" => Some(Self::Gb18030),
+            _ => None,
+        }
+    }
+}
+
+/// File formats xuncha reads, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Tsv,
+    Workbook,
+    Parquet,
+    Ipc,
+}
+
+impl Format {
+    /// Format of a path by its extension; `None` for files that are not exports.
+    pub fn of(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "txt" => Some(Self::Csv),
+            "tsv" => Some(Self::Tsv),
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Some(Self::Workbook),
+            "parquet" => Some(Self::Parquet),
+            "arrow" | "ipc" | "feather" => Some(Self::Ipc),
+            _ => None,
+        }
+    }
+}
+
+/// Read every table in a file.
+pub fn read_file(path: &Path, display: &str, encoding: Option<Encoding>) -> Result<Vec<RawTable>, IngestError> {
+    let format = Format::of(path).ok_or_else(|| IngestError::file(display, "不支持的文件格式"))?;
+    match format {
+        Format::Csv | Format::Tsv => {
+            let bytes = std::fs::read(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+            Ok(vec![read_delimited(&bytes, display, encoding, format == Format::Tsv)?])
+        }
+        Format::Workbook => read_workbook(path, display),
+        Format::Parquet | Format::Ipc => read_columnar(path, display, format),
+    }
+}
+
+/// Decode bytes: UTF-8 (BOM stripped) when valid, otherwise GB18030 (a superset of GBK).
+pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> (String, &'static str) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf8 = match forced {
+        Some(Encoding::Utf8) => true,
+        Some(Encoding::Gb18030) => false,
+        None => std::str::from_utf8(bytes).is_ok(),
+    };
+    if utf8 {
+        (String::from_utf8_lossy(bytes).into_owned(), "UTF-8")
+    } else {
+        let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+        (text.into_owned(), "GB18030")
+    }
+}
+
+/// Parse CSV or TSV text; the delimiter of a `.csv` is sniffed from the first lines.
+pub fn read_delimited(bytes: &[u8], display: &str, encoding: Option<Encoding>, tsv: bool) -> Result<RawTable, IngestError> {
+    let (text, encoding) = decode(bytes, encoding);
+    let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?;
+        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        rows.push(RawRow { line, cells: record.iter().map(str::to_string).collect() });
+    }
+    Ok(RawTable { file: display.to_string(), sheet: None, rows, encoding })
+}
+
+fn sniff_delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+    let count = |c: char| head.matches(c).count();
+    [(b',', count(',')), (b'\t', count('\t')), (b';', count(';')), (b'|', count('|'))]
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map_or(b',', |(d, _)| d)
+}
+
+/// Text of a workbook cell. Integral numbers lose their `.0`; dates become ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => {
+            excel_serial_to_date(dt.as_f64()).map_or_else(|| dt.as_f64().to_string(), |d| d.to_string())
+        }
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// Read every non-empty sheet of a workbook.
+pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, IngestError> {
+    let mut book = open_workbook_auto(path).map_err(|e| IngestError::file(display, format!("无法打开工作簿：{e}")))?;
+    let mut tables = Vec::new();
+    for sheet in book.sheet_names().to_owned() {
+        let range = book
+            .worksheet_range(&sheet)
+            .map_err(|e| IngestError::file(display, format!("无法读取工作表“{sheet}”：{e}")))?;
+        let Some((row0, _)) = range.start() else { continue };
+        let rows: Vec<RawRow> = range
+            .rows()
+            .enumerate()
+            .map(|(i, r)| RawRow { line: row0 as usize + i + 1, cells: r.iter().map(cell_text).collect() })
+            .collect();
+        if rows.iter().any(|r| r.cells.iter().any(|c| !c.trim().is_empty())) {
+            tables.push(RawTable { file: display.to_string(), sheet: Some(sheet), rows, encoding: "XLSX" });
+        }
+    }
+    Ok(tables)
+}
+
+/// Read Parquet or Arrow IPC; the column names become the header row (row 1).
+pub fn read_columnar(path: &Path, display: &str, format: Format) -> Result<Vec<RawTable>, IngestError> {
+    let fail = |e: PolarsError| IngestError::file(display, format!("无法读取：{e}"));
+    let file = std::fs::File::open(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+    let df = match format {
+        Format::Parquet => ParquetReader::new(file).finish().map_err(fail)?,
+        _ => IpcReader::new(file).finish().map_err(fail)?,
+    };
+    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let columns: Vec<StringChunked> = df
+        .columns()
+        .iter()
+        .map(|c| c.cast(&DataType::String).and_then(|s| s.str().cloned()))
+        .collect::<PolarsResult<_>>()
+        .map_err(fail)?;
+    let mut rows = vec![RawRow { line: 1, cells: names }];
+    for i in 0..df.height() {
+        let cells = columns.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect();
+        rows.push(RawRow { line: i + 2, cells });
+    }
+    Ok(vec![RawTable { file: display.to_string(), sheet: None, rows, encoding: "columnar" }])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gbk_bytes_are_detected_and_decoded() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n张三,'110105194912310021\n");
+        let table = read_delimited(&gbk, "x.csv", None, false).unwrap();
+        assert_eq!(table.encoding, "GB18030");
+        assert_eq!(table.rows[0].cells, vec!["姓名", "身份证号"]);
+        assert_eq!(table.rows[1].cells[0], "张三");
+        assert_eq!(table.rows[1].line, 2);
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped_and_tabs_sniffed() {
+        let table = read_delimited("\u{FEFF}姓名\t金额\n李四\t1,000\n".as_bytes(), "x.csv", None, false).unwrap();
+        assert_eq!(table.encoding, "UTF-8");
+        assert_eq!(table.rows[0].cells, vec!["姓名", "金额"]);
+        assert_eq!(table.rows[1].cells[1], "1,000");
+    }
+
+    #[test]
+    fn quoted_multiline_records_keep_their_start_line() {
+        let table = read_delimited("a,b\n\"x\ny\",1\nz,2\n".as_bytes(), "x.csv", None, false).unwrap();
+        assert_eq!(table.rows[1].line, 2);
+        assert_eq!(table.rows[2].line, 4);
+    }
+}

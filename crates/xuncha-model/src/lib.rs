@@ -1,0 +1,152 @@
+//! Models: the TOML spec, parameters, loading a library of model files,
+//! selecting models, and validating them against the canonical schema.
+
+pub mod params;
+pub mod spec;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use globset::Glob;
+use serde::Serialize;
+
+pub use spec::{FindingSpec, ModelSpec, QuerySpec};
+
+/// A problem with one model file, located by file and (where known) line.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[error("{file}{}：{message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ModelError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// A loaded model: its spec, where it came from and the file's text.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub spec: ModelSpec,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Model {
+    /// Parse a model from its file text.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ModelError> {
+        let spec: ModelSpec = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start));
+            ModelError { file: path.display().to_string(), line, message: e.message().to_string() }
+        })?;
+        Ok(Model { spec, path: path.to_path_buf(), text: text.to_string() })
+    }
+
+    /// An error about this model, located at the first line containing `needle`.
+    pub fn error(&self, needle: Option<&str>, message: impl Into<String>) -> ModelError {
+        let line = needle.and_then(|n| self.text.find(n)).map(|pos| line_of(&self.text, pos));
+        ModelError { file: self.path.display().to_string(), line, message: message.into() }
+    }
+
+    /// Parameters with overrides applied (`model_id.name` keys are picked by id).
+    pub fn params(&self, overrides: &BTreeMap<String, String>) -> Result<BTreeMap<String, toml::Value>, ModelError> {
+        let mut params = self.spec.params.clone();
+        let prefix = format!("{}.", self.spec.id);
+        for (key, raw) in overrides {
+            let Some(name) = key.strip_prefix(&prefix) else { continue };
+            let default = params
+                .get(name)
+                .ok_or_else(|| self.error(None, format!("模型没有参数 {name}（--param {key}）")))?;
+            let value = params::parse_override(default, raw).map_err(|e| self.error(None, format!("{key}：{e}")))?;
+            params.insert(name.to_string(), value);
+        }
+        Ok(params)
+    }
+
+    /// The SQL with parameters and the as-of date substituted.
+    pub fn sql(&self, params: &BTreeMap<String, toml::Value>, as_of: NaiveDate) -> Result<String, ModelError> {
+        let sql = self
+            .spec
+            .query
+            .sql
+            .as_deref()
+            .ok_or_else(|| self.error(Some("[query]"), "kind = \"sql\" 的模型缺少 sql"))?;
+        params::substitute(sql, params, as_of).map_err(|e| self.error(Some("sql"), e))
+    }
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text[..byte.min(text.len())].matches('\n').count() + 1
+}
+
+/// Load every `*.toml` under the given folders. Files that do not parse
+/// are returned as errors; duplicate ids are errors too.
+pub fn load_dirs(dirs: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for dir in dirs {
+        collect_toml(dir, &mut files, &mut errors);
+    }
+    files.sort();
+    let mut models: Vec<Model> = Vec::new();
+    for path in files {
+        let loaded = std::fs::read_to_string(&path)
+            .map_err(|e| ModelError { file: path.display().to_string(), line: None, message: format!("无法读取：{e}") })
+            .and_then(|text| Model::parse(&path, &text));
+        match loaded {
+            Ok(m) => match models.iter().find(|o| o.spec.id == m.spec.id) {
+                Some(other) => errors.push(m.error(
+                    Some("id"),
+                    format!("模型 id {} 与 {} 重复", m.spec.id, other.path.display()),
+                )),
+                None => models.push(m),
+            },
+            Err(e) => errors.push(e),
+        }
+    }
+    models.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+    (models, errors)
+}
+
+fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ModelError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(ModelError { file: dir.display().to_string(), line: None, message: format!("无法读取模型目录：{e}") });
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_toml(&path, files, errors);
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+}
+
+/// Keep the models matching any selector: an id, a glob on ids (`mz.*`) or
+/// a category (`民政`). No selectors keeps all. A selector matching nothing
+/// is returned as unmatched.
+pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>, Vec<String>) {
+    if selectors.is_empty() {
+        return (models.iter().collect(), Vec::new());
+    }
+    let mut unmatched = Vec::new();
+    let mut keep = vec![false; models.len()];
+    for sel in selectors {
+        let glob = Glob::new(sel).ok().map(|g| g.compile_matcher());
+        let mut any = false;
+        for (i, m) in models.iter().enumerate() {
+            if m.spec.id == *sel || m.spec.category == *sel || glob.as_ref().is_some_and(|g| g.is_match(&m.spec.id)) {
+                keep[i] = true;
+                any = true;
+            }
+        }
+        if !any {
+            unmatched.push(sel.clone());
+        }
+    }
+    let chosen = models.iter().zip(keep).filter(|(_, k)| *k).map(|(m, _)| m).collect();
+    (chosen, unmatched)
+}

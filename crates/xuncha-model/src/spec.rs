@@ -1,0 +1,148 @@
+//! The model file format: one TOML file per model (see DESIGN.md).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use xuncha_schema::Severity;
+
+/// A comparison model as written in its TOML file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    /// Stable id such as `mz.deceased_benefit`; history and triage key on it.
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub severity: Severity,
+    /// What it finds, in Chinese.
+    #[serde(default)]
+    pub description: String,
+    /// The policy or rule it checks.
+    #[serde(default)]
+    pub basis: String,
+    /// What the patrol group should check on the ground (核实要点).
+    #[serde(default)]
+    pub verify: String,
+    /// Canonical datasets the query reads; the model is skipped when one is absent.
+    pub datasets: Vec<String>,
+    /// Parameters with their defaults, substituted into the query as `{name}`.
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    pub query: QuerySpec,
+    pub finding: FindingSpec,
+}
+
+/// How the model computes its rows.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuerySpec {
+    /// `sql` (default) or the name of a built-in analyzer.
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    /// The SQL text, for `kind = "sql"`.
+    pub sql: Option<String>,
+}
+
+fn default_kind() -> String {
+    "sql".to_string()
+}
+
+/// How a result row becomes a finding: which output columns hold what.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingSpec {
+    /// Column whose value identifies what the finding is about.
+    pub subject: String,
+    /// person / household / contract / voucher / lease / machine / village /
+    /// account; inferred from the subject column when absent.
+    pub subject_type: Option<String>,
+    /// Column with the subject's name.
+    pub subject_name: Option<String>,
+    /// Column with the 12-digit village code, for grouping.
+    pub village: Option<String>,
+    /// Column with the amount involved, in 元.
+    pub amount: Option<String>,
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    /// Further columns that, with the subject, identify one problem
+    /// (e.g. `program`); they enter the finding id.
+    #[serde(default)]
+    pub key: Vec<String>,
+    /// Chinese sentence with `{column}` placeholders.
+    pub explain: String,
+}
+
+impl FindingSpec {
+    /// The subject type, explicit or inferred from the subject column's name.
+    pub fn subject_type(&self) -> Option<&str> {
+        if let Some(t) = &self.subject_type {
+            return Some(t);
+        }
+        let s = self.subject.as_str();
+        Some(match s {
+            _ if s.ends_with("id_number") => "person",
+            "household_id" => "household",
+            "contract_no" => "contract",
+            "voucher_no" => "voucher",
+            "lease_no" => "lease",
+            "application_no" | "factory_serial" | "engine_no" => "machine",
+            "village_code" => "village",
+            "bank_account" | "payee_account" => "account",
+            _ => return None,
+        })
+    }
+
+    /// Every output column the mapping names, with the field naming it.
+    pub fn named_columns(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![("subject", self.subject.as_str())];
+        let optional = [
+            ("subject_name", &self.subject_name),
+            ("village", &self.village),
+            ("amount", &self.amount),
+            ("period_from", &self.period_from),
+            ("period_to", &self.period_to),
+        ];
+        out.extend(optional.iter().filter_map(|(f, c)| c.as_deref().map(|c| (*f, c))));
+        out.extend(self.key.iter().map(|k| ("key", k.as_str())));
+        out
+    }
+}
+
+/// `{name}` placeholders in a template, in order of appearance.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                if !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                    out.push(name);
+                }
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_found_in_order() {
+        assert_eq!(placeholders("{name}于{death_date}死亡，共{amount}元"), vec!["name", "death_date", "amount"]);
+        assert_eq!(placeholders("no {} or {a b} here"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn subject_types_are_inferred() {
+        let f: FindingSpec = toml::from_str("subject = \"contract_no\"\nexplain = \"x\"").unwrap();
+        assert_eq!(f.subject_type(), Some("contract"));
+        let f: FindingSpec = toml::from_str("subject = \"x\"\nexplain = \"x\"").unwrap();
+        assert_eq!(f.subject_type(), None);
+    }
+}

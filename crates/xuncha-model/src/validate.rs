@@ -1,0 +1,176 @@
+//! Validation and planning: compile a model's SQL against the canonical
+//! schema (empty frames) so unknown datasets, columns and template fields
+//! are caught before any data is read.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+use crate::{spec::placeholders, Model, ModelError};
+
+/// Compile a model's SQL into a lazy plan over the given frames. Only the
+/// datasets the model declares are visible to its query.
+pub fn plan(
+    model: &Model,
+    params: &BTreeMap<String, toml::Value>,
+    as_of: NaiveDate,
+    frames: &BTreeMap<String, LazyFrame>,
+) -> Result<LazyFrame, ModelError> {
+    let sql = model.sql(params, as_of)?;
+    let mut ctx = SQLContext::new();
+    for name in &model.spec.datasets {
+        let lf = frames
+            .get(name)
+            .ok_or_else(|| model.error(Some(name), format!("缺少数据集 {name}")))?;
+        ctx.register(name, lf.clone());
+    }
+    ctx.execute(&sql).map_err(|e| sql_error(model, &e.to_string()))
+}
+
+/// Locate a polars SQL error in the model file by the first quoted name it mentions.
+fn sql_error(model: &Model, message: &str) -> ModelError {
+    let quoted = message
+        .split(['"', '\'', '`'])
+        .skip(1)
+        .step_by(2)
+        .find(|name| !name.is_empty() && model.text.contains(name));
+    let needle = quoted.or(Some("sql"));
+    model.error(needle, format!("SQL 无法编译：{message}"))
+}
+
+/// Empty frames with the canonical schema of every dataset.
+pub fn canonical_frames() -> BTreeMap<String, LazyFrame> {
+    xuncha_schema::DATASETS
+        .iter()
+        .map(|d| (d.name.to_string(), DataFrame::empty_with_schema(&d.schema()).lazy()))
+        .collect()
+}
+
+/// Check a model: datasets exist, the SQL compiles against the canonical
+/// schema, and every column the finding mapping and explain template name
+/// is in the query's output. `analyzers` lists the built-in query kinds
+/// besides `sql`; their own params are checked by the engine.
+pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<ModelError>> {
+    let spec = &model.spec;
+    let mut errors = Vec::new();
+    if spec.id.is_empty() || spec.id.chars().any(char::is_whitespace) {
+        errors.push(model.error(Some("id"), "id 不能为空或含空白"));
+    }
+    if spec.datasets.is_empty() {
+        errors.push(model.error(Some("datasets"), "datasets 至少列出一个数据集"));
+    }
+    for d in &spec.datasets {
+        if xuncha_schema::dataset(d).is_none() {
+            errors.push(model.error(Some(&format!("\"{d}\"")), format!("未知数据集 {d}")));
+        }
+    }
+    if spec.finding.subject_type().is_none() {
+        errors.push(model.error(Some("subject"), "无法从 subject 推断对象类型，请写明 subject_type"));
+    }
+    if spec.query.kind != "sql" {
+        if !analyzers.contains(&spec.query.kind.as_str()) {
+            errors.push(model.error(Some("kind"), format!("未知的查询类型 {}", spec.query.kind)));
+        }
+        return if errors.is_empty() { Ok(Vec::new()) } else { Err(errors) };
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let as_of = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
+    let output = plan(model, &spec.params, as_of, &canonical_frames())
+        .and_then(|mut lf| lf.collect_schema().map_err(|e| sql_error(model, &e.to_string())));
+    let output: Vec<String> = match output {
+        Ok(schema) => schema.iter_names().map(|n| n.to_string()).collect(),
+        Err(e) => return Err(vec![e]),
+    };
+    for (field, column) in spec.finding.named_columns() {
+        if !output.iter().any(|o| o == column) {
+            errors.push(model.error(
+                Some(&format!("\"{column}\"")),
+                format!("[finding] {field} 指向的列 {column} 不在查询结果中（结果列：{}）", output.join(", ")),
+            ));
+        }
+    }
+    for name in placeholders(&spec.finding.explain) {
+        if !output.iter().any(|o| o == name) {
+            errors.push(model.error(
+                Some(&format!("{{{name}}}")),
+                format!("explain 模板中的 {{{name}}} 不在查询结果中（结果列：{}）", output.join(", ")),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(output)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const GOOD: &str = r#"
+id = "t.deceased"
+title = "测试"
+category = "民政"
+severity = "high"
+datasets = ["benefit_payments", "deaths"]
+
+[params]
+grace_months = 0
+
+[query]
+sql = """
+SELECT p.id_number, p.name, d.death_date, SUM(p.amount) AS amount
+FROM benefit_payments p JOIN deaths d ON p.id_number = d.id_number
+WHERE p.period > d.death_date + INTERVAL '{grace_months} months'
+GROUP BY p.id_number, p.name, d.death_date
+"""
+
+[finding]
+subject = "id_number"
+amount = "amount"
+explain = "{name}于{death_date}死亡，共{amount}元"
+"#;
+
+    fn model(text: &str) -> Model {
+        Model::parse(Path::new("m.toml"), text).unwrap()
+    }
+
+    #[test]
+    fn a_good_model_validates_and_reports_its_output() {
+        let out = validate(&model(GOOD), &[]).unwrap();
+        assert_eq!(out, vec!["id_number", "name", "death_date", "amount"]);
+    }
+
+    #[test]
+    fn unknown_columns_are_located_by_line() {
+        let bad = GOOD.replace("d.death_date + INTERVAL", "d.died_on + INTERVAL");
+        let errors = validate(&model(&bad), &[]).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, Some(15), "{}", errors[0]);
+        assert!(errors[0].message.contains("died_on"));
+    }
+
+    #[test]
+    fn undeclared_datasets_and_template_fields_are_errors() {
+        let bad = GOOD.replace("[\"benefit_payments\", \"deaths\"]", "[\"benefit_payments\"]");
+        assert!(validate(&model(&bad), &[]).is_err());
+        let bad = GOOD.replace("共{amount}元", "共{total}元");
+        let errors = validate(&model(&bad), &[]).unwrap_err();
+        assert!(errors[0].message.contains("{total}"));
+        assert_eq!(errors[0].line, Some(22));
+        let bad = GOOD.replace("amount = \"amount\"", "amount = \"money\"");
+        assert!(validate(&model(&bad), &[]).unwrap_err()[0].message.contains("money"));
+    }
+
+    #[test]
+    fn toml_errors_carry_the_line() {
+        let e = Model::parse(Path::new("m.toml"), "id = \"x\"\ntitle = \n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+    }
+}

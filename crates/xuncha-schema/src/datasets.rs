@@ -1,0 +1,360 @@
+//! The canonical datasets of DESIGN.md. Models read only these names.
+
+use polars::prelude::DataType;
+
+/// Column every canonical dataset carries: where the row came from
+/// (`file[#sheet]:row`, the row number as the user sees it in Excel).
+pub const SOURCE_COLUMN: &str = "_src";
+
+/// What a column holds, which decides how raw cells are normalized and typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Citizen ID number, normalized to 18 characters; a `<col>_valid` flag is added.
+    IdNumber,
+    /// Person or organisation name, whitespace and dots normalized.
+    Name,
+    /// Free text, trimmed.
+    Text,
+    /// Code such as a credit code, plate or serial: trimmed, upper-cased.
+    Code,
+    /// 12-digit statistical village code (9-digit township codes padded).
+    VillageCode,
+    /// Calendar date.
+    Date,
+    /// Month, stored as the first day of the month.
+    Period,
+    /// Money in 元.
+    Amount,
+    /// Floating-point measure (area, rate).
+    Number,
+    /// Whole number.
+    Integer,
+}
+
+impl ColumnKind {
+    /// Polars type of the normalized column.
+    pub fn dtype(self) -> DataType {
+        match self {
+            ColumnKind::Date | ColumnKind::Period => DataType::Date,
+            ColumnKind::Amount | ColumnKind::Number => DataType::Float64,
+            ColumnKind::Integer => DataType::Int64,
+            _ => DataType::String,
+        }
+    }
+}
+
+/// One canonical column.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnSpec {
+    pub name: &'static str,
+    pub kind: ColumnKind,
+    /// A file mapped to the dataset must provide it.
+    pub required: bool,
+}
+
+/// One canonical dataset.
+#[derive(Debug, Clone, Copy)]
+pub struct DatasetSpec {
+    pub name: &'static str,
+    /// Chinese title, as in DESIGN.md.
+    pub title: &'static str,
+    pub columns: &'static [ColumnSpec],
+}
+
+impl DatasetSpec {
+    /// Look up a column by canonical name.
+    pub fn column(&self, name: &str) -> Option<&ColumnSpec> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The polars schema of the normalized dataset, including `<id>_valid`
+    /// flags and the source column.
+    pub fn schema(&self) -> polars::prelude::Schema {
+        let mut schema = polars::prelude::Schema::default();
+        for c in self.columns {
+            schema.insert(c.name.into(), c.kind.dtype());
+            if c.kind == ColumnKind::IdNumber {
+                schema.insert(format!("{}_valid", c.name).into(), DataType::Boolean);
+            }
+        }
+        schema.insert(SOURCE_COLUMN.into(), DataType::String);
+        schema
+    }
+}
+
+/// Find a canonical dataset by name.
+pub fn dataset(name: &str) -> Option<&'static DatasetSpec> {
+    DATASETS.iter().find(|d| d.name == name)
+}
+
+const fn req(name: &'static str, kind: ColumnKind) -> ColumnSpec {
+    ColumnSpec { name, kind, required: true }
+}
+
+const fn opt(name: &'static str, kind: ColumnKind) -> ColumnSpec {
+    ColumnSpec { name, kind, required: false }
+}
+
+use ColumnKind::*;
+
+/// Every canonical dataset, in DESIGN.md order.
+pub static DATASETS: &[DatasetSpec] = &[
+    DatasetSpec {
+        name: "villages",
+        title: "村(社区)名录",
+        columns: &[
+            req("village_code", VillageCode),
+            req("village_name", Name),
+            opt("township", Name),
+            opt("county", Name),
+            opt("population", Integer),
+        ],
+    },
+    DatasetSpec {
+        name: "residents",
+        title: "户籍人口",
+        columns: &[
+            req("id_number", IdNumber),
+            req("name", Name),
+            opt("gender", Text),
+            opt("birth_date", Date),
+            opt("household_no", Code),
+            opt("relation_to_head", Text),
+            opt("village_code", VillageCode),
+            opt("status", Text),
+            opt("status_date", Date),
+        ],
+    },
+    DatasetSpec {
+        name: "deaths",
+        title: "死亡人员信息",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            req("death_date", Date),
+            opt("source", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "relief_households",
+        title: "救助家庭",
+        columns: &[
+            req("household_id", Code),
+            opt("program", Text),
+            req("head_id_number", IdNumber),
+            opt("head_name", Name),
+            opt("village_code", VillageCode),
+            opt("member_count", Integer),
+            opt("approved_date", Date),
+            opt("status", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "relief_members",
+        title: "救助家庭成员",
+        columns: &[
+            req("household_id", Code),
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("relation", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "benefit_payments",
+        title: "救助补贴发放明细",
+        columns: &[
+            opt("program", Text),
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("household_id", Code),
+            opt("village_code", VillageCode),
+            req("period", Period),
+            req("amount", Amount),
+            opt("bank_account", Code),
+            opt("account_holder", Name),
+        ],
+    },
+    DatasetSpec {
+        name: "public_employees",
+        title: "财政供养人员",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("employer", Name),
+            opt("start_date", Date),
+            opt("end_date", Date),
+        ],
+    },
+    DatasetSpec {
+        name: "village_cadres",
+        title: "村(社区)干部",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            req("village_code", VillageCode),
+            opt("position", Text),
+            opt("term_start", Date),
+            opt("term_end", Date),
+        ],
+    },
+    DatasetSpec {
+        name: "vehicles",
+        title: "机动车登记",
+        columns: &[
+            req("owner_id_number", IdNumber),
+            opt("owner_name", Name),
+            req("plate", Code),
+            opt("vehicle_type", Text),
+            opt("register_date", Date),
+            opt("status", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "businesses",
+        title: "市场主体登记",
+        columns: &[
+            req("credit_code", Code),
+            req("name", Name),
+            opt("legal_rep_id_number", IdNumber),
+            opt("legal_rep_name", Name),
+            opt("registered_capital", Number),
+            opt("established_date", Date),
+            opt("status", Text),
+            opt("kind", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "real_estate",
+        title: "不动产登记",
+        columns: &[
+            req("owner_id_number", IdNumber),
+            opt("owner_name", Name),
+            opt("location", Text),
+            opt("area_sqm", Number),
+            opt("register_date", Date),
+        ],
+    },
+    DatasetSpec {
+        name: "land_contracts",
+        title: "土地承包确权",
+        columns: &[
+            req("contractor_id_number", IdNumber),
+            opt("contractor_name", Name),
+            opt("village_code", VillageCode),
+            req("contract_area_mu", Number),
+        ],
+    },
+    DatasetSpec {
+        name: "farmland_subsidies",
+        title: "耕地地力保护补贴",
+        columns: &[
+            opt("year", Integer),
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("village_code", VillageCode),
+            req("subsidy_area_mu", Number),
+            opt("rate_per_mu", Number),
+            opt("amount", Amount),
+            opt("bank_account", Code),
+        ],
+    },
+    DatasetSpec {
+        name: "machinery_subsidies",
+        title: "农机购置补贴",
+        columns: &[
+            req("application_no", Code),
+            req("applicant_id_number", IdNumber),
+            opt("applicant_name", Name),
+            opt("village_code", VillageCode),
+            opt("machine_type", Text),
+            opt("factory_serial", Code),
+            opt("engine_no", Code),
+            opt("purchase_date", Date),
+            opt("subsidy_amount", Amount),
+            opt("dealer", Name),
+        ],
+    },
+    DatasetSpec {
+        name: "village_contracts",
+        title: "村级合同",
+        columns: &[
+            req("contract_no", Code),
+            req("village_code", VillageCode),
+            opt("project_name", Text),
+            opt("counterparty_name", Name),
+            opt("counterparty_code", Code),
+            req("amount", Amount),
+            req("sign_date", Date),
+            opt("procurement_method", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "village_payments",
+        title: "村级支出凭证",
+        columns: &[
+            req("voucher_no", Code),
+            req("village_code", VillageCode),
+            req("pay_date", Date),
+            opt("payee_name", Name),
+            opt("payee_code", Code),
+            opt("payee_account", Code),
+            req("amount", Amount),
+            opt("method", Text),
+            opt("contract_no", Code),
+            opt("summary", Text),
+            opt("subject", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "asset_leases",
+        title: "集体资产资源租赁",
+        columns: &[
+            req("lease_no", Code),
+            req("village_code", VillageCode),
+            opt("asset_name", Text),
+            opt("asset_type", Text),
+            opt("area", Number),
+            opt("lessee_name", Name),
+            opt("lessee_code", Code),
+            req("annual_rent", Amount),
+            req("start_date", Date),
+            req("end_date", Date),
+            opt("procedure", Text),
+        ],
+    },
+    DatasetSpec {
+        name: "lease_receipts",
+        title: "租金收取",
+        columns: &[
+            req("lease_no", Code),
+            opt("village_code", VillageCode),
+            req("receipt_date", Date),
+            req("amount", Amount),
+        ],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dataset_has_unique_columns_and_a_required_one() {
+        for d in DATASETS {
+            let mut names: Vec<_> = d.columns.iter().map(|c| c.name).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), d.columns.len(), "{}", d.name);
+            assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
+        }
+        assert_eq!(DATASETS.len(), 18);
+    }
+
+    #[test]
+    fn schema_adds_validity_flags_and_source() {
+        let s = dataset("deaths").unwrap().schema();
+        assert_eq!(s.get("id_number_valid"), Some(&DataType::Boolean));
+        assert_eq!(s.get("death_date"), Some(&DataType::Date));
+        assert!(s.get(SOURCE_COLUMN).is_some());
+    }
+}

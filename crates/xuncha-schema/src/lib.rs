@@ -1,0 +1,10 @@
+//! The contract every stage agrees on: canonical datasets (names, columns,
+//! value kinds) and the findings schema.
+
+mod datasets;
+mod finding;
+mod rejects;
+
+pub use datasets::{dataset, ColumnKind, ColumnSpec, DatasetSpec, DATASETS, SOURCE_COLUMN};
+pub use finding::{mask_id, Finding, Severity};
+pub use rejects::{Reject, RejectAction};
