@@ -35,11 +35,18 @@ fn run(model_id: &str, files: &[(&str, String)], params: &[(&str, &str)]) -> Vec
     let opts = RunOptions {
         run_id: "test".into(),
         as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-        params: params.iter().map(|(k, v)| (format!("{model_id}.{k}"), v.to_string())).collect::<BTreeMap<_, _>>(),
+        params: params
+            .iter()
+            .map(|(k, v)| (format!("{model_id}.{k}"), v.to_string()))
+            .collect::<BTreeMap<_, _>>(),
         threads: Some(1),
     };
     let result = run_models(&selected, &data, &opts, &|_| {});
-    assert!(matches!(result.outcomes[0].status, ModelStatus::Ok { .. }), "{:?}", result.outcomes[0]);
+    assert!(
+        matches!(result.outcomes[0].status, ModelStatus::Ok { .. }),
+        "{:?}",
+        result.outcomes[0]
+    );
     result.findings
 }
 
@@ -50,7 +57,10 @@ fn subjects(findings: &[Finding]) -> Vec<&str> {
 fn payments(rows: &[(u32, &str, &str, f64)]) -> String {
     let mut s = String::from("姓名,身份证号,村代码,救助类别,发放月份,发放金额,银行账号\n");
     for (n, program, period, amount) in rows {
-        s += &format!("人{n},{},411102001001,{program},{period},{amount},62284800{n:08}\n", id(*n));
+        s += &format!(
+            "人{n},{},411102001001,{program},{period},{amount},62284800{n:08}\n",
+            id(*n)
+        );
     }
     s
 }
@@ -67,23 +77,49 @@ fn deceased_benefit_flags_months_after_the_month_of_death() {
         pay.push((5, "特困供养", format!("2024-{m:02}"), 900.0));
     }
     pay.push((3, "农村低保", "2024-06".to_string(), 500.0));
-    let pay: Vec<(u32, &str, &str, f64)> = pay.iter().map(|(n, p, m, a)| (*n, *p, m.as_str(), *a)).collect();
+    let pay: Vec<(u32, &str, &str, f64)> = pay
+        .iter()
+        .map(|(n, p, m, a)| (*n, *p, m.as_str(), *a))
+        .collect();
     let deaths = format!(
         "姓名,公民身份号码,死亡日期,数据来源\n人1,{},2024-03-15,公安\n人2,{},2024-03-28,殡葬\n人4,{},2024-05-31,公安\n人4,{},2024-06-02,殡葬\n人5,{},2024-03-01,卫健\n",
         id(1), id(2), id(4), id(4), id(5)
     );
-    let found = run("mz.deceased_benefit", &[("发放明细.csv", payments(&pay)), ("死亡.csv", deaths.clone())], &[]);
+    let found = run(
+        "mz.deceased_benefit",
+        &[
+            ("发放明细.csv", payments(&pay)),
+            ("死亡.csv", deaths.clone()),
+        ],
+        &[],
+    );
     assert_eq!(subjects(&found), vec![id(1).as_str(), id(4).as_str()]);
     assert_eq!(found[0].amount, Some(1500.0));
     assert_eq!(found[0].evidence["months_after"], 3);
     assert_eq!(found[0].period_from.as_deref(), Some("2024-04"));
-    assert_eq!(found[0].explain, "人1于2024年3月15日死亡，此后仍发放农村低保3个月（2024-04至2024-06），共1,500.00元");
-    assert_eq!(found[0].sources.len(), 4, "three payment rows and the death row: {:?}", found[0].sources);
+    assert_eq!(
+        found[0].explain,
+        "人1于2024年3月15日死亡，此后仍发放农村低保3个月（2024-04至2024-06），共1,500.00元"
+    );
+    assert_eq!(
+        found[0].sources.len(),
+        4,
+        "three payment rows and the death row: {:?}",
+        found[0].sources
+    );
     assert!(found[0].sources.contains(&"死亡.csv:2".to_string()));
-    assert_eq!(found[1].amount, Some(500.0), "two death records must not double the amount");
+    assert_eq!(
+        found[1].amount,
+        Some(500.0),
+        "two death records must not double the amount"
+    );
     assert_eq!(found[0].severity, xuncha_schema::Severity::High);
 
-    let lenient = run("mz.deceased_benefit", &[("发放明细.csv", payments(&pay)), ("死亡.csv", deaths)], &[("grace_months", "1")]);
+    let lenient = run(
+        "mz.deceased_benefit",
+        &[("发放明细.csv", payments(&pay)), ("死亡.csv", deaths)],
+        &[("grace_months", "1")],
+    );
     assert_eq!(subjects(&lenient), vec![id(1).as_str()]);
     assert_eq!(lenient[0].amount, Some(1000.0));
 }
@@ -96,7 +132,10 @@ fn public_employee_relief_needs_overlapping_employment() {
          H2,农村低保,人20,{},411102001001,2023-06-01,在保\n\
          H3,农村低保,人3,{},411102001002,2022-01-01,在保\n\
          H4,农村低保,人40,{},411102001002,2022-01-01,退出\n",
-        id(10), id(20), id(3), id(40)
+        id(10),
+        id(20),
+        id(3),
+        id(40)
     );
     let members = format!(
         "家庭编号,成员身份证号,成员姓名,与户主关系\nH1,{},人1,子\nH2,{},人2,子\nH4,{},人4,子\nH1,{},人5,女\n",
@@ -108,7 +147,11 @@ fn public_employee_relief_needs_overlapping_employment() {
     );
     let found = run(
         "mz.public_employee_relief",
-        &[("救助家庭.csv", households), ("家庭成员.csv", members), ("财政供养人员.csv", employees)],
+        &[
+            ("救助家庭.csv", households),
+            ("家庭成员.csv", members),
+            ("财政供养人员.csv", employees),
+        ],
         &[],
     );
     assert_eq!(subjects(&found), vec![id(1).as_str(), id(3).as_str()]);
@@ -119,15 +162,33 @@ fn public_employee_relief_needs_overlapping_employment() {
 #[test]
 fn shared_account_needs_three_people_of_two_households() {
     let mut s = String::from("姓名,身份证号,村代码,救助类别,发放月份,发放金额,银行账号\n");
-    let rows = [(1, "A"), (2, "A"), (3, "A"), (4, "B"), (5, "B"), (6, "C"), (7, "C"), (8, "C"), (9, "D"), (11, "D")];
+    let rows = [
+        (1, "A"),
+        (2, "A"),
+        (3, "A"),
+        (4, "B"),
+        (5, "B"),
+        (6, "C"),
+        (7, "C"),
+        (8, "C"),
+        (9, "D"),
+        (11, "D"),
+    ];
     for (n, account) in rows {
-        s += &format!("人{n},{},411102001001,高龄津贴,2024-01,100,{account}\n", id(n));
+        s += &format!(
+            "人{n},{},411102001001,高龄津贴,2024-01,100,{account}\n",
+            id(n)
+        );
     }
     let members = format!(
         "家庭编号,身份证号,姓名\nH1,{},人1\nH1,{},人2\nH2,{},人3\nH3,{},人4\nH3,{},人5\nH4,{},人6\nH4,{},人7\nH4,{},人8\n",
         id(1), id(2), id(3), id(4), id(5), id(6), id(7), id(8)
     );
-    let found = run("mz.shared_account", &[("发放明细.csv", s), ("家庭成员.csv", members)], &[]);
+    let found = run(
+        "mz.shared_account",
+        &[("发放明细.csv", s), ("家庭成员.csv", members)],
+        &[],
+    );
     assert_eq!(subjects(&found), vec!["A"]);
     assert_eq!(found[0].evidence["people"], 3);
     assert_eq!(found[0].evidence["households"], 2);
@@ -145,7 +206,11 @@ fn subsidy_area_above_contract_plus_tolerance() {
         "年度,姓名,身份证号,村代码,补贴面积,补贴标准,补贴金额,银行账号\n2024,人1,{},411102001001,12,100,1200,1\n2024,人2,{},411102001001,10.005,100,1000.5,2\n2024,人3,{},411102001001,10,100,1000,3\n2024,人4,{},411102001001,3,100,300,4\n2024,人4,{},411102001001,3,100,300,4\n",
         id(1), id(2), id(3), id(4), id(4)
     );
-    let found = run("ny.subsidy_area_exceeds_contract", &[("确权.csv", contracts), ("耕地地力补贴.csv", subsidies)], &[]);
+    let found = run(
+        "ny.subsidy_area_exceeds_contract",
+        &[("确权.csv", contracts), ("耕地地力补贴.csv", subsidies)],
+        &[],
+    );
     assert_eq!(subjects(&found), vec![id(1).as_str(), id(4).as_str()]);
     assert_eq!(found[0].amount, Some(200.0));
     assert_eq!(found[1].evidence["excess_area"], 1.0);
@@ -167,7 +232,11 @@ fn payments_exceeding_their_contract() {
         V3,411102001001,2024-03-20,某电气公司,\"100,000.00\",转账,C2\n\
         V4,411102001002,2024-03-20,某水利公司,80000,转账,C3\n"
         .to_string();
-    let found = run("cw.payment_exceeds_contract", &[("合同.csv", contracts()), ("支出凭证.csv", payments)], &[]);
+    let found = run(
+        "cw.payment_exceeds_contract",
+        &[("合同.csv", contracts()), ("支出凭证.csv", payments)],
+        &[],
+    );
     assert_eq!(subjects(&found), vec!["C1"]);
     assert_eq!(found[0].amount, Some(10000.0));
     assert_eq!(found[0].sources.len(), 3);
@@ -181,7 +250,11 @@ fn payments_before_signing_but_not_on_the_day() {
         V3,411102001001,2024-04-01,某建筑公司,10000,转账,C1\n\
         V4,411102001002,2024-01-01,某水利公司,10000,转账,C3\n"
         .to_string();
-    let found = run("cw.payment_before_contract", &[("合同.csv", contracts()), ("支出凭证.csv", payments)], &[]);
+    let found = run(
+        "cw.payment_before_contract",
+        &[("合同.csv", contracts()), ("支出凭证.csv", payments)],
+        &[],
+    );
     assert_eq!(subjects(&found), vec!["V1"]);
     assert_eq!(found[0].explain, "凭证V1于2024年3月9日向某建筑公司支付10,000.00元，早于合同C1（道路硬化）的签订日期2024年3月10日");
 }

@@ -23,7 +23,11 @@ pub enum DataCommand {
 }
 
 pub fn run(cmd: DataCommand) -> Result<(), Failure> {
-    let DataCommand::Inspect { dir, encoding, json } = cmd;
+    let DataCommand::Inspect {
+        dir,
+        encoding,
+        json,
+    } = cmd;
     let encoding = parse_encoding(encoding.as_deref())?;
     let data = ingest_dir(&dir, encoding)?;
     if json {
@@ -37,12 +41,19 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
         return Ok(());
     }
     for t in &data.tables {
-        let sheet = t.sheet.as_ref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        let sheet = t
+            .sheet
+            .as_ref()
+            .map(|s| format!(" [{s}]"))
+            .unwrap_or_default();
         println!("{}{}（{}）", t.file, sheet, t.encoding);
         match &t.dataset {
             Some(d) => {
                 let title = xuncha_schema::dataset(d).map_or("", |s| s.title);
-                println!("  数据集：{d}（{title}），表头在第 {} 行", t.header_row.unwrap_or(0));
+                println!(
+                    "  数据集：{d}（{title}），表头在第 {} 行",
+                    t.header_row.unwrap_or(0)
+                );
                 for (canonical, header) in &t.mapping {
                     println!("    {canonical} ← {header}");
                 }
@@ -57,7 +68,11 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
                     t.blank_rows,
                     t.repeated_headers,
                     t.total_rows,
-                    if t.members_accepted > 0 { format!("；拆出家庭成员 {} 行", t.members_accepted) } else { String::new() }
+                    if t.members_accepted > 0 {
+                        format!("；拆出家庭成员 {} 行", t.members_accepted)
+                    } else {
+                        String::new()
+                    }
                 );
             }
             None => println!("  未使用"),
@@ -66,12 +81,18 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
             println!("  说明：{note}");
         }
     }
-    println!("共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）", data.rejects.len());
+    println!(
+        "共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）",
+        data.rejects.len()
+    );
     Ok(())
 }
 
 /// Parse `--encoding`.
 pub fn parse_encoding(name: Option<&str>) -> Result<Option<Encoding>, Failure> {
-    name.map(|n| Encoding::from_name(n).ok_or_else(|| Failure::from(format!("未知编码 {n}，可用：utf-8、gbk、gb18030"))))
-        .transpose()
+    name.map(|n| {
+        Encoding::from_name(n)
+            .ok_or_else(|| Failure::from(format!("未知编码 {n}，可用：utf-8、gbk、gb18030")))
+    })
+    .transpose()
 }

@@ -40,7 +40,12 @@ pub struct ModelSource {
     #[arg(long = "models", value_name = "DIR")]
     extra: Vec<PathBuf>,
     /// 内置模型库目录
-    #[arg(long, value_name = "DIR", default_value = "models", env = "XUNCHA_MODELS")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "models",
+        env = "XUNCHA_MODELS"
+    )]
     builtin: PathBuf,
     /// 不加载内置模型库，只用 --models 指定的目录
     #[arg(long)]
@@ -67,11 +72,23 @@ pub struct Failure {
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure { code: 1, message: e.to_string() }
+        Failure {
+            code: 1,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Polars reports its own API deprecations (e.g. for `DATE '…'` literals in
+/// model SQL) on stderr; they concern polars' callers, not xuncha's users.
+fn polars_warning(message: &str, warning: polars::error::PolarsWarning) {
+    if !matches!(warning, polars::error::PolarsWarning::Deprecation) {
+        eprintln!("polars {warning:?}: {message}");
     }
 }
 
 fn main() -> ExitCode {
+    polars::error::set_warning_function(polars_warning);
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(args),

@@ -51,7 +51,13 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 for m in &models {
-                    println!("{:<36} {:<6} {:<4} {}", m.spec.id, m.spec.category, m.spec.severity.label_zh(), m.spec.title);
+                    println!(
+                        "{:<36} {:<6} {:<4} {}",
+                        m.spec.id,
+                        m.spec.category,
+                        m.spec.severity.label_zh(),
+                        m.spec.title
+                    );
                 }
                 println!("共 {} 个模型", models.len());
             }
@@ -59,7 +65,10 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
         }
         ModelsCommand::Show { id, source } => {
             let models = load(&source)?;
-            let m = models.iter().find(|m| m.spec.id == id).ok_or_else(|| Failure::from(format!("没有模型 {id}")))?;
+            let m = models
+                .iter()
+                .find(|m| m.spec.id == id)
+                .ok_or_else(|| Failure::from(format!("没有模型 {id}")))?;
             println!("# {}\n", m.path.display());
             print!("{}", m.text);
             Ok(())
@@ -79,7 +88,10 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                 println!("{} 个模型全部通过校验", models.len());
                 Ok(())
             } else {
-                Err(Failure { code: 1, message: format!("{} 处问题（共 {} 个模型）", errors.len(), models.len()) })
+                Err(Failure {
+                    code: 1,
+                    message: format!("{} 处问题（共 {} 个模型）", errors.len(), models.len()),
+                })
             }
         }
     }

@@ -53,15 +53,26 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
     let (models, model_errors) = load_dirs(&args.source.dirs());
     let (selected, unmatched) = select(&models, &args.select);
     if !unmatched.is_empty() {
-        return Err(Failure::from(format!("--select 没有匹配任何模型：{}", unmatched.join("、"))));
+        return Err(Failure::from(format!(
+            "--select 没有匹配任何模型：{}",
+            unmatched.join("、")
+        )));
     }
     for key in params.keys() {
-        if !selected.iter().any(|m| key.starts_with(&format!("{}.", m.spec.id))) {
-            return Err(Failure::from(format!("--param {key}：所选模型中没有这个模型 id")));
+        if !selected
+            .iter()
+            .any(|m| key.starts_with(&format!("{}.", m.spec.id)))
+        {
+            return Err(Failure::from(format!(
+                "--param {key}：所选模型中没有这个模型 id"
+            )));
         }
     }
     if !args.data.is_dir() {
-        return Err(Failure::from(format!("数据目录不存在：{}", args.data.display())));
+        return Err(Failure::from(format!(
+            "数据目录不存在：{}",
+            args.data.display()
+        )));
     }
     let data = ingest_dir(&args.data, parse_encoding(args.encoding.as_deref())?)?;
     let opts = RunOptions {
@@ -71,19 +82,25 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         threads: args.threads,
     };
     let bar = ProgressBar::new(selected.len() as u64);
-    bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"));
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"),
+    );
     let mut result = run_models(&selected, &data, &opts, &|o: &ModelOutcome| {
         bar.set_message(o.model_id.clone());
         bar.inc(1);
     });
     bar.finish_and_clear();
-    result.outcomes.extend(model_errors.iter().map(|e| ModelOutcome {
-        model_id: e.file.clone(),
-        title: "（模型文件无法解析）".to_string(),
-        category: String::new(),
-        status: ModelStatus::Failed { error: e.to_string() },
-        elapsed_ms: 0,
-    }));
+    result
+        .outcomes
+        .extend(model_errors.iter().map(|e| ModelOutcome {
+            model_id: e.file.clone(),
+            title: "（模型文件无法解析）".to_string(),
+            category: String::new(),
+            status: ModelStatus::Failed {
+                error: e.to_string(),
+            },
+            elapsed_ms: 0,
+        }));
     std::fs::create_dir_all(&args.out)?;
     let out = |name: &str| args.out.join(name);
     xuncha_report::write_parquet(&result.findings, &out("findings.parquet"))?;
@@ -99,7 +116,10 @@ pub fn run(args: RunArgs) -> Result<(), Failure> {
         println!("结果已写入 {}", args.out.display());
     }
     if summary.models_failed > 0 {
-        return Err(Failure { code: EXIT_MODEL_FAILED, message: format!("{} 个模型运行失败，其余结果已输出", summary.models_failed) });
+        return Err(Failure {
+            code: EXIT_MODEL_FAILED,
+            message: format!("{} 个模型运行失败，其余结果已输出", summary.models_failed),
+        });
     }
     Ok(())
 }

@@ -15,27 +15,47 @@ use crate::values::{explain_text, plain, to_json};
 /// (`_src`, `_src_payment`, …): strings or lists of `file[#sheet]:row`.
 pub const SOURCE_PREFIX: &str = "_src";
 
+/// Name, township and county of one village.
+#[derive(Debug, Clone, Default)]
+struct VillageInfo {
+    name: Option<String>,
+    township: Option<String>,
+    county: Option<String>,
+}
+
 /// Village names, townships and counties by village code.
 #[derive(Debug, Default)]
 pub struct VillageIndex {
-    by_code: HashMap<String, (Option<String>, Option<String>, Option<String>)>,
+    by_code: HashMap<String, VillageInfo>,
 }
 
 impl VillageIndex {
     /// Index the canonical `villages` frame, if present.
     pub fn new(villages: Option<&DataFrame>) -> Self {
         let mut by_code = HashMap::new();
-        let Some(df) = villages else { return Self { by_code } };
-        let text = |name: &str| df.column(name).ok().and_then(|c| c.str().ok().cloned());
-        let (Some(codes), names, towns, counties) =
-            (text("village_code"), text("village_name"), text("township"), text("county"))
-        else {
+        let Some(df) = villages else {
             return Self { by_code };
         };
-        let get = |c: &Option<StringChunked>, i: usize| c.as_ref().and_then(|c| c.get(i)).map(str::to_string);
+        let text = |name: &str| df.column(name).ok().and_then(|c| c.str().ok().cloned());
+        let (Some(codes), names, towns, counties) = (
+            text("village_code"),
+            text("village_name"),
+            text("township"),
+            text("county"),
+        ) else {
+            return Self { by_code };
+        };
+        let get = |c: &Option<StringChunked>, i: usize| {
+            c.as_ref().and_then(|c| c.get(i)).map(str::to_string)
+        };
         for i in 0..df.height() {
             if let Some(code) = codes.get(i) {
-                by_code.insert(code.to_string(), (get(&names, i), get(&towns, i), get(&counties, i)));
+                let info = VillageInfo {
+                    name: get(&names, i),
+                    township: get(&towns, i),
+                    county: get(&counties, i),
+                };
+                by_code.insert(code.to_string(), info);
             }
         }
         Self { by_code }
@@ -60,7 +80,9 @@ pub fn finding_id(model_id: &str, subject_key: &str, key_values: &[String]) -> S
 pub fn render_explain(template: &str, evidence: &Map<String, Value>) -> String {
     let mut out = template.to_string();
     for name in xuncha_model::spec::placeholders(template) {
-        let text = evidence.get(name).map_or_else(|| "（空）".to_string(), explain_text);
+        let text = evidence
+            .get(name)
+            .map_or_else(|| "（空）".to_string(), explain_text);
         out = out.replacen(&format!("{{{name}}}"), &text, 1);
     }
     out
@@ -69,7 +91,12 @@ pub fn render_explain(template: &str, evidence: &Map<String, Value>) -> String {
 /// Build the findings of one model from its result frame. Rows come out
 /// sorted by subject so the order never depends on the query plan; rows
 /// that share an identity get `-2`, `-3` … appended to the id.
-pub fn assemble(model: &Model, result: &DataFrame, run_id: &str, villages: &VillageIndex) -> Vec<Finding> {
+pub fn assemble(
+    model: &Model,
+    result: &DataFrame,
+    run_id: &str,
+    villages: &VillageIndex,
+) -> Vec<Finding> {
     let spec = &model.spec;
     let f = &spec.finding;
     let columns = result.columns();
@@ -90,14 +117,20 @@ pub fn assemble(model: &Model, result: &DataFrame, run_id: &str, villages: &Vill
             (evidence, sources)
         })
         .collect();
-    let text = |ev: &Map<String, Value>, col: &Option<String>| col.as_ref().and_then(|c| ev.get(c)).and_then(plain);
+    let text = |ev: &Map<String, Value>, col: &Option<String>| {
+        col.as_ref().and_then(|c| ev.get(c)).and_then(plain)
+    };
     let subject = |ev: &Map<String, Value>| ev.get(&f.subject).and_then(plain).unwrap_or_default();
     rows.sort_by_cached_key(|(ev, _)| (subject(ev), Value::Object(ev.clone()).to_string()));
     let mut seen: HashMap<String, usize> = HashMap::new();
     rows.into_iter()
         .map(|(evidence, sources)| {
             let subject_key = subject(&evidence);
-            let keys: Vec<String> = f.key.iter().map(|k| evidence.get(k).and_then(plain).unwrap_or_default()).collect();
+            let keys: Vec<String> = f
+                .key
+                .iter()
+                .map(|k| evidence.get(k).and_then(plain).unwrap_or_default())
+                .collect();
             let mut id = finding_id(&spec.id, &subject_key, &keys);
             let n = seen.entry(id.clone()).or_insert(0);
             *n += 1;
@@ -105,7 +138,7 @@ pub fn assemble(model: &Model, result: &DataFrame, run_id: &str, villages: &Vill
                 id = format!("{id}-{n}");
             }
             let village_code = text(&evidence, &f.village);
-            let (village_name, township, county) = village_code
+            let village = village_code
                 .as_ref()
                 .and_then(|c| villages.by_code.get(c).cloned())
                 .unwrap_or_default();
@@ -116,14 +149,18 @@ pub fn assemble(model: &Model, result: &DataFrame, run_id: &str, villages: &Vill
                 model_title: spec.title.clone(),
                 category: spec.category.clone(),
                 severity: spec.severity,
-                county,
-                township,
+                county: village.county,
+                township: village.township,
                 village_code,
-                village_name,
+                village_name: village.name,
                 subject_type: f.subject_type().unwrap_or("other").to_string(),
                 subject_key,
                 subject_name: text(&evidence, &f.subject_name),
-                amount: f.amount.as_ref().and_then(|c| evidence.get(c)).and_then(Value::as_f64),
+                amount: f
+                    .amount
+                    .as_ref()
+                    .and_then(|c| evidence.get(c))
+                    .and_then(Value::as_f64),
                 period_from: text(&evidence, &f.period_from),
                 period_to: text(&evidence, &f.period_to),
                 explain: render_explain(&f.explain, &evidence),
@@ -149,18 +186,32 @@ mod tests {
     #[test]
     fn ids_are_stable_and_depend_on_identity_only() {
         let a = finding_id("mz.x", "110105194912310021", &["低保".into()]);
-        assert_eq!(a, finding_id("mz.x", "110105194912310021", &["低保".into()]));
-        assert_ne!(a, finding_id("mz.x", "110105194912310021", &["特困".into()]));
-        assert_ne!(a, finding_id("mz.y", "110105194912310021", &["低保".into()]));
+        assert_eq!(
+            a,
+            finding_id("mz.x", "110105194912310021", &["低保".into()])
+        );
+        assert_ne!(
+            a,
+            finding_id("mz.x", "110105194912310021", &["特困".into()])
+        );
+        assert_ne!(
+            a,
+            finding_id("mz.y", "110105194912310021", &["低保".into()])
+        );
         assert_eq!(a.len(), 16);
     }
 
     #[test]
     fn explain_fills_placeholders() {
-        let ev: Map<String, Value> =
-            serde_json::from_str(r#"{"name":"张三","death_date":"2024-03-15","amount":1200.0,"months":2}"#).unwrap();
+        let ev: Map<String, Value> = serde_json::from_str(
+            r#"{"name":"张三","death_date":"2024-03-15","amount":1200.0,"months":2}"#,
+        )
+        .unwrap();
         assert_eq!(
-            render_explain("{name}于{death_date}死亡，此后{months}个月共{amount}元", &ev),
+            render_explain(
+                "{name}于{death_date}死亡，此后{months}个月共{amount}元",
+                &ev
+            ),
             "张三于2024年3月15日死亡，此后2个月共1,200.00元"
         );
     }

@@ -36,9 +36,17 @@ pub struct RunOptions {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum ModelStatus {
-    Ok { findings: usize, amount: f64 },
-    Skipped { reason: String },
-    Failed { error: String },
+    /// `amount` is `None` for models that name no amount column.
+    Ok {
+        findings: usize,
+        amount: Option<f64>,
+    },
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        error: String,
+    },
 }
 
 /// One model's result line.
@@ -61,8 +69,17 @@ pub struct RunResult {
 
 /// Run models over ingested data. `on_done` is called as each model ends
 /// (for progress display), from worker threads.
-pub fn run_models(models: &[&Model], data: &Ingested, opts: &RunOptions, on_done: &(dyn Fn(&ModelOutcome) + Sync)) -> RunResult {
-    let frames: BTreeMap<String, LazyFrame> = data.datasets.iter().map(|(k, df)| (k.clone(), df.clone().lazy())).collect();
+pub fn run_models(
+    models: &[&Model],
+    data: &Ingested,
+    opts: &RunOptions,
+    on_done: &(dyn Fn(&ModelOutcome) + Sync),
+) -> RunResult {
+    let frames: BTreeMap<String, LazyFrame> = data
+        .datasets
+        .iter()
+        .map(|(k, df)| (k.clone(), df.clone().lazy()))
+        .collect();
     let villages = VillageIndex::new(data.datasets.get("villages"));
     let work = || {
         models
@@ -82,7 +99,10 @@ pub fn run_models(models: &[&Model], data: &Ingested, opts: &RunOptions, on_done
             })
             .collect::<Vec<_>>()
     };
-    let results = match opts.threads.and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok()) {
+    let results = match opts
+        .threads
+        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
+    {
         Some(pool) => pool.install(work),
         None => work(),
     };
@@ -93,7 +113,12 @@ pub fn run_models(models: &[&Model], data: &Ingested, opts: &RunOptions, on_done
     }
     out.outcomes.sort_by(|a, b| a.model_id.cmp(&b.model_id));
     out.findings.sort_by(|a, b| {
-        (&a.model_id, &a.village_code, &a.subject_key, &a.finding_id).cmp(&(&b.model_id, &b.village_code, &b.subject_key, &b.finding_id))
+        (&a.model_id, &a.village_code, &a.subject_key, &a.finding_id).cmp(&(
+            &b.model_id,
+            &b.village_code,
+            &b.subject_key,
+            &b.finding_id,
+        ))
     });
     out
 }
@@ -104,7 +129,13 @@ fn run_one(
     opts: &RunOptions,
     villages: &VillageIndex,
 ) -> (ModelStatus, Vec<Finding>) {
-    let absent: Vec<&str> = model.spec.datasets.iter().filter(|d| !frames.contains_key(*d)).map(String::as_str).collect();
+    let absent: Vec<&str> = model
+        .spec
+        .datasets
+        .iter()
+        .filter(|d| !frames.contains_key(*d))
+        .map(String::as_str)
+        .collect();
     if !absent.is_empty() {
         let reason = format!("缺少数据集：{}", absent.join("、"));
         return (ModelStatus::Skipped { reason }, Vec::new());
@@ -117,12 +148,26 @@ fn run_one(
         .params(&opts.params)
         .and_then(|params| plan(model, &params, opts.as_of, frames))
         .map_err(|e| e.to_string())
-        .and_then(|lf| lf.collect().map_err(|e| format!("{}：执行失败：{e}", model.path.display())));
+        .and_then(|lf| {
+            lf.collect()
+                .map_err(|e| format!("{}：执行失败：{e}", model.path.display()))
+        });
     match result {
         Ok(df) => {
             let found = assemble(model, &df, &opts.run_id, villages);
-            let amount = found.iter().filter_map(|f| f.amount).sum::<f64>();
-            (ModelStatus::Ok { findings: found.len(), amount }, found)
+            let amount = model
+                .spec
+                .finding
+                .amount
+                .as_ref()
+                .map(|_| found.iter().filter_map(|f| f.amount).sum::<f64>());
+            (
+                ModelStatus::Ok {
+                    findings: found.len(),
+                    amount,
+                },
+                found,
+            )
         }
         Err(error) => (ModelStatus::Failed { error }, Vec::new()),
     }

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use xuncha_ingest::{Ingested, RejectAction, TableReport};
 
-use crate::{ModelOutcome, ModelStatus, RunOptions, RunResult};
 use crate::values::group_thousands;
+use crate::{ModelOutcome, ModelStatus, RunOptions, RunResult};
 
 /// Rows accepted for one canonical dataset.
 #[derive(Debug, Clone, Serialize)]
@@ -38,7 +38,8 @@ pub struct RunSummary {
 impl RunSummary {
     /// Summarize ingest and model results.
     pub fn new(data_dir: &str, data: &Ingested, result: &RunResult, opts: &RunOptions) -> Self {
-        let count = |f: fn(&ModelStatus) -> bool| result.outcomes.iter().filter(|o| f(&o.status)).count();
+        let count =
+            |f: fn(&ModelStatus) -> bool| result.outcomes.iter().filter(|o| f(&o.status)).count();
         RunSummary {
             run_id: opts.run_id.clone(),
             as_of: opts.as_of.to_string(),
@@ -48,14 +49,20 @@ impl RunSummary {
                 .iter()
                 .map(|(name, df)| DatasetCount {
                     dataset: name.clone(),
-                    title: xuncha_schema::dataset(name).map_or("", |d| d.title).to_string(),
+                    title: xuncha_schema::dataset(name)
+                        .map_or("", |d| d.title)
+                        .to_string(),
                     rows: df.height(),
                 })
                 .collect(),
             tables: data.tables.clone(),
             rows_accepted: data.tables.iter().map(|t| t.rows_accepted).sum(),
             rows_rejected: data.tables.iter().map(|t| t.rows_rejected).sum(),
-            values_cleared: data.rejects.iter().filter(|r| r.action == RejectAction::ValueCleared).count(),
+            values_cleared: data
+                .rejects
+                .iter()
+                .filter(|r| r.action == RejectAction::ValueCleared)
+                .count(),
             ingest_errors: data.errors.iter().map(ToString::to_string).collect(),
             models_run: count(|s| matches!(s, ModelStatus::Ok { .. })),
             models_skipped: count(|s| matches!(s, ModelStatus::Skipped { .. })),
@@ -73,7 +80,10 @@ impl RunSummary {
             out.push_str(&line);
             out.push('\n');
         };
-        push(&mut out, format!("运行 {}（数据截至 {}）", self.run_id, self.as_of));
+        push(
+            &mut out,
+            format!("运行 {}（数据截至 {}）", self.run_id, self.as_of),
+        );
         push(
             &mut out,
             format!(
@@ -85,7 +95,10 @@ impl RunSummary {
             ),
         );
         for d in &self.datasets {
-            push(&mut out, format!("  {}（{}）：{} 行", d.title, d.dataset, d.rows));
+            push(
+                &mut out,
+                format!("  {}（{}）：{} 行", d.title, d.dataset, d.rows),
+            );
         }
         for e in &self.ingest_errors {
             push(&mut out, format!("  ！{e}"));
@@ -99,15 +112,39 @@ impl RunSummary {
         );
         for m in &self.models {
             let line = match &m.status {
-                ModelStatus::Ok { findings, amount } => {
-                    format!("  {} {}：{} 条疑点，涉及 {} 元", m.model_id, m.title, findings, group_thousands(*amount))
+                ModelStatus::Ok {
+                    findings,
+                    amount: Some(amount),
+                } => {
+                    format!(
+                        "  {} {}：{} 条疑点，涉及 {} 元",
+                        m.model_id,
+                        m.title,
+                        findings,
+                        group_thousands(*amount)
+                    )
                 }
-                ModelStatus::Skipped { reason } => format!("  {} {}：跳过（{}）", m.model_id, m.title, reason),
-                ModelStatus::Failed { error } => format!("  {} {}：失败（{}）", m.model_id, m.title, error),
+                ModelStatus::Ok {
+                    findings,
+                    amount: None,
+                } => format!("  {} {}：{} 条疑点", m.model_id, m.title, findings),
+                ModelStatus::Skipped { reason } => {
+                    format!("  {} {}：跳过（{}）", m.model_id, m.title, reason)
+                }
+                ModelStatus::Failed { error } => {
+                    format!("  {} {}：失败（{}）", m.model_id, m.title, error)
+                }
             };
             push(&mut out, line);
         }
-        push(&mut out, format!("共 {} 条疑点，涉及金额 {} 元", self.findings, group_thousands(self.amount)));
+        push(
+            &mut out,
+            format!(
+                "共 {} 条疑点，涉及金额 {} 元",
+                self.findings,
+                group_thousands(self.amount)
+            ),
+        );
         out
     }
 }

@@ -29,7 +29,9 @@ pub fn to_json(value: &AnyValue<'_>) -> Value {
         AnyValue::UInt64(v) => (*v).into(),
         AnyValue::Float32(v) => round2(*v as f64),
         AnyValue::Float64(v) => round2(*v),
-        AnyValue::Date(days) => date_of(*days).map_or(Value::Null, |d| Value::String(d.to_string())),
+        AnyValue::Date(days) => {
+            date_of(*days).map_or(Value::Null, |d| Value::String(d.to_string()))
+        }
         AnyValue::List(series) => Value::Array(series.iter().map(|v| to_json(&v)).collect()),
         other => Value::String(other.to_string()),
     }
@@ -58,7 +60,11 @@ pub fn explain_text(value: &Value) -> String {
             Err(_) => s.clone(),
         },
         Value::Number(n) if n.is_f64() => group_thousands(n.as_f64().unwrap_or_default()),
-        Value::Array(items) => items.iter().map(explain_text).collect::<Vec<_>>().join("、"),
+        Value::Array(items) => items
+            .iter()
+            .map(explain_text)
+            .collect::<Vec<_>>()
+            .join("、"),
         other => other.to_string(),
     }
 }
@@ -83,7 +89,10 @@ mod tests {
 
     #[test]
     fn explain_text_is_readable() {
-        assert_eq!(explain_text(&Value::String("2024-03-05".into())), "2024年3月5日");
+        assert_eq!(
+            explain_text(&Value::String("2024-03-05".into())),
+            "2024年3月5日"
+        );
         assert_eq!(explain_text(&serde_json::json!(1234567.5)), "1,234,567.50");
         assert_eq!(explain_text(&serde_json::json!(-12.0)), "-12.00");
         assert_eq!(explain_text(&serde_json::json!(3)), "3");
@@ -92,6 +101,9 @@ mod tests {
 
     #[test]
     fn dates_become_iso_strings() {
-        assert_eq!(to_json(&AnyValue::Date(19787)), Value::String("2024-03-05".into()));
+        assert_eq!(
+            to_json(&AnyValue::Date(19787)),
+            Value::String("2024-03-05".into())
+        );
     }
 }

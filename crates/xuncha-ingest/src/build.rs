@@ -7,8 +7,8 @@ use polars::prelude::*;
 use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
 
 use crate::normalize::{
-    clean_cell, normalize_code, normalize_id, normalize_name, normalize_village_code, parse_amount, parse_date,
-    parse_integer, parse_number, parse_period,
+    clean_cell, normalize_code, normalize_id, normalize_name, normalize_village_code, parse_amount,
+    parse_date, parse_integer, parse_number, parse_period,
 };
 use xuncha_schema::{Reject, RejectAction};
 
@@ -32,7 +32,12 @@ pub enum Value {
 
 /// Normalize one cell by column kind. `scale` converts amounts to 元;
 /// `date_format` is a chrono format tried before the built-in forms.
-pub fn normalize_value(kind: ColumnKind, raw: &str, scale: f64, date_format: Option<&str>) -> Result<Value, String> {
+pub fn normalize_value(
+    kind: ColumnKind,
+    raw: &str,
+    scale: f64,
+    date_format: Option<&str>,
+) -> Result<Value, String> {
     let with_format = |raw: &str| {
         date_format
             .and_then(|f| NaiveDate::parse_from_str(clean_cell(raw).as_str(), f).ok())
@@ -41,7 +46,10 @@ pub fn normalize_value(kind: ColumnKind, raw: &str, scale: f64, date_format: Opt
     Ok(match kind {
         ColumnKind::IdNumber => {
             let id = normalize_id(raw)?;
-            Value::Id { value: id.value, valid: id.valid }
+            Value::Id {
+                value: id.value,
+                valid: id.valid,
+            }
         }
         ColumnKind::Name => Value::Text(normalize_name(raw)),
         ColumnKind::Text => Value::Text(clean_cell(raw)),
@@ -99,7 +107,10 @@ impl Buffer {
     fn into_columns(self, name: &str) -> Vec<Column> {
         match self {
             Buffer::Text(v) => vec![Column::new(name.into(), v)],
-            Buffer::Id(v, ok) => vec![Column::new(name.into(), v), Column::new(format!("{name}_valid").into(), ok)],
+            Buffer::Id(v, ok) => vec![
+                Column::new(name.into(), v),
+                Column::new(format!("{name}_valid").into(), ok),
+            ],
             Buffer::Date(v) => {
                 let days = Int32Chunked::from_iter_options(name.into(), v.into_iter());
                 vec![days.into_date().into_column()]
@@ -146,7 +157,11 @@ pub struct DatasetBuilder {
 
 impl DatasetBuilder {
     pub fn new(spec: &'static DatasetSpec) -> Self {
-        Self { spec, buffers: spec.columns.iter().map(|c| Buffer::new(c.kind)).collect(), sources: Vec::new() }
+        Self {
+            spec,
+            buffers: spec.columns.iter().map(|c| Buffer::new(c.kind)).collect(),
+            sources: Vec::new(),
+        }
     }
 
     /// Rows accepted so far.
@@ -163,7 +178,12 @@ impl DatasetBuilder {
     /// value that is empty or unreadable drops the row; an unreadable
     /// optional value is cleared. Either way a reject is recorded.
     /// Returns whether the row was accepted.
-    pub fn push_row(&mut self, cells: &[Cell<'_>], origin: RowOrigin<'_>, rejects: &mut Vec<Reject>) -> bool {
+    pub fn push_row(
+        &mut self,
+        cells: &[Cell<'_>],
+        origin: RowOrigin<'_>,
+        rejects: &mut Vec<Reject>,
+    ) -> bool {
         let mut values = Vec::with_capacity(cells.len());
         let mut problems: Vec<(usize, String, String)> = Vec::new();
         for (i, (col, cell)) in self.spec.columns.iter().zip(cells).enumerate() {
@@ -189,8 +209,14 @@ impl DatasetBuilder {
             };
             values.push(value);
         }
-        let dropped = problems.iter().any(|(i, _, _)| self.spec.columns[*i].required);
-        let action = if dropped { RejectAction::RowDropped } else { RejectAction::ValueCleared };
+        let dropped = problems
+            .iter()
+            .any(|(i, _, _)| self.spec.columns[*i].required);
+        let action = if dropped {
+            RejectAction::RowDropped
+        } else {
+            RejectAction::ValueCleared
+        };
         for (i, value, reason) in problems {
             rejects.push(Reject {
                 file: origin.file.to_string(),
@@ -232,7 +258,12 @@ mod tests {
     use super::*;
 
     fn cell(raw: &str) -> Cell<'_> {
-        Cell { raw: Some(raw), header: "h", scale: 1.0, date_format: None }
+        Cell {
+            raw: Some(raw),
+            header: "h",
+            scale: 1.0,
+            date_format: None,
+        }
     }
 
     #[test]
@@ -240,9 +271,31 @@ mod tests {
         let spec = xuncha_schema::dataset("deaths").unwrap();
         let mut b = DatasetBuilder::new(spec);
         let mut rejects = Vec::new();
-        let origin = |line| RowOrigin { file: "d.csv", sheet: None, line };
-        assert!(b.push_row(&[cell("11010519491231002x"), cell("张三"), cell("2024年3月5日"), cell("火化")], origin(2), &mut rejects));
-        assert!(!b.push_row(&[cell("11010519491231002X"), cell("李四"), cell("不详"), cell("")], origin(3), &mut rejects));
+        let origin = |line| RowOrigin {
+            file: "d.csv",
+            sheet: None,
+            line,
+        };
+        assert!(b.push_row(
+            &[
+                cell("11010519491231002x"),
+                cell("张三"),
+                cell("2024年3月5日"),
+                cell("火化")
+            ],
+            origin(2),
+            &mut rejects
+        ));
+        assert!(!b.push_row(
+            &[
+                cell("11010519491231002X"),
+                cell("李四"),
+                cell("不详"),
+                cell("")
+            ],
+            origin(3),
+            &mut rejects
+        ));
         assert_eq!(rejects.len(), 1);
         assert_eq!(rejects[0].row, 3);
         assert_eq!(rejects[0].action, RejectAction::RowDropped);
@@ -250,8 +303,14 @@ mod tests {
         let df = b.finish().unwrap();
         assert_eq!(df.height(), 1);
         assert_eq!(df.column("death_date").unwrap().dtype(), &DataType::Date);
-        assert_eq!(df.column("id_number_valid").unwrap().bool().unwrap().get(0), Some(true));
-        assert_eq!(df.column(SOURCE_COLUMN).unwrap().str().unwrap().get(0), Some("d.csv:2"));
+        assert_eq!(
+            df.column("id_number_valid").unwrap().bool().unwrap().get(0),
+            Some(true)
+        );
+        assert_eq!(
+            df.column(SOURCE_COLUMN).unwrap().str().unwrap().get(0),
+            Some("d.csv:2")
+        );
         assert_eq!(df.schema().as_ref(), &spec.schema());
     }
 
@@ -260,10 +319,33 @@ mod tests {
         let spec = xuncha_schema::dataset("public_employees").unwrap();
         let mut b = DatasetBuilder::new(spec);
         let mut rejects = Vec::new();
-        let origin = RowOrigin { file: "e.xlsx", sheet: Some("在编"), line: 7 };
-        let ok = b.push_row(&[cell("11010519491231002X"), cell("王五"), cell("乡政府"), cell("??"), cell("")], origin, &mut rejects);
+        let origin = RowOrigin {
+            file: "e.xlsx",
+            sheet: Some("在编"),
+            line: 7,
+        };
+        let ok = b.push_row(
+            &[
+                cell("11010519491231002X"),
+                cell("王五"),
+                cell("乡政府"),
+                cell("??"),
+                cell(""),
+            ],
+            origin,
+            &mut rejects,
+        );
         assert!(ok);
         assert_eq!(rejects[0].action, RejectAction::ValueCleared);
-        assert_eq!(b.finish().unwrap().column(SOURCE_COLUMN).unwrap().str().unwrap().get(0), Some("e.xlsx#在编:7"));
+        assert_eq!(
+            b.finish()
+                .unwrap()
+                .column(SOURCE_COLUMN)
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(0),
+            Some("e.xlsx#在编:7")
+        );
     }
 }

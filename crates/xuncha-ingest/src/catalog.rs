@@ -82,11 +82,18 @@ impl Catalog {
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| IngestError::file(CATALOG_FILE, format!("无法读取：{e}")))?;
-        let catalog: Catalog = toml::from_str(&text).map_err(|e| IngestError::file(CATALOG_FILE, e.to_string()))?;
+        let catalog: Catalog =
+            toml::from_str(&text).map_err(|e| IngestError::file(CATALOG_FILE, e.to_string()))?;
         for entry in &catalog.files {
-            let spec = xuncha_schema::dataset(&entry.dataset)
-                .ok_or_else(|| IngestError::file(CATALOG_FILE, format!("未知数据集“{}”", entry.dataset)))?;
-            for col in entry.columns.keys().chain(entry.constants.keys()).chain(entry.units.keys()) {
+            let spec = xuncha_schema::dataset(&entry.dataset).ok_or_else(|| {
+                IngestError::file(CATALOG_FILE, format!("未知数据集“{}”", entry.dataset))
+            })?;
+            for col in entry
+                .columns
+                .keys()
+                .chain(entry.constants.keys())
+                .chain(entry.units.keys())
+            {
                 if spec.column(col).is_none() {
                     return Err(IngestError::file(
                         CATALOG_FILE,
@@ -96,7 +103,10 @@ impl Catalog {
             }
             for unit in entry.units.values() {
                 if unit_scale(unit).is_none() {
-                    return Err(IngestError::file(CATALOG_FILE, format!("未知单位“{unit}”，可用：元、万元")));
+                    return Err(IngestError::file(
+                        CATALOG_FILE,
+                        format!("未知单位“{unit}”，可用：元、万元"),
+                    ));
                 }
             }
             glob(&entry.pattern)?;
@@ -106,12 +116,16 @@ impl Catalog {
 
     /// The entry whose glob matches a relative path, first match wins.
     pub fn entry_for(&self, rel: &str) -> Option<&CatalogEntry> {
-        self.files.iter().find(|e| glob(&e.pattern).is_ok_and(|g| g.is_match(rel)))
+        self.files
+            .iter()
+            .find(|e| glob(&e.pattern).is_ok_and(|g| g.is_match(rel)))
     }
 
     /// Whether a relative path is listed under `ignore`.
     pub fn ignores(&self, rel: &str) -> bool {
-        self.ignore.iter().any(|p| glob(p).is_ok_and(|g| g.is_match(rel)))
+        self.ignore
+            .iter()
+            .any(|p| glob(p).is_ok_and(|g| g.is_match(rel)))
     }
 }
 

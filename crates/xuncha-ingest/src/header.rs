@@ -76,7 +76,13 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
             data_start += 1;
         }
     }
-    Some(Header { index, raw, names, units, data_start })
+    Some(Header {
+        index,
+        raw,
+        names,
+        units,
+        data_start,
+    })
 }
 
 /// A unit cell such as `元`, `(万元)`, `单位：亩`.
@@ -84,7 +90,23 @@ fn unit_of(cell: &str) -> Option<String> {
     let n = normalize_header(cell);
     let n = n.trim_start_matches("单位").trim_start_matches([':', '：']);
     let n = n.trim_start_matches('(').trim_end_matches(')');
-    const UNITS: &[&str] = &["元", "万元", "亩", "人", "户", "平方米", "㎡", "年", "月", "日", "%", "个", "元/亩", "元/月", "元/年"];
+    const UNITS: &[&str] = &[
+        "元",
+        "万元",
+        "亩",
+        "人",
+        "户",
+        "平方米",
+        "㎡",
+        "年",
+        "月",
+        "日",
+        "%",
+        "个",
+        "元/亩",
+        "元/月",
+        "元/年",
+    ];
     UNITS.contains(&n).then(|| n.to_string())
 }
 
@@ -103,8 +125,15 @@ pub enum NonData {
 
 /// Classify a data-area row that is not a record.
 pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
-    let filled: Vec<&str> = row.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
-    let Some(first) = filled.first() else { return Some(NonData::Blank) };
+    let filled: Vec<&str> = row
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
+    let Some(first) = filled.first() else {
+        return Some(NonData::Blank);
+    };
     let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
     if matches!(first.as_str(), "合计" | "总计" | "小计" | "合计:" | "总计:") {
         return Some(NonData::Total);
@@ -129,7 +158,10 @@ mod tests {
     fn rows(data: &[&[&str]]) -> Vec<RawRow> {
         data.iter()
             .enumerate()
-            .map(|(i, r)| RawRow { line: i + 1, cells: r.iter().map(|c| c.to_string()).collect() })
+            .map(|(i, r)| RawRow {
+                line: i + 1,
+                cells: r.iter().map(|c| c.to_string()).collect(),
+            })
             .collect()
     }
 
@@ -166,7 +198,13 @@ mod tests {
 
     #[test]
     fn repeated_headers_totals_and_blanks_are_not_data() {
-        let t = rows(&[&["姓名", "身份证号", "金额"], &["姓名", "身份证号", "金额"], &["合 计", "", "100"], &["", " ", ""], &["张三", "x", "1"]]);
+        let t = rows(&[
+            &["姓名", "身份证号", "金额"],
+            &["姓名", "身份证号", "金额"],
+            &["合 计", "", "100"],
+            &["", " ", ""],
+            &["张三", "x", "1"],
+        ]);
         let h = detect(&t, None).unwrap();
         assert_eq!(non_data(&t[1], &h), Some(NonData::RepeatedHeader));
         assert_eq!(non_data(&t[2], &h), Some(NonData::Total));

@@ -32,15 +32,20 @@ pub use xuncha_schema::{Reject, RejectAction};
 pub enum IngestError {
     #[error("文件 {file}：{message}")]
     File { file: String, message: String },
-    #[error("文件 {file}{} 识别为数据集 {dataset}（{title}），但缺少必需列：{}；文件中的表头：{}", sheet_label(.sheet), missing_list(.missing), .headers.join("、"))]
-    MissingColumns {
-        file: String,
-        sheet: Option<String>,
-        dataset: String,
-        title: String,
-        missing: Vec<MissingColumn>,
-        headers: Vec<String>,
-    },
+    #[error("{0}")]
+    MissingColumns(Box<MissingColumns>),
+}
+
+/// A table recognised as a dataset but lacking required columns.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[error("文件 {file}{} 识别为数据集 {dataset}（{title}），但缺少必需列：{}；文件中的表头：{}", sheet_label(.sheet), missing_list(.missing), .headers.join("、"))]
+pub struct MissingColumns {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub dataset: String,
+    pub title: String,
+    pub missing: Vec<MissingColumn>,
+    pub headers: Vec<String>,
 }
 
 /// A required canonical column no header provided, and the headers tried.
@@ -51,7 +56,10 @@ pub struct MissingColumn {
 }
 
 fn sheet_label(sheet: &Option<String>) -> String {
-    sheet.as_ref().map(|s| format!(" 工作表“{s}”")).unwrap_or_default()
+    sheet
+        .as_ref()
+        .map(|s| format!(" 工作表“{s}”"))
+        .unwrap_or_default()
 }
 
 fn missing_list(missing: &[MissingColumn]) -> String {
@@ -65,7 +73,10 @@ fn missing_list(missing: &[MissingColumn]) -> String {
 impl IngestError {
     /// A file-level error.
     pub fn file(file: &str, message: impl Into<String>) -> Self {
-        IngestError::File { file: file.to_string(), message: message.into() }
+        IngestError::File {
+            file: file.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -122,8 +133,9 @@ pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, Strin
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d)
-            .map_err(|e| IngestError::file(&d.display().to_string(), format!("无法读取目录：{e}")))?;
+        let entries = std::fs::read_dir(&d).map_err(|e| {
+            IngestError::file(&d.display().to_string(), format!("无法读取目录：{e}"))
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().to_string();
@@ -134,7 +146,11 @@ pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, Strin
                 stack.push(path);
                 continue;
             }
-            let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel == CATALOG_FILE || Format::of(&path).is_none() || catalog.ignores(&rel) {
                 continue;
             }
@@ -187,19 +203,34 @@ struct FileOutcome {
     errors: Vec<IngestError>,
 }
 
-fn ingest_file(path: &Path, rel: &str, entry: Option<&CatalogEntry>, encoding: Option<Encoding>) -> FileOutcome {
+fn ingest_file(
+    path: &Path,
+    rel: &str,
+    entry: Option<&CatalogEntry>,
+    encoding: Option<Encoding>,
+) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let forced = entry.and_then(|e| e.encoding.as_deref()).and_then(Encoding::from_name).or(encoding);
+    let forced = entry
+        .and_then(|e| e.encoding.as_deref())
+        .and_then(Encoding::from_name)
+        .or(encoding);
     let tables = match read::read_file(path, rel, forced) {
         Ok(t) => t,
         Err(e) => {
-            outcome.tables.push(TableReport { file: rel.to_string(), note: Some(e.to_string()), ..Default::default() });
+            outcome.tables.push(TableReport {
+                file: rel.to_string(),
+                note: Some(e.to_string()),
+                ..Default::default()
+            });
             outcome.errors.push(e);
             return outcome;
         }
     };
     for table in tables {
-        if let (Some(want), Some(sheet)) = (entry.and_then(|e| e.sheet.as_deref()), table.sheet.as_deref()) {
+        if let (Some(want), Some(sheet)) = (
+            entry.and_then(|e| e.sheet.as_deref()),
+            table.sheet.as_deref(),
+        ) {
             if want != sheet {
                 continue;
             }
@@ -219,7 +250,10 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
     let Some(header) = header::detect(&table.rows, entry.and_then(|e| e.header_row)) else {
         let note = "未找到可识别的表头".to_string();
         if entry.is_some() {
-            outcome.errors.push(IngestError::file(&table.file, format!("{}{note}", sheet_label(&table.sheet))));
+            outcome.errors.push(IngestError::file(
+                &table.file,
+                format!("{}{note}", sheet_label(&table.sheet)),
+            ));
         }
         report.note = Some(note);
         outcome.tables.push(report);
@@ -227,7 +261,9 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
     };
     report.header_row = Some(header.line(&table.rows));
     let mapping = match entry {
-        Some(e) => xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &header, Some(e))),
+        Some(e) => {
+            xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &header, Some(e)))
+        }
         None => mapping::recognize(&header, &table.file),
     };
     let Some(mapping) = mapping else {
@@ -236,7 +272,11 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
         return;
     };
     report.dataset = Some(mapping.dataset.name.to_string());
-    report.unmapped = mapping.unmapped(&header).into_iter().map(str::to_string).collect();
+    report.unmapped = mapping
+        .unmapped(&header)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     report.mapping = mapping
         .dataset
         .columns
@@ -270,7 +310,11 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
             Some(NonData::Total) => report.total_rows += 1,
             None => {
                 report.rows_read += 1;
-                let origin = RowOrigin { file: &table.file, sheet: table.sheet.as_deref(), line: row.line };
+                let origin = RowOrigin {
+                    file: &table.file,
+                    sheet: table.sheet.as_deref(),
+                    line: row.line,
+                };
                 let cells = row_cells(&mapping, &header, &row.cells);
                 if !builder.push_row(&cells, origin, &mut outcome.rejects) {
                     report.rows_rejected += 1;
@@ -278,8 +322,16 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
                 }
                 report.rows_accepted += 1;
                 if !members.is_empty() {
-                    report.members_accepted +=
-                        push_members(&mapping, &cells, &members, &header, &row.cells, origin, &mut member_builder, &mut outcome.rejects);
+                    report.members_accepted += push_members(
+                        &mapping,
+                        &cells,
+                        &members,
+                        &header,
+                        &row.cells,
+                        origin,
+                        &mut member_builder,
+                        &mut outcome.rejects,
+                    );
                 }
             }
         }
@@ -294,7 +346,9 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
 fn push_frame(outcome: &mut FileOutcome, spec: &'static DatasetSpec, builder: DatasetBuilder) {
     match builder.finish() {
         Ok(df) => outcome.frames.push((spec.name, df)),
-        Err(e) => outcome.errors.push(IngestError::file(spec.name, format!("生成数据表失败：{e}"))),
+        Err(e) => outcome
+            .errors
+            .push(IngestError::file(spec.name, format!("生成数据表失败：{e}"))),
     }
 }
 
@@ -306,11 +360,18 @@ fn row_cells<'a>(mapping: &'a Mapping, header: &'a Header, cells: &'a [String]) 
         .enumerate()
         .map(|(i, col)| {
             let (raw, head) = match &mapping.sources[i] {
-                ColumnSource::Header(h) => (cells.get(*h).map(String::as_str), header.raw[*h].as_str()),
+                ColumnSource::Header(h) => {
+                    (cells.get(*h).map(String::as_str), header.raw[*h].as_str())
+                }
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 ColumnSource::Absent => (None, col.name),
             };
-            Cell { raw, header: head, scale: mapping.scales[i], date_format: mapping.date_formats[i].as_deref() }
+            Cell {
+                raw,
+                header: head,
+                scale: mapping.scales[i],
+                date_format: mapping.date_formats[i].as_deref(),
+            }
         })
         .collect()
 }
@@ -329,14 +390,33 @@ fn push_members(
     rejects: &mut Vec<Reject>,
 ) -> usize {
     let col = |name: &str| {
-        let i = mapping.dataset.columns.iter().position(|c| c.name == name).expect("canonical column");
+        let i = mapping
+            .dataset
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .expect("canonical column");
         household[i].clone()
     };
     let household_id = col("household_id");
-    let relation = |raw: Option<&'static str>| Cell { raw, header: "relation", scale: 1.0, date_format: None };
+    let relation = |raw: Option<&'static str>| Cell {
+        raw,
+        header: "relation",
+        scale: 1.0,
+        date_format: None,
+    };
     let mut accepted = 0;
     let head_id = col("head_id_number");
-    if builder.push_row(&[household_id.clone(), head_id.clone(), col("head_name"), relation(Some("户主"))], origin, rejects) {
+    if builder.push_row(
+        &[
+            household_id.clone(),
+            head_id.clone(),
+            col("head_name"),
+            relation(Some("户主")),
+        ],
+        origin,
+        rejects,
+    ) {
         accepted += 1;
     }
     let at = |i: Option<usize>| Cell {
@@ -355,31 +435,51 @@ fn push_members(
         if id.raw.map(str::trim) == head_id.raw.map(str::trim) {
             continue;
         }
-        if builder.push_row(&[household_id.clone(), id, name, at(m.relation)], origin, rejects) {
+        if builder.push_row(
+            &[household_id.clone(), id, name, at(m.relation)],
+            origin,
+            rejects,
+        ) {
             accepted += 1;
         }
     }
     accepted
 }
 
-fn missing_columns_error(table: &RawTable, header: &Header, mapping: &Mapping, entry: Option<&CatalogEntry>) -> IngestError {
+fn missing_columns_error(
+    table: &RawTable,
+    header: &Header,
+    mapping: &Mapping,
+    entry: Option<&CatalogEntry>,
+) -> IngestError {
     let missing = mapping
         .missing
         .iter()
         .map(|col| {
             let tried = match entry.and_then(|e| e.columns.get(*col)) {
                 Some(h) => vec![h.clone()],
-                None => aliases::aliases(mapping.dataset.name, col).into_iter().map(str::to_string).collect(),
+                None => aliases::aliases(mapping.dataset.name, col)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
             };
-            MissingColumn { column: col.to_string(), tried }
+            MissingColumn {
+                column: col.to_string(),
+                tried,
+            }
         })
         .collect();
-    IngestError::MissingColumns {
+    IngestError::MissingColumns(Box::new(MissingColumns {
         file: table.file.clone(),
         sheet: table.sheet.clone(),
         dataset: mapping.dataset.name.to_string(),
         title: mapping.dataset.title.to_string(),
         missing,
-        headers: header.raw.iter().filter(|h| !h.trim().is_empty()).cloned().collect(),
-    }
+        headers: header
+            .raw
+            .iter()
+            .filter(|h| !h.trim().is_empty())
+            .cloned()
+            .collect(),
+    }))
 }

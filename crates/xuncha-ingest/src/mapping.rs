@@ -35,7 +35,10 @@ pub struct Mapping {
 impl Mapping {
     /// Number of canonical columns a header provides.
     pub fn matched(&self) -> usize {
-        self.sources.iter().filter(|s| matches!(s, ColumnSource::Header(_))).count()
+        self.sources
+            .iter()
+            .filter(|s| matches!(s, ColumnSource::Header(_)))
+            .count()
     }
 
     /// Headers of the table that feed no canonical column.
@@ -49,7 +52,11 @@ impl Mapping {
 }
 
 /// Map a header onto a dataset: catalog columns first, then aliases in order.
-pub fn map_columns(dataset: &'static DatasetSpec, header: &Header, entry: Option<&CatalogEntry>) -> Mapping {
+pub fn map_columns(
+    dataset: &'static DatasetSpec,
+    header: &Header,
+    entry: Option<&CatalogEntry>,
+) -> Mapping {
     let mut used = vec![false; header.names.len()];
     let mut sources = Vec::with_capacity(dataset.columns.len());
     let mut scales = Vec::with_capacity(dataset.columns.len());
@@ -97,7 +104,13 @@ pub fn map_columns(dataset: &'static DatasetSpec, header: &Header, entry: Option
         date_formats.push(entry.and_then(|e| e.date_formats.get(col.name).cloned()));
         sources.push(source);
     }
-    Mapping { dataset, sources, scales, date_formats, missing }
+    Mapping {
+        dataset,
+        sources,
+        scales,
+        date_formats,
+        missing,
+    }
 }
 
 /// Words in file names that hint at a dataset.
@@ -155,7 +168,10 @@ mod tests {
     use crate::read::RawRow;
 
     fn header(cells: &[&str]) -> Header {
-        let rows = vec![RawRow { line: 1, cells: cells.iter().map(|c| c.to_string()).collect() }];
+        let rows = vec![RawRow {
+            line: 1,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }];
         detect(&rows, None).unwrap()
     }
 
@@ -167,11 +183,30 @@ mod tests {
         assert!(m.missing.is_empty());
         assert_eq!(m.unmapped(&h), vec!["序号"]);
 
-        let h = header(&["户主姓名", "户主身份证号", "家庭编号", "救助类别", "保障人数"]);
-        assert_eq!(recognize(&h, "a.xlsx").unwrap().dataset.name, "relief_households");
+        let h = header(&[
+            "户主姓名",
+            "户主身份证号",
+            "家庭编号",
+            "救助类别",
+            "保障人数",
+        ]);
+        assert_eq!(
+            recognize(&h, "a.xlsx").unwrap().dataset.name,
+            "relief_households"
+        );
 
-        let h = header(&["姓名", "身份证号", "发放月份", "发放金额(元)", "银行账号", "救助类别"]);
-        assert_eq!(recognize(&h, "x.csv").unwrap().dataset.name, "benefit_payments");
+        let h = header(&[
+            "姓名",
+            "身份证号",
+            "发放月份",
+            "发放金额(元)",
+            "银行账号",
+            "救助类别",
+        ]);
+        assert_eq!(
+            recognize(&h, "x.csv").unwrap().dataset.name,
+            "benefit_payments"
+        );
     }
 
     #[test]
@@ -192,11 +227,20 @@ mod tests {
             units: [("amount".to_string(), "万元".to_string())].into(),
             ..Default::default()
         };
-        let m = map_columns(xuncha_schema::dataset("benefit_payments").unwrap(), &h, Some(&entry));
+        let m = map_columns(
+            xuncha_schema::dataset("benefit_payments").unwrap(),
+            &h,
+            Some(&entry),
+        );
         assert!(m.missing.is_empty());
         assert_eq!(m.sources[0], ColumnSource::Constant("特困供养".into()));
         assert_eq!(m.sources[1], ColumnSource::Header(1));
-        let amount = m.dataset.columns.iter().position(|c| c.name == "amount").unwrap();
+        let amount = m
+            .dataset
+            .columns
+            .iter()
+            .position(|c| c.name == "amount")
+            .unwrap();
         assert_eq!(m.scales[amount], 10_000.0);
     }
 }

@@ -59,7 +59,9 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     if s.contains('E') && s.contains('.') {
-        return Err(format!("身份证号“{s}”被表格软件转成了科学计数法，位数已丢失"));
+        return Err(format!(
+            "身份证号“{s}”被表格软件转成了科学计数法，位数已丢失"
+        ));
     }
     let value = match s.len() {
         18 if s[..17].bytes().all(|b| b.is_ascii_digit())
@@ -117,7 +119,10 @@ pub fn normalize_code(raw: &str) -> String {
 
 /// Normalize a village code to 12 digits; 9-digit township codes get `000`.
 pub fn normalize_village_code(raw: &str) -> Result<String, String> {
-    let s: String = clean_cell(raw).chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!("区划代码“{s}”含有非数字字符"));
     }
@@ -189,7 +194,9 @@ pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
     let date = match groups.as_slice() {
         [compact] if compact.len() == 6 => first_of(&compact[..4], &compact[4..]),
         [y, m] => first_of(y, m),
-        _ => parse_date(&s).ok().and_then(|d| first_of(&d.year().to_string(), &d.month().to_string())),
+        _ => parse_date(&s)
+            .ok()
+            .and_then(|d| first_of(&d.year().to_string(), &d.month().to_string())),
     };
     date.ok_or_else(fail)
 }
@@ -200,7 +207,10 @@ pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
 /// `(1,000.00)` are understood.
 pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
     let s = clean_cell(raw);
-    let mut t: String = s.chars().filter(|c| !c.is_whitespace() && *c != ',' && *c != '，').collect();
+    let mut t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
+        .collect();
     let mut factor = scale;
     if let Some(rest) = t.strip_suffix("万元").or_else(|| t.strip_suffix("万")) {
         factor = 10_000.0;
@@ -270,9 +280,14 @@ mod tests {
 
     #[test]
     fn broken_ids_are_rejected_with_a_reason() {
-        assert!(normalize_id("4.11102E+17").unwrap_err().contains("科学计数法"));
+        assert!(normalize_id("4.11102E+17")
+            .unwrap_err()
+            .contains("科学计数法"));
         assert!(normalize_id("12345").unwrap_err().contains("15位或18位"));
-        assert!(normalize_id("11010519491331002X").is_ok_and(|i| !i.valid), "month 13");
+        assert!(
+            normalize_id("11010519491331002X").is_ok_and(|i| !i.valid),
+            "month 13"
+        );
     }
 
     #[test]
@@ -310,7 +325,14 @@ mod tests {
 
     #[test]
     fn periods_become_first_of_month() {
-        for raw in ["2024-03", "202403", "2024年3月", "2024.3", "2024/03/17", "2024年03月"] {
+        for raw in [
+            "2024-03",
+            "202403",
+            "2024年3月",
+            "2024.3",
+            "2024/03/17",
+            "2024年03月",
+        ] {
             assert_eq!(parse_period(raw), Ok(d(2024, 3, 1)), "{raw}");
         }
         assert!(parse_period("2024-13").is_err());
@@ -333,8 +355,14 @@ mod tests {
 
     #[test]
     fn village_codes_are_twelve_digits() {
-        assert_eq!(normalize_village_code("410102001001"), Ok("410102001001".into()));
-        assert_eq!(normalize_village_code("410102001"), Ok("410102001000".into()));
+        assert_eq!(
+            normalize_village_code("410102001001"),
+            Ok("410102001001".into())
+        );
+        assert_eq!(
+            normalize_village_code("410102001"),
+            Ok("410102001000".into())
+        );
         assert!(normalize_village_code("4101020010").is_err());
         assert!(normalize_village_code("41010200100A").is_err());
     }

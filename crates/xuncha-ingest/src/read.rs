@@ -73,12 +73,22 @@ impl Format {
 }
 
 /// Read every table in a file.
-pub fn read_file(path: &Path, display: &str, encoding: Option<Encoding>) -> Result<Vec<RawTable>, IngestError> {
+pub fn read_file(
+    path: &Path,
+    display: &str,
+    encoding: Option<Encoding>,
+) -> Result<Vec<RawTable>, IngestError> {
     let format = Format::of(path).ok_or_else(|| IngestError::file(display, "不支持的文件格式"))?;
     match format {
         Format::Csv | Format::Tsv => {
-            let bytes = std::fs::read(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
-            Ok(vec![read_delimited(&bytes, display, encoding, format == Format::Tsv)?])
+            let bytes = std::fs::read(path)
+                .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+            Ok(vec![read_delimited(
+                &bytes,
+                display,
+                encoding,
+                format == Format::Tsv,
+            )?])
         }
         Format::Workbook => read_workbook(path, display),
         Format::Parquet | Format::Ipc => read_columnar(path, display, format),
@@ -102,8 +112,16 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> (String, &'static str) 
 }
 
 /// Parse CSV or TSV text; the delimiter of a `.csv` is sniffed from the first lines.
-pub fn read_delimited(bytes: &[u8], display: &str, encoding: Option<Encoding>, tsv: bool) -> Result<RawTable, IngestError> {
+pub fn read_delimited(
+    bytes: &[u8],
+    display: &str,
+    encoding: Option<Encoding>,
+    tsv: bool,
+) -> Result<RawTable, IngestError> {
     let (text, encoding) = decode(bytes, encoding);
+    // The csv crate reports the line of a record after CRLF terminators one
+    // too low; with LF only, record positions are the lines users see.
+    let text = text.replace("\r\n", "\n");
     let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -112,21 +130,37 @@ pub fn read_delimited(bytes: &[u8], display: &str, encoding: Option<Encoding>, t
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?;
-        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
-        rows.push(RawRow { line, cells: record.iter().map(str::to_string).collect() });
+        let record =
+            record.map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?;
+        let line = record
+            .position()
+            .map_or(rows.len() + 1, |p| p.line() as usize);
+        rows.push(RawRow {
+            line,
+            cells: record.iter().map(str::to_string).collect(),
+        });
     }
-    Ok(RawTable { file: display.to_string(), sheet: None, rows, encoding })
+    Ok(RawTable {
+        file: display.to_string(),
+        sheet: None,
+        rows,
+        encoding,
+    })
 }
 
 fn sniff_delimiter(text: &str) -> u8 {
     let head: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
     let count = |c: char| head.matches(c).count();
-    [(b',', count(',')), (b'\t', count('\t')), (b';', count(';')), (b'|', count('|'))]
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| *n > 0)
-        .map_or(b',', |(d, _)| d)
+    [
+        (b',', count(',')),
+        (b'\t', count('\t')),
+        (b';', count(';')),
+        (b'|', count('|')),
+    ]
+    .into_iter()
+    .max_by_key(|(_, n)| *n)
+    .filter(|(_, n)| *n > 0)
+    .map_or(b',', |(d, _)| d)
 }
 
 /// Text of a workbook cell. Integral numbers lose their `.0`; dates become ISO dates.
@@ -138,55 +172,88 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => {
-            excel_serial_to_date(dt.as_f64()).map_or_else(|| dt.as_f64().to_string(), |d| d.to_string())
-        }
+        Data::DateTime(dt) => excel_serial_to_date(dt.as_f64())
+            .map_or_else(|| dt.as_f64().to_string(), |d| d.to_string()),
         Data::Error(e) => format!("#{e:?}"),
     }
 }
 
 /// Read every non-empty sheet of a workbook.
 pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, IngestError> {
-    let mut book = open_workbook_auto(path).map_err(|e| IngestError::file(display, format!("无法打开工作簿：{e}")))?;
+    let mut book = open_workbook_auto(path)
+        .map_err(|e| IngestError::file(display, format!("无法打开工作簿：{e}")))?;
     let mut tables = Vec::new();
     for sheet in book.sheet_names().to_owned() {
         let range = book
             .worksheet_range(&sheet)
             .map_err(|e| IngestError::file(display, format!("无法读取工作表“{sheet}”：{e}")))?;
-        let Some((row0, _)) = range.start() else { continue };
+        let Some((row0, _)) = range.start() else {
+            continue;
+        };
         let rows: Vec<RawRow> = range
             .rows()
             .enumerate()
-            .map(|(i, r)| RawRow { line: row0 as usize + i + 1, cells: r.iter().map(cell_text).collect() })
+            .map(|(i, r)| RawRow {
+                line: row0 as usize + i + 1,
+                cells: r.iter().map(cell_text).collect(),
+            })
             .collect();
-        if rows.iter().any(|r| r.cells.iter().any(|c| !c.trim().is_empty())) {
-            tables.push(RawTable { file: display.to_string(), sheet: Some(sheet), rows, encoding: "XLSX" });
+        if rows
+            .iter()
+            .any(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+        {
+            tables.push(RawTable {
+                file: display.to_string(),
+                sheet: Some(sheet),
+                rows,
+                encoding: "XLSX",
+            });
         }
     }
     Ok(tables)
 }
 
 /// Read Parquet or Arrow IPC; the column names become the header row (row 1).
-pub fn read_columnar(path: &Path, display: &str, format: Format) -> Result<Vec<RawTable>, IngestError> {
+pub fn read_columnar(
+    path: &Path,
+    display: &str,
+    format: Format,
+) -> Result<Vec<RawTable>, IngestError> {
     let fail = |e: PolarsError| IngestError::file(display, format!("无法读取：{e}"));
-    let file = std::fs::File::open(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
     let df = match format {
         Format::Parquet => ParquetReader::new(file).finish().map_err(fail)?,
         _ => IpcReader::new(file).finish().map_err(fail)?,
     };
-    let names: Vec<String> = df.get_column_names().iter().map(|n| n.to_string()).collect();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
     let columns: Vec<StringChunked> = df
         .columns()
         .iter()
         .map(|c| c.cast(&DataType::String).and_then(|s| s.str().cloned()))
         .collect::<PolarsResult<_>>()
         .map_err(fail)?;
-    let mut rows = vec![RawRow { line: 1, cells: names }];
+    let mut rows = vec![RawRow {
+        line: 1,
+        cells: names,
+    }];
     for i in 0..df.height() {
-        let cells = columns.iter().map(|c| c.get(i).unwrap_or("").to_string()).collect();
+        let cells = columns
+            .iter()
+            .map(|c| c.get(i).unwrap_or("").to_string())
+            .collect();
         rows.push(RawRow { line: i + 2, cells });
     }
-    Ok(vec![RawTable { file: display.to_string(), sheet: None, rows, encoding: "columnar" }])
+    Ok(vec![RawTable {
+        file: display.to_string(),
+        sheet: None,
+        rows,
+        encoding: "columnar",
+    }])
 }
 
 #[cfg(test)]
@@ -205,15 +272,31 @@ mod tests {
 
     #[test]
     fn utf8_bom_is_stripped_and_tabs_sniffed() {
-        let table = read_delimited("\u{FEFF}姓名\t金额\n李四\t1,000\n".as_bytes(), "x.csv", None, false).unwrap();
+        let table = read_delimited(
+            "\u{FEFF}姓名\t金额\n李四\t1,000\n".as_bytes(),
+            "x.csv",
+            None,
+            false,
+        )
+        .unwrap();
         assert_eq!(table.encoding, "UTF-8");
         assert_eq!(table.rows[0].cells, vec!["姓名", "金额"]);
         assert_eq!(table.rows[1].cells[1], "1,000");
     }
 
     #[test]
+    fn crlf_files_report_the_lines_users_see() {
+        let table = read_delimited(b"a,b\r\nx,1\r\ny,2\r\n", "x.csv", None, false).unwrap();
+        assert_eq!(
+            table.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![1, 2, 3]
+        );
+    }
+
+    #[test]
     fn quoted_multiline_records_keep_their_start_line() {
-        let table = read_delimited("a,b\n\"x\ny\",1\nz,2\n".as_bytes(), "x.csv", None, false).unwrap();
+        let table =
+            read_delimited("a,b\n\"x\ny\",1\nz,2\n".as_bytes(), "x.csv", None, false).unwrap();
         assert_eq!(table.rows[1].line, 2);
         assert_eq!(table.rows[2].line, 4);
     }

@@ -21,7 +21,10 @@ const MAX_MEMBERS: usize = 50;
 pub fn from_rule(rule: &MembersRule, header: &Header) -> Vec<MemberColumns> {
     let find = |pattern: &str, n: usize| {
         let wanted = normalize_header(&pattern.replace("{n}", &n.to_string()));
-        header.raw.iter().position(|h| normalize_header(h) == wanted)
+        header
+            .raw
+            .iter()
+            .position(|h| normalize_header(h) == wanted)
     };
     (1..=MAX_MEMBERS)
         .filter_map(|n| {
@@ -41,21 +44,35 @@ pub fn from_rule(rule: &MembersRule, header: &Header) -> Vec<MemberColumns> {
 pub fn detect(header: &Header) -> Vec<MemberColumns> {
     let mut members: Vec<MemberColumns> = Vec::new();
     for (i, name) in header.names.iter().enumerate() {
-        let Some(rest) = name.strip_prefix("家庭成员").or_else(|| name.strip_prefix("成员")) else { continue };
+        let Some(rest) = name
+            .strip_prefix("家庭成员")
+            .or_else(|| name.strip_prefix("成员"))
+        else {
+            continue;
+        };
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        let Ok(n) = digits.parse::<usize>() else { continue };
+        let Ok(n) = digits.parse::<usize>() else {
+            continue;
+        };
         let field = &rest[digits.len()..];
         let pos = match members.iter().position(|m| m.n == n) {
             Some(p) => p,
             None => {
-                members.push(MemberColumns { n, name: None, id_number: usize::MAX, relation: None });
+                members.push(MemberColumns {
+                    n,
+                    name: None,
+                    id_number: usize::MAX,
+                    relation: None,
+                });
                 members.len() - 1
             }
         };
         let m = &mut members[pos];
         match field {
             "姓名" => m.name = Some(i),
-            "身份证号" | "身份证号码" | "公民身份号码" | "证件号码" => m.id_number = i,
+            "身份证号" | "身份证号码" | "公民身份号码" | "证件号码" => {
+                m.id_number = i
+            }
             "与户主关系" | "关系" => m.relation = Some(i),
             _ => {}
         }
@@ -72,23 +89,62 @@ mod tests {
     use crate::read::RawRow;
 
     fn header(cells: &[&str]) -> Header {
-        let rows = vec![RawRow { line: 1, cells: cells.iter().map(|c| c.to_string()).collect() }];
+        let rows = vec![RawRow {
+            line: 1,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }];
         header::detect(&rows, None).unwrap()
     }
 
     #[test]
     fn numbered_member_columns_are_found() {
-        let h = header(&["户主姓名", "户主身份证号", "成员1姓名", "成员1身份证号", "成员1与户主关系", "成员2姓名", "成员2身份证号码"]);
+        let h = header(&[
+            "户主姓名",
+            "户主身份证号",
+            "成员1姓名",
+            "成员1身份证号",
+            "成员1与户主关系",
+            "成员2姓名",
+            "成员2身份证号码",
+        ]);
         let m = detect(&h);
         assert_eq!(m.len(), 2);
-        assert_eq!(m[0], MemberColumns { n: 1, name: Some(2), id_number: 3, relation: Some(4) });
-        assert_eq!(m[1], MemberColumns { n: 2, name: Some(5), id_number: 6, relation: None });
+        assert_eq!(
+            m[0],
+            MemberColumns {
+                n: 1,
+                name: Some(2),
+                id_number: 3,
+                relation: Some(4)
+            }
+        );
+        assert_eq!(
+            m[1],
+            MemberColumns {
+                n: 2,
+                name: Some(5),
+                id_number: 6,
+                relation: None
+            }
+        );
     }
 
     #[test]
     fn catalog_patterns_find_member_columns() {
         let h = header(&["户主姓名", "户主身份证号", "家属1", "家属1证件"]);
-        let rule = MembersRule { name: Some("家属{n}".into()), id_number: "家属{n}证件".into(), relation: None };
-        assert_eq!(from_rule(&rule, &h), vec![MemberColumns { n: 1, name: Some(2), id_number: 3, relation: None }]);
+        let rule = MembersRule {
+            name: Some("家属{n}".into()),
+            id_number: "家属{n}证件".into(),
+            relation: None,
+        };
+        assert_eq!(
+            from_rule(&rule, &h),
+            vec![MemberColumns {
+                n: 1,
+                name: Some(2),
+                id_number: 3,
+                relation: None
+            }]
+        );
     }
 }

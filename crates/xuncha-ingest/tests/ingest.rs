@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use polars::prelude::*;
-use xuncha_ingest::{ingest_dir, normalize::id_check_char, IngestError, RejectAction};
+use xuncha_ingest::{
+    ingest_dir, normalize::id_check_char, IngestError, MissingColumns, RejectAction,
+};
 
 /// A valid 18-digit ID number for test person `n`.
 fn id(n: u32) -> String {
@@ -16,7 +18,13 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
 }
 
 fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
-    df.column(col).unwrap().str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+    df.column(col)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect()
 }
 
 #[test]
@@ -41,18 +49,38 @@ fn gbk_csv_with_messy_values_is_read() {
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     assert_eq!(df.height(), 3);
-    assert_eq!(strings(df, "id_number"), vec![Some(id(1)), Some(id(2)), Some(id(3))]);
+    assert_eq!(
+        strings(df, "id_number"),
+        vec![Some(id(1)), Some(id(2)), Some(id(3))]
+    );
     assert_eq!(strings(df, "name")[0].as_deref(), Some("张三"));
-    assert_eq!(strings(df, "village_code")[2].as_deref(), Some("411102001000"));
-    assert_eq!(strings(df, "bank_account")[0].as_deref(), Some("6228480000000001"));
+    assert_eq!(
+        strings(df, "village_code")[2].as_deref(),
+        Some("411102001000")
+    );
+    assert_eq!(
+        strings(df, "bank_account")[0].as_deref(),
+        Some("6228480000000001")
+    );
     let amounts: Vec<Option<f64>> = df.column("amount").unwrap().f64().unwrap().iter().collect();
     assert_eq!(amounts, vec![Some(1200.0), Some(500.0), Some(500.0)]);
-    let periods = df.column("period").unwrap().cast(&DataType::String).unwrap();
-    assert!(periods.str().unwrap().iter().all(|p| p == Some("2024-03-01")));
+    let periods = df
+        .column("period")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    assert!(periods
+        .str()
+        .unwrap()
+        .iter()
+        .all(|p| p == Some("2024-03-01")));
     let t = &data.tables[0];
     assert_eq!(t.encoding, "GB18030");
     assert_eq!(t.total_rows, 1);
-    assert_eq!(strings(df, "_src")[1].as_deref(), Some("2024年3月低保发放.csv:3"));
+    assert_eq!(
+        strings(df, "_src")[1].as_deref(),
+        Some("2024年3月低保发放.csv:3")
+    );
 }
 
 #[test]
@@ -62,16 +90,91 @@ fn xlsx_with_title_and_units_rows_and_wide_households() {
     let sheet = book.add_worksheet().set_name("花名册").unwrap();
     let rows: Vec<Vec<String>> = vec![
         vec!["××县2024年农村低保家庭花名册".into()],
-        vec!["家庭编号", "救助类别", "户主姓名", "户主身份证号", "村代码", "保障人数", "成员1姓名", "成员1身份证号", "成员1与户主关系", "成员2姓名", "成员2身份证号", "成员2与户主关系"]
-            .into_iter().map(String::from).collect(),
-        vec!["H001", "农村低保", "赵一", &id(10), "411102001001", "3", "钱二", &id(11), "配偶", "孙三", &id(12), "子"]
-            .into_iter().map(String::from).collect(),
-        vec!["H002", "农村低保", "周四", &id(20), "411102001002", "2", "吴五", &id(21), "子", "", "", ""]
-            .into_iter().map(String::from).collect(),
-        vec!["家庭编号", "救助类别", "户主姓名", "户主身份证号", "村代码", "保障人数", "成员1姓名", "成员1身份证号", "成员1与户主关系", "成员2姓名", "成员2身份证号", "成员2与户主关系"]
-            .into_iter().map(String::from).collect(),
-        vec!["H003", "农村低保", "郑六", "123", "411102001002", "1", "", "", "", "", "", ""]
-            .into_iter().map(String::from).collect(),
+        vec![
+            "家庭编号",
+            "救助类别",
+            "户主姓名",
+            "户主身份证号",
+            "村代码",
+            "保障人数",
+            "成员1姓名",
+            "成员1身份证号",
+            "成员1与户主关系",
+            "成员2姓名",
+            "成员2身份证号",
+            "成员2与户主关系",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        vec![
+            "H001",
+            "农村低保",
+            "赵一",
+            &id(10),
+            "411102001001",
+            "3",
+            "钱二",
+            &id(11),
+            "配偶",
+            "孙三",
+            &id(12),
+            "子",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        vec![
+            "H002",
+            "农村低保",
+            "周四",
+            &id(20),
+            "411102001002",
+            "2",
+            "吴五",
+            &id(21),
+            "子",
+            "",
+            "",
+            "",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        vec![
+            "家庭编号",
+            "救助类别",
+            "户主姓名",
+            "户主身份证号",
+            "村代码",
+            "保障人数",
+            "成员1姓名",
+            "成员1身份证号",
+            "成员1与户主关系",
+            "成员2姓名",
+            "成员2身份证号",
+            "成员2与户主关系",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
+        vec![
+            "H003",
+            "农村低保",
+            "郑六",
+            "123",
+            "411102001002",
+            "1",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect(),
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -84,23 +187,49 @@ fn xlsx_with_title_and_units_rows_and_wide_households() {
 
     let data = ingest_dir(dir.path(), None).unwrap();
     let households = &data.datasets["relief_households"];
-    assert_eq!(strings(households, "household_id"), vec![Some("H001".into()), Some("H002".into())]);
+    assert_eq!(
+        strings(households, "household_id"),
+        vec![Some("H001".into()), Some("H002".into())]
+    );
     let members = &data.datasets["relief_members"];
-    assert_eq!(strings(members, "id_number"), vec![Some(id(10)), Some(id(11)), Some(id(12)), Some(id(20)), Some(id(21))]);
+    assert_eq!(
+        strings(members, "id_number"),
+        vec![
+            Some(id(10)),
+            Some(id(11)),
+            Some(id(12)),
+            Some(id(20)),
+            Some(id(21))
+        ]
+    );
     assert_eq!(strings(members, "relation")[0].as_deref(), Some("户主"));
     assert_eq!(strings(members, "relation")[1].as_deref(), Some("配偶"));
-    assert_eq!(strings(members, "_src")[1].as_deref(), Some("低保家庭.xlsx#花名册:3"));
+    assert_eq!(
+        strings(members, "_src")[1].as_deref(),
+        Some("低保家庭.xlsx#花名册:3")
+    );
 
-    let table = data.tables.iter().find(|t| t.sheet.as_deref() == Some("花名册")).unwrap();
+    let table = data
+        .tables
+        .iter()
+        .find(|t| t.sheet.as_deref() == Some("花名册"))
+        .unwrap();
     assert_eq!(table.header_row, Some(2));
     assert_eq!(table.repeated_headers, 1);
     assert_eq!(table.rows_rejected, 1);
     assert_eq!(table.members_accepted, 5);
-    let explain = data.tables.iter().find(|t| t.sheet.as_deref() == Some("说明")).unwrap();
+    let explain = data
+        .tables
+        .iter()
+        .find(|t| t.sheet.as_deref() == Some("说明"))
+        .unwrap();
     assert!(explain.dataset.is_none());
 
     let reject = &data.rejects[0];
-    assert_eq!((reject.row, reject.column.as_str(), reject.value.as_str()), (6, "户主身份证号", "123"));
+    assert_eq!(
+        (reject.row, reject.column.as_str(), reject.value.as_str()),
+        (6, "户主身份证号", "123")
+    );
     assert_eq!(reject.action, RejectAction::RowDropped);
     assert!(reject.reason.contains("15位或18位"), "{}", reject.reason);
 }
@@ -108,33 +237,61 @@ fn xlsx_with_title_and_units_rows_and_wide_households() {
 #[test]
 fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "死亡人员.csv", format!("姓名,身份证号,备注\n张三,{},\n", id(1)).as_bytes());
-    write(dir.path(), "deaths_ok.csv", format!("姓名,身份证号,死亡日期\n李四,{},2024/3/5\n", id(2)).as_bytes());
+    write(
+        dir.path(),
+        "死亡人员.csv",
+        format!("姓名,身份证号,备注\n张三,{},\n", id(1)).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "deaths_ok.csv",
+        format!("姓名,身份证号,死亡日期\n李四,{},2024/3/5\n", id(2)).as_bytes(),
+    );
     let data = ingest_dir(dir.path(), None).unwrap();
     assert_eq!(data.rows("deaths"), 1);
     assert_eq!(data.errors.len(), 1);
-    let IngestError::MissingColumns { file, dataset, missing, headers, .. } = &data.errors[0] else {
+    let IngestError::MissingColumns(m) = &data.errors[0] else {
         panic!("{:?}", data.errors[0]);
     };
+    let MissingColumns {
+        file,
+        dataset,
+        missing,
+        headers,
+        ..
+    } = m.as_ref();
     assert_eq!(file, "死亡人员.csv");
     assert_eq!(dataset, "deaths");
     assert_eq!(missing[0].column, "death_date");
     assert!(missing[0].tried.contains(&"死亡日期".to_string()));
-    assert_eq!(headers, &vec!["姓名".to_string(), "身份证号".into(), "备注".into()]);
+    assert_eq!(
+        headers,
+        &vec!["姓名".to_string(), "身份证号".into(), "备注".into()]
+    );
     let message = data.errors[0].to_string();
-    assert!(message.contains("死亡人员.csv") && message.contains("death_date") && message.contains("死亡日期"), "{message}");
+    assert!(
+        message.contains("死亡人员.csv")
+            && message.contains("death_date")
+            && message.contains("死亡日期"),
+        "{message}"
+    );
 }
 
 #[test]
 fn malformed_rows_go_to_rejects_with_their_row_number() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = format!(
-        "凭证号,村代码,支付日期,收款方,金额,支付方式\nV1,411102001001,2024-01-05,某公司,100,转账\nV2,411102001001,2024-13-45,某公司,100,转账\nV3,411102001001,2024-01-07,某公司,一百元,转账\nV4,411102001001,2024-01-08,某公司,50,转账\n"
-    );
+    let csv = "凭证号,村代码,支付日期,收款方,金额,支付方式\nV1,411102001001,2024-01-05,某公司,100,转账\nV2,411102001001,2024-13-45,某公司,100,转账\nV3,411102001001,2024-01-07,某公司,一百元,转账\nV4,411102001001,2024-01-08,某公司,50,转账\n";
     write(dir.path(), "支出凭证.csv", csv.as_bytes());
     let data = ingest_dir(dir.path(), None).unwrap();
-    assert_eq!(strings(&data.datasets["village_payments"], "voucher_no"), vec![Some("V1".into()), Some("V4".into())]);
-    let rows: Vec<(usize, &str)> = data.rejects.iter().map(|r| (r.row, r.column.as_str())).collect();
+    assert_eq!(
+        strings(&data.datasets["village_payments"], "voucher_no"),
+        vec![Some("V1".into()), Some("V4".into())]
+    );
+    let rows: Vec<(usize, &str)> = data
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.column.as_str()))
+        .collect();
     assert_eq!(rows, vec![(3, "支付日期"), (4, "金额")]);
     assert_eq!(data.tables[0].rows_rejected, 2);
 }
@@ -148,12 +305,19 @@ fn catalog_overrides_recognition() {
         "ignore = [\"readme.csv\"]\n[[files]]\nmatch = \"tk*.csv\"\ndataset = \"benefit_payments\"\ncolumns = { id_number = \"证号\" }\nconstants = { program = \"特困供养\" }\nunits = { amount = \"万元\" }\n"
             .as_bytes(),
     );
-    write(dir.path(), "tk_2024.csv", format!("姓名,证号,月份,金额\n张三,{},2024-01,0.05\n", id(1)).as_bytes());
+    write(
+        dir.path(),
+        "tk_2024.csv",
+        format!("姓名,证号,月份,金额\n张三,{},2024-01,0.05\n", id(1)).as_bytes(),
+    );
     write(dir.path(), "readme.csv", "姓名,身份证号\n".as_bytes());
     let data = ingest_dir(dir.path(), None).unwrap();
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert_eq!(data.tables.len(), 1);
     let df = &data.datasets["benefit_payments"];
     assert_eq!(strings(df, "program"), vec![Some("特困供养".into())]);
-    assert_eq!(df.column("amount").unwrap().f64().unwrap().get(0), Some(500.0));
+    assert_eq!(
+        df.column("amount").unwrap().f64().unwrap().get(0),
+        Some(500.0)
+    );
 }

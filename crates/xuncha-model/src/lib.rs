@@ -36,34 +36,58 @@ impl Model {
     pub fn parse(path: &Path, text: &str) -> Result<Self, ModelError> {
         let spec: ModelSpec = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start));
-            ModelError { file: path.display().to_string(), line, message: e.message().to_string() }
+            ModelError {
+                file: path.display().to_string(),
+                line,
+                message: e.message().to_string(),
+            }
         })?;
-        Ok(Model { spec, path: path.to_path_buf(), text: text.to_string() })
+        Ok(Model {
+            spec,
+            path: path.to_path_buf(),
+            text: text.to_string(),
+        })
     }
 
     /// An error about this model, located at the first line containing `needle`.
     pub fn error(&self, needle: Option<&str>, message: impl Into<String>) -> ModelError {
-        let line = needle.and_then(|n| self.text.find(n)).map(|pos| line_of(&self.text, pos));
-        ModelError { file: self.path.display().to_string(), line, message: message.into() }
+        let line = needle
+            .and_then(|n| self.text.find(n))
+            .map(|pos| line_of(&self.text, pos));
+        ModelError {
+            file: self.path.display().to_string(),
+            line,
+            message: message.into(),
+        }
     }
 
     /// Parameters with overrides applied (`model_id.name` keys are picked by id).
-    pub fn params(&self, overrides: &BTreeMap<String, String>) -> Result<BTreeMap<String, toml::Value>, ModelError> {
+    pub fn params(
+        &self,
+        overrides: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, toml::Value>, ModelError> {
         let mut params = self.spec.params.clone();
         let prefix = format!("{}.", self.spec.id);
         for (key, raw) in overrides {
-            let Some(name) = key.strip_prefix(&prefix) else { continue };
+            let Some(name) = key.strip_prefix(&prefix) else {
+                continue;
+            };
             let default = params
                 .get(name)
                 .ok_or_else(|| self.error(None, format!("模型没有参数 {name}（--param {key}）")))?;
-            let value = params::parse_override(default, raw).map_err(|e| self.error(None, format!("{key}：{e}")))?;
+            let value = params::parse_override(default, raw)
+                .map_err(|e| self.error(None, format!("{key}：{e}")))?;
             params.insert(name.to_string(), value);
         }
         Ok(params)
     }
 
     /// The SQL with parameters and the as-of date substituted.
-    pub fn sql(&self, params: &BTreeMap<String, toml::Value>, as_of: NaiveDate) -> Result<String, ModelError> {
+    pub fn sql(
+        &self,
+        params: &BTreeMap<String, toml::Value>,
+        as_of: NaiveDate,
+    ) -> Result<String, ModelError> {
         let sql = self
             .spec
             .query
@@ -90,7 +114,11 @@ pub fn load_dirs(dirs: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
     let mut models: Vec<Model> = Vec::new();
     for path in files {
         let loaded = std::fs::read_to_string(&path)
-            .map_err(|e| ModelError { file: path.display().to_string(), line: None, message: format!("无法读取：{e}") })
+            .map_err(|e| ModelError {
+                file: path.display().to_string(),
+                line: None,
+                message: format!("无法读取：{e}"),
+            })
             .and_then(|text| Model::parse(&path, &text));
         match loaded {
             Ok(m) => match models.iter().find(|o| o.spec.id == m.spec.id) {
@@ -111,7 +139,11 @@ fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ModelErro
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(ModelError { file: dir.display().to_string(), line: None, message: format!("无法读取模型目录：{e}") });
+            errors.push(ModelError {
+                file: dir.display().to_string(),
+                line: None,
+                message: format!("无法读取模型目录：{e}"),
+            });
             return;
         }
     };
@@ -138,7 +170,10 @@ pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>,
         let glob = Glob::new(sel).ok().map(|g| g.compile_matcher());
         let mut any = false;
         for (i, m) in models.iter().enumerate() {
-            if m.spec.id == *sel || m.spec.category == *sel || glob.as_ref().is_some_and(|g| g.is_match(&m.spec.id)) {
+            if m.spec.id == *sel
+                || m.spec.category == *sel
+                || glob.as_ref().is_some_and(|g| g.is_match(&m.spec.id))
+            {
                 keep[i] = true;
                 any = true;
             }
@@ -147,6 +182,11 @@ pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>,
             unmatched.push(sel.clone());
         }
     }
-    let chosen = models.iter().zip(keep).filter(|(_, k)| *k).map(|(m, _)| m).collect();
+    let chosen = models
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(m, _)| m)
+        .collect();
     (chosen, unmatched)
 }

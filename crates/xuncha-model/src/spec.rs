@@ -102,7 +102,11 @@ impl FindingSpec {
             ("period_from", &self.period_from),
             ("period_to", &self.period_to),
         ];
-        out.extend(optional.iter().filter_map(|(f, c)| c.as_deref().map(|c| (*f, c))));
+        out.extend(
+            optional
+                .iter()
+                .filter_map(|(f, c)| c.as_deref().map(|c| (*f, c))),
+        );
         out.extend(self.key.iter().map(|k| ("key", k.as_str())));
         out
     }
@@ -134,7 +138,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_in_order() {
-        assert_eq!(placeholders("{name}于{death_date}死亡，共{amount}元"), vec!["name", "death_date", "amount"]);
+        assert_eq!(
+            placeholders("{name}于{death_date}死亡，共{amount}元"),
+            vec!["name", "death_date", "amount"]
+        );
         assert_eq!(placeholders("no {} or {a b} here"), Vec::<&str>::new());
     }
 

@@ -26,7 +26,8 @@ pub fn plan(
             .ok_or_else(|| model.error(Some(name), format!("缺少数据集 {name}")))?;
         ctx.register(name, lf.clone());
     }
-    ctx.execute(&sql).map_err(|e| sql_error(model, &e.to_string()))
+    ctx.execute(&sql)
+        .map_err(|e| sql_error(model, &e.to_string()))
 }
 
 /// Locate a polars SQL error in the model file by the first quoted name it mentions.
@@ -44,7 +45,12 @@ fn sql_error(model: &Model, message: &str) -> ModelError {
 pub fn canonical_frames() -> BTreeMap<String, LazyFrame> {
     xuncha_schema::DATASETS
         .iter()
-        .map(|d| (d.name.to_string(), DataFrame::empty_with_schema(&d.schema()).lazy()))
+        .map(|d| {
+            (
+                d.name.to_string(),
+                DataFrame::empty_with_schema(&d.schema()).lazy(),
+            )
+        })
         .collect()
 }
 
@@ -67,20 +73,29 @@ pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<Mo
         }
     }
     if spec.finding.subject_type().is_none() {
-        errors.push(model.error(Some("subject"), "无法从 subject 推断对象类型，请写明 subject_type"));
+        errors.push(model.error(
+            Some("subject"),
+            "无法从 subject 推断对象类型，请写明 subject_type",
+        ));
     }
     if spec.query.kind != "sql" {
         if !analyzers.contains(&spec.query.kind.as_str()) {
             errors.push(model.error(Some("kind"), format!("未知的查询类型 {}", spec.query.kind)));
         }
-        return if errors.is_empty() { Ok(Vec::new()) } else { Err(errors) };
+        return if errors.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(errors)
+        };
     }
     if !errors.is_empty() {
         return Err(errors);
     }
     let as_of = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
-    let output = plan(model, &spec.params, as_of, &canonical_frames())
-        .and_then(|mut lf| lf.collect_schema().map_err(|e| sql_error(model, &e.to_string())));
+    let output = plan(model, &spec.params, as_of, &canonical_frames()).and_then(|mut lf| {
+        lf.collect_schema()
+            .map_err(|e| sql_error(model, &e.to_string()))
+    });
     let output: Vec<String> = match output {
         Ok(schema) => schema.iter_names().map(|n| n.to_string()).collect(),
         Err(e) => return Err(vec![e]),
@@ -89,7 +104,10 @@ pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<Mo
         if !output.iter().any(|o| o == column) {
             errors.push(model.error(
                 Some(&format!("\"{column}\"")),
-                format!("[finding] {field} 指向的列 {column} 不在查询结果中（结果列：{}）", output.join(", ")),
+                format!(
+                    "[finding] {field} 指向的列 {column} 不在查询结果中（结果列：{}）",
+                    output.join(", ")
+                ),
             ));
         }
     }
@@ -97,7 +115,10 @@ pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<Mo
         if !output.iter().any(|o| o == name) {
             errors.push(model.error(
                 Some(&format!("{{{name}}}")),
-                format!("explain 模板中的 {{{name}}} 不在查询结果中（结果列：{}）", output.join(", ")),
+                format!(
+                    "explain 模板中的 {{{name}}} 不在查询结果中（结果列：{}）",
+                    output.join(", ")
+                ),
             ));
         }
     }
@@ -158,14 +179,19 @@ explain = "{name}于{death_date}死亡，共{amount}元"
 
     #[test]
     fn undeclared_datasets_and_template_fields_are_errors() {
-        let bad = GOOD.replace("[\"benefit_payments\", \"deaths\"]", "[\"benefit_payments\"]");
+        let bad = GOOD.replace(
+            "[\"benefit_payments\", \"deaths\"]",
+            "[\"benefit_payments\"]",
+        );
         assert!(validate(&model(&bad), &[]).is_err());
         let bad = GOOD.replace("共{amount}元", "共{total}元");
         let errors = validate(&model(&bad), &[]).unwrap_err();
         assert!(errors[0].message.contains("{total}"));
         assert_eq!(errors[0].line, Some(22));
         let bad = GOOD.replace("amount = \"amount\"", "amount = \"money\"");
-        assert!(validate(&model(&bad), &[]).unwrap_err()[0].message.contains("money"));
+        assert!(validate(&model(&bad), &[]).unwrap_err()[0]
+            .message
+            .contains("money"));
     }
 
     #[test]

@@ -52,7 +52,10 @@ fn texts(f: &Finding) -> [Option<String>; 18] {
 
 /// One finding as CSV cells.
 pub fn text_row(f: &Finding) -> Vec<String> {
-    let mut row: Vec<String> = texts(f).into_iter().map(Option::unwrap_or_default).collect();
+    let mut row: Vec<String> = texts(f)
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
     row.push(f.sources.join("; "));
     row.push(f.sources.len().to_string());
     row
@@ -74,7 +77,12 @@ pub fn findings_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
     }
     let sources: Vec<Series> = findings
         .iter()
-        .map(|f| Series::new("".into(), f.sources.iter().map(String::as_str).collect::<Vec<_>>()))
+        .map(|f| {
+            Series::new(
+                "".into(),
+                f.sources.iter().map(String::as_str).collect::<Vec<_>>(),
+            )
+        })
         .collect();
     let mut list = Series::new("sources".into(), sources);
     if n == 0 {

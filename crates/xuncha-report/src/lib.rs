@@ -23,18 +23,25 @@ pub struct WriteError {
 }
 
 fn fail(path: &Path) -> impl Fn(&dyn std::fmt::Display) -> WriteError + '_ {
-    move |e| WriteError { path: path.display().to_string(), message: e.to_string() }
+    move |e| WriteError {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
 }
 
 fn create(path: &Path) -> Result<BufWriter<File>, WriteError> {
-    File::create(path).map(BufWriter::new).map_err(|e| fail(path)(&e))
+    File::create(path)
+        .map(BufWriter::new)
+        .map_err(|e| fail(path)(&e))
 }
 
 /// Write findings as Parquet (evidence as a JSON string, sources as a list).
 pub fn write_parquet(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
     let mut df = findings_frame(findings).map_err(|e| fail(path)(&e))?;
     let file = File::create(path).map_err(|e| fail(path)(&e))?;
-    ParquetWriter::new(file).finish(&mut df).map_err(|e| fail(path)(&e))?;
+    ParquetWriter::new(file)
+        .finish(&mut df)
+        .map_err(|e| fail(path)(&e))?;
     Ok(())
 }
 
@@ -43,9 +50,11 @@ pub fn write_csv(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
     let mut out = create(path)?;
     out.write_all(b"\xEF\xBB\xBF").map_err(|e| fail(path)(&e))?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(FINDING_COLUMNS).map_err(|e| fail(path)(&e))?;
+    w.write_record(FINDING_COLUMNS)
+        .map_err(|e| fail(path)(&e))?;
     for f in findings {
-        w.write_record(columns::text_row(f)).map_err(|e| fail(path)(&e))?;
+        w.write_record(columns::text_row(f))
+            .map_err(|e| fail(path)(&e))?;
     }
     w.flush().map_err(|e| fail(path)(&e))
 }
@@ -61,7 +70,16 @@ pub fn write_jsonl(findings: &[Finding], path: &Path) -> Result<(), WriteError> 
 }
 
 /// Chinese headers of the rejects table.
-pub const REJECT_HEADERS: [&str; 8] = ["文件", "工作表", "行号", "列", "数据集", "原始值", "原因", "处理"];
+pub const REJECT_HEADERS: [&str; 8] = [
+    "文件",
+    "工作表",
+    "行号",
+    "列",
+    "数据集",
+    "原始值",
+    "原因",
+    "处理",
+];
 
 /// Write the rejects table as CSV with a UTF-8 BOM and Chinese headers.
 pub fn write_rejects(rejects: &[Reject], path: &Path) -> Result<(), WriteError> {
@@ -81,4 +99,90 @@ pub fn write_json<T: Serialize>(value: &T, path: &Path) -> Result<(), WriteError
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| fail(path)(&e))?;
     out.write_all(b"\n").map_err(|e| fail(path)(&e))?;
     out.flush().map_err(|e| fail(path)(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xuncha_schema::Severity;
+
+    fn finding(id: &str, amount: Option<f64>) -> Finding {
+        Finding {
+            finding_id: id.into(),
+            run_id: "r1".into(),
+            model_id: "mz.x".into(),
+            model_title: "测试".into(),
+            category: "民政".into(),
+            severity: Severity::High,
+            county: None,
+            township: Some("城关镇".into()),
+            village_code: Some("411102001001".into()),
+            village_name: None,
+            subject_type: "person".into(),
+            subject_key: "41110219600101001X".into(),
+            subject_name: Some("张三".into()),
+            amount,
+            period_from: None,
+            period_to: None,
+            explain: "张三，共1,200.00元".into(),
+            evidence: serde_json::from_str(r#"{"name":"张三","n":2}"#).unwrap(),
+            sources: vec!["a.csv:2".into(), "b.xlsx#S:3".into()],
+        }
+    }
+
+    #[test]
+    fn parquet_round_trips_typed_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.parquet");
+        write_parquet(&[finding("a", Some(1200.5)), finding("b", None)], &path).unwrap();
+        let df = ParquetReader::new(File::open(&path).unwrap())
+            .finish()
+            .unwrap();
+        assert_eq!(df.height(), 2);
+        assert_eq!(df.get_column_names().len(), FINDING_COLUMNS.len());
+        let amount = df.column("amount").unwrap().f64().unwrap();
+        assert_eq!((amount.get(0), amount.get(1)), (Some(1200.5), None));
+        let sources = df
+            .column("sources")
+            .unwrap()
+            .list()
+            .unwrap()
+            .get_as_series(0)
+            .unwrap();
+        assert_eq!(sources.str().unwrap().get(1), Some("b.xlsx#S:3"));
+        assert_eq!(
+            df.column("evidence").unwrap().str().unwrap().get(0),
+            Some(r#"{"name":"张三","n":2}"#)
+        );
+    }
+
+    #[test]
+    fn empty_findings_still_write_every_format() {
+        let dir = tempfile::tempdir().unwrap();
+        write_parquet(&[], &dir.path().join("f.parquet")).unwrap();
+        write_csv(&[], &dir.path().join("f.csv")).unwrap();
+        let csv = std::fs::read_to_string(dir.path().join("f.csv")).unwrap();
+        assert_eq!(
+            csv.trim_start_matches('\u{feff}').trim_end(),
+            FINDING_COLUMNS.join(",")
+        );
+    }
+
+    #[test]
+    fn csv_and_jsonl_keep_every_field() {
+        let dir = tempfile::tempdir().unwrap();
+        write_csv(&[finding("a", Some(3.0))], &dir.path().join("f.csv")).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("f.csv")).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("3.00,,,\"张三，共1,200.00元\""), "{text}");
+        assert!(text.contains("a.csv:2; b.xlsx#S:3,2"), "{text}");
+        write_jsonl(&[finding("a", None)], &dir.path().join("f.jsonl")).unwrap();
+        let back: Finding = serde_json::from_str(
+            std::fs::read_to_string(dir.path().join("f.jsonl"))
+                .unwrap()
+                .trim(),
+        )
+        .unwrap();
+        assert_eq!(back, finding("a", None));
+    }
 }

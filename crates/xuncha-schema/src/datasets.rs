@@ -88,11 +88,19 @@ pub fn dataset(name: &str) -> Option<&'static DatasetSpec> {
 }
 
 const fn req(name: &'static str, kind: ColumnKind) -> ColumnSpec {
-    ColumnSpec { name, kind, required: true }
+    ColumnSpec {
+        name,
+        kind,
+        required: true,
+    }
 }
 
 const fn opt(name: &'static str, kind: ColumnKind) -> ColumnSpec {
-    ColumnSpec { name, kind, required: false }
+    ColumnSpec {
+        name,
+        kind,
+        required: false,
+    }
 }
 
 use ColumnKind::*;

@@ -1,0 +1,243 @@
+//! The `xuncha` binary end to end on the bundled sample county.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn xuncha(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xuncha"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("xuncha runs")
+}
+
+fn sample() -> String {
+    root()
+        .join("data-samples/demo-county")
+        .display()
+        .to_string()
+}
+
+fn run_sample(out: &Path, extra: &[&str]) -> Output {
+    let (data, out) = (sample(), out.display().to_string());
+    let mut args = vec![
+        "run",
+        "--data",
+        &data,
+        "--out",
+        &out,
+        "--as-of",
+        "2024-12-31",
+    ];
+    args.extend_from_slice(extra);
+    xuncha(&args)
+}
+
+fn findings(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("findings.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn key(f: &serde_json::Value) -> (String, String) {
+    (
+        f["model_id"].as_str().unwrap().to_string(),
+        f["subject_key"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn sample_run_finds_exactly_the_planted_problems_with_stable_ids() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let first = run_sample(a.path(), &[]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("模型：运行 6，跳过 0，失败 0"), "{stdout}");
+    for name in [
+        "findings.parquet",
+        "findings.csv",
+        "findings.jsonl",
+        "rejects.csv",
+        "summary.json",
+    ] {
+        assert!(a.path().join(name).is_file(), "{name}");
+    }
+    let csv = std::fs::read(a.path().join("findings.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFfinding_id,"));
+
+    let truth = std::fs::read_to_string(root().join("data-samples/demo-county/truth.csv")).unwrap();
+    let mut planted: Vec<(String, String)> = truth
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[0].to_string(), cells[1].to_string())
+        })
+        .collect();
+    planted.sort();
+    let found = findings(a.path());
+    let mut keys: Vec<(String, String)> = found.iter().map(key).collect();
+    keys.sort();
+    assert_eq!(keys, planted);
+    for f in &found {
+        assert!(!f["sources"].as_array().unwrap().is_empty(), "{f}");
+        assert!(f["village_name"].is_string(), "{f}");
+    }
+
+    assert!(run_sample(b.path(), &[]).status.success());
+    let ids = |out: &Path| {
+        findings(out)
+            .iter()
+            .map(|f| f["finding_id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(a.path()), ids(b.path()));
+
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["models_run"], 6);
+    assert_eq!(summary["findings"], found.len());
+    assert_eq!(summary["rows_rejected"], 3);
+    let rejects = std::fs::read_to_string(a.path().join("rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("村级支出凭证.csv,,9,支付日期"),
+        "{rejects}"
+    );
+}
+
+#[test]
+fn a_broken_model_fails_alone_and_the_batch_goes_on() {
+    let models = tempfile::tempdir().unwrap();
+    std::fs::write(
+        models.path().join("bad.toml"),
+        "id = \"x.bad\"\ntitle = \"坏模型\"\ncategory = \"测试\"\nseverity = \"low\"\ndatasets = [\"deaths\"]\n[query]\nsql = \"SELECT id_number, no_such_column FROM deaths\"\n[finding]\nsubject = \"id_number\"\nexplain = \"x\"\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = models.path().display().to_string();
+    let result = run_sample(out.path(), &["--models", &dir]);
+    assert_eq!(result.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        stdout.contains("x.bad 坏模型：失败") && stdout.contains("no_such_column"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("模型：运行 6，跳过 0，失败 1"), "{stdout}");
+    assert_eq!(findings(out.path()).len(), 6);
+
+    let validate = xuncha(&["models", "validate", &dir]);
+    assert_eq!(validate.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&validate.stdout);
+    assert!(
+        text.contains("bad.toml:7") && text.contains("no_such_column"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_file_missing_a_column_skips_only_the_models_that_need_it() {
+    let data = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("data-samples/demo-county")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "死亡人员信息.csv" {
+            std::fs::copy(entry.path(), data.path().join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(
+        data.path().join("死亡人员信息.csv"),
+        "姓名,身份证号,备注\n张三,411102196003131000,\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (d, o) = (
+        data.path().display().to_string(),
+        out.path().display().to_string(),
+    );
+    let result = xuncha(&["run", "--data", &d, "--out", &o, "--as-of", "2024-12-31"]);
+    assert!(result.status.success());
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        stdout.contains("死亡人员信息.csv 识别为数据集 deaths") && stdout.contains("death_date"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("mz.deceased_benefit 死亡人员仍在领取救助补贴：跳过（缺少数据集：deaths）"),
+        "{stdout}"
+    );
+    assert_eq!(findings(out.path()).len(), 5);
+}
+
+#[test]
+fn selection_params_and_bad_arguments() {
+    let out = tempfile::tempdir().unwrap();
+    let result = run_sample(
+        out.path(),
+        &[
+            "--select",
+            "cw.*",
+            "--param",
+            "cw.payment_exceeds_contract.tolerance=20000",
+        ],
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let keys: Vec<(String, String)> = findings(out.path()).iter().map(key).collect();
+    assert_eq!(
+        keys,
+        vec![(
+            "cw.payment_before_contract".to_string(),
+            "PZ-0004".to_string()
+        )]
+    );
+
+    let result = run_sample(out.path(), &["--select", "nope.*"]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("nope.*"));
+    let result = run_sample(
+        out.path(),
+        &["--param", "mz.deceased_benefit.grace_months=abc"],
+    );
+    assert_eq!(result.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&result.stdout).contains("需要整数"));
+}
+
+#[test]
+fn models_list_and_data_inspect() {
+    let list = xuncha(&["models", "list"]);
+    assert!(list.status.success());
+    let text = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        text.contains("mz.deceased_benefit") && text.contains("共 6 个模型"),
+        "{text}"
+    );
+    assert!(xuncha(&["models", "validate"]).status.success());
+
+    let inspect = xuncha(&["data", "inspect", &sample()]);
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(inspect.status.success());
+    assert!(
+        text.contains("农村低保家庭花名册.xlsx [花名册]（XLSX）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("数据集：relief_households（救助家庭），表头在第 2 行"),
+        "{text}"
+    );
+    assert!(text.contains("拆出家庭成员 30 行"), "{text}");
+    assert!(text.contains("户籍人口.csv（GB18030）"), "{text}");
+}
