@@ -3,6 +3,7 @@
 mod data_cmd;
 mod models_cmd;
 mod run_cmd;
+mod synth_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,10 @@ enum Command {
         #[command(subcommand)]
         command: data_cmd::DataCommand,
     },
+    /// 生成埋设了问题的模拟县数据（含 truth.csv）
+    Synth(synth_cmd::SynthArgs),
+    /// 用 truth.csv 评估检出效果：每个模型的召回率和精确率
+    Eval(synth_cmd::EvalArgs),
 }
 
 /// Where models come from: the built-in library and analysts' folders.
@@ -94,6 +99,8 @@ fn main() -> ExitCode {
         Command::Run(args) => run_cmd::run(args),
         Command::Models { command } => models_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),
+        Command::Synth(args) => synth_cmd::synth(args),
+        Command::Eval(args) => synth_cmd::eval(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,7 @@
 //! Column mapping: which header feeds which canonical column, and which
 //! canonical dataset a table most likely is.
 
-use xuncha_schema::{DatasetSpec, DATASETS};
+use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
 
 use crate::aliases::{aliases, normalize_header, strip_unit};
 use crate::catalog::{unit_scale, CatalogEntry};
@@ -100,7 +100,13 @@ pub fn map_columns(
                 ColumnSource::Header(i) => header.units[*i].clone(),
                 _ => None,
             });
-        scales.push(unit.as_deref().and_then(unit_scale).unwrap_or(1.0));
+        // Only money is converted to 元; other measures keep their canonical unit
+        // (registered capital, for one, is canonically in 万元).
+        let scale = match col.kind {
+            ColumnKind::Amount => unit.as_deref().and_then(unit_scale).unwrap_or(1.0),
+            _ => 1.0,
+        };
+        scales.push(scale);
         date_formats.push(entry.and_then(|e| e.date_formats.get(col.name).cloned()));
         sources.push(source);
     }

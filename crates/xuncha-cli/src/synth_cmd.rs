@@ -1,0 +1,127 @@
+//! `xuncha synth` and `xuncha eval`: the synthetic county and detection quality.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use xuncha_synth::eval::{read_findings, read_truth, score, Score};
+use xuncha_synth::{generate, OutputFormat};
+
+use crate::Failure;
+
+/// Exit code when a model falls below `--min-recall` or `--min-precision`.
+pub const EXIT_BELOW_THRESHOLD: u8 = 3;
+
+#[derive(clap::Args)]
+pub struct SynthArgs {
+    /// 规模：1 约为一个县（约 250 个村、30 万户籍人口）
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// 随机种子：相同种子生成完全相同的文件
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// 输出目录
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// messy：仿各部门导出（默认）；parquet：规范 Parquet（用于基准测试）
+    #[arg(long, default_value = "messy", value_parser = ["messy", "parquet"])]
+    format: String,
+}
+
+pub fn synth(args: SynthArgs) -> Result<(), Failure> {
+    let format = if args.format == "parquet" {
+        OutputFormat::Parquet
+    } else {
+        OutputFormat::Messy
+    };
+    let started = Instant::now();
+    let report = generate(args.scale, args.seed, format, &args.out)?;
+    for (dataset, rows) in &report.rows {
+        println!("  {dataset}: {rows} 行");
+    }
+    println!(
+        "已生成 {} 个文件到 {}，埋设问题 {} 个（truth.csv），用时 {:.1} 秒",
+        report.files.len(),
+        args.out.display(),
+        report.planted,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// 埋设问题清单（xuncha synth 生成的 truth.csv）
+    #[arg(long, value_name = "FILE")]
+    truth: PathBuf,
+    /// 运行结果（findings.parquet）
+    #[arg(long, value_name = "FILE")]
+    findings: PathBuf,
+    /// 有埋设问题的模型召回率低于此值时以非零状态退出
+    #[arg(long)]
+    min_recall: Option<f64>,
+    /// 有疑点的模型精确率低于此值时以非零状态退出
+    #[arg(long)]
+    min_precision: Option<f64>,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{:.1}%", v * 100.0))
+}
+
+pub fn eval(args: EvalArgs) -> Result<(), Failure> {
+    let truth = read_truth(&args.truth)?;
+    let findings = read_findings(&args.findings)?;
+    let (rows, total) = score(&truth, &findings);
+    if args.json {
+        let row = |s: &Score| {
+            serde_json::json!({
+                "model_id": s.model_id, "planted": s.planted, "found": s.found, "findings": s.findings,
+                "false_positives": s.false_positives, "recall": s.recall(), "precision": s.precision(),
+            })
+        };
+        let value = serde_json::json!({ "models": rows.iter().map(row).collect::<Vec<_>>(), "total": row(&total) });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!(
+            "{:<36} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
+            "模型", "埋设", "检出", "疑点", "误报", "召回率", "精确率"
+        );
+        for s in rows.iter().chain(std::iter::once(&total)) {
+            println!(
+                "{:<36} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
+                s.model_id,
+                s.planted,
+                s.found,
+                s.findings,
+                s.false_positives,
+                percent(s.recall()),
+                percent(s.precision())
+            );
+        }
+    }
+    let short: Vec<String> = rows
+        .iter()
+        .filter_map(|s| {
+            let recall_low = args
+                .min_recall
+                .zip(s.recall())
+                .is_some_and(|(min, r)| r < min);
+            let precision_low = args
+                .min_precision
+                .zip(s.precision())
+                .is_some_and(|(min, p)| p < min);
+            (recall_low || precision_low).then(|| s.model_id.clone())
+        })
+        .collect();
+    if short.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: EXIT_BELOW_THRESHOLD,
+            message: format!("未达标的模型：{}", short.join("、")),
+        })
+    }
+}

@@ -1,0 +1,866 @@
+//! Writing the county the way departments export it (GBK and UTF-8 CSV,
+//! workbooks with title and units rows, varying headers and value formats,
+//! ID noise, a few broken rows), or as clean canonical Parquet.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbook};
+
+use crate::county::{TruthRow, COUNTY};
+use crate::ids::to_fifteen;
+use crate::table::{Cell, Table};
+use crate::SynthError;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    CsvUtf8Bom,
+    CsvUtf8,
+    CsvGbk,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dates {
+    Dash,
+    Slash,
+    Compact,
+    Chinese,
+    Dot,
+    /// Real date cells in a workbook.
+    Native,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Periods {
+    Dash,
+    Compact,
+    Chinese,
+}
+
+/// How one export file looks.
+struct FileSpec {
+    name: String,
+    kind: Kind,
+    title: Option<String>,
+    /// Canonical column → header, in file order.
+    headers: Vec<(&'static str, &'static str)>,
+    dates: Dates,
+    periods: Periods,
+    noisy_ids: bool,
+    thousands: bool,
+    /// A units row under the header (元, 亩 …), by canonical column.
+    units: Vec<(&'static str, &'static str)>,
+    /// The header repeated mid-file, as when exports are pasted together.
+    repeat_header: bool,
+    /// A 合计 row at the end.
+    total_row: bool,
+}
+
+impl FileSpec {
+    fn new(name: impl Into<String>, kind: Kind, headers: &[(&'static str, &'static str)]) -> Self {
+        FileSpec {
+            name: name.into(),
+            kind,
+            title: None,
+            headers: headers.to_vec(),
+            dates: Dates::Dash,
+            periods: Periods::Dash,
+            noisy_ids: false,
+            thousands: false,
+            units: Vec::new(),
+            repeat_header: false,
+            total_row: false,
+        }
+    }
+    fn repeat_header(mut self) -> Self {
+        self.repeat_header = true;
+        self
+    }
+    fn total_row(mut self) -> Self {
+        self.total_row = true;
+        self
+    }
+    fn title(mut self, t: impl Into<String>) -> Self {
+        self.title = Some(t.into());
+        self
+    }
+    fn dates(mut self, d: Dates) -> Self {
+        self.dates = d;
+        self
+    }
+    fn periods(mut self, p: Periods) -> Self {
+        self.periods = p;
+        self
+    }
+    fn noisy(mut self) -> Self {
+        self.noisy_ids = true;
+        self
+    }
+    fn thousands(mut self) -> Self {
+        self.thousands = true;
+        self
+    }
+    fn units(mut self, u: &[(&'static str, &'static str)]) -> Self {
+        self.units = u.to_vec();
+        self
+    }
+}
+
+/// Write every table as departments would export it; returns file names.
+pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String>, SynthError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED);
+    let mut written = Vec::new();
+    let get = |name: &str| tables.iter().find(|t| t.dataset == name);
+    for table in tables {
+        let rows: Vec<&Vec<Cell>> = table.rows.iter().collect();
+        match table.dataset {
+            "relief_households" => {
+                let members = get("relief_members").expect("members are generated with households");
+                written.push(write_wide_households(table, members, dir)?);
+            }
+            "relief_members" => {}
+            "benefit_payments" => {
+                let program = table.col("program");
+                let by = |names: &[&str]| -> Vec<&Vec<Cell>> {
+                    rows.iter()
+                        .copied()
+                        .filter(
+                            |r| matches!(&r[program], Cell::Text(p) if names.contains(&p.as_str())),
+                        )
+                        .collect()
+                };
+                let mut dibao = by(&["农村低保", "城市低保"]);
+                let broken =
+                    broken_copy(&dibao, table.col("period"), Cell::Text("2024年13月".into()));
+                dibao.extend(broken.iter());
+                let spec = FileSpec::new(
+                    "2024年城乡低保发放明细.csv",
+                    Kind::CsvUtf8Bom,
+                    &[
+                        ("program", "救助类别"),
+                        ("name", "姓名"),
+                        ("id_number", "身份证号"),
+                        ("household_id", "家庭编号"),
+                        ("village_code", "村代码"),
+                        ("period", "发放月份"),
+                        ("amount", "发放金额"),
+                        ("bank_account", "银行账号"),
+                    ],
+                )
+                .periods(Periods::Chinese)
+                .thousands()
+                .noisy();
+                written.push(write_file(&spec, table, &dibao, dir, &mut rng)?);
+                let spec = FileSpec::new(
+                    "2024年特困供养金发放.csv",
+                    Kind::CsvGbk,
+                    &[
+                        ("name", "姓名"),
+                        ("id_number", "公民身份号码"),
+                        ("village_code", "村代码"),
+                        ("program", "救助类别"),
+                        ("period", "所属期"),
+                        ("amount", "金额"),
+                        ("bank_account", "银行卡号"),
+                    ],
+                )
+                .periods(Periods::Compact)
+                .noisy();
+                written.push(write_file(&spec, table, &by(&["特困供养"]), dir, &mut rng)?);
+                let spec = FileSpec::new(
+                    "2024年高龄津贴发放.csv",
+                    Kind::CsvGbk,
+                    &[
+                        ("name", "享受人姓名"),
+                        ("id_number", "享受人身份证号"),
+                        ("village_code", "村代码"),
+                        ("program", "补贴项目"),
+                        ("period", "所属期"),
+                        ("amount", "补贴金额"),
+                        ("bank_account", "社保卡号"),
+                    ],
+                );
+                written.push(write_file(&spec, table, &by(&["高龄津贴"]), dir, &mut rng)?);
+            }
+            "deaths" => {
+                let source = table.col("source");
+                let from = |s: &str| -> Vec<&Vec<Cell>> {
+                    rows.iter()
+                        .copied()
+                        .filter(|r| matches!(&r[source], Cell::Text(x) if x == s))
+                        .collect()
+                };
+                let spec = FileSpec::new(
+                    "公安死亡注销人员.csv",
+                    Kind::CsvUtf8,
+                    &[
+                        ("name", "姓名"),
+                        ("id_number", "公民身份号码"),
+                        ("death_date", "死亡日期"),
+                        ("source", "数据来源"),
+                    ],
+                )
+                .dates(Dates::Slash);
+                written.push(write_file(&spec, table, &from("公安注销"), dir, &mut rng)?);
+                let spec = FileSpec::new(
+                    "殡葬火化信息.xlsx",
+                    Kind::Xlsx,
+                    &[
+                        ("name", "死者姓名"),
+                        ("id_number", "死者身份证号"),
+                        ("death_date", "火化日期"),
+                        ("source", "数据来源"),
+                    ],
+                )
+                .title("2024年火化人员信息表")
+                .dates(Dates::Chinese)
+                .noisy();
+                written.push(write_file(&spec, table, &from("殡葬火化"), dir, &mut rng)?);
+            }
+            "farmland_subsidies" => {
+                let village = table.col("village_code");
+                let mut towns: Vec<String> = rows
+                    .iter()
+                    .filter_map(|r| text(&r[village]).map(|c| c[..9].to_string()))
+                    .collect();
+                towns.sort();
+                towns.dedup();
+                for town in towns {
+                    let part: Vec<&Vec<Cell>> = rows
+                        .iter()
+                        .copied()
+                        .filter(|r| text(&r[village]).is_some_and(|c| c.starts_with(&town)))
+                        .collect();
+                    let spec = FileSpec::new(
+                        format!("2024年耕地地力保护补贴_{town}.xlsx"),
+                        Kind::Xlsx,
+                        &[
+                            ("year", "年度"),
+                            ("name", "姓名"),
+                            ("id_number", "身份证号"),
+                            ("village_code", "村代码"),
+                            ("subsidy_area_mu", "补贴面积"),
+                            ("rate_per_mu", "补贴标准"),
+                            ("amount", "补贴金额"),
+                            ("bank_account", "银行账号"),
+                        ],
+                    )
+                    .title(format!("{COUNTY}2024年耕地地力保护补贴发放清册"))
+                    .units(&[
+                        ("subsidy_area_mu", "亩"),
+                        ("rate_per_mu", "元/亩"),
+                        ("amount", "元"),
+                    ])
+                    .noisy();
+                    written.push(write_file(&spec, table, &part, dir, &mut rng)?);
+                }
+            }
+            "village_payments" => {
+                let mut all = rows.clone();
+                let broken =
+                    broken_copy(&all, table.col("pay_date"), Cell::Text("2024.02.30".into()));
+                all.extend(broken.iter());
+                let spec = FileSpec::new(
+                    "村级支出凭证.csv",
+                    Kind::CsvGbk,
+                    &[
+                        ("voucher_no", "凭证号"),
+                        ("village_code", "村代码"),
+                        ("pay_date", "支付日期"),
+                        ("payee_name", "收款方"),
+                        ("payee_code", "收款方统一社会信用代码"),
+                        ("payee_account", "收款账号"),
+                        ("amount", "金额"),
+                        ("method", "支付方式"),
+                        ("contract_no", "合同编号"),
+                        ("summary", "摘要"),
+                        ("subject", "科目"),
+                    ],
+                )
+                .dates(Dates::Dot)
+                .thousands()
+                .total_row();
+                written.push(write_file(&spec, table, &all, dir, &mut rng)?);
+            }
+            "residents" => {
+                let mut all = rows.clone();
+                let broken = broken_copy(
+                    &all,
+                    table.col("id_number"),
+                    Cell::Text("4.11122E+17".into()),
+                );
+                all.extend(broken.iter());
+                let spec = FileSpec::new(
+                    "户籍人口信息.csv",
+                    Kind::CsvGbk,
+                    &[
+                        ("id_number", "公民身份号码"),
+                        ("name", "姓名"),
+                        ("gender", "性别"),
+                        ("birth_date", "出生日期"),
+                        ("household_no", "户号"),
+                        ("relation_to_head", "与户主关系"),
+                        ("village_code", "村级区划代码"),
+                        ("status", "人口状态"),
+                        ("status_date", "状态变更日期"),
+                    ],
+                )
+                .dates(Dates::Compact)
+                .noisy()
+                .repeat_header();
+                written.push(write_file(&spec, table, &all, dir, &mut rng)?);
+            }
+            other => {
+                let spec = simple_spec(other);
+                written.push(write_file(&spec, table, &rows, dir, &mut rng)?);
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// Export look of the datasets written as one plain file.
+fn simple_spec(dataset: &str) -> FileSpec {
+    match dataset {
+        "villages" => FileSpec::new(
+            "村(社区)名录.xlsx",
+            Kind::Xlsx,
+            &[
+                ("village_code", "统计用区划代码"),
+                ("village_name", "村(社区)名称"),
+                ("township", "乡镇(街道)"),
+                ("county", "县(市、区)"),
+                ("population", "户籍人口"),
+            ],
+        )
+        .title(format!("{COUNTY}村（社区）名录")),
+        "public_employees" => FileSpec::new(
+            "财政供养人员名册.csv",
+            Kind::CsvUtf8,
+            &[
+                ("name", "姓名"),
+                ("id_number", "身份证号码"),
+                ("employer", "工作单位"),
+                ("start_date", "入职日期"),
+                ("end_date", "离职日期"),
+            ],
+        )
+        .noisy(),
+        "village_cadres" => FileSpec::new(
+            "村干部花名册.xlsx",
+            Kind::Xlsx,
+            &[
+                ("name", "姓名"),
+                ("id_number", "身份证号"),
+                ("village_code", "村代码"),
+                ("position", "职务"),
+                ("term_start", "任职开始日期"),
+            ],
+        )
+        .title("村（社区）“两委”干部花名册")
+        .dates(Dates::Native),
+        "vehicles" => FileSpec::new(
+            "机动车登记信息.csv",
+            Kind::CsvGbk,
+            &[
+                ("owner_name", "机动车所有人"),
+                ("owner_id_number", "身份证明号码"),
+                ("plate", "号牌号码"),
+                ("vehicle_type", "车辆类型"),
+                ("register_date", "初次登记日期"),
+                ("status", "机动车状态"),
+            ],
+        )
+        .noisy(),
+        "businesses" => FileSpec::new(
+            "市场主体登记信息.csv",
+            Kind::CsvUtf8,
+            &[
+                ("credit_code", "统一社会信用代码"),
+                ("name", "企业名称"),
+                ("legal_rep_name", "法定代表人"),
+                ("legal_rep_id_number", "法定代表人身份证号"),
+                ("registered_capital", "注册资本(万元)"),
+                ("established_date", "成立日期"),
+                ("status", "登记状态"),
+                ("kind", "市场主体类型"),
+            ],
+        )
+        .dates(Dates::Chinese),
+        "real_estate" => FileSpec::new(
+            "不动产登记信息.csv",
+            Kind::CsvUtf8Bom,
+            &[
+                ("owner_name", "权利人"),
+                ("owner_id_number", "权利人证件号"),
+                ("location", "坐落"),
+                ("area_sqm", "建筑面积"),
+                ("register_date", "登簿日期"),
+            ],
+        ),
+        "land_contracts" => FileSpec::new(
+            "土地承包经营权确权登记.csv",
+            Kind::CsvGbk,
+            &[
+                ("contractor_name", "承包方代表姓名"),
+                ("contractor_id_number", "承包方代表身份证号"),
+                ("village_code", "村代码"),
+                ("contract_area_mu", "确权面积(亩)"),
+            ],
+        )
+        .noisy(),
+        "machinery_subsidies" => FileSpec::new(
+            "农机购置补贴.xlsx",
+            Kind::Xlsx,
+            &[
+                ("application_no", "申请编号"),
+                ("applicant_name", "购机者姓名"),
+                ("applicant_id_number", "购机者身份证号"),
+                ("village_code", "村代码"),
+                ("machine_type", "机具品目"),
+                ("factory_serial", "出厂编号"),
+                ("engine_no", "发动机号"),
+                ("purchase_date", "购机日期"),
+                ("subsidy_amount", "补贴金额"),
+                ("dealer", "经销商"),
+            ],
+        )
+        .title("2024年农机购置补贴受益信息"),
+        "village_contracts" => FileSpec::new(
+            "村级合同台账.csv",
+            Kind::CsvGbk,
+            &[
+                ("contract_no", "合同编号"),
+                ("village_code", "村代码"),
+                ("project_name", "项目名称"),
+                ("counterparty_name", "乙方"),
+                ("counterparty_code", "乙方统一社会信用代码"),
+                ("amount", "合同金额"),
+                ("sign_date", "签订日期"),
+                ("procurement_method", "采购方式"),
+            ],
+        )
+        .dates(Dates::Chinese)
+        .thousands(),
+        "asset_leases" => FileSpec::new(
+            "集体资产资源租赁台账.xlsx",
+            Kind::Xlsx,
+            &[
+                ("lease_no", "租赁编号"),
+                ("village_code", "村代码"),
+                ("asset_name", "资产名称"),
+                ("asset_type", "资产类型"),
+                ("area", "面积"),
+                ("lessee_name", "承租方"),
+                ("annual_rent", "年租金"),
+                ("start_date", "起租日期"),
+                ("end_date", "止租日期"),
+                ("procedure", "发包方式"),
+            ],
+        )
+        .title("集体资产资源租赁台账")
+        .dates(Dates::Native),
+        "lease_receipts" => FileSpec::new(
+            "租金收取明细.csv",
+            Kind::CsvUtf8,
+            &[
+                ("lease_no", "租赁编号"),
+                ("village_code", "村代码"),
+                ("receipt_date", "收款日期"),
+                ("amount", "收款金额"),
+            ],
+        ),
+        other => unreachable!("no export look for {other}"),
+    }
+}
+
+fn text(cell: &Cell) -> Option<&str> {
+    match cell {
+        Cell::Text(s) | Cell::Id(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Two copies of real rows with one required value broken: they must end
+/// up in the rejects table, never in findings.
+fn broken_copy(rows: &[&Vec<Cell>], column: usize, bad: Cell) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .step_by((rows.len() / 2).max(1))
+        .take(2)
+        .map(|r| {
+            let mut row = (*r).clone();
+            row[column] = bad.clone();
+            row
+        })
+        .collect()
+}
+
+fn noisy_id(id: &str, rng: &mut ChaCha8Rng) -> String {
+    match rng.random_range(0..100) {
+        0..=2 => format!("'{id}"),
+        3..=5 => format!("{} {}", &id[..6], &id[6..]),
+        6..=7 => id.to_lowercase(),
+        8..=9 => id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect(),
+        10..=11 => to_fifteen(id).unwrap_or_else(|| id.to_string()),
+        _ => id.to_string(),
+    }
+}
+
+fn render_date(d: NaiveDate, style: Dates) -> String {
+    match style {
+        Dates::Dash | Dates::Native => d.format("%Y-%m-%d").to_string(),
+        Dates::Slash => format!("{}/{}/{}", d.year(), d.month(), d.day()),
+        Dates::Compact => d.format("%Y%m%d").to_string(),
+        Dates::Chinese => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Dates::Dot => d.format("%Y.%m.%d").to_string(),
+    }
+}
+
+fn render_number(v: f64, thousands: bool) -> String {
+    if !thousands {
+        let s = format!("{v:.3}");
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let s = format!("{:.2}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{out}.{frac}", if v < 0.0 { "-" } else { "" })
+}
+
+fn render(cell: &Cell, spec: &FileSpec, rng: &mut ChaCha8Rng) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Id(id) if spec.noisy_ids => noisy_id(id, rng),
+        Cell::Id(id) => id.clone(),
+        Cell::Date(d) => render_date(*d, spec.dates),
+        Cell::Period(d) => match spec.periods {
+            Periods::Dash => d.format("%Y-%m").to_string(),
+            Periods::Compact => d.format("%Y%m").to_string(),
+            Periods::Chinese => format!("{}年{}月", d.year(), d.month()),
+        },
+        Cell::Num(v) => render_number(*v, spec.thousands),
+        Cell::Int(i) => i.to_string(),
+        Cell::Null => String::new(),
+    }
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> SynthError + '_ {
+    move |e| SynthError(format!("{}: {e}", path.display()))
+}
+
+fn write_file(
+    spec: &FileSpec,
+    table: &Table,
+    rows: &[&Vec<Cell>],
+    dir: &Path,
+    rng: &mut ChaCha8Rng,
+) -> Result<String, SynthError> {
+    let index: Vec<usize> = spec.headers.iter().map(|(c, _)| table.col(c)).collect();
+    let headers: Vec<&str> = spec.headers.iter().map(|(_, h)| *h).collect();
+    let path = dir.join(&spec.name);
+    match spec.kind {
+        Kind::Xlsx => write_xlsx(spec, &headers, &index, rows, &path, rng)?,
+        kind => {
+            let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
+            let record_err = |e: csv::Error| SynthError(format!("{}: {e}", path.display()));
+            if let Some(title) = &spec.title {
+                out.write_record([title.as_str()]).map_err(record_err)?;
+            }
+            out.write_record(&headers).map_err(record_err)?;
+            for (n, row) in rows.iter().enumerate() {
+                if spec.repeat_header && n == rows.len() / 2 {
+                    out.write_record(&headers).map_err(record_err)?;
+                }
+                let cells: Vec<String> =
+                    index.iter().map(|&i| render(&row[i], spec, rng)).collect();
+                out.write_record(&cells).map_err(record_err)?;
+            }
+            if spec.total_row {
+                let mut total = vec![String::new(); headers.len()];
+                total[0] = "合计".to_string();
+                if let Some(amount) = spec.headers.iter().position(|(c, _)| *c == "amount") {
+                    let sum: f64 = rows
+                        .iter()
+                        .map(|r| {
+                            if let Cell::Num(v) = r[index[amount]] {
+                                v
+                            } else {
+                                0.0
+                            }
+                        })
+                        .sum();
+                    total[amount] = render_number(sum, spec.thousands);
+                }
+                out.write_record(&total).map_err(record_err)?;
+            }
+            let text = String::from_utf8(out.into_inner().map_err(|e| SynthError(e.to_string()))?)
+                .expect("utf-8 cells");
+            let bytes = match kind {
+                Kind::CsvGbk => encoding_rs::GBK.encode(&text).0.into_owned(),
+                Kind::CsvUtf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                _ => text.into_bytes(),
+            };
+            File::create(&path)
+                .and_then(|mut f| f.write_all(&bytes))
+                .map_err(io_error(&path))?;
+        }
+    }
+    Ok(spec.name.clone())
+}
+
+fn workbook() -> Workbook {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2025, 1, 2).expect("valid date");
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    book
+}
+
+fn write_xlsx(
+    spec: &FileSpec,
+    headers: &[&str],
+    index: &[usize],
+    rows: &[&Vec<Cell>],
+    path: &Path,
+    rng: &mut ChaCha8Rng,
+) -> Result<(), SynthError> {
+    let err = |e: rust_xlsxwriter::XlsxError| SynthError(format!("{}: {e}", path.display()));
+    let mut book = workbook();
+    let date_format = CellFormat::new().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet();
+    sheet.set_name("Sheet1").map_err(err)?;
+    let mut r: u32 = 0;
+    if let Some(title) = &spec.title {
+        sheet.write_string(r, 0, title).map_err(err)?;
+        r += 1;
+    }
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(r, c as u16, *h).map_err(err)?;
+    }
+    r += 1;
+    if !spec.units.is_empty() {
+        for (c, (col, _)) in spec.headers.iter().enumerate() {
+            if let Some((_, unit)) = spec.units.iter().find(|(u, _)| u == col) {
+                sheet.write_string(r, c as u16, *unit).map_err(err)?;
+            }
+        }
+        r += 1;
+    }
+    for row in rows {
+        for (c, &i) in index.iter().enumerate() {
+            let col = c as u16;
+            match &row[i] {
+                Cell::Num(v) => {
+                    sheet.write_number(r, col, *v).map_err(err)?;
+                }
+                Cell::Int(v) => {
+                    sheet.write_number(r, col, *v as f64).map_err(err)?;
+                }
+                Cell::Date(d) if spec.dates == Dates::Native => {
+                    let dt =
+                        ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .map_err(err)?;
+                    sheet
+                        .write_datetime_with_format(r, col, &dt, &date_format)
+                        .map_err(err)?;
+                }
+                Cell::Null => {}
+                other => {
+                    sheet
+                        .write_string(r, col, render(other, spec, rng))
+                        .map_err(err)?;
+                }
+            }
+        }
+        r += 1;
+    }
+    let notes = book.add_worksheet();
+    notes.set_name("填表说明").map_err(err)?;
+    notes
+        .write_string(0, 0, "本表由业务系统导出，仅供巡察比对使用")
+        .map_err(err)?;
+    book.save(path).map_err(err)
+}
+
+/// Relief households exported wide: one row per household with its other
+/// members in 成员N columns.
+fn write_wide_households(
+    households: &Table,
+    members: &Table,
+    dir: &Path,
+) -> Result<String, SynthError> {
+    let name = "城乡低保特困家庭花名册.xlsx";
+    let path = dir.join(name);
+    let err = |e: rust_xlsxwriter::XlsxError| SynthError(format!("{}: {e}", path.display()));
+    let (m_household, m_id, m_name, m_relation) = (
+        members.col("household_id"),
+        members.col("id_number"),
+        members.col("name"),
+        members.col("relation"),
+    );
+    let head_id = households.col("head_id_number");
+    let mut by_household: std::collections::BTreeMap<&str, Vec<&Vec<Cell>>> = Default::default();
+    for row in &members.rows {
+        if let Some(h) = text(&row[m_household]) {
+            by_household.entry(h).or_default().push(row);
+        }
+    }
+    let others = |row: &Vec<Cell>| -> Vec<&Vec<Cell>> {
+        let id = text(&row[households.col("household_id")]).unwrap_or_default();
+        by_household.get(id).map_or_else(Vec::new, |m| {
+            m.iter()
+                .copied()
+                .filter(|r| r[m_id] != row[head_id])
+                .collect()
+        })
+    };
+    let width = households
+        .rows
+        .iter()
+        .map(|r| others(r).len())
+        .max()
+        .unwrap_or(0);
+    let base = [
+        ("household_id", "家庭编号"),
+        ("program", "救助类别"),
+        ("head_name", "户主姓名"),
+        ("head_id_number", "户主身份证号"),
+        ("village_code", "村代码"),
+        ("member_count", "保障人数"),
+        ("approved_date", "审批日期"),
+        ("status", "状态"),
+    ];
+    let mut book = workbook();
+    let sheet = book.add_worksheet();
+    sheet.set_name("花名册").map_err(err)?;
+    sheet
+        .write_string(0, 0, format!("{COUNTY}2024年城乡低保、特困供养家庭花名册"))
+        .map_err(err)?;
+    let mut headers: Vec<String> = base.iter().map(|(_, h)| h.to_string()).collect();
+    for n in 1..=width {
+        headers.extend([
+            format!("成员{n}姓名"),
+            format!("成员{n}身份证号"),
+            format!("成员{n}与户主关系"),
+        ]);
+    }
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(1, c as u16, h).map_err(err)?;
+    }
+    for (r, row) in households.rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        let mut cells: Vec<String> = base
+            .iter()
+            .map(|(col, _)| match &row[households.col(col)] {
+                Cell::Date(d) => render_date(*d, Dates::Slash),
+                Cell::Int(i) => i.to_string(),
+                other => text(other).unwrap_or_default().to_string(),
+            })
+            .collect();
+        for m in others(row) {
+            for i in [m_name, m_id, m_relation] {
+                cells.push(text(&m[i]).unwrap_or_default().to_string());
+            }
+        }
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r, c as u16, v).map_err(err)?;
+            }
+        }
+    }
+    book.save(&path).map_err(err)?;
+    Ok(name.to_string())
+}
+
+/// Write every table as clean canonical Parquet, `<dataset>.parquet`.
+pub fn write_parquet(tables: &[Table], dir: &Path) -> Result<Vec<String>, SynthError> {
+    let mut written = Vec::new();
+    for table in tables {
+        let spec = xuncha_schema::dataset(table.dataset).expect("canonical dataset");
+        let columns: Vec<Column> = spec
+            .columns
+            .iter()
+            .map(|c| {
+                let i = table.col(c.name);
+                let cells = table.rows.iter().map(|r| &r[i]);
+                match c.kind.dtype() {
+                    DataType::Date => {
+                        let days: Vec<Option<i32>> = cells
+                            .map(|v| match v {
+                                Cell::Date(d) | Cell::Period(d) => {
+                                    Some((*d - NaiveDate::default()).num_days() as i32)
+                                }
+                                _ => None,
+                            })
+                            .collect();
+                        Int32Chunked::from_iter_options(c.name.into(), days.into_iter())
+                            .into_date()
+                            .into_column()
+                    }
+                    DataType::Float64 => Column::new(
+                        c.name.into(),
+                        cells
+                            .map(|v| if let Cell::Num(x) = v { Some(*x) } else { None })
+                            .collect::<Vec<_>>(),
+                    ),
+                    DataType::Int64 => Column::new(
+                        c.name.into(),
+                        cells
+                            .map(|v| if let Cell::Int(x) = v { Some(*x) } else { None })
+                            .collect::<Vec<_>>(),
+                    ),
+                    _ => Column::new(
+                        c.name.into(),
+                        cells
+                            .map(|v| text(v).map(str::to_string))
+                            .collect::<Vec<_>>(),
+                    ),
+                }
+            })
+            .collect();
+        let mut df =
+            DataFrame::new(table.rows.len(), columns).map_err(|e| SynthError(e.to_string()))?;
+        let name = format!("{}.parquet", table.dataset);
+        let path = dir.join(&name);
+        let file = File::create(&path).map_err(io_error(&path))?;
+        ParquetWriter::new(file)
+            .finish(&mut df)
+            .map_err(|e| SynthError(e.to_string()))?;
+        written.push(name);
+    }
+    Ok(written)
+}
+
+/// Write `truth.csv`: model id, subject key, village code per planted problem.
+pub fn write_truth(truth: &[TruthRow], dir: &Path) -> Result<(), SynthError> {
+    let path = dir.join("truth.csv");
+    let mut out = csv::Writer::from_path(&path).map_err(|e| SynthError(e.to_string()))?;
+    let fail = |e: csv::Error| SynthError(format!("{}: {e}", path.display()));
+    out.write_record(["model_id", "subject_key", "village_code"])
+        .map_err(fail)?;
+    for t in truth {
+        out.write_record([&t.model_id, &t.subject_key, &t.village_code])
+            .map_err(fail)?;
+    }
+    out.flush().map_err(io_error(&path))
+}
