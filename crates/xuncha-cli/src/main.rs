@@ -2,7 +2,9 @@
 
 mod data_cmd;
 mod models_cmd;
+mod nightly_cmd;
 mod run_cmd;
+mod store_cmd;
 mod synth_cmd;
 
 use std::path::PathBuf;
@@ -36,6 +38,14 @@ enum Command {
     Synth(synth_cmd::SynthArgs),
     /// 用 truth.csv 评估检出效果：每个模型的召回率和精确率
     Eval(synth_cmd::EvalArgs),
+    /// 列出历史库中的运行
+    History(store_cmd::HistoryArgs),
+    /// 比较两次运行：新增、持续、消失的疑点
+    Diff(store_cmd::DiffArgs),
+    /// 记录核实结果（误报的疑点不再进入问题清单）
+    Triage(store_cmd::TriageArgs),
+    /// 夜间无人值守比对：加锁、检查数据新鲜度、记入历史、输出 JSON 摘要
+    Nightly(nightly_cmd::NightlyArgs),
 }
 
 /// Where models come from: the built-in library and analysts' folders.
@@ -43,7 +53,7 @@ enum Command {
 pub struct ModelSource {
     /// 追加的模型目录（可重复）
     #[arg(long = "models", value_name = "DIR")]
-    extra: Vec<PathBuf>,
+    pub extra: Vec<PathBuf>,
     /// 内置模型库目录
     #[arg(
         long,
@@ -51,10 +61,10 @@ pub struct ModelSource {
         default_value = "models",
         env = "XUNCHA_MODELS"
     )]
-    builtin: PathBuf,
+    pub builtin: PathBuf,
     /// 不加载内置模型库，只用 --models 指定的目录
     #[arg(long)]
-    no_builtin: bool,
+    pub no_builtin: bool,
 }
 
 impl ModelSource {
@@ -101,6 +111,10 @@ fn main() -> ExitCode {
         Command::Data { command } => data_cmd::run(command),
         Command::Synth(args) => synth_cmd::synth(args),
         Command::Eval(args) => synth_cmd::eval(args),
+        Command::History(args) => store_cmd::history(args),
+        Command::Diff(args) => store_cmd::diff(args),
+        Command::Triage(args) => store_cmd::triage(args),
+        Command::Nightly(args) => nightly_cmd::nightly(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -166,6 +166,7 @@ pub fn assemble(
                 explain: render_explain(&f.explain, &evidence),
                 evidence,
                 sources,
+                triage: None,
             }
         })
         .collect()

@@ -33,6 +33,10 @@ pub struct RunSummary {
     pub models: Vec<ModelOutcome>,
     pub findings: usize,
     pub amount: f64,
+    /// Leads triaged as false positives, left out of the outputs (with a store).
+    pub false_positives_hidden: usize,
+    /// Rectified leads found again (with a store).
+    pub rebounds: usize,
 }
 
 impl RunSummary {
@@ -70,6 +74,8 @@ impl RunSummary {
             models: result.outcomes.clone(),
             findings: result.findings.len(),
             amount: result.findings.iter().filter_map(|f| f.amount).sum(),
+            false_positives_hidden: 0,
+            rebounds: 0,
         }
     }
 

@@ -4,7 +4,7 @@ use polars::prelude::*;
 use xuncha_schema::Finding;
 
 /// Column names of the findings schema, in order.
-pub const FINDING_COLUMNS: [&str; 20] = [
+pub const FINDING_COLUMNS: [&str; 21] = [
     "finding_id",
     "run_id",
     "model_id",
@@ -23,11 +23,12 @@ pub const FINDING_COLUMNS: [&str; 20] = [
     "period_to",
     "explain",
     "evidence",
+    "triage",
     "sources",
     "sources_count",
 ];
 
-fn texts(f: &Finding) -> [Option<String>; 18] {
+fn texts(f: &Finding) -> [Option<String>; 19] {
     [
         Some(f.finding_id.clone()),
         Some(f.run_id.clone()),
@@ -47,6 +48,7 @@ fn texts(f: &Finding) -> [Option<String>; 18] {
         f.period_to.clone(),
         Some(f.explain.clone()),
         Some(serde_json::Value::Object(f.evidence.clone()).to_string()),
+        f.triage.clone(),
     ]
 }
 
@@ -64,9 +66,9 @@ pub fn text_row(f: &Finding) -> Vec<String> {
 /// Findings as a polars frame with typed columns (amount as f64, sources as a list).
 pub fn findings_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
     let n = findings.len();
-    let rows: Vec<[Option<String>; 18]> = findings.iter().map(texts).collect();
+    let rows: Vec<[Option<String>; 19]> = findings.iter().map(texts).collect();
     let mut columns: Vec<Column> = Vec::with_capacity(FINDING_COLUMNS.len());
-    for (i, name) in FINDING_COLUMNS.iter().take(18).enumerate() {
+    for (i, name) in FINDING_COLUMNS.iter().take(19).enumerate() {
         if *name == "amount" {
             let amounts: Vec<Option<f64>> = findings.iter().map(|f| f.amount).collect();
             columns.push(Column::new((*name).into(), amounts));

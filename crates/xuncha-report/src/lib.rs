@@ -127,6 +127,7 @@ mod tests {
             explain: "张三，共1,200.00元".into(),
             evidence: serde_json::from_str(r#"{"name":"张三","n":2}"#).unwrap(),
             sources: vec!["a.csv:2".into(), "b.xlsx#S:3".into()],
+            triage: None,
         }
     }
 

@@ -60,6 +60,10 @@ pub struct Finding {
     pub evidence: serde_json::Map<String, serde_json::Value>,
     /// Input rows the finding came from, as `file[#sheet]:row`.
     pub sources: Vec<String>,
+    /// Triage state from the store, when a run uses one: 待核实, 已核实,
+    /// 已整改, or 反弹 (rectified, then found again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triage: Option<String>,
 }
 
 /// Mask an ID number for human-facing output: first 4 and last 4 kept.

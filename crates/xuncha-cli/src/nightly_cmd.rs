@@ -1,0 +1,210 @@
+//! `xuncha nightly --config nightly.toml`: the unattended cross-department
+//! check. One run at a time (a lock beside the store), inputs checked for
+//! freshness, history kept to a retention, a JSON summary for the scheduler.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use xuncha_store::Store;
+
+use crate::run_cmd::{execute, finish, RunArgs};
+use crate::store_cmd::diff_counts;
+use crate::{Failure, ModelSource};
+
+/// Exit code when another nightly run holds the lock.
+pub const EXIT_LOCKED: u8 = 10;
+
+/// `nightly.toml`. Relative paths are relative to the file's folder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NightlyConfig {
+    data: PathBuf,
+    store: PathBuf,
+    out: PathBuf,
+    /// Analysts' model folders, besides the built-in library.
+    #[serde(default)]
+    models: Vec<PathBuf>,
+    /// The built-in library (default `models`).
+    builtin_models: Option<PathBuf>,
+    #[serde(default)]
+    select: Vec<String>,
+    /// Runs kept in the store.
+    #[serde(default = "default_keep")]
+    keep_runs: usize,
+    /// Warn when an input file has not changed for this many days.
+    #[serde(default = "default_stale")]
+    stale_after_days: i64,
+    /// Datasets without which the run fails.
+    #[serde(default)]
+    required: Vec<String>,
+}
+
+fn default_keep() -> usize {
+    30
+}
+
+fn default_stale() -> i64 {
+    7
+}
+
+#[derive(clap::Args)]
+pub struct NightlyArgs {
+    /// 配置文件
+    #[arg(long, value_name = "FILE", default_value = "nightly.toml")]
+    config: PathBuf,
+}
+
+/// The lock file; removed when dropped.
+struct Lock(PathBuf);
+
+impl Lock {
+    /// Take the lock, or say who holds it. A lock left by a process that
+    /// no longer exists is taken over.
+    fn acquire(path: PathBuf) -> Result<Lock, Failure> {
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    writeln!(file, "{}", std::process::id())?;
+                    return Ok(Lock(path));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid = std::fs::read_to_string(&path)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    let alive = pid.is_empty() || Path::new(&format!("/proc/{pid}")).exists();
+                    if alive {
+                        return Err(Failure {
+                            code: EXIT_LOCKED,
+                            message: format!(
+                                "另一个夜间任务正在运行（进程 {pid}，锁文件 {}），本次不运行",
+                                path.display()
+                            ),
+                        });
+                    }
+                    std::fs::remove_file(&path)?;
+                }
+                Err(e) => return Err(Failure::from(format!("{}：{e}", path.display()))),
+            }
+        }
+        Err(Failure {
+            code: EXIT_LOCKED,
+            message: format!("无法取得锁 {}", path.display()),
+        })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
+    let text = std::fs::read_to_string(&args.config)
+        .map_err(|e| Failure::from(format!("{}：{e}", args.config.display())))?;
+    let config: NightlyConfig = toml::from_str(&text)
+        .map_err(|e| Failure::from(format!("{}：{e}", args.config.display())))?;
+    let base = args.config.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let at = |p: &Path| {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        }
+    };
+    let store_path = at(&config.store);
+    let out = at(&config.out);
+    let _lock = Lock::acquire(store_path.with_extension("lock"))?;
+    let run_args = RunArgs {
+        data: at(&config.data),
+        out: out.clone(),
+        source: ModelSource {
+            extra: config.models.iter().map(|p| at(p)).collect(),
+            builtin: config
+                .builtin_models
+                .as_deref()
+                .map_or_else(|| PathBuf::from("models"), at),
+            no_builtin: false,
+        },
+        select: config.select.clone(),
+        as_of: None,
+        params: Vec::new(),
+        threads: None,
+        encoding: None,
+        store: Some(store_path.clone()),
+        json: false,
+    };
+    let report = |value: serde_json::Value| -> Result<(), Failure> {
+        std::fs::create_dir_all(&out)?;
+        xuncha_report::write_json(&value, &out.join("nightly.json"))?;
+        Ok(())
+    };
+    let done = match execute(&run_args, &config.required) {
+        Ok(done) => done,
+        Err(f) => {
+            report(
+                serde_json::json!({ "status": "failed", "exit_code": f.code, "error": f.message }),
+            )?;
+            return Err(f);
+        }
+    };
+    let mut store = Store::open(&store_path)?;
+    let now = chrono::Local::now();
+    let mut warnings = Vec::new();
+    for input in &done.inputs {
+        if let Some(since) = store.unchanged_since(&input.path, &input.sha256)? {
+            let days = chrono::DateTime::parse_from_rfc3339(&since)
+                .map_or(0, |t| (now.fixed_offset() - t).num_days());
+            if days > config.stale_after_days {
+                warnings.push(format!("{} 已 {days} 天未更新（自 {since}）", input.path));
+            }
+        }
+    }
+    let runs = store.runs()?;
+    let diff = match runs.len() {
+        n if n >= 2 => Some(store.diff(&runs[n - 2].run_id, &runs[n - 1].run_id)?),
+        _ => None,
+    };
+    let pruned = store.prune(config.keep_runs)?;
+    let exit_code = if done.summary.models_failed > 0 {
+        crate::run_cmd::EXIT_MODEL_FAILED
+    } else {
+        0
+    };
+    report(serde_json::json!({
+        "status": if exit_code == 0 { "ok" } else { "models_failed" },
+        "exit_code": exit_code,
+        "run_id": done.summary.run_id,
+        "warnings": warnings,
+        "new": diff.as_ref().map(|d| d.new.len()),
+        "persisting": diff.as_ref().map(|d| d.persisting.len()),
+        "resolved": diff.as_ref().map(|d| d.resolved.len()),
+        "by_model": diff.as_ref().map(diff_counts),
+        "false_positives_hidden": done.triage.false_positives_hidden,
+        "rebounds": done.triage.rebounds,
+        "runs_pruned": pruned,
+        "summary": done.summary,
+    }))?;
+    println!(
+        "夜间比对 {} 完成：{} 条疑点",
+        done.summary.run_id, done.summary.findings
+    );
+    if let Some(d) = &diff {
+        println!(
+            "与上次相比：新增 {}，持续 {}，消失 {}",
+            d.new.len(),
+            d.persisting.len(),
+            d.resolved.len()
+        );
+    }
+    for w in &warnings {
+        println!("警告：{w}");
+    }
+    finish(&done.summary)
+}

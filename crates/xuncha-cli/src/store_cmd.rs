@@ -1,0 +1,220 @@
+//! `xuncha history`, `xuncha diff`, `xuncha triage`: the run history store.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use xuncha_store::{Diff, Store, TriageUpdate};
+
+use crate::Failure;
+
+/// Default store file in the working folder.
+pub const DEFAULT_STORE: &str = "xuncha.db";
+
+/// Exit code when triage input has unknown ids or invalid statuses.
+pub const EXIT_TRIAGE_REFUSED: u8 = 4;
+
+fn open(path: &Path) -> Result<Store, Failure> {
+    if !path.exists() {
+        return Err(Failure::from(format!(
+            "历史库不存在：{}（先用 xuncha run --store 记录运行）",
+            path.display()
+        )));
+    }
+    Ok(Store::open(path)?)
+}
+
+#[derive(clap::Args)]
+pub struct HistoryArgs {
+    /// 历史库
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_STORE)]
+    store: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn history(args: HistoryArgs) -> Result<(), Failure> {
+    let runs = open(&args.store)?.runs()?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&runs)?);
+        return Ok(());
+    }
+    println!(
+        "{:<24} {:<26} {:<10} {:>6} {:>6} {:>4}  数据目录",
+        "运行", "开始时间", "截至日期", "疑点", "文件", "退出"
+    );
+    for r in &runs {
+        println!(
+            "{:<24} {:<26} {:<10} {:>6} {:>6} {:>4}  {}",
+            r.run_id, r.started_at, r.as_of, r.findings, r.inputs, r.exit_code, r.data_dir
+        );
+    }
+    println!("共 {} 次运行", runs.len());
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// 较早的运行（默认：倒数第二次）
+    run_a: Option<String>,
+    /// 较晚的运行（默认：最近一次）
+    run_b: Option<String>,
+    /// 历史库
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_STORE)]
+    store: PathBuf,
+    /// 新增/持续/已消失疑点的输出目录
+    #[arg(long, value_name = "DIR", default_value = "diff")]
+    out: PathBuf,
+    /// 输出 JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// Per model: (new, persisting, resolved).
+pub fn diff_counts(diff: &Diff) -> BTreeMap<String, [usize; 3]> {
+    let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for (i, list) in [&diff.new, &diff.persisting, &diff.resolved]
+        .into_iter()
+        .enumerate()
+    {
+        for f in list {
+            counts.entry(f.model_id.clone()).or_default()[i] += 1;
+        }
+    }
+    counts
+}
+
+pub fn diff(args: DiffArgs) -> Result<(), Failure> {
+    let store = open(&args.store)?;
+    let (a, b) = store.resolve_pair(args.run_a.as_deref(), args.run_b.as_deref())?;
+    let diff = store.diff(&a, &b)?;
+    std::fs::create_dir_all(&args.out)?;
+    for (name, list) in [
+        ("new", &diff.new),
+        ("persisting", &diff.persisting),
+        ("resolved", &diff.resolved),
+    ] {
+        xuncha_report::write_csv(list, &args.out.join(format!("{name}.csv")))?;
+        xuncha_report::write_jsonl(list, &args.out.join(format!("{name}.jsonl")))?;
+    }
+    let counts = diff_counts(&diff);
+    if args.json {
+        let value = serde_json::json!({
+            "from_run": diff.from_run, "to_run": diff.to_run,
+            "new": diff.new.len(), "persisting": diff.persisting.len(), "resolved": diff.resolved.len(),
+            "models": counts.iter().map(|(m, c)| (m.clone(), serde_json::json!({"new": c[0], "persisting": c[1], "resolved": c[2]}))).collect::<serde_json::Map<_, _>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!("从运行 {} 到 {}：", diff.from_run, diff.to_run);
+        println!("{:<36} {:>6} {:>6} {:>6}", "模型", "新增", "持续", "消失");
+        for (m, c) in &counts {
+            println!("{:<36} {:>6} {:>6} {:>6}", m, c[0], c[1], c[2]);
+        }
+        println!(
+            "合计：新增 {}，持续 {}，消失 {}；明细已写入 {}",
+            diff.new.len(),
+            diff.persisting.len(),
+            diff.resolved.len(),
+            args.out.display()
+        );
+    }
+    Ok(())
+}
+
+#[derive(clap::Args)]
+pub struct TriageArgs {
+    /// 疑点编号（finding_id）
+    finding_id: Option<String>,
+    /// 核实状态：待核实/已核实/误报/已整改（或 open/confirmed/false_positive/rectified）
+    #[arg(long)]
+    status: Option<String>,
+    /// 说明
+    #[arg(long, default_value = "")]
+    note: String,
+    /// 核实人
+    #[arg(long, default_value = "")]
+    by: String,
+    /// 从 CSV 导入核实结果（列：疑点编号/finding_id、核实结果、整改情况、核实人）
+    #[arg(long, value_name = "FILE")]
+    import: Option<PathBuf>,
+    /// 历史库
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_STORE)]
+    store: PathBuf,
+}
+
+pub fn triage(args: TriageArgs) -> Result<(), Failure> {
+    let mut store = open(&args.store)?;
+    let updates = match (&args.import, &args.finding_id, &args.status) {
+        (Some(file), None, None) => read_triage_csv(file)?,
+        (None, Some(id), Some(status)) => vec![TriageUpdate {
+            finding_id: id.clone(),
+            status: status.clone(),
+            note: args.note.clone(),
+            by: args.by.clone(),
+            origin: "命令行".to_string(),
+        }],
+        _ => return Err(Failure::from("用法：xuncha triage 疑点编号 --status 状态 [--note 说明] [--by 核实人]，或 xuncha triage --import 文件.csv")),
+    };
+    let now = chrono::Local::now().to_rfc3339();
+    match store.triage(&updates, &now)? {
+        Ok(n) => {
+            println!("已记录 {n} 条核实结果");
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems {
+                println!("{}：{} {}", p.origin, p.finding_id, p.reason);
+            }
+            Err(Failure {
+                code: EXIT_TRIAGE_REFUSED,
+                message: format!("{} 处问题，未记录任何核实结果", problems.len()),
+            })
+        }
+    }
+}
+
+/// Read a returned issue list as CSV: a finding id column and 核实结果
+/// (status); 整改情况 or 说明 becomes the note, 核实人 the author.
+fn read_triage_csv(path: &Path) -> Result<Vec<TriageUpdate>, Failure> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Failure::from(format!("{}：{e}", path.display())))?;
+    let table =
+        xuncha_ingest::read::read_delimited(&bytes, &path.display().to_string(), None, false)?;
+    let mut rows = table.rows.into_iter();
+    let header = rows
+        .next()
+        .ok_or_else(|| Failure::from(format!("{} 是空文件", path.display())))?;
+    let find = |names: &[&str]| header.cells.iter().position(|h| names.contains(&h.trim()));
+    let id_col = find(&["疑点编号", "finding_id"]).ok_or_else(|| {
+        Failure::from(format!(
+            "{} 缺少“疑点编号”列（表头：{}）",
+            path.display(),
+            header.cells.join("、")
+        ))
+    })?;
+    let status_col = find(&["核实结果", "status"]).ok_or_else(|| {
+        Failure::from(format!(
+            "{} 缺少“核实结果”列（表头：{}）",
+            path.display(),
+            header.cells.join("、")
+        ))
+    })?;
+    let note_col = find(&["整改情况", "说明", "note"]);
+    let by_col = find(&["核实人", "by"]);
+    let cell = |cells: &[String], i: Option<usize>| {
+        i.and_then(|i| cells.get(i))
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default()
+    };
+    Ok(rows
+        .filter(|r| !cell(&r.cells, Some(status_col)).is_empty())
+        .map(|r| TriageUpdate {
+            finding_id: cell(&r.cells, Some(id_col)),
+            status: cell(&r.cells, Some(status_col)),
+            note: cell(&r.cells, note_col),
+            by: cell(&r.cells, by_col),
+            origin: format!("{}:{}", path.display(), r.line),
+        })
+        .collect())
+}

@@ -1,0 +1,242 @@
+//! The store through the command line: recorded runs survive kills,
+//! triage imports, and the nightly job's lock, checks and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use xuncha_store::Store;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn xuncha(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xuncha"));
+    cmd.current_dir(root()).args(args);
+    cmd
+}
+
+fn output(args: &[&str]) -> Output {
+    xuncha(args).output().expect("xuncha runs")
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// A generated county big enough that a run takes a few seconds.
+fn county(dir: &Path) -> PathBuf {
+    let data = dir.join("county");
+    assert!(
+        output(&["synth", "--scale", "0.2", "--seed", "3", "--out", &s(&data)])
+            .status
+            .success()
+    );
+    data
+}
+
+#[test]
+fn a_killed_run_leaves_the_store_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = county(tmp.path());
+    let db = tmp.path().join("x.db");
+    let out = tmp.path().join("out");
+    let args = [
+        "run",
+        "--data",
+        &s(&data),
+        "--out",
+        &s(&out),
+        "--as-of",
+        "2024-12-31",
+        "--store",
+        &s(&db),
+    ];
+    assert!(output(&args).status.success());
+    let complete = Store::open(&db).unwrap().runs().unwrap()[0].findings;
+    assert!(complete > 0);
+    let mut killed = 0;
+    for delay in [100, 400, 900, 1600, 2500, 3500] {
+        let mut child = xuncha(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        let store = Store::open(&db).unwrap();
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        for run in store.runs().unwrap() {
+            assert_eq!(
+                run.findings, complete,
+                "run {} is whole or absent",
+                run.run_id
+            );
+        }
+    }
+    assert!(killed > 0, "at least one run was killed before it finished");
+}
+
+#[test]
+fn triage_import_reports_problems_then_hides_false_positives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("x.db");
+    let out = tmp.path().join("out");
+    let data = s(&root().join("data-samples/demo-county"));
+    let run = [
+        "run",
+        "--data",
+        &data,
+        "--out",
+        &s(&out),
+        "--as-of",
+        "2024-12-31",
+        "--store",
+        &s(&db),
+    ];
+    assert!(output(&run).status.success());
+    let first = std::fs::read_to_string(out.join("findings.jsonl")).unwrap();
+    let ids: Vec<String> = first
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["finding_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let csv = tmp.path().join("returned.csv");
+    std::fs::write(&csv, format!("疑点编号,核实结果,整改情况,核实人\n{},误报,系统数据延迟,王五\nffffffffffffffff,误报,,王五\n{},无法判断,,王五\n", ids[0], ids[1]))
+        .unwrap();
+    let refused = output(&["triage", "--import", &s(&csv), "--store", &s(&db)]);
+    assert_eq!(refused.status.code(), Some(4));
+    let text = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        text.contains(":3：ffffffffffffffff 库中没有这个疑点编号"),
+        "{text}"
+    );
+    assert!(text.contains(":4：") && text.contains("无法判断"), "{text}");
+    assert!(Store::open(&db).unwrap().triage_map().unwrap().is_empty());
+
+    std::fs::write(
+        &csv,
+        format!(
+            "疑点编号,核实结果,整改情况,核实人\n{},误报,系统数据延迟,王五\n{},,,\n",
+            ids[0], ids[1]
+        ),
+    )
+    .unwrap();
+    assert!(
+        output(&["triage", "--import", &s(&csv), "--store", &s(&db)])
+            .status
+            .success()
+    );
+    let again = output(&run);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("隐藏误报 1 条"));
+    let second = std::fs::read_to_string(out.join("findings.jsonl")).unwrap();
+    assert!(!second.contains(&ids[0]));
+    assert_eq!(second.lines().count(), ids.len() - 1);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["false_positives_hidden"], 1);
+
+    let history = output(&["history", "--store", &s(&db), "--json"]);
+    let runs: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 2);
+    let diff = output(&[
+        "diff",
+        "--store",
+        &s(&db),
+        "--out",
+        &s(&tmp.path().join("diff")),
+        "--json",
+    ]);
+    let diff: serde_json::Value = serde_json::from_slice(&diff.stdout).unwrap();
+    assert_eq!(
+        diff["persisting"],
+        ids.len(),
+        "the store keeps hidden leads, so diffs stay exact"
+    );
+    assert_eq!(diff["new"], 0);
+}
+
+fn nightly_config(dir: &Path, data: &Path, required: &str) -> PathBuf {
+    let config = dir.join("nightly.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data = \"{}\"\nstore = \"night.db\"\nout = \"night-out\"\nbuiltin_models = \"{}\"\nkeep_runs = 5\nrequired = [{required}]\n",
+            s(data),
+            s(&root().join("models"))
+        ),
+    )
+    .unwrap();
+    config
+}
+
+#[test]
+fn a_second_nightly_run_exits_while_the_first_holds_the_lock() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = county(tmp.path());
+    let config = nightly_config(tmp.path(), &data, "\"benefit_payments\"");
+    let lock = tmp.path().join("night.lock");
+    let mut first = xuncha(&["nightly", "--config", &s(&config)])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !lock.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = output(&["nightly", "--config", &s(&config)]);
+    assert_eq!(second.status.code(), Some(10));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("另一个夜间任务正在运行"));
+    assert!(first.wait().unwrap().success());
+    assert!(!lock.exists(), "the lock is released");
+
+    let third = output(&["nightly", "--config", &s(&config)]);
+    assert!(
+        third.status.success(),
+        "{}",
+        String::from_utf8_lossy(&third.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["status"], "ok");
+    assert_eq!(report["new"], 0);
+    assert!(report["persisting"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_nightly_run_without_a_required_dataset_fails_with_its_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for entry in std::fs::read_dir(root().join("data-samples/demo-county")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "机动车登记信息.csv" {
+            std::fs::copy(entry.path(), data.join(entry.file_name())).unwrap();
+        }
+    }
+    let config = nightly_config(tmp.path(), &data, "\"vehicles\"");
+    let result = output(&["nightly", "--config", &s(&config)]);
+    assert_eq!(result.status.code(), Some(11));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("vehicles"));
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["status"], "failed");
+    assert_eq!(report["exit_code"], 11);
+}
