@@ -3,6 +3,7 @@
 mod data_cmd;
 mod models_cmd;
 mod nightly_cmd;
+mod report_cmd;
 mod run_cmd;
 mod store_cmd;
 mod synth_cmd;
@@ -38,6 +39,8 @@ enum Command {
     Synth(synth_cmd::SynthArgs),
     /// 用 truth.csv 评估检出效果：每个模型的召回率和精确率
     Eval(synth_cmd::EvalArgs),
+    /// 生成问题清单：按乡镇/村/巡察组的 Excel 工作簿和 HTML 报告
+    Report(report_cmd::ReportArgs),
     /// 列出历史库中的运行
     History(store_cmd::HistoryArgs),
     /// 比较两次运行：新增、持续、消失的疑点
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         Command::Data { command } => data_cmd::run(command),
         Command::Synth(args) => synth_cmd::synth(args),
         Command::Eval(args) => synth_cmd::eval(args),
+        Command::Report(args) => report_cmd::report(args),
         Command::History(args) => store_cmd::history(args),
         Command::Diff(args) => store_cmd::diff(args),
         Command::Triage(args) => store_cmd::triage(args),

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use xuncha_store::Store;
 
+use crate::report_cmd::ReportOptions;
 use crate::run_cmd::{execute, finish, RunArgs};
 use crate::store_cmd::diff_counts;
 use crate::{Failure, ModelSource};
@@ -138,6 +139,12 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         threads: None,
         encoding: None,
         store: Some(store_path.clone()),
+        report: true,
+        report_options: ReportOptions {
+            by: "township".into(),
+            groups: PathBuf::from("patrol_groups.toml"),
+            unmask: false,
+        },
         json: false,
     };
     let report = |value: serde_json::Value| -> Result<(), Failure> {

@@ -11,6 +11,7 @@ use xuncha_model::{load_dirs, select, Model};
 use xuncha_store::{apply_triage, InputFile, ModelRecord, RunRecord, Store, TriageEffect};
 
 use crate::data_cmd::parse_encoding;
+use crate::report_cmd::{model_infos, write_reports, ReportOptions};
 use crate::{Failure, ModelSource};
 
 /// Exit code when the batch finished but at least one model failed.
@@ -46,6 +47,11 @@ pub struct RunArgs {
     /// 把本次运行记入历史库（SQLite），并按核实结果处理疑点
     #[arg(long, value_name = "PATH")]
     pub store: Option<PathBuf>,
+    /// 同时生成问题清单（输出目录下的 reports/）
+    #[arg(long)]
+    pub report: bool,
+    #[command(flatten)]
+    pub report_options: ReportOptions,
     /// 在标准输出打印 JSON 摘要
     #[arg(long)]
     pub json: bool,
@@ -180,6 +186,7 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
     let mut summary = RunSummary::new(&args.data.display().to_string(), &data, &result, &opts);
     summary.false_positives_hidden = triage.false_positives_hidden;
     summary.rebounds = triage.rebounds;
+    summary.unmasked_reports = args.report && args.report_options.unmask;
     std::fs::create_dir_all(&args.out)?;
     let out = |name: &str| args.out.join(name);
     xuncha_report::write_parquet(&result.findings, &out("findings.parquet"))?;
@@ -187,6 +194,21 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
     xuncha_report::write_jsonl(&result.findings, &out("findings.jsonl"))?;
     xuncha_report::write_rejects(&data.rejects, &out("rejects.csv"))?;
     xuncha_report::write_json(&summary, &out("summary.json"))?;
+    if args.report {
+        let run = xuncha_report::issues::RunInfo {
+            run_id: opts.run_id.clone(),
+            as_of: Some(as_of.to_string()),
+            models_run: summary.models_run,
+            false_positives_hidden: summary.false_positives_hidden,
+        };
+        write_reports(
+            &result.findings,
+            &model_infos(&args.source),
+            &run,
+            &args.report_options,
+            &out("reports"),
+        )?;
+    }
     let inputs = fingerprints(&args.data, &data)?;
     if let Some(store) = store.as_mut() {
         let record = RunRecord {

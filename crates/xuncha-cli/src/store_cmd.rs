@@ -135,7 +135,7 @@ pub struct TriageArgs {
     /// 核实人
     #[arg(long, default_value = "")]
     by: String,
-    /// 从 CSV 导入核实结果（列：疑点编号/finding_id、核实结果、整改情况、核实人）
+    /// 导入核实结果：交回的问题清单工作簿或 CSV（列：疑点编号、核实结果、整改情况、核实人）
     #[arg(long, value_name = "FILE")]
     import: Option<PathBuf>,
     /// 历史库
@@ -146,7 +146,7 @@ pub struct TriageArgs {
 pub fn triage(args: TriageArgs) -> Result<(), Failure> {
     let mut store = open(&args.store)?;
     let updates = match (&args.import, &args.finding_id, &args.status) {
-        (Some(file), None, None) => read_triage_csv(file)?,
+        (Some(file), None, None) => read_triage_file(file)?,
         (None, Some(id), Some(status)) => vec![TriageUpdate {
             finding_id: id.clone(),
             status: status.clone(),
@@ -154,7 +154,7 @@ pub fn triage(args: TriageArgs) -> Result<(), Failure> {
             by: args.by.clone(),
             origin: "命令行".to_string(),
         }],
-        _ => return Err(Failure::from("用法：xuncha triage 疑点编号 --status 状态 [--note 说明] [--by 核实人]，或 xuncha triage --import 文件.csv")),
+        _ => return Err(Failure::from("用法：xuncha triage 疑点编号 --status 状态 [--note 说明] [--by 核实人]，或 xuncha triage --import 问题清单.xlsx")),
     };
     let now = chrono::Local::now().to_rfc3339();
     match store.triage(&updates, &now)? {
@@ -174,47 +174,59 @@ pub fn triage(args: TriageArgs) -> Result<(), Failure> {
     }
 }
 
-/// Read a returned issue list as CSV: a finding id column and 核实结果
-/// (status); 整改情况 or 说明 becomes the note, 核实人 the author.
-fn read_triage_csv(path: &Path) -> Result<Vec<TriageUpdate>, Failure> {
-    let bytes =
-        std::fs::read(path).map_err(|e| Failure::from(format!("{}：{e}", path.display())))?;
-    let table =
-        xuncha_ingest::read::read_delimited(&bytes, &path.display().to_string(), None, false)?;
-    let mut rows = table.rows.into_iter();
-    let header = rows
-        .next()
-        .ok_or_else(|| Failure::from(format!("{} 是空文件", path.display())))?;
-    let find = |names: &[&str]| header.cells.iter().position(|h| names.contains(&h.trim()));
-    let id_col = find(&["疑点编号", "finding_id"]).ok_or_else(|| {
-        Failure::from(format!(
-            "{} 缺少“疑点编号”列（表头：{}）",
-            path.display(),
-            header.cells.join("、")
-        ))
-    })?;
-    let status_col = find(&["核实结果", "status"]).ok_or_else(|| {
-        Failure::from(format!(
-            "{} 缺少“核实结果”列（表头：{}）",
-            path.display(),
-            header.cells.join("、")
-        ))
-    })?;
-    let note_col = find(&["整改情况", "说明", "note"]);
-    let by_col = find(&["核实人", "by"]);
-    let cell = |cells: &[String], i: Option<usize>| {
-        i.and_then(|i| cells.get(i))
-            .map(|c| c.trim().to_string())
-            .unwrap_or_default()
-    };
-    Ok(rows
-        .filter(|r| !cell(&r.cells, Some(status_col)).is_empty())
-        .map(|r| TriageUpdate {
-            finding_id: cell(&r.cells, Some(id_col)),
-            status: cell(&r.cells, Some(status_col)),
-            note: cell(&r.cells, note_col),
-            by: cell(&r.cells, by_col),
-            origin: format!("{}:{}", path.display(), r.line),
-        })
-        .collect())
+/// Read a returned issue list (the workbooks `xuncha report` writes, or a
+/// CSV): every sheet whose header has 疑点编号 and 核实结果; 整改情况 (or 说明)
+/// becomes the note, 核实人 the author. Rows without a status are skipped.
+fn read_triage_file(path: &Path) -> Result<Vec<TriageUpdate>, Failure> {
+    let display = path.display().to_string();
+    let tables = xuncha_ingest::read::read_file(path, &display, None)?;
+    let mut updates = Vec::new();
+    let mut found_header = false;
+    for table in tables {
+        let Some(h) = table.rows.iter().position(|r| {
+            r.cells
+                .iter()
+                .any(|c| matches!(c.trim(), "疑点编号" | "finding_id"))
+        }) else {
+            continue;
+        };
+        let header = &table.rows[h].cells;
+        let find = |names: &[&str]| header.iter().position(|c| names.contains(&c.trim()));
+        let (Some(id_col), Some(status_col)) = (
+            find(&["疑点编号", "finding_id"]),
+            find(&["核实结果", "status"]),
+        ) else {
+            continue;
+        };
+        found_header = true;
+        let note_col = find(&["整改情况", "说明", "note"]);
+        let by_col = find(&["核实人", "by"]);
+        let cell = |cells: &[String], i: Option<usize>| {
+            i.and_then(|i| cells.get(i))
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default()
+        };
+        let place = table
+            .sheet
+            .as_ref()
+            .map_or_else(|| display.clone(), |s| format!("{display}#{s}"));
+        for r in &table.rows[h + 1..] {
+            if cell(&r.cells, Some(status_col)).is_empty() {
+                continue;
+            }
+            updates.push(TriageUpdate {
+                finding_id: cell(&r.cells, Some(id_col)),
+                status: cell(&r.cells, Some(status_col)),
+                note: cell(&r.cells, note_col),
+                by: cell(&r.cells, by_col),
+                origin: format!("{place}:{}", r.line),
+            });
+        }
+    }
+    if !found_header {
+        return Err(Failure::from(format!(
+            "{display} 中没有同时含“疑点编号”和“核实结果”列的表"
+        )));
+    }
+    Ok(updates)
 }

@@ -37,6 +37,8 @@ pub struct RunSummary {
     pub false_positives_hidden: usize,
     /// Rectified leads found again (with a store).
     pub rebounds: usize,
+    /// Issue lists were written with ID numbers unmasked (`--unmask`).
+    pub unmasked_reports: bool,
 }
 
 impl RunSummary {
@@ -76,6 +78,7 @@ impl RunSummary {
             amount: result.findings.iter().filter_map(|f| f.amount).sum(),
             false_positives_hidden: 0,
             rebounds: 0,
+            unmasked_reports: false,
         }
     }
 

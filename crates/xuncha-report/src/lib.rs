@@ -1,8 +1,14 @@
 //! Writers for findings and their companions: Parquet, CSV (UTF-8 with BOM
-//! so Excel and WPS open it), JSONL, the rejects table and JSON summaries.
-//! These machine outputs keep ID numbers whole.
+//! so Excel and WPS open it), JSONL, the rejects table and JSON summaries
+//! (machine outputs, ID numbers whole); and the human-facing issue lists:
+//! XLSX workbooks per township, village or patrol group and a
+//! self-contained HTML report (ID numbers masked unless asked otherwise).
 
 mod columns;
+pub mod html;
+pub mod issues;
+pub mod read;
+pub mod xlsx;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -81,9 +81,45 @@ pub fn mask_id(id: &str) -> String {
         .collect()
 }
 
+/// Mask every ID number (18 characters: 17 digits and a digit or X; or 15
+/// digits) inside a text, e.g. an explain sentence.
+pub fn mask_ids_in(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let id_len = match run {
+            17 if matches!(chars.get(i + 17), Some('X' | 'x')) => 18,
+            18 | 15 => run,
+            _ => 0,
+        };
+        let boundary = |j: usize| chars.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if id_len > 0 && (i == 0 || boundary(i - 1)) && boundary(i + id_len) {
+            out.push_str(&mask_id(&chars[i..i + id_len].iter().collect::<String>()));
+            i += id_len;
+        } else {
+            let step = run.max(1);
+            out.extend(&chars[i..i + step]);
+            i += step;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_inside_text_are_masked_and_other_numbers_kept() {
+        assert_eq!(
+            mask_ids_in("张三（411102199001011234）与41110219900101123X同户，账号6228480012345678"),
+            "张三（4111**********1234）与4111**********123X同户，账号6228480012345678"
+        );
+        assert_eq!(mask_ids_in("金额1,200.00元"), "金额1,200.00元");
+        assert_eq!(mask_ids_in("411102900101123"), "4111*******1123");
+    }
 
     #[test]
     fn masks_middle_of_id_numbers() {

@@ -1,0 +1,370 @@
+//! Issue lists on the sample county: workbooks read back with calamine,
+//! the HTML report rendered in headless Chromium, masking on by default.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{open_workbook_auto, Data, Reader};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn xuncha(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xuncha"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("xuncha runs")
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn findings(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("findings.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// An unmasked 18-character ID number anywhere in the text.
+fn has_full_id(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(18).any(|w| {
+        w[..17].iter().all(char::is_ascii_digit)
+            && (w[17].is_ascii_digit() || w[17] == 'X')
+            && w[..6] == ['4', '1', '1', '1', '2', '2']
+    })
+}
+
+fn run_with_report(out: &Path, extra: &[&str]) {
+    let (data, out) = (s(&root().join("data-samples/demo-county")), s(out));
+    let mut args = vec![
+        "run",
+        "--data",
+        &data,
+        "--out",
+        &out,
+        "--as-of",
+        "2024-12-31",
+        "--report",
+    ];
+    args.extend_from_slice(extra);
+    let result = xuncha(&args);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
+
+#[test]
+fn workbooks_hold_every_finding_per_village_with_numbers_and_masking() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_with_report(tmp.path(), &[]);
+    let all = findings(tmp.path());
+    let reports = tmp.path().join("reports");
+    let books: Vec<PathBuf> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    let townships: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|f| f["township"].as_str().unwrap())
+        .collect();
+    assert_eq!(books.len(), townships.len());
+    let mut leads = 0;
+    let mut amount = 0.0;
+    for book in &books {
+        let mut wb = open_workbook_auto(book).unwrap();
+        let sheets = wb.sheet_names().to_owned();
+        assert_eq!(sheets.first().map(String::as_str), Some("汇总"));
+        assert_eq!(sheets.last().map(String::as_str), Some("模型说明"));
+        let summary = wb.worksheet_range("汇总").unwrap();
+        let rows: Vec<&[Data]> = summary.rows().collect();
+        assert_eq!(rows[0][0], Data::String("乡镇".into()));
+        let total = rows
+            .iter()
+            .find(|r| r[0] == Data::String("合计".into()))
+            .expect("a total row");
+        let villages = &rows[1..rows.len() - 3];
+        assert_eq!(villages.len(), sheets.len() - 2, "one sheet per village");
+        let mut book_leads = 0.0;
+        for village in villages {
+            let Data::String(name) = &village[1] else {
+                panic!("village name")
+            };
+            let sheet = wb.worksheet_range(name).unwrap();
+            let lead_rows: Vec<&[Data]> = sheet.rows().skip(1).collect();
+            assert_eq!(Data::Float(lead_rows.len() as f64), village[3], "{name}");
+            assert_eq!(
+                sheet.rows().next().unwrap()[4],
+                Data::String("身份证号(脱敏)".into())
+            );
+            for row in &lead_rows {
+                if let Data::Float(a) = row[5] {
+                    amount += a;
+                }
+                for cell in row.iter() {
+                    if let Data::String(text) = cell {
+                        assert!(!has_full_id(text), "unmasked ID in {name}: {text}");
+                    }
+                }
+                assert!(
+                    matches!(row[5], Data::Float(_) | Data::Empty),
+                    "amounts are numbers"
+                );
+                assert!(
+                    matches!(&row[7], Data::String(v) if !v.is_empty()),
+                    "核实要点 filled"
+                );
+            }
+            book_leads += lead_rows.len() as f64;
+        }
+        assert_eq!(total[3], Data::Float(book_leads));
+        leads += book_leads as usize;
+    }
+    assert_eq!(leads, all.len());
+    let expected: f64 = all.iter().filter_map(|f| f["amount"].as_f64()).sum();
+    assert!((amount - expected).abs() < 0.01, "{amount} vs {expected}");
+}
+
+#[test]
+fn unmask_shows_ids_and_is_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_with_report(tmp.path(), &["--unmask"]);
+    let html = std::fs::read_to_string(tmp.path().join("reports/report.html")).unwrap();
+    assert!(has_full_id(&html));
+    assert!(html.contains("未脱敏"));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["unmasked_reports"], true);
+
+    let masked = tempfile::tempdir().unwrap();
+    let result = xuncha(&[
+        "report",
+        "--findings",
+        &s(&tmp.path().join("findings.parquet")),
+        "--out",
+        &s(masked.path()),
+        "--by",
+        "village",
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let html = std::fs::read_to_string(masked.path().join("report.html")).unwrap();
+    assert!(!has_full_id(&html));
+    let note: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(masked.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(note["unmasked"], false);
+    let all = findings(tmp.path());
+    let villages: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|f| f["village_code"].as_str().unwrap())
+        .collect();
+    let books = std::fs::read_dir(masked.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "xlsx")
+        })
+        .count();
+    assert_eq!(
+        books,
+        villages.len(),
+        "--by village: one workbook per village"
+    );
+}
+
+#[test]
+fn patrol_groups_get_their_own_books() {
+    let tmp = tempfile::tempdir().unwrap();
+    run_with_report(tmp.path(), &[]);
+    let all = findings(tmp.path());
+    let first_township = all[0]["township"].as_str().unwrap().to_string();
+    let groups = tmp.path().join("groups.toml");
+    std::fs::write(
+        &groups,
+        format!("[[group]]\nname = \"第一巡察组\"\ntownships = [\"{first_township}\"]\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("by-group");
+    let result = xuncha(&[
+        "report",
+        "--findings",
+        &s(&tmp.path().join("findings.jsonl")),
+        "--out",
+        &s(&out),
+        "--by",
+        "patrol-group",
+        "--groups",
+        &s(&groups),
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(out.join("问题清单_第一巡察组.xlsx").exists());
+    let others = all
+        .iter()
+        .any(|f| f["township"].as_str() != Some(&first_township));
+    assert_eq!(out.join("问题清单_未分组.xlsx").exists(), others);
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+#[test]
+fn the_html_report_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI installs chromium (.ci/run); it must be there"
+        );
+        eprintln!("chromium not installed: skipping the browser check (apt-get install chromium)");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    run_with_report(tmp.path(), &[]);
+    let all = findings(tmp.path());
+    let page = tmp.path().join("reports/report.html");
+    let profile = tmp.path().join("profile");
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let url = format!("file://{}", s(&page));
+    let dom = Command::new(&browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", s(&profile)))
+        .args(["--dump-dom", &url])
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains(&format!("id=\"total-findings\">{}<", all.len())),
+        "{dom}"
+    );
+    let amount: f64 = all.iter().filter_map(|f| f["amount"].as_f64()).sum();
+    let shown = xuncha_report_money(amount);
+    assert!(
+        dom.contains(&format!("id=\"total-amount\">{shown}<")),
+        "{shown}"
+    );
+    let villages: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|f| f["village_code"].as_str().unwrap())
+        .collect();
+    for v in &villages {
+        assert!(
+            dom.contains(&format!("data-village=\"{v}\"")),
+            "village {v} ranked"
+        );
+    }
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-overview.png");
+    let status = Command::new(&browser)
+        .args(flags)
+        .arg(format!("--user-data-dir={}", s(&profile)))
+        .args([
+            "--window-size=1280,1400",
+            &format!("--screenshot={}", s(&shot)),
+            &url,
+        ])
+        .output()
+        .unwrap();
+    assert!(status.status.success());
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a screenshot was saved to {}",
+        s(&shot)
+    );
+}
+
+/// Same grouping as the report: `1234.5` → `1,234.50`.
+fn xuncha_report_money(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let (int, frac) = s.split_once('.').unwrap();
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{frac}")
+}
+
+#[test]
+fn a_returned_workbook_is_imported_as_triage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("x.db");
+    run_with_report(tmp.path(), &["--store", &s(&db)]);
+    let book = std::fs::read_dir(tmp.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .unwrap();
+    // The patrol group fills in 核实结果 for the first lead of the first village.
+    let mut wb = open_workbook_auto(&book).unwrap();
+    let village = wb.sheet_names()[1].clone();
+    let range = wb.worksheet_range(&village).unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let mut returned = rust_xlsxwriter::Workbook::new();
+    let sheet = returned.add_worksheet().set_name(&village).unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let v = if r == 1 && rows[0][c] == "核实结果" {
+                "误报"
+            } else {
+                v.as_str()
+            };
+            sheet.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    let path = tmp.path().join("returned.xlsx");
+    returned.save(&path).unwrap();
+    let id_col = rows[0].iter().position(|h| h == "疑点编号").unwrap();
+    let id = rows[1][id_col].clone();
+    let result = xuncha(&["triage", "--import", &s(&path), "--store", &s(&db)]);
+    assert!(
+        result.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&result.stdout),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(String::from_utf8_lossy(&result.stdout).contains("已记录 1 条"));
+    let again = tmp.path().join("again");
+    run_with_report(&again, &["--store", &s(&db)]);
+    let html = std::fs::read_to_string(again.join("reports/report.html")).unwrap();
+    assert!(
+        !html.contains(&id),
+        "a false positive leaves the issue lists"
+    );
+    assert!(html.contains("已排除核实为误报的疑点 1 条"));
+}
