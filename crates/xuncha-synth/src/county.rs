@@ -455,22 +455,71 @@ fn benefits_and_deaths(
         }
     }
 
+    // 低保 and 特困 in the same month: planted (特困 paid on top for three
+    // months) and hard negatives (switched from 低保 to 特困 the next month).
+    // Paid twice for one month: planted (a duplicated row); a person paid
+    // 低保 and 高龄津贴 in one month is background, not a duplicate.
+    let dibao: Vec<usize> = recipients
+        .iter()
+        .filter(|r| r.program.ends_with("低保"))
+        .map(|r| r.person)
+        .collect();
+    let mut dual: BTreeMap<usize, (u32, u32)> = BTreeMap::new();
+    let mut switched: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut doubled: BTreeMap<usize, u32> = BTreeMap::new();
+    for k in 0..3 * b.plants {
+        let Some(&p) = b.pick_unused(&dibao) else {
+            break;
+        };
+        b.used.insert(p);
+        let v = b.households[b.people[p].household].village;
+        let id = b.people[p].id.clone();
+        match k % 3 {
+            0 => {
+                let from = b.rng.random_range(1..=9);
+                dual.insert(p, (from, from + 2));
+                b.plant("mz.dual_program", &id, v);
+            }
+            1 => {
+                switched.insert(p, b.rng.random_range(2..=10));
+            }
+            _ => {
+                doubled.insert(p, b.rng.random_range(1..=12));
+                b.plant("mz.duplicate_payment", &id, v);
+            }
+        }
+    }
     let t = table(tables, "benefit_payments");
     for r in &recipients {
         let person = &b.people[r.person];
         let v = b.households[person.household].village;
         let last = paid_until.get(&r.person).copied().unwrap_or(12);
-        for m in 1..=last {
-            t.push(vec![
-                ("program", r.program.into()),
+        let row = |program: &str, m: u32, amount: f64| {
+            vec![
+                ("program", program.into()),
                 ("id_number", Cell::Id(person.id.clone())),
                 ("name", person.name.as_str().into()),
                 ("household_id", r.household.clone().into()),
                 ("village_code", b.villages[v].code.as_str().into()),
                 ("period", Cell::Period(month(m))),
-                ("amount", r.monthly.into()),
+                ("amount", amount.into()),
                 ("bank_account", accounts[&r.person].as_str().into()),
-            ]);
+            ]
+        };
+        let is_dibao = r.program.ends_with("低保");
+        for m in 1..=last {
+            match switched.get(&r.person) {
+                Some(&at) if is_dibao && m >= at => t.push(row("特困供养", m, 760.0)),
+                _ => t.push(row(r.program, m, r.monthly)),
+            }
+            if is_dibao && doubled.get(&r.person) == Some(&m) {
+                t.push(row(r.program, m, r.monthly));
+            }
+            if let Some(&(from, to)) = dual.get(&r.person).filter(|_| is_dibao) {
+                if (from..=to).contains(&m) {
+                    t.push(row("特困供养", m, 760.0));
+                }
+            }
         }
     }
     let t = table(tables, "deaths");
@@ -773,6 +822,70 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
             b.plant("cw.payment_exceeds_contract", no, *v);
         }
     }
+    // Cash above the limit (planted) and exactly at it (hard negative);
+    // a business paid without a contract in the village (planted) and one
+    // paid just under the threshold (hard negative).
+    let contracted: BTreeMap<usize, Vec<usize>> =
+        contracts.iter().fold(BTreeMap::new(), |mut m, c| {
+            m.entry(c.0).or_insert_with(Vec::new).push(c.2);
+            m
+        });
+    for k in 0..4 * b.plants {
+        let v = b.rng.random_range(0..b.villages.len());
+        let seq = vouchers.entry(v).or_insert(0);
+        *seq += 1;
+        let voucher = format!("PZ{}{:04}", &b.villages[v].code[6..], seq);
+        let pay_date = b.random_date(date(2024, 1, 1), date(2024, 12, 20));
+        let mut row = vec![
+            ("voucher_no", voucher.as_str().into()),
+            ("village_code", b.villages[v].code.as_str().into()),
+            ("pay_date", pay_date.into()),
+            ("subject", "管理费用".into()),
+        ];
+        match k % 4 {
+            0 | 1 => {
+                let amount = if k % 4 == 0 {
+                    b.rng.random_range(12..50) as f64 * 100.0
+                } else {
+                    1000.0
+                };
+                row.extend([
+                    ("payee_name", names::person(&mut b.rng).into()),
+                    ("amount", amount.into()),
+                    ("method", "现金".into()),
+                    ("summary", "临时用工工资".into()),
+                ]);
+                if k % 4 == 0 {
+                    b.plant("cw.large_cash", &voucher, v);
+                }
+            }
+            _ => {
+                let taken = contracted.get(&v).cloned().unwrap_or_default();
+                let free: Vec<usize> = (0..businesses.len())
+                    .filter(|f| !taken.contains(f))
+                    .collect();
+                let Some(&firm) = free.choose(&mut b.rng) else {
+                    continue;
+                };
+                let amount = if k % 4 == 2 {
+                    b.rng.random_range(100..900) as f64 * 100.0
+                } else {
+                    9_999.0
+                };
+                row.extend([
+                    ("payee_name", businesses[firm].name.as_str().into()),
+                    ("payee_code", businesses[firm].code.as_str().into()),
+                    ("amount", amount.into()),
+                    ("method", "转账".into()),
+                    ("summary", "材料采购".into()),
+                ]);
+                if k % 4 == 2 {
+                    b.plant("cw.payment_without_contract", &voucher, v);
+                }
+            }
+        }
+        table(tables, "village_payments").push(row);
+    }
     for v in 0..b.villages.len() {
         for _ in 0..b.rng.random_range(3..10) {
             let seq = vouchers.entry(v).or_insert(0);
@@ -892,61 +1005,100 @@ fn cadres_vehicles_estate_machinery(
     }
 }
 
+/// Planted case or hard negative a lease carries.
+#[derive(Clone, Copy, PartialEq)]
+enum LeaseCase {
+    Background,
+    /// Longer than twenty years (planted).
+    OverTwentyYears,
+    /// Exactly twenty years (hard negative).
+    TwentyYears,
+    /// Large rent let by negotiation (planted).
+    Negotiated,
+    /// Negotiated just under the open-bidding threshold (hard negative).
+    NegotiatedSmall,
+}
+
 fn leases(b: &mut Builder, tables: &mut Tables) {
+    let rural: Vec<usize> = (0..b.villages.len())
+        .filter(|&v| b.villages[v].rural)
+        .collect();
     let mut n = 0;
-    for v in 0..b.villages.len() {
-        if !b.villages[v].rural {
-            continue;
-        }
+    for &v in &rural {
         for _ in 0..b.rng.random_range(1..=4) {
             n += 1;
-            let lease_no = format!("ZL{}{:03}", &b.villages[v].code[6..], n);
-            let start = b.random_date(date(2015, 1, 1), date(2023, 12, 31));
-            let start = date(start.year(), start.month(), start.day().min(28));
-            let years = b.rng.random_range(3..=15);
-            let end =
-                NaiveDate::from_ymd_opt(start.year() + years, start.month(), start.day().min(28))
-                    .expect("valid")
-                    - Days::new(1);
-            let (asset_type, area, rate) = match b.rng.random_range(0..3) {
-                0 => ("耕地", b.rng.random_range(10..200) as f64, 600.0),
-                1 => ("坑塘", b.rng.random_range(5..50) as f64, 500.0),
-                _ => ("房屋", b.rng.random_range(100..800) as f64, 60.0),
-            };
-            let rent = (area * rate * b.rng.random_range(90..110) as f64 / 100.0).round();
-            let lessee = names::person(&mut b.rng);
-            table(tables, "asset_leases").push(vec![
-                ("lease_no", lease_no.as_str().into()),
-                ("village_code", b.villages[v].code.as_str().into()),
-                (
-                    "asset_name",
-                    format!("{}{}", b.villages[v].name, asset_type).into(),
-                ),
-                ("asset_type", asset_type.into()),
-                ("area", area.into()),
-                ("lessee_name", lessee.into()),
-                ("annual_rent", rent.into()),
-                ("start_date", start.into()),
-                ("end_date", end.into()),
-                ("procedure", "公开竞价".into()),
-            ]);
-            let mut year_start = start;
-            while year_start <= as_of() && year_start <= end {
-                let paid = year_start + Days::new(b.rng.random_range(0..10));
-                table(tables, "lease_receipts").push(vec![
-                    ("lease_no", lease_no.as_str().into()),
-                    ("village_code", b.villages[v].code.as_str().into()),
-                    ("receipt_date", paid.min(end).into()),
-                    ("amount", rent.into()),
-                ]);
-                year_start = NaiveDate::from_ymd_opt(
-                    year_start.year() + 1,
-                    year_start.month(),
-                    year_start.day(),
-                )
-                .expect("valid");
-            }
+            push_lease(b, tables, v, n, LeaseCase::Background);
         }
+    }
+    let cases = [
+        LeaseCase::OverTwentyYears,
+        LeaseCase::TwentyYears,
+        LeaseCase::Negotiated,
+        LeaseCase::NegotiatedSmall,
+    ];
+    for k in 0..4 * b.plants {
+        let Some(&v) = rural.choose(&mut b.rng) else {
+            break;
+        };
+        n += 1;
+        push_lease(b, tables, v, n, cases[k % 4]);
+    }
+}
+
+fn push_lease(b: &mut Builder, tables: &mut Tables, v: usize, n: usize, case: LeaseCase) {
+    let lease_no = format!("ZL{}{:03}", &b.villages[v].code[6..], n);
+    let start = b.random_date(date(2015, 1, 1), date(2023, 12, 31));
+    let start = date(start.year(), start.month(), start.day().min(28));
+    let years = match case {
+        LeaseCase::OverTwentyYears => b.rng.random_range(21..=30),
+        LeaseCase::TwentyYears => 20,
+        _ => b.rng.random_range(3..=15),
+    };
+    let end = date(start.year() + years, start.month(), start.day()) - Days::new(1);
+    let (asset_type, area, rate) = match b.rng.random_range(0..3) {
+        0 => ("耕地", b.rng.random_range(10..200) as f64, 600.0),
+        1 => ("坑塘", b.rng.random_range(5..50) as f64, 500.0),
+        _ => ("房屋", b.rng.random_range(100..800) as f64, 60.0),
+    };
+    let (rent, procedure) = match case {
+        LeaseCase::Negotiated => (b.rng.random_range(50..200) as f64 * 1000.0, "协商"),
+        LeaseCase::NegotiatedSmall => (49_999.0, "协商"),
+        _ => (
+            (area * rate * b.rng.random_range(90..110) as f64 / 100.0).round(),
+            "公开竞价",
+        ),
+    };
+    match case {
+        LeaseCase::OverTwentyYears => b.plant("zc.lease_term_exceeds_20y", &lease_no, v),
+        LeaseCase::Negotiated => b.plant("zc.non_competitive_lease", &lease_no, v),
+        _ => {}
+    }
+    let lessee = names::person(&mut b.rng);
+    table(tables, "asset_leases").push(vec![
+        ("lease_no", lease_no.as_str().into()),
+        ("village_code", b.villages[v].code.as_str().into()),
+        (
+            "asset_name",
+            format!("{}{}", b.villages[v].name, asset_type).into(),
+        ),
+        ("asset_type", asset_type.into()),
+        ("area", area.into()),
+        ("lessee_name", lessee.into()),
+        ("annual_rent", rent.into()),
+        ("start_date", start.into()),
+        ("end_date", end.into()),
+        ("procedure", procedure.into()),
+    ]);
+    let mut year_start = start;
+    while year_start <= as_of() && year_start <= end {
+        let paid = year_start + Days::new(b.rng.random_range(0..10));
+        table(tables, "lease_receipts").push(vec![
+            ("lease_no", lease_no.as_str().into()),
+            ("village_code", b.villages[v].code.as_str().into()),
+            ("receipt_date", paid.min(end).into()),
+            ("amount", rent.into()),
+        ]);
+        year_start = date(year_start.year() + 1, year_start.month(), year_start.day());
     }
 }
 
