@@ -24,6 +24,13 @@ pub enum ModelsCommand {
         #[command(flatten)]
         source: ModelSource,
     },
+    /// 生成模型目录（Markdown），默认写入 docs/models.md
+    Doc {
+        #[arg(long, value_name = "FILE", default_value = "docs/models.md")]
+        out: PathBuf,
+        #[command(flatten)]
+        source: ModelSource,
+    },
     /// 校验模型文件：能否解析，数据集和列是否存在，模板字段是否在结果中
     Validate {
         /// 要校验的目录（默认：内置模型库和 --models 目录）
@@ -71,6 +78,15 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                 .ok_or_else(|| Failure::from(format!("没有模型 {id}")))?;
             println!("# {}\n", m.path.display());
             print!("{}", m.text);
+            Ok(())
+        }
+        ModelsCommand::Doc { out, source } => {
+            let models = load(&source)?;
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::write(&out, xuncha_model::doc::catalog_markdown(&models))?;
+            println!("已写入 {}（{} 个模型）", out.display(), models.len());
             Ok(())
         }
         ModelsCommand::Validate { dirs, source } => {

@@ -283,3 +283,22 @@ fn models_list_and_data_inspect() {
     assert!(text.contains("重复表头 1，合计行 0"), "{text}");
     assert!(text.contains("重复表头 0，合计行 1"), "{text}");
 }
+
+#[test]
+fn the_committed_model_catalog_is_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("models.md");
+    assert!(
+        xuncha(&["models", "doc", "--out", &out.display().to_string()])
+            .status
+            .success()
+    );
+    let fresh = std::fs::read_to_string(&out).unwrap();
+    let committed = std::fs::read_to_string(root().join("docs/models.md")).unwrap();
+    assert!(fresh.contains("### 死亡人员仍在领取救助补贴（`mz.deceased_benefit`）"));
+    assert!(fresh.contains("`grace_months` = 0"));
+    assert_eq!(
+        committed, fresh,
+        "docs/models.md is stale: run `cargo run -- models doc`"
+    );
+}

@@ -1,0 +1,69 @@
+//! The model catalog as Markdown (`xuncha models doc`): grouped by
+//! category, each model's title, what it finds, basis, what to verify,
+//! datasets and parameters with their defaults.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::Model;
+
+fn param_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(items) => items.iter().map(param_text).collect::<Vec<_>>().join("、"),
+        other => other.to_string(),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join("")
+}
+
+/// Render the catalog of the given models.
+pub fn catalog_markdown(models: &[Model]) -> String {
+    let mut by_category: BTreeMap<&str, Vec<&Model>> = BTreeMap::new();
+    for m in models {
+        by_category
+            .entry(m.spec.category.as_str())
+            .or_default()
+            .push(m);
+    }
+    let mut out = String::from("# 比对模型目录\n\n由 `xuncha models doc` 生成，请勿手工编辑。\n");
+    let _ = writeln!(out, "\n共 {} 个模型。\n", models.len());
+    for (category, list) in &by_category {
+        let _ = writeln!(out, "## {category}\n");
+        for m in list {
+            let s = &m.spec;
+            let _ = writeln!(out, "### {}（`{}`）\n", s.title, s.id);
+            let _ = writeln!(out, "- 风险等级：{}", s.severity.label_zh());
+            let _ = writeln!(out, "- 查找：{}", one_line(&s.description));
+            if !s.basis.is_empty() {
+                let _ = writeln!(out, "- 依据：{}", one_line(&s.basis));
+            }
+            if !s.verify.is_empty() {
+                let _ = writeln!(out, "- 核实要点：{}", one_line(&s.verify));
+            }
+            let _ = writeln!(
+                out,
+                "- 数据集：{}",
+                s.datasets
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+            if s.params.is_empty() {
+                let _ = writeln!(out, "- 参数：无");
+            } else {
+                let params: Vec<String> = s
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("`{k}` = {}", param_text(v)))
+                    .collect();
+                let _ = writeln!(out, "- 参数（默认值）：{}", params.join("；"));
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
