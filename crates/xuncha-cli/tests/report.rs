@@ -269,7 +269,7 @@ fn the_html_report_renders_in_headless_chromium() {
         "{dom}"
     );
     let amount: f64 = all.iter().filter_map(|f| f["amount"].as_f64()).sum();
-    let shown = xuncha_report_money(amount);
+    let shown = xuncha_schema::format_money(amount);
     assert!(
         dom.contains(&format!("id=\"total-amount\">{shown}<")),
         "{shown}"
@@ -301,70 +301,4 @@ fn the_html_report_renders_in_headless_chromium() {
         "a screenshot was saved to {}",
         s(&shot)
     );
-}
-
-/// Same grouping as the report: `1234.5` → `1,234.50`.
-fn xuncha_report_money(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let (int, frac) = s.split_once('.').unwrap();
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{out}.{frac}")
-}
-
-#[test]
-fn a_returned_workbook_is_imported_as_triage() {
-    let tmp = tempfile::tempdir().unwrap();
-    let db = tmp.path().join("x.db");
-    run_with_report(tmp.path(), &["--store", &s(&db)]);
-    let book = std::fs::read_dir(tmp.path().join("reports"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
-        .unwrap();
-    // The patrol group fills in 核实结果 for the first lead of the first village.
-    let mut wb = open_workbook_auto(&book).unwrap();
-    let village = wb.sheet_names()[1].clone();
-    let range = wb.worksheet_range(&village).unwrap();
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
-    let mut returned = rust_xlsxwriter::Workbook::new();
-    let sheet = returned.add_worksheet().set_name(&village).unwrap();
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            let v = if r == 1 && rows[0][c] == "核实结果" {
-                "误报"
-            } else {
-                v.as_str()
-            };
-            sheet.write_string(r as u32, c as u16, v).unwrap();
-        }
-    }
-    let path = tmp.path().join("returned.xlsx");
-    returned.save(&path).unwrap();
-    let id_col = rows[0].iter().position(|h| h == "疑点编号").unwrap();
-    let id = rows[1][id_col].clone();
-    let result = xuncha(&["triage", "--import", &s(&path), "--store", &s(&db)]);
-    assert!(
-        result.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&result.stdout),
-        String::from_utf8_lossy(&result.stderr)
-    );
-    assert!(String::from_utf8_lossy(&result.stdout).contains("已记录 1 条"));
-    let again = tmp.path().join("again");
-    run_with_report(&again, &["--store", &s(&db)]);
-    let html = std::fs::read_to_string(again.join("reports/report.html")).unwrap();
-    assert!(
-        !html.contains(&id),
-        "a false positive leaves the issue lists"
-    );
-    assert!(html.contains("已排除核实为误报的疑点 1 条"));
 }

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 use xuncha_ingest::{Ingested, RejectAction, TableReport};
+use xuncha_schema::format_money;
 
-use crate::values::group_thousands;
 use crate::{ModelOutcome, ModelStatus, RunOptions, RunResult};
 
 /// Rows accepted for one canonical dataset.
@@ -130,7 +130,7 @@ impl RunSummary {
                         m.model_id,
                         m.title,
                         findings,
-                        group_thousands(*amount)
+                        format_money(*amount)
                     )
                 }
                 ModelStatus::Ok {
@@ -151,7 +151,7 @@ impl RunSummary {
             format!(
                 "共 {} 条疑点，涉及金额 {} 元",
                 self.findings,
-                group_thousands(self.amount)
+                format_money(self.amount)
             ),
         );
         out

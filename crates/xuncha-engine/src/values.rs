@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde_json::Value;
+use xuncha_schema::format_money;
 
 /// Days from 0001-01-01 to the Unix epoch.
 const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -59,7 +60,7 @@ pub fn explain_text(value: &Value) -> String {
             Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
             Err(_) => s.clone(),
         },
-        Value::Number(n) if n.is_f64() => group_thousands(n.as_f64().unwrap_or_default()),
+        Value::Number(n) if n.is_f64() => format_money(n.as_f64().unwrap_or_default()),
         Value::Array(items) => items
             .iter()
             .map(explain_text)
@@ -67,20 +68,6 @@ pub fn explain_text(value: &Value) -> String {
             .join("、"),
         other => other.to_string(),
     }
-}
-
-/// `1234567.5` → `1,234,567.50`.
-pub fn group_thousands(v: f64) -> String {
-    let s = format!("{:.2}", v.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{}{grouped}.{frac}", if v < 0.0 { "-" } else { "" })
 }
 
 #[cfg(test)]

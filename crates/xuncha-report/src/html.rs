@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use xuncha_schema::{Finding, Severity};
+use xuncha_schema::{format_money, Finding, Severity};
 
 use crate::issues::{books, by_category, lead_row, GroupBy, ModelInfo, RunInfo, LEAD_HEADERS};
 use crate::WriteError;
@@ -17,20 +17,6 @@ pub fn escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// `1234567.5` → `1,234,567.50`.
-pub fn money(v: f64) -> String {
-    let s = format!("{:.2}", v.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out}.{frac}", if v < 0.0 { "-" } else { "" })
 }
 
 /// A horizontal bar chart as inline SVG.
@@ -52,7 +38,7 @@ fn bar_chart(id: &str, title: &str, rows: &[(String, usize, f64)]) -> String {
             escape(&label.chars().take(12).collect::<String>()),
             175.0 + w,
             y + 15,
-            money(*amount)
+            format_money(*amount)
         );
     }
     svg.push_str("</svg></figure>");
@@ -126,7 +112,7 @@ pub fn write_html(
         "<section class=\"totals\"><div class=\"card\">疑点<b id=\"total-findings\">{}</b></div><div class=\"card\">涉及金额（元）<b id=\"total-amount\">{}</b></div>\
 <div class=\"card\">涉及村（社区）<b id=\"total-villages\">{}</b></div><div class=\"card\">高风险<b id=\"total-high\">{high}</b></div></section>",
         findings.len(),
-        money(total_amount),
+        format_money(total_amount),
         villages.len()
     );
     h.push_str("<h2>概览</h2><div class=\"charts\">");
@@ -166,7 +152,7 @@ pub fn write_html(
             v.findings.len(),
             v.count(Severity::High),
             v.amount(),
-            money(v.amount())
+            format_money(v.amount())
         );
     }
     h.push_str("</tbody></table><h2>疑点明细</h2><input id=\"filter\" type=\"search\" placeholder=\"筛选：模型、对象、描述……\">");
@@ -179,7 +165,7 @@ pub fn write_html(
             escape(&v.name),
             escape(&v.code),
             v.findings.len(),
-            money(v.amount())
+            format_money(v.amount())
         );
         for head in LEAD_HEADERS
             .iter()
@@ -205,7 +191,7 @@ pub fn write_html(
                 escape(&r.subject),
                 escape(&r.id_number),
                 r.amount.map_or(String::new(), |a| format!("{a:.2}")),
-                r.amount.map_or(String::new(), money),
+                r.amount.map_or(String::new(), format_money),
                 escape(&r.explain),
                 escape(&r.verify),
                 escape(&r.sources),

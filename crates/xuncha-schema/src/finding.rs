@@ -81,6 +81,21 @@ pub fn mask_id(id: &str) -> String {
         .collect()
 }
 
+/// Money with thousands separators and two decimals: `1234567.5` → `1,234,567.50`.
+pub fn format_money(v: f64) -> String {
+    let s = format!("{:.2}", v.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 && s != "0.00" { "-" } else { "" };
+    format!("{sign}{grouped}.{frac}")
+}
+
 /// Mask every ID number (18 characters: 17 digits and a digit or X; or 15
 /// digits) inside a text, e.g. an explain sentence.
 pub fn mask_ids_in(text: &str) -> String {
@@ -110,6 +125,14 @@ pub fn mask_ids_in(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_has_separators_and_two_decimals() {
+        assert_eq!(format_money(1234567.5), "1,234,567.50");
+        assert_eq!(format_money(-12.0), "-12.00");
+        assert_eq!(format_money(999.999), "1,000.00");
+        assert_eq!(format_money(-0.001), "0.00");
+    }
 
     #[test]
     fn ids_inside_text_are_masked_and_other_numbers_kept() {

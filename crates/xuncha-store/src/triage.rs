@@ -136,16 +136,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT finding_id, status, note, by, at FROM triage")?;
-        let rows = stmt.query_map([], |r| {
-            let status: String = r.get(1)?;
-            Ok(TriageEntry {
-                finding_id: r.get(0)?,
-                status: TriageStatus::parse(&status).unwrap_or(TriageStatus::Open),
-                note: r.get(2)?,
-                by: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([], entry_from_row)?;
         let mut out = HashMap::new();
         for row in rows {
             let e = row?;
@@ -158,18 +149,21 @@ impl Store {
     pub fn triage_history(&self, finding_id: &str) -> Result<Vec<TriageEntry>> {
         let mut stmt =
             self.conn.prepare("SELECT finding_id, status, note, by, at FROM triage_history WHERE finding_id = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([finding_id], |r| {
-            let status: String = r.get(1)?;
-            Ok(TriageEntry {
-                finding_id: r.get(0)?,
-                status: TriageStatus::parse(&status).unwrap_or(TriageStatus::Open),
-                note: r.get(2)?,
-                by: r.get(3)?,
-                at: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([finding_id], entry_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A decision from a `finding_id, status, note, by, at` row.
+fn entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TriageEntry> {
+    let status: String = r.get(1)?;
+    Ok(TriageEntry {
+        finding_id: r.get(0)?,
+        status: TriageStatus::parse(&status).unwrap_or(TriageStatus::Open),
+        note: r.get(2)?,
+        by: r.get(3)?,
+        at: r.get(4)?,
+    })
 }
 
 /// What triage did to a run's findings.

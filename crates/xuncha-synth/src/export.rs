@@ -532,20 +532,11 @@ fn render_date(d: NaiveDate, style: Dates) -> String {
 }
 
 fn render_number(v: f64, thousands: bool) -> String {
-    if !thousands {
-        let s = format!("{v:.3}");
-        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    if thousands {
+        return xuncha_schema::format_money(v);
     }
-    let s = format!("{:.2}", v.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{out}.{frac}", if v < 0.0 { "-" } else { "" })
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn render(cell: &Cell, spec: &FileSpec, rng: &mut ChaCha8Rng) -> String {
