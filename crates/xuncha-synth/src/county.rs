@@ -886,6 +886,37 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
         }
         table(tables, "village_payments").push(row);
     }
+    // The same payee and amount paid twice: within the window (planted)
+    // and eight days apart (hard negative).
+    for k in 0..2 * b.plants {
+        let v = b.rng.random_range(0..b.villages.len());
+        let payee = names::person(&mut b.rng) + "运输队";
+        let amount = b.rng.random_range(20..90) as f64 * 100.0 + 55.0;
+        let first = b.random_date(date(2024, 1, 1), date(2024, 11, 30));
+        let gap = if k % 2 == 0 {
+            b.rng.random_range(1..=7)
+        } else {
+            8
+        };
+        for day in [first, first + Days::new(gap)] {
+            let seq = vouchers.entry(v).or_insert(0);
+            *seq += 1;
+            let voucher = format!("PZ{}{:04}", &b.villages[v].code[6..], seq);
+            if day != first && k % 2 == 0 {
+                b.plant("cw.duplicate_voucher", &voucher, v);
+            }
+            table(tables, "village_payments").push(vec![
+                ("voucher_no", voucher.as_str().into()),
+                ("village_code", b.villages[v].code.as_str().into()),
+                ("pay_date", day.into()),
+                ("payee_name", payee.as_str().into()),
+                ("amount", amount.into()),
+                ("method", "转账".into()),
+                ("summary", "运输费".into()),
+                ("subject", "管理费用".into()),
+            ]);
+        }
+    }
     for v in 0..b.villages.len() {
         for _ in 0..b.rng.random_range(3..10) {
             let seq = vouchers.entry(v).or_insert(0);
