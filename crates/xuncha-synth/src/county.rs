@@ -1048,6 +1048,10 @@ enum LeaseCase {
     Negotiated,
     /// Negotiated just under the open-bidding threshold (hard negative).
     NegotiatedSmall,
+    /// Ended, but rent still received afterwards (planted).
+    ExpiredStillPaid,
+    /// Ended and received afterwards, but renewed by a later lease (hard negative).
+    ExpiredRenewed,
 }
 
 fn leases(b: &mut Builder, tables: &mut Tables) {
@@ -1058,7 +1062,7 @@ fn leases(b: &mut Builder, tables: &mut Tables) {
     for &v in &rural {
         for _ in 0..b.rng.random_range(1..=4) {
             n += 1;
-            push_lease(b, tables, v, n, LeaseCase::Background);
+            push_lease(b, tables, v, n, LeaseCase::Background, None);
         }
     }
     let cases = [
@@ -1066,23 +1070,56 @@ fn leases(b: &mut Builder, tables: &mut Tables) {
         LeaseCase::TwentyYears,
         LeaseCase::Negotiated,
         LeaseCase::NegotiatedSmall,
+        LeaseCase::ExpiredStillPaid,
+        LeaseCase::ExpiredRenewed,
     ];
-    for k in 0..4 * b.plants {
+    for k in 0..cases.len() * b.plants {
         let Some(&v) = rural.choose(&mut b.rng) else {
             break;
         };
+        let case = cases[k % cases.len()];
         n += 1;
-        push_lease(b, tables, v, n, cases[k % 4]);
+        let (asset, end) = push_lease(b, tables, v, n, case, None);
+        if case == LeaseCase::ExpiredRenewed {
+            n += 1;
+            push_lease(
+                b,
+                tables,
+                v,
+                n,
+                LeaseCase::Background,
+                Some((asset, end + Days::new(1))),
+            );
+        }
     }
 }
 
-fn push_lease(b: &mut Builder, tables: &mut Tables, v: usize, n: usize, case: LeaseCase) {
+/// Add a lease and its yearly receipts; `renewing` gives the asset and
+/// start date of a lease that continues an earlier one. Returns the asset
+/// name and end date.
+fn push_lease(
+    b: &mut Builder,
+    tables: &mut Tables,
+    v: usize,
+    n: usize,
+    case: LeaseCase,
+    renewing: Option<(String, NaiveDate)>,
+) -> (String, NaiveDate) {
     let lease_no = format!("ZL{}{:03}", &b.villages[v].code[6..], n);
-    let start = b.random_date(date(2015, 1, 1), date(2023, 12, 31));
+    let expired = matches!(
+        case,
+        LeaseCase::ExpiredStillPaid | LeaseCase::ExpiredRenewed
+    );
+    let start = match &renewing {
+        Some((_, start)) => *start,
+        None if expired => b.random_date(date(2012, 1, 1), date(2016, 12, 31)),
+        None => b.random_date(date(2015, 1, 1), date(2023, 12, 31)),
+    };
     let start = date(start.year(), start.month(), start.day().min(28));
     let years = match case {
         LeaseCase::OverTwentyYears => b.rng.random_range(21..=30),
         LeaseCase::TwentyYears => 20,
+        LeaseCase::ExpiredStillPaid | LeaseCase::ExpiredRenewed => 5,
         _ => b.rng.random_range(3..=15),
     };
     let end = date(start.year() + years, start.month(), start.day()) - Days::new(1);
@@ -1102,16 +1139,18 @@ fn push_lease(b: &mut Builder, tables: &mut Tables, v: usize, n: usize, case: Le
     match case {
         LeaseCase::OverTwentyYears => b.plant("zc.lease_term_exceeds_20y", &lease_no, v),
         LeaseCase::Negotiated => b.plant("zc.non_competitive_lease", &lease_no, v),
+        LeaseCase::ExpiredStillPaid => b.plant("zc.expired_lease_still_paid", &lease_no, v),
         _ => {}
     }
+    let asset_name = renewing.map_or_else(
+        || format!("{}{}{}号", b.villages[v].name, asset_type, n),
+        |(a, _)| a,
+    );
     let lessee = names::person(&mut b.rng);
     table(tables, "asset_leases").push(vec![
         ("lease_no", lease_no.as_str().into()),
         ("village_code", b.villages[v].code.as_str().into()),
-        (
-            "asset_name",
-            format!("{}{}", b.villages[v].name, asset_type).into(),
-        ),
+        ("asset_name", asset_name.as_str().into()),
         ("asset_type", asset_type.into()),
         ("area", area.into()),
         ("lessee_name", lessee.into()),
@@ -1131,6 +1170,16 @@ fn push_lease(b: &mut Builder, tables: &mut Tables, v: usize, n: usize, case: Le
         ]);
         year_start = date(year_start.year() + 1, year_start.month(), year_start.day());
     }
+    if expired {
+        let late = end + Days::new(b.rng.random_range(30..200));
+        table(tables, "lease_receipts").push(vec![
+            ("lease_no", lease_no.as_str().into()),
+            ("village_code", b.villages[v].code.as_str().into()),
+            ("receipt_date", late.into()),
+            ("amount", rent.into()),
+        ]);
+    }
+    (asset_name, end)
 }
 
 fn residents_and_villages(b: &Builder, deaths: &BTreeMap<usize, NaiveDate>, tables: &mut Tables) {
