@@ -951,6 +951,46 @@ fn cadres_vehicles_estate_machinery(
     tables: &mut Tables,
 ) {
     let relief_households: HashSet<usize> = relief.iter().map(|r| r.household).collect();
+    // A relief member on the committee of the own village (planted: every
+    // member of that household shares its 户号) or of another village
+    // (hard negative).
+    let members: Vec<usize> = relief
+        .iter()
+        .flat_map(|r| b.households[r.household].members.clone())
+        .collect();
+    for k in 0..2 * b.plants {
+        let Some(&p) = b.pick_unused(&members) else {
+            break;
+        };
+        let h = b.people[p].household;
+        let household: Vec<usize> = b.households[h].members.clone();
+        if household.iter().any(|m| b.used.contains(m)) {
+            continue;
+        }
+        b.used.extend(household.iter().copied());
+        let own = b.households[h].village;
+        let v = if k % 2 == 0 {
+            own
+        } else {
+            (own + 1) % b.villages.len()
+        };
+        if v == own && k % 2 == 1 {
+            continue;
+        }
+        table(tables, "village_cadres").push(vec![
+            ("id_number", Cell::Id(b.people[p].id.clone())),
+            ("name", b.people[p].name.as_str().into()),
+            ("village_code", b.villages[v].code.as_str().into()),
+            ("position", "委员".into()),
+            ("term_start", date(2021, 3, 1).into()),
+        ]);
+        if k % 2 == 0 {
+            for m in household {
+                let id = b.people[m].id.clone();
+                b.plant("mz.cadre_relative_relief", &id, own);
+            }
+        }
+    }
     let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); b.villages.len()];
     for (p, person) in b.people.iter().enumerate() {
         let h = person.household;
