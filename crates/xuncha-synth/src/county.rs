@@ -991,6 +991,35 @@ fn cadres_vehicles_estate_machinery(
             }
         }
     }
+    // A relief member owning a car in normal status (planted), a motorcycle
+    // or a cancelled car (hard negatives).
+    for k in 0..3 * b.plants {
+        let Some(&p) = b.pick_unused(&members) else {
+            break;
+        };
+        b.used.insert(p);
+        let (kind, status) = [
+            ("小型轿车", "正常"),
+            ("普通二轮摩托车", "正常"),
+            ("小型轿车", "注销"),
+        ][k % 3];
+        table(tables, "vehicles").push(vec![
+            ("owner_id_number", Cell::Id(b.people[p].id.clone())),
+            ("owner_name", b.people[p].name.as_str().into()),
+            ("plate", format!("豫K9{:04}", k).into()),
+            ("vehicle_type", kind.into()),
+            ("register_date", date(2020, 6, 1).into()),
+            ("status", status.into()),
+        ]);
+        if k % 3 == 0 {
+            let id = b.people[p].id.clone();
+            b.plant(
+                "mz.vehicle_owner_relief",
+                &id,
+                b.households[b.people[p].household].village,
+            );
+        }
+    }
     let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); b.villages.len()];
     for (p, person) in b.people.iter().enumerate() {
         let h = person.household;
