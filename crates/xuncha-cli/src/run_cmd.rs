@@ -170,18 +170,19 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
             elapsed_ms: 0,
         }));
     let started_at = started.to_rfc3339();
-    let all_findings = result.findings.clone();
-    let triage = match &store {
+    // The store keeps every finding (diffs stay exact); outputs leave out false positives.
+    let (all_findings, triage) = match &store {
         Some(s) => {
+            let all = result.findings.clone();
             let (visible, effect) = apply_triage(
                 std::mem::take(&mut result.findings),
                 &s.triage_map()?,
                 &started_at,
             );
             result.findings = visible;
-            effect
+            (all, effect)
         }
-        None => TriageEffect::default(),
+        None => (Vec::new(), TriageEffect::default()),
     };
     let mut summary = RunSummary::new(&args.data.display().to_string(), &data, &result, &opts);
     summary.false_positives_hidden = triage.false_positives_hidden;

@@ -164,16 +164,6 @@ impl DatasetBuilder {
         }
     }
 
-    /// Rows accepted so far.
-    pub fn len(&self) -> usize {
-        self.sources.len()
-    }
-
-    /// Whether no row was accepted.
-    pub fn is_empty(&self) -> bool {
-        self.sources.is_empty()
-    }
-
     /// Normalize and add a row (one cell per canonical column). A required
     /// value that is empty or unreadable drops the row; an unreadable
     /// optional value is cleared. Either way a reject is recorded.

@@ -548,11 +548,16 @@ fn benefits_and_deaths(
     deaths
 }
 
-fn employees(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
-    let relief_people: HashSet<usize> = relief
+/// Everyone in a relief household.
+fn relief_people(b: &Builder, relief: &[Relief]) -> HashSet<usize> {
+    relief
         .iter()
-        .flat_map(|r| b.households[r.household].members.clone())
-        .collect();
+        .flat_map(|r| b.households[r.household].members.iter().copied())
+        .collect()
+}
+
+fn employees(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
+    let relief_people = relief_people(b, relief);
     const EMPLOYERS: &[&str] = &[
         "县人民医院",
         "县第一中学",
@@ -694,10 +699,7 @@ struct Business {
 }
 
 fn businesses(b: &mut Builder, relief: &[Relief], tables: &mut Tables) -> Vec<Business> {
-    let relief_people: HashSet<usize> = relief
-        .iter()
-        .flat_map(|r| b.households[r.household].members.clone())
-        .collect();
+    let relief_people = relief_people(b, relief);
     let adults: Vec<usize> = (0..b.people.len())
         .filter(|&p| {
             !relief_people.contains(&p) && (25..65).contains(&age_on(b.people[p].birth, as_of()))
