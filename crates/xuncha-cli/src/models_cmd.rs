@@ -93,7 +93,7 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             let dirs = if dirs.is_empty() { source.dirs() } else { dirs };
             let (models, mut errors) = load_dirs(&dirs);
             for m in &models {
-                if let Err(e) = validate(m, &[]) {
+                if let Err(e) = validate(m, xuncha_engine::analyzers::ANALYZERS) {
                     errors.extend(e);
                 }
             }

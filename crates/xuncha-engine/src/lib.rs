@@ -2,11 +2,13 @@
 //! selected models in parallel, and assemble their findings. A failing
 //! model is reported and the rest still run.
 
+pub mod analyzers;
 pub mod findings;
 pub mod summary;
 pub mod values;
 
 use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -86,7 +88,19 @@ pub fn run_models(
             .par_iter()
             .map(|model| {
                 let started = Instant::now();
-                let (status, found) = run_one(model, &frames, opts, &villages);
+                // A panic inside polars fails this model, not the batch.
+                let (status, found) = panic::catch_unwind(AssertUnwindSafe(|| {
+                    run_one(model, &frames, opts, &villages)
+                }))
+                .unwrap_or_else(|cause| {
+                    let detail = cause
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| cause.downcast_ref::<&str>().copied())
+                        .unwrap_or("未知原因");
+                    let error = format!("{}：执行时内部错误：{detail}", model.path.display());
+                    (ModelStatus::Failed { error }, Vec::new())
+                });
                 let outcome = ModelOutcome {
                     model_id: model.spec.id.clone(),
                     title: model.spec.title.clone(),
@@ -140,17 +154,19 @@ fn run_one(
         let reason = format!("缺少数据集：{}", absent.join("、"));
         return (ModelStatus::Skipped { reason }, Vec::new());
     }
-    if model.spec.query.kind != "sql" {
-        let error = format!("未知的查询类型 {}", model.spec.query.kind);
-        return (ModelStatus::Failed { error }, Vec::new());
-    }
+    let failed = |e: String| format!("{}：执行失败：{e}", model.path.display());
     let result = model
         .params(&opts.params)
-        .and_then(|params| plan(model, &params, opts.as_of, frames))
         .map_err(|e| e.to_string())
-        .and_then(|lf| {
-            lf.collect()
-                .map_err(|e| format!("{}：执行失败：{e}", model.path.display()))
+        .and_then(|params| {
+            let df = plan(model, &params, opts.as_of, frames)
+                .map_err(|e| e.to_string())?
+                .collect()
+                .map_err(|e| failed(e.to_string()))?;
+            match model.spec.query.kind.as_str() {
+                "sql" => Ok(df),
+                kind => analyzers::apply(kind, &df, &params).map_err(failed),
+            }
         });
     match result {
         Ok(df) => {

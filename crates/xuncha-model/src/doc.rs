@@ -15,8 +15,19 @@ fn param_text(value: &toml::Value) -> String {
     }
 }
 
+/// Text on one line: line breaks between Chinese characters vanish, other
+/// whitespace runs become one space (so English titles keep their spaces).
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join("")
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        let joins = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+        let chinese_pair = joins(out.chars().last()) && joins(word.chars().next());
+        if !out.is_empty() && !chinese_pair {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Render the catalog of the given models.
@@ -36,6 +47,9 @@ pub fn catalog_markdown(models: &[Model]) -> String {
             let s = &m.spec;
             let _ = writeln!(out, "### {}（`{}`）\n", s.title, s.id);
             let _ = writeln!(out, "- 风险等级：{}", s.severity.label_zh());
+            if s.query.kind != "sql" {
+                let _ = writeln!(out, "- 方法：内置统计分析 `{}`", s.query.kind);
+            }
             let _ = writeln!(out, "- 查找：{}", one_line(&s.description));
             if !s.basis.is_empty() {
                 let _ = writeln!(out, "- 依据：{}", one_line(&s.basis));
@@ -66,4 +80,18 @@ pub fn catalog_markdown(models: &[Model]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn line_breaks_vanish_between_chinese_but_english_keeps_its_spaces() {
+        assert_eq!(one_line("按村检验\n  首位数字"), "按村检验首位数字");
+        assert_eq!(
+            one_line("Nigrini《Benford's Law:\n  Applications》（2012）"),
+            "Nigrini《Benford's Law: Applications》（2012）"
+        );
+    }
 }

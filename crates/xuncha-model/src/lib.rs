@@ -94,7 +94,7 @@ impl Model {
             .query
             .sql
             .as_deref()
-            .ok_or_else(|| self.error(Some("[query]"), "kind = \"sql\" 的模型缺少 sql"))?;
+            .ok_or_else(|| self.error(Some("[query]"), "模型缺少 [query] sql"))?;
         params::substitute(sql, params, as_of).map_err(|e| self.error(Some("sql"), e))
     }
 }

@@ -54,11 +54,27 @@ pub fn canonical_frames() -> BTreeMap<String, LazyFrame> {
         .collect()
 }
 
+/// What validation needs to know of a built-in analyzer (`[query] kind`).
+/// An analyzer reads the rows of the model's SQL and writes its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Analyzer {
+    pub kind: &'static str,
+    /// Params that name a column the SQL must output.
+    pub column_params: &'static [&'static str],
+    /// Other params the model must set.
+    pub params: &'static [&'static str],
+    /// Whether every input column reaches the output; otherwise only the
+    /// columns named by `column_params` do.
+    pub keeps_input: bool,
+    /// Columns the analyzer adds to its output.
+    pub adds: &'static [&'static str],
+}
+
 /// Check a model: datasets exist, the SQL compiles against the canonical
-/// schema, and every column the finding mapping and explain template name
-/// is in the query's output. `analyzers` lists the built-in query kinds
-/// besides `sql`; their own params are checked by the engine.
-pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<ModelError>> {
+/// schema, an analyzer model sets the analyzer's params and its SQL
+/// outputs the columns they name, and every column the finding mapping and
+/// explain template name is in the model's output.
+pub fn validate(model: &Model, analyzers: &[Analyzer]) -> Result<Vec<String>, Vec<ModelError>> {
     let spec = &model.spec;
     let mut errors = Vec::new();
     if spec.id.is_empty() || spec.id.chars().any(char::is_whitespace) {
@@ -78,16 +94,16 @@ pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<Mo
             "无法从 subject 推断对象类型，请写明 subject_type",
         ));
     }
-    if spec.query.kind != "sql" {
-        if !analyzers.contains(&spec.query.kind.as_str()) {
-            errors.push(model.error(Some("kind"), format!("未知的查询类型 {}", spec.query.kind)));
-        }
-        return if errors.is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(errors)
-        };
-    }
+    let analyzer = match spec.query.kind.as_str() {
+        "sql" => None,
+        kind => match analyzers.iter().find(|a| a.kind == kind) {
+            Some(a) => Some(a),
+            None => {
+                errors.push(model.error(Some("kind"), format!("未知的查询类型 {kind}")));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -96,10 +112,13 @@ pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<Mo
         lf.collect_schema()
             .map_err(|e| sql_error(model, &e.to_string()))
     });
-    let output: Vec<String> = match output {
+    let mut output: Vec<String> = match output {
         Ok(schema) => schema.iter_names().map(|n| n.to_string()).collect(),
         Err(e) => return Err(vec![e]),
     };
+    if let Some(a) = analyzer {
+        output = analyzer_output(model, a, &output, &mut errors);
+    }
     for (field, column) in spec.finding.named_columns() {
         if !output.iter().any(|o| o == column) {
             errors.push(model.error(
@@ -127,6 +146,51 @@ pub fn validate(model: &Model, analyzers: &[&str]) -> Result<Vec<String>, Vec<Mo
     } else {
         Err(errors)
     }
+}
+
+/// Check an analyzer's params against the SQL output; the analyzer's own output.
+fn analyzer_output(
+    model: &Model,
+    a: &Analyzer,
+    input: &[String],
+    errors: &mut Vec<ModelError>,
+) -> Vec<String> {
+    let params = &model.spec.params;
+    let mut output = if a.keeps_input {
+        input.to_vec()
+    } else {
+        Vec::new()
+    };
+    for name in a.params {
+        if !params.contains_key(*name) {
+            errors.push(model.error(
+                Some("[params]"),
+                format!("{} 模型须设置参数 {name}", a.kind),
+            ));
+        }
+    }
+    for name in a.column_params {
+        match params.get(*name).and_then(|v| v.as_str()) {
+            Some(column) if input.iter().any(|c| c == column) => {
+                if !a.keeps_input {
+                    output.push(column.to_string());
+                }
+            }
+            Some(column) => errors.push(model.error(
+                Some(&format!("\"{column}\"")),
+                format!(
+                    "参数 {name} 指向的列 {column} 不在查询结果中（结果列：{}）",
+                    input.join(", ")
+                ),
+            )),
+            None => errors.push(model.error(
+                Some("[params]"),
+                format!("{} 模型须以字符串参数 {name} 指明输入列", a.kind),
+            )),
+        }
+    }
+    output.extend(a.adds.iter().map(|c| c.to_string()));
+    output
 }
 
 #[cfg(test)]
@@ -192,6 +256,63 @@ explain = "{name}于{death_date}死亡，共{amount}元"
         assert!(validate(&model(&bad), &[]).unwrap_err()[0]
             .message
             .contains("money"));
+    }
+
+    const OUTLIER: Analyzer = Analyzer {
+        kind: "peer_outlier",
+        column_params: &["peer_column", "metric_column"],
+        params: &["max_z"],
+        keeps_input: true,
+        adds: &["robust_z"],
+    };
+
+    const BY_VILLAGE: &str = r#"
+id = "t.outlier"
+title = "测试"
+category = "村级财务"
+severity = "low"
+datasets = ["village_payments", "villages"]
+
+[params]
+peer_column = "township"
+metric_column = "total"
+max_z = 3.5
+
+[query]
+kind = "peer_outlier"
+sql = """
+SELECT v.village_code, v.township, SUM(p.amount) AS total
+FROM village_payments p JOIN villages v ON v.village_code = p.village_code
+GROUP BY v.village_code, v.township
+"""
+
+[finding]
+subject = "village_code"
+explain = "{total} {robust_z}"
+"#;
+
+    #[test]
+    fn analyzer_models_are_checked_against_the_analyzer() {
+        let out = validate(&model(BY_VILLAGE), &[OUTLIER]).unwrap();
+        assert_eq!(out, vec!["village_code", "township", "total", "robust_z"]);
+        // Unknown kind: only the analyzers passed in exist.
+        let errors = validate(&model(BY_VILLAGE), &[]).unwrap_err();
+        assert!(errors[0].message.contains("未知的查询类型 peer_outlier"));
+        // A column param naming a column the SQL does not output.
+        let bad = BY_VILLAGE.replace("metric_column = \"total\"", "metric_column = \"spend\"");
+        let errors = validate(&model(&bad), &[OUTLIER]).unwrap_err();
+        assert!(errors[0].message.contains("spend"), "{}", errors[0]);
+        // A missing param, and an explain field neither SQL nor analyzer gives.
+        let bad = BY_VILLAGE
+            .replace("max_z = 3.5\n", "")
+            .replace("{robust_z}", "{z}");
+        let messages: Vec<String> = validate(&model(&bad), &[OUTLIER])
+            .unwrap_err()
+            .iter()
+            .map(|e| e.message.clone())
+            .collect();
+        assert!(messages.iter().any(|m| m.contains("max_z")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("{z}")), "{messages:?}");
     }
 
     #[test]
