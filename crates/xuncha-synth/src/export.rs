@@ -187,6 +187,28 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                     ],
                 );
                 written.push(write_file(&spec, table, &by(&["高龄津贴"]), dir, &mut rng)?);
+                let known = ["农村低保", "城市低保", "特困供养", "高龄津贴"];
+                let others: Vec<&Vec<Cell>> = rows
+                    .iter()
+                    .copied()
+                    .filter(
+                        |r| !matches!(&r[program], Cell::Text(p) if known.contains(&p.as_str())),
+                    )
+                    .collect();
+                let spec = FileSpec::new(
+                    "2024年残疾人两项补贴发放.csv",
+                    Kind::CsvUtf8,
+                    &[
+                        ("program", "补贴类别"),
+                        ("name", "姓名"),
+                        ("id_number", "身份证号"),
+                        ("village_code", "村代码"),
+                        ("period", "发放月份"),
+                        ("amount", "发放金额"),
+                        ("bank_account", "银行账号"),
+                    ],
+                );
+                written.push(write_file(&spec, table, &others, dir, &mut rng)?);
             }
             "deaths" => {
                 let source = table.col("source");
@@ -458,6 +480,7 @@ fn simple_spec(dataset: &str) -> FileSpec {
                 ("asset_type", "资产类型"),
                 ("area", "面积"),
                 ("lessee_name", "承租方"),
+                ("lessee_code", "承租方证件号"),
                 ("annual_rent", "年租金"),
                 ("start_date", "起租日期"),
                 ("end_date", "止租日期"),
