@@ -15,6 +15,7 @@ use xuncha_ingest::normalize::id_check_char;
 use crate::ids::{credit_code, to_fifteen, IdIssuer};
 use crate::names;
 use crate::table::{Cell, Table};
+use crate::SynthError;
 
 /// County region code (first six digits of IDs and village codes).
 pub const REGION: &str = "411122";
@@ -71,12 +72,6 @@ struct Relief {
     program: &'static str,
     approved: NaiveDate,
     monthly: f64,
-}
-
-/// The generated county.
-pub struct County {
-    pub tables: Vec<Table>,
-    pub truth: Vec<TruthRow>,
 }
 
 struct Builder {
@@ -303,7 +298,15 @@ impl Builder {
         Some((cadre, v, household))
     }
 
+    /// A random candidate not used yet. Most candidates are free, so a few
+    /// random tries usually succeed; only then are all of them filtered.
     fn pick_unused<'a>(&mut self, candidates: &'a [usize]) -> Option<&'a usize> {
+        for _ in 0..16 {
+            let c = candidates.choose(&mut self.rng)?;
+            if !self.used.contains(c) {
+                return Some(c);
+            }
+        }
         let free: Vec<&usize> = candidates
             .iter()
             .filter(|p| !self.used.contains(*p))
@@ -312,8 +315,11 @@ impl Builder {
     }
 }
 
-/// Generate the county for a scale (1.0 ≈ 250 villages, 300,000 residents) and seed.
-pub fn build(scale: f64, seed: u64) -> County {
+/// Generate the county for a scale (1.0 ≈ 250 villages, 300,000 residents)
+/// and seed. Each group of tables goes to `sink` as soon as no later step
+/// adds to it, so memory holds the population and the tables in progress,
+/// not the whole county. Returns the planted problems, sorted.
+pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, SynthError> {
     let n_villages = ((250.0 * scale).round() as usize).max(4);
     let per_village = ((1200.0 * (scale * 20.0).min(1.0)) as usize).clamp(100, 1200);
     let mut b = Builder {
@@ -334,24 +340,57 @@ pub fn build(scale: f64, seed: u64) -> County {
     b.populate(n_villages, per_village);
 
     let mut tables = BTreeMap::new();
-    let relief = relief_households(&mut b, &mut tables);
-    benefits_and_deaths(&mut b, &relief, &mut tables);
-    employees(&mut b, &relief, &mut tables);
-    land(&mut b, &relief, &mut tables);
-    let businesses = businesses(&mut b, &relief, &mut tables);
-    cadres(&mut b, &relief, &mut tables);
-    village_finance(&mut b, &businesses, &mut tables);
-    vehicles_estate_machinery(&mut b, &relief, &businesses, &mut tables);
-    leases(&mut b, &mut tables);
-    deaths_table(&mut b, &mut tables);
-    residents_and_villages(&b, &mut tables);
+    let t = &mut tables;
+    let relief = relief_households(&mut b, t);
+    flush(t, &["relief_households", "relief_members"], sink)?;
+    benefits_and_deaths(&mut b, &relief, t, sink)?;
+    flush(t, &["benefit_payments"], sink)?;
+    employees(&mut b, &relief, t);
+    flush(t, &["public_employees"], sink)?;
+    land(&mut b, &relief, t);
+    flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
+    let businesses = businesses(&mut b, &relief, t);
+    cadres(&mut b, &relief, t);
+    flush(t, &["village_cadres"], sink)?;
+    village_finance(&mut b, &businesses, t);
+    flush(t, &["village_contracts", "village_payments"], sink)?;
+    vehicles_estate_machinery(&mut b, &relief, &businesses, t);
+    flush(
+        t,
+        &[
+            "businesses",
+            "vehicles",
+            "real_estate",
+            "machinery_subsidies",
+        ],
+        sink,
+    )?;
+    leases(&mut b, t);
+    flush(t, &["asset_leases", "lease_receipts"], sink)?;
+    deaths_table(&mut b, t);
+    flush(t, &["deaths"], sink)?;
+    residents_and_villages(&b, t, sink)?;
+    flush(t, &["villages", "residents"], sink)?;
+    debug_assert!(tables.is_empty(), "every table is flushed");
 
     let mut truth = b.truth;
     truth.sort();
-    County {
-        tables: tables.into_values().collect(),
-        truth,
+    Ok(truth)
+}
+
+/// Rows of a large dataset (payments, residents) written as one part.
+const PART_ROWS: usize = 200_000;
+
+/// Where finished tables go.
+pub type Sink<'s> = dyn FnMut(Vec<Table>) -> Result<(), SynthError> + 's;
+
+/// Hand the named tables (those that have rows) to the sink and forget them.
+fn flush(tables: &mut Tables, names: &[&'static str], sink: &mut Sink) -> Result<(), SynthError> {
+    let done: Vec<Table> = names.iter().filter_map(|n| tables.remove(n)).collect();
+    if done.is_empty() {
+        return Ok(());
     }
+    sink(done)
 }
 
 type Tables = BTreeMap<&'static str, Table>;
@@ -448,7 +487,12 @@ struct Recipient {
 /// Monthly benefits for relief members and the elderly, deaths and moves
 /// out of the county (background and planted), shared bank accounts, and
 /// payments to invalid or unknown ID numbers.
-fn benefits_and_deaths(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
+fn benefits_and_deaths(
+    b: &mut Builder,
+    relief: &[Relief],
+    tables: &mut Tables,
+    sink: &mut Sink,
+) -> Result<(), SynthError> {
     let mut recipients = Vec::new();
     for r in relief {
         for &p in &b.households[r.household].members {
@@ -679,8 +723,11 @@ fn benefits_and_deaths(b: &mut Builder, relief: &[Relief], tables: &mut Tables) 
     // 低保 paid per household and month, against the standard × members.
     let mut totals: BTreeMap<(String, u32), f64> = BTreeMap::new();
     let mut caps: BTreeMap<String, (f64, usize)> = BTreeMap::new();
-    let t = table(tables, "benefit_payments");
+    let mut t = Table::new("benefit_payments");
     for r in &recipients {
+        if t.rows.len() >= PART_ROWS {
+            sink(vec![t.take_part()])?;
+        }
         let person = &b.people[r.person];
         let v = b.households[person.household].village;
         let last = paid_until.get(&r.person).copied().unwrap_or(12);
@@ -735,7 +782,9 @@ fn benefits_and_deaths(b: &mut Builder, relief: &[Relief], tables: &mut Tables) 
     for (household, v) in over {
         b.plant("mz.benefit_over_standard", &household, v);
     }
+    tables.insert("benefit_payments", t);
     invalid_id_payments(b, &recipient_people, tables);
+    Ok(())
 }
 
 /// 残疾人补贴 paid to an ID with a wrong check digit or to a valid ID of
@@ -2230,7 +2279,12 @@ fn deaths_table(b: &mut Builder, tables: &mut Tables) {
     }
 }
 
-fn residents_and_villages(b: &Builder, tables: &mut Tables) {
+/// The village list, and the residents written in parts as they are drawn.
+fn residents_and_villages(
+    b: &Builder,
+    tables: &mut Tables,
+    sink: &mut Sink,
+) -> Result<(), SynthError> {
     for v in &b.villages {
         table(tables, "villages").push(vec![
             ("village_code", v.code.as_str().into()),
@@ -2240,8 +2294,11 @@ fn residents_and_villages(b: &Builder, tables: &mut Tables) {
             ("population", Cell::Int(v.population as i64)),
         ]);
     }
-    let t = table(tables, "residents");
+    let mut t = Table::new("residents");
     for (p, person) in b.people.iter().enumerate() {
+        if t.rows.len() == PART_ROWS {
+            sink(vec![t.take_part()])?;
+        }
         let h = &b.households[person.household];
         let (status, status_date) = match (b.deaths.get(&p), b.moved_out.get(&p)) {
             (Some(d), _) => ("死亡", Some(*d)),
@@ -2260,4 +2317,6 @@ fn residents_and_villages(b: &Builder, tables: &mut Tables) {
             ("status_date", status_date.into()),
         ]);
     }
+    tables.insert("residents", t);
+    Ok(())
 }

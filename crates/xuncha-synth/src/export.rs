@@ -2,8 +2,9 @@
 //! workbooks with title and units rows, varying headers and value formats,
 //! ID noise, a few broken rows), or as clean canonical Parquet.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
@@ -15,7 +16,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbo
 use crate::county::{TruthRow, COUNTY};
 use crate::ids::to_fifteen;
 use crate::table::{Cell, Table};
-use crate::SynthError;
+use crate::{OutputFormat, SynthError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -112,9 +113,61 @@ impl FileSpec {
     }
 }
 
-/// Write every table as departments would export it; returns file names.
-pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String>, SynthError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5EED);
+/// Writes tables as the generator completes them, so that a finished
+/// table's rows leave memory before the next is drawn.
+pub struct Writer<'d> {
+    dir: &'d Path,
+    format: OutputFormat,
+    /// Noise of the messy exports, drawn in the order tables arrive.
+    rng: ChaCha8Rng,
+    /// Files written, in order.
+    pub files: Vec<String>,
+    /// Rows per canonical dataset.
+    pub rows: Vec<(String, usize)>,
+    /// Parquet files written per dataset.
+    parts: BTreeMap<&'static str, usize>,
+}
+
+impl<'d> Writer<'d> {
+    pub fn new(dir: &'d Path, format: OutputFormat, seed: u64) -> Self {
+        Writer {
+            dir,
+            format,
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED),
+            files: Vec::new(),
+            rows: Vec::new(),
+            parts: BTreeMap::new(),
+        }
+    }
+
+    /// Write a group of complete tables (a dataset with the companions its
+    /// files need, such as relief households with their members).
+    pub fn write(&mut self, tables: &[Table]) -> Result<(), SynthError> {
+        for t in tables {
+            match self.rows.iter_mut().find(|(d, _)| d == t.dataset) {
+                Some((_, n)) => *n += t.rows.len(),
+                None => self.rows.push((t.dataset.to_string(), t.rows.len())),
+            }
+        }
+        let files = match self.format {
+            OutputFormat::Messy => write_messy(tables, self.dir, &mut self.rng)?,
+            OutputFormat::Parquet => write_parquet(tables, self.dir, &mut self.parts)?,
+        };
+        for f in files {
+            if !self.files.contains(&f) {
+                self.files.push(f);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Write tables as departments would export them; returns file names.
+fn write_messy(
+    tables: &[Table],
+    dir: &Path,
+    rng: &mut ChaCha8Rng,
+) -> Result<Vec<String>, SynthError> {
     let mut written = Vec::new();
     let get = |name: &str| tables.iter().find(|t| t.dataset == name);
     for table in tables {
@@ -136,8 +189,11 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                         .collect()
                 };
                 let mut dibao = by(&["农村低保", "城市低保"]);
-                let broken =
-                    broken_copy(&dibao, table.col("period"), Cell::Text("2024年13月".into()));
+                let broken = if table.continued {
+                    Vec::new()
+                } else {
+                    broken_copy(&dibao, table.col("period"), Cell::Text("2024年13月".into()))
+                };
                 dibao.extend(broken.iter());
                 let spec = FileSpec::new(
                     "2024年城乡低保发放明细.csv",
@@ -156,7 +212,7 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                 .periods(Periods::Chinese)
                 .thousands()
                 .noisy();
-                written.push(write_file(&spec, table, &dibao, dir, &mut rng)?);
+                written.push(write_file(&spec, table, &dibao, dir, rng)?);
                 let spec = FileSpec::new(
                     "2024年特困供养金发放.csv",
                     Kind::CsvGbk,
@@ -172,7 +228,7 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                 )
                 .periods(Periods::Compact)
                 .noisy();
-                written.push(write_file(&spec, table, &by(&["特困供养"]), dir, &mut rng)?);
+                written.push(write_file(&spec, table, &by(&["特困供养"]), dir, rng)?);
                 let spec = FileSpec::new(
                     "2024年高龄津贴发放.csv",
                     Kind::CsvGbk,
@@ -186,7 +242,7 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                         ("bank_account", "社保卡号"),
                     ],
                 );
-                written.push(write_file(&spec, table, &by(&["高龄津贴"]), dir, &mut rng)?);
+                written.push(write_file(&spec, table, &by(&["高龄津贴"]), dir, rng)?);
                 let known = ["农村低保", "城市低保", "特困供养", "高龄津贴"];
                 let others: Vec<&Vec<Cell>> = rows
                     .iter()
@@ -208,7 +264,7 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                         ("bank_account", "银行账号"),
                     ],
                 );
-                written.push(write_file(&spec, table, &others, dir, &mut rng)?);
+                written.push(write_file(&spec, table, &others, dir, rng)?);
             }
             "deaths" => {
                 let source = table.col("source");
@@ -229,7 +285,7 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                     ],
                 )
                 .dates(Dates::Slash);
-                written.push(write_file(&spec, table, &from("公安注销"), dir, &mut rng)?);
+                written.push(write_file(&spec, table, &from("公安注销"), dir, rng)?);
                 let spec = FileSpec::new(
                     "殡葬火化信息.xlsx",
                     Kind::Xlsx,
@@ -243,22 +299,17 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                 .title("2024年火化人员信息表")
                 .dates(Dates::Chinese)
                 .noisy();
-                written.push(write_file(&spec, table, &from("殡葬火化"), dir, &mut rng)?);
+                written.push(write_file(&spec, table, &from("殡葬火化"), dir, rng)?);
             }
             "farmland_subsidies" => {
                 let village = table.col("village_code");
-                let mut towns: Vec<String> = rows
-                    .iter()
-                    .filter_map(|r| text(&r[village]).map(|c| c[..9].to_string()))
-                    .collect();
-                towns.sort();
-                towns.dedup();
-                for town in towns {
-                    let part: Vec<&Vec<Cell>> = rows
-                        .iter()
-                        .copied()
-                        .filter(|r| text(&r[village]).is_some_and(|c| c.starts_with(&town)))
-                        .collect();
+                let mut towns: BTreeMap<String, Vec<&Vec<Cell>>> = BTreeMap::new();
+                for &r in &rows {
+                    if let Some(code) = text(&r[village]) {
+                        towns.entry(code[..9].to_string()).or_default().push(r);
+                    }
+                }
+                for (town, part) in towns {
                     let spec = FileSpec::new(
                         format!("2024年耕地地力保护补贴_{town}.xlsx"),
                         Kind::Xlsx,
@@ -280,7 +331,7 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                         ("amount", "元"),
                     ])
                     .noisy();
-                    written.push(write_file(&spec, table, &part, dir, &mut rng)?);
+                    written.push(write_file(&spec, table, &part, dir, rng)?);
                 }
             }
             "village_payments" => {
@@ -308,15 +359,19 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                 .dates(Dates::Dot)
                 .thousands()
                 .total_row();
-                written.push(write_file(&spec, table, &all, dir, &mut rng)?);
+                written.push(write_file(&spec, table, &all, dir, rng)?);
             }
             "residents" => {
                 let mut all = rows.clone();
-                let broken = broken_copy(
-                    &all,
-                    table.col("id_number"),
-                    Cell::Text("4.11122E+17".into()),
-                );
+                let broken = if table.continued {
+                    Vec::new()
+                } else {
+                    broken_copy(
+                        &all,
+                        table.col("id_number"),
+                        Cell::Text("4.11122E+17".into()),
+                    )
+                };
                 all.extend(broken.iter());
                 let spec = FileSpec::new(
                     "户籍人口信息.csv",
@@ -336,11 +391,11 @@ pub fn write_messy(tables: &[Table], dir: &Path, seed: u64) -> Result<Vec<String
                 .dates(Dates::Compact)
                 .noisy()
                 .repeat_header();
-                written.push(write_file(&spec, table, &all, dir, &mut rng)?);
+                written.push(write_file(&spec, table, &all, dir, rng)?);
             }
             other => {
                 let spec = simple_spec(other);
-                written.push(write_file(&spec, table, &rows, dir, &mut rng)?);
+                written.push(write_file(&spec, table, &rows, dir, rng)?);
             }
         }
     }
@@ -596,19 +651,50 @@ fn write_file(
     match spec.kind {
         Kind::Xlsx => write_xlsx(spec, &headers, &index, rows, &path, rng)?,
         kind => {
-            let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
-            let record_err = |e: csv::Error| SynthError(format!("{}: {e}", path.display()));
-            if let Some(title) = &spec.title {
-                out.write_record([title.as_str()]).map_err(record_err)?;
+            // Records are encoded and written as they come: a part that
+            // continues the file adds rows without title or header.
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .append(table.continued)
+                .truncate(!table.continued)
+                .open(&path)
+                .map_err(io_error(&path))?;
+            let mut sink = BufWriter::new(file);
+            let write_err = io_error(&path);
+            if kind == Kind::CsvUtf8Bom && !table.continued {
+                sink.write_all(b"\xEF\xBB\xBF").map_err(&write_err)?;
             }
-            out.write_record(&headers).map_err(record_err)?;
+            let new_writer = || csv::WriterBuilder::new().from_writer(Vec::new());
+            let mut out = new_writer();
+            let record_err = |e: csv::Error| SynthError(format!("{}: {e}", path.display()));
+            let mut emit = |out: csv::Writer<Vec<u8>>| -> Result<(), SynthError> {
+                let buf = out.into_inner().map_err(|e| SynthError(e.to_string()))?;
+                match kind {
+                    Kind::CsvGbk => {
+                        let text = std::str::from_utf8(&buf).expect("utf-8 cells");
+                        sink.write_all(&encoding_rs::GBK.encode(text).0)
+                    }
+                    _ => sink.write_all(&buf),
+                }
+                .map_err(&write_err)
+            };
+            if !table.continued {
+                if let Some(title) = &spec.title {
+                    out.write_record([title.as_str()]).map_err(record_err)?;
+                }
+                out.write_record(&headers).map_err(record_err)?;
+            }
             for (n, row) in rows.iter().enumerate() {
-                if spec.repeat_header && n == rows.len() / 2 {
+                if spec.repeat_header && !table.continued && n == rows.len() / 2 {
                     out.write_record(&headers).map_err(record_err)?;
                 }
                 let cells: Vec<String> =
                     index.iter().map(|&i| render(&row[i], spec, rng)).collect();
                 out.write_record(&cells).map_err(record_err)?;
+                if n % 4096 == 4095 {
+                    emit(std::mem::replace(&mut out, new_writer()))?;
+                }
             }
             if spec.total_row {
                 let mut total = vec![String::new(); headers.len()];
@@ -628,16 +714,8 @@ fn write_file(
                 }
                 out.write_record(&total).map_err(record_err)?;
             }
-            let text = String::from_utf8(out.into_inner().map_err(|e| SynthError(e.to_string()))?)
-                .expect("utf-8 cells");
-            let bytes = match kind {
-                Kind::CsvGbk => encoding_rs::GBK.encode(&text).0.into_owned(),
-                Kind::CsvUtf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
-                _ => text.into_bytes(),
-            };
-            File::create(&path)
-                .and_then(|mut f| f.write_all(&bytes))
-                .map_err(io_error(&path))?;
+            emit(out)?;
+            sink.flush().map_err(io_error(&path))?;
         }
     }
     Ok(spec.name.clone())
@@ -806,8 +884,13 @@ fn write_wide_households(
     Ok(name.to_string())
 }
 
-/// Write every table as clean canonical Parquet, `<dataset>.parquet`.
-pub fn write_parquet(tables: &[Table], dir: &Path) -> Result<Vec<String>, SynthError> {
+/// Write tables as clean canonical Parquet, `<dataset>.parquet` (and
+/// `<dataset>.<n>.parquet` for further parts; `parts` counts them).
+fn write_parquet(
+    tables: &[Table],
+    dir: &Path,
+    parts: &mut BTreeMap<&'static str, usize>,
+) -> Result<Vec<String>, SynthError> {
     let mut written = Vec::new();
     for table in tables {
         let spec = xuncha_schema::dataset(table.dataset).expect("canonical dataset");
@@ -854,7 +937,13 @@ pub fn write_parquet(tables: &[Table], dir: &Path) -> Result<Vec<String>, SynthE
             .collect();
         let mut df =
             DataFrame::new(table.rows.len(), columns).map_err(|e| SynthError(e.to_string()))?;
-        let name = format!("{}.parquet", table.dataset);
+        // Later parts of a large dataset go to numbered files.
+        let part = parts.entry(table.dataset).or_insert(0);
+        let name = match *part {
+            0 => format!("{}.parquet", table.dataset),
+            n => format!("{}.{n}.parquet", table.dataset),
+        };
+        *part += 1;
         let path = dir.join(&name);
         let file = File::create(&path).map_err(io_error(&path))?;
         ParquetWriter::new(file)
@@ -877,4 +966,67 @@ pub fn write_truth(truth: &[TruthRow], dir: &Path) -> Result<(), SynthError> {
             .map_err(fail)?;
     }
     out.flush().map_err(io_error(&path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn residents(names: &[&str]) -> Table {
+        let mut t = Table::new("residents");
+        for (i, name) in names.iter().enumerate() {
+            t.push(vec![
+                ("id_number", Cell::Text(format!("41112219800101{i:03}X"))),
+                ("name", (*name).into()),
+                ("village_code", "411122001001".into()),
+            ]);
+        }
+        t
+    }
+
+    /// A large dataset arrives in parts: the later part appends rows to
+    /// the same file, without a second header or more broken rows.
+    #[test]
+    fn later_parts_append_to_the_first_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = Writer::new(dir.path(), OutputFormat::Messy, 1);
+        let mut table = residents(&["甲", "乙", "丙", "丁"]);
+        let part = table.take_part();
+        assert!(!part.continued && part.rows.len() == 4);
+        assert!(table.continued && table.rows.is_empty());
+        writer.write(&[part]).unwrap();
+        table.rows = residents(&["戊", "己"]).rows;
+        writer.write(&[table]).unwrap();
+        let bytes = std::fs::read(dir.path().join("户籍人口信息.csv")).unwrap();
+        let text = encoding_rs::GBK.decode(&bytes).0;
+        let lines: Vec<&str> = text.lines().collect();
+        // The header, once more halfway through the first part, and the
+        // first part's broken copies; the second part adds only its rows.
+        let headers = lines
+            .iter()
+            .filter(|l| l.starts_with("公民身份号码"))
+            .count();
+        let broken = lines.iter().filter(|l| l.contains("E+17")).count();
+        assert_eq!((headers, broken), (2, 2), "{text}");
+        assert_eq!(lines.len(), 2 + 2 + 6, "{text}");
+        for name in ["乙", "丁", "戊", "己"] {
+            assert_eq!(
+                lines.iter().filter(|l| l.contains(name)).count(),
+                1,
+                "{name}"
+            );
+        }
+        assert_eq!(writer.files, vec!["户籍人口信息.csv"]);
+        assert_eq!(writer.rows, vec![("residents".to_string(), 6)]);
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut writer = Writer::new(dir.path(), OutputFormat::Parquet, 1);
+        let mut third = residents(&["戊"]);
+        third.continued = true;
+        writer.write(&[residents(&["甲", "乙"]), third]).unwrap();
+        assert_eq!(
+            writer.files,
+            vec!["residents.parquet", "residents.1.parquet"]
+        );
+    }
 }

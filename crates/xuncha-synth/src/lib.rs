@@ -51,12 +51,12 @@ pub fn generate(
         )));
     }
     std::fs::create_dir_all(dir).map_err(|e| SynthError(format!("{}: {e}", dir.display())))?;
-    let county = county::build(scale, seed);
-    let mut files = match format {
-        OutputFormat::Messy => export::write_messy(&county.tables, dir, seed)?,
-        OutputFormat::Parquet => export::write_parquet(&county.tables, dir)?,
-    };
-    export::write_truth(&county.truth, dir)?;
+    let mut writer = export::Writer::new(dir, format, seed);
+    let truth = county::build(scale, seed, &mut |tables| writer.write(&tables))?;
+    let mut files = writer.files;
+    let mut rows = writer.rows;
+    rows.sort();
+    export::write_truth(&truth, dir)?;
     std::fs::write(
         dir.join("catalog.toml"),
         "# truth.csv is the answer key, not an export.\nignore = [\"truth.csv\"]\n",
@@ -65,11 +65,7 @@ pub fn generate(
     files.extend(["truth.csv".to_string(), "catalog.toml".to_string()]);
     Ok(SynthReport {
         files,
-        rows: county
-            .tables
-            .iter()
-            .map(|t| (t.dataset.to_string(), t.rows.len()))
-            .collect(),
-        planted: county.truth.len(),
+        rows,
+        planted: truth.len(),
     })
 }

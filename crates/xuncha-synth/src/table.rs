@@ -53,6 +53,9 @@ pub struct Table {
     pub dataset: &'static str,
     pub columns: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
+    /// The rows continue a table of this dataset already written (large
+    /// datasets are generated and written in parts).
+    pub continued: bool,
 }
 
 impl Table {
@@ -63,7 +66,17 @@ impl Table {
             dataset,
             columns: spec.columns.iter().map(|c| c.name).collect(),
             rows: Vec::new(),
+            continued: false,
         }
+    }
+
+    /// Hand over the rows so far, leaving an empty table that continues them.
+    pub fn take_part(&mut self) -> Table {
+        let next = Table {
+            continued: true,
+            ..Table::new(self.dataset)
+        };
+        std::mem::replace(self, next)
     }
 
     /// Add a row given as (column, value) pairs; absent columns are null.
