@@ -279,18 +279,13 @@ impl Builder {
     /// more members, none used yet; the household becomes used. Returns the
     /// cadre, the village and the household's members.
     fn pick_cadre_household(&mut self, rural: bool) -> Option<(usize, usize, Vec<usize>)> {
-        let free: Vec<(usize, usize)> = self
-            .cadres
-            .iter()
-            .filter(|c| {
-                let h = self.people[c.0].household;
-                (!rural || self.villages[c.1].rural)
-                    && self.households[h].members.len() >= 2
-                    && self.household_free(h)
-            })
-            .map(|c| (c.0, c.1))
-            .collect();
-        let &(cadre, v) = free.choose(&mut self.rng)?;
+        let cadres: Vec<(usize, usize)> = self.cadres.iter().map(|c| (c.0, c.1)).collect();
+        let &(cadre, v) = self.pick(&cadres, |b, c| {
+            let h = b.people[c.0].household;
+            (!rural || b.villages[c.1].rural)
+                && b.households[h].members.len() >= 2
+                && b.household_free(h)
+        })?;
         let household = self.households[self.people[cadre].household]
             .members
             .clone();
@@ -298,20 +293,27 @@ impl Builder {
         Some((cadre, v, household))
     }
 
-    /// A random candidate not used yet. Most candidates are free, so a few
-    /// random tries usually succeed; only then are all of them filtered.
-    fn pick_unused<'a>(&mut self, candidates: &'a [usize]) -> Option<&'a usize> {
+    /// A random candidate that passes `free`. Most candidates usually do,
+    /// so a few random tries come first; only then are all of them filtered
+    /// (filtering every time is quadratic in the county's size).
+    fn pick<'a, T>(
+        &mut self,
+        candidates: &'a [T],
+        free: impl Fn(&Self, &T) -> bool,
+    ) -> Option<&'a T> {
         for _ in 0..16 {
             let c = candidates.choose(&mut self.rng)?;
-            if !self.used.contains(c) {
+            if free(self, c) {
                 return Some(c);
             }
         }
-        let free: Vec<&usize> = candidates
-            .iter()
-            .filter(|p| !self.used.contains(*p))
-            .collect();
-        free.choose(&mut self.rng).copied()
+        let all: Vec<&T> = candidates.iter().filter(|c| free(self, c)).collect();
+        all.choose(&mut self.rng).copied()
+    }
+
+    /// A random candidate not used yet.
+    fn pick_unused<'a>(&mut self, candidates: &'a [usize]) -> Option<&'a usize> {
+        self.pick(candidates, |b, p| !b.used.contains(p))
     }
 }
 
@@ -703,12 +705,7 @@ fn benefits_and_deaths(
         .collect();
     let mut adjust: BTreeMap<usize, f64> = BTreeMap::new();
     for k in 0..2 * b.plants {
-        let free: Vec<usize> = households
-            .iter()
-            .copied()
-            .filter(|&h| b.household_free(h))
-            .collect();
-        let Some(&h) = free.choose(&mut b.rng) else {
+        let Some(&h) = b.pick(&households, |b, &h| b.household_free(h)) else {
             break;
         };
         let members = b.households[h].members.clone();
@@ -1816,11 +1813,7 @@ fn vehicles_estate_machinery(
 /// or one property of exactly 300 m² (hard negative).
 fn relief_estate(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
     for k in 0..3 * b.plants {
-        let free: Vec<&Relief> = relief
-            .iter()
-            .filter(|r| b.household_free(r.household))
-            .collect();
-        let Some(r) = free.choose(&mut b.rng).copied() else {
+        let Some(r) = b.pick(relief, |b, r| b.household_free(r.household)) else {
             break;
         };
         let members = b.households[r.household].members.clone();
