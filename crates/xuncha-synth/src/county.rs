@@ -1372,17 +1372,15 @@ fn split_contracts(
     tables: &mut Tables,
 ) {
     // Each business is split with at most once, so its credit code names one case.
-    let mut split: Vec<usize> = Vec::new();
+    let mut split: HashSet<usize> = HashSet::new();
+    let firms: Vec<usize> = (0..businesses.len()).collect();
     for k in 0..3 * b.plants {
         let v = b.rng.random_range(0..b.villages.len());
-        let taken: Vec<usize> = contracts.iter().filter(|c| c.0 == v).map(|c| c.2).collect();
-        let free: Vec<usize> = (0..businesses.len())
-            .filter(|f| !taken.contains(f) && !split.contains(f))
-            .collect();
-        let Some(&firm) = free.choose(&mut b.rng) else {
+        let taken: HashSet<usize> = contracts.iter().filter(|c| c.0 == v).map(|c| c.2).collect();
+        let Some(&firm) = b.pick(&firms, |_, f| !taken.contains(f) && !split.contains(f)) else {
             continue;
         };
-        split.push(firm);
+        split.insert(firm);
         let first = b.random_date(date(2024, 1, 10), date(2024, 6, 30));
         let parts: Vec<(u64, f64)> = match k % 3 {
             0 => (0..b.rng.random_range(2..=3))
