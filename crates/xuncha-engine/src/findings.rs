@@ -112,7 +112,7 @@ pub fn assemble(
                     evidence.insert(col.name().to_string(), value);
                 }
             }
-            sources.sort();
+            sources.sort_by(|a, b| source_order(a).cmp(&source_order(b)));
             sources.dedup();
             (evidence, sources)
         })
@@ -172,6 +172,15 @@ pub fn assemble(
         .collect()
 }
 
+/// Sort key of a source `file[#sheet]:row`: by file and sheet, then by row
+/// as a number (row 9 before row 10).
+fn source_order(source: &str) -> (&str, u64, &str) {
+    match source.rsplit_once(':') {
+        Some((file, row)) => (file, row.parse().unwrap_or(u64::MAX), row),
+        None => (source, 0, ""),
+    }
+}
+
 fn collect_sources(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::String(s) => out.push(s.clone()),
@@ -183,6 +192,16 @@ fn collect_sources(value: &Value, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sources_sort_by_file_then_row_number() {
+        let mut sources = vec!["b.csv:2", "a.xlsx#表1:10", "a.xlsx#表1:9", "a.xlsx#表1:100"];
+        sources.sort_by(|a, b| source_order(a).cmp(&source_order(b)));
+        assert_eq!(
+            sources,
+            vec!["a.xlsx#表1:9", "a.xlsx#表1:10", "a.xlsx#表1:100", "b.csv:2"]
+        );
+    }
 
     #[test]
     fn ids_are_stable_and_depend_on_identity_only() {
