@@ -180,6 +180,7 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
                 &started_at,
             );
             result.findings = visible;
+            result.recount();
             (all, effect)
         }
         None => (Vec::new(), TriageEffect::default()),

@@ -144,6 +144,14 @@ fn triage_import_reports_problems_then_hides_false_positives() {
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["false_positives_hidden"], 1);
+    // Per-model counts leave the hidden lead out too.
+    let per_model: u64 = summary["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["findings"].as_u64())
+        .sum();
+    assert_eq!(per_model, summary["findings"].as_u64().unwrap());
 
     let history = output(&["history", "--store", &s(&db), "--json"]);
     let runs: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();

@@ -69,6 +69,25 @@ pub struct RunResult {
     pub outcomes: Vec<ModelOutcome>,
 }
 
+impl RunResult {
+    /// Count each model's findings and amount again from `findings`, after
+    /// some were left out (false positives hidden by triage).
+    pub fn recount(&mut self) {
+        for outcome in &mut self.outcomes {
+            if let ModelStatus::Ok { findings, amount } = &mut outcome.status {
+                let own = self
+                    .findings
+                    .iter()
+                    .filter(|f| f.model_id == outcome.model_id);
+                *findings = own.clone().count();
+                if let Some(total) = amount {
+                    *total = own.filter_map(|f| f.amount).sum();
+                }
+            }
+        }
+    }
+}
+
 /// Run models over ingested data. `on_done` is called as each model ends
 /// (for progress display), from worker threads.
 pub fn run_models(
