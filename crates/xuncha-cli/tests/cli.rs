@@ -1,20 +1,12 @@
 //! The `xuncha` binary end to end on the bundled sample county.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn xuncha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xuncha"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("xuncha runs")
-}
+use common::{findings, root, xuncha};
 
 fn sample() -> String {
     root()
@@ -36,14 +28,6 @@ fn run_sample(out: &Path, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     xuncha(&args)
-}
-
-fn findings(out: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(out.join("findings.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
 }
 
 /// (model id, subject key) of every planted problem in the sample.

@@ -1,29 +1,14 @@
 //! The store through the command line: recorded runs survive kills,
 //! triage imports, and the nightly job's lock, checks and exit codes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use common::{command, root, s, xuncha as output};
 use xuncha_store::Store;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn xuncha(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xuncha"));
-    cmd.current_dir(root()).args(args);
-    cmd
-}
-
-fn output(args: &[&str]) -> Output {
-    xuncha(args).output().expect("xuncha runs")
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
 
 /// A generated county big enough that a run takes a few seconds.
 fn county(dir: &Path) -> PathBuf {
@@ -58,7 +43,7 @@ fn a_killed_run_leaves_the_store_as_it_was() {
     assert!(complete > 0);
     let mut killed = 0;
     for delay in [100, 400, 900, 1600, 2500, 3500] {
-        let mut child = xuncha(&args)
+        let mut child = command(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -193,7 +178,7 @@ fn a_second_nightly_run_exits_while_the_first_holds_the_lock() {
     let data = county(tmp.path());
     let config = nightly_config(tmp.path(), &data, "\"benefit_payments\"");
     let lock = tmp.path().join("night.lock");
-    let mut first = xuncha(&["nightly", "--config", &s(&config)])
+    let mut first = command(&["nightly", "--config", &s(&config)])
         .stdout(Stdio::null())
         .spawn()
         .unwrap();

@@ -1,34 +1,13 @@
 //! Issue lists on the sample county: workbooks read back with calamine,
 //! the HTML report rendered in headless Chromium, masking on by default.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn xuncha(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xuncha"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("xuncha runs")
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
-}
-
-fn findings(out: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(out.join("findings.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use common::{findings, root, s, xuncha};
 
 /// An unmasked 18-character ID number anywhere in the text.
 fn has_full_id(text: &str) -> bool {

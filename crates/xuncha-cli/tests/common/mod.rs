@@ -1,0 +1,39 @@
+//! Helpers the end-to-end tests share: the repository root, the built
+//! binary, paths as arguments, findings read back.
+
+// Each test file compiles this module on its own and uses part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root, where the built-in `models/` folder is found.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The `xuncha` binary with arguments, run from the repository root.
+pub fn command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xuncha"));
+    cmd.current_dir(root()).args(args);
+    cmd
+}
+
+/// Run the binary to completion.
+pub fn xuncha(args: &[&str]) -> Output {
+    command(args).output().expect("xuncha runs")
+}
+
+/// A path as a command-line argument.
+pub fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// The findings of a run, from `findings.jsonl`.
+pub fn findings(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("findings.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
