@@ -245,22 +245,14 @@ impl Builder {
     }
 
     /// Villages for a peer-outlier plant: in each township of at least six
-    /// villages, one planted and one hard-negative village per six, none
-    /// from `taken`, at most `plants` pairs in all.
-    fn peer_villages(&mut self, taken: &HashSet<usize>) -> (Vec<usize>, Vec<usize>) {
+    /// villages, one planted and one hard-negative village per six, at most
+    /// `plants` pairs in all.
+    fn peer_villages(&mut self) -> (Vec<usize>, Vec<usize>) {
         let mut pairs = Vec::new();
-        for villages in self.townships().values().filter(|vs| vs.len() >= 6) {
-            let mut free: Vec<usize> = villages
-                .iter()
-                .copied()
-                .filter(|v| !taken.contains(v))
-                .collect();
-            free.shuffle(&mut self.rng);
-            pairs.extend(
-                free.chunks_exact(2)
-                    .take(villages.len() / 6)
-                    .map(|c| (c[0], c[1])),
-            );
+        for mut villages in self.townships().into_values().filter(|vs| vs.len() >= 6) {
+            let per_six = villages.len() / 6;
+            villages.shuffle(&mut self.rng);
+            pairs.extend(villages.chunks_exact(2).take(per_six).map(|c| (c[0], c[1])));
         }
         pairs.shuffle(&mut self.rng);
         pairs.truncate(self.plants);
@@ -406,7 +398,7 @@ fn table<'t>(tables: &'t mut Tables, name: &'static str) -> &'t mut Table {
 /// (planted) or a tenth above the average (hard negative: within the
 /// spread of levels).
 fn relief_households(b: &mut Builder, tables: &mut Tables) -> Vec<Relief> {
-    let (high, mild) = b.peer_villages(&HashSet::new());
+    let (high, mild) = b.peer_villages();
     let levels = b.village_levels();
     let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); b.villages.len()];
     for (h, household) in b.households.iter().enumerate() {
@@ -1120,12 +1112,6 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
         for (seq, &firm) in firms.iter().take(b.rng.random_range(2..=5)).enumerate() {
             let amount = b.rng.random_range(200..4000) as f64 * 100.0;
             let signed = b.random_date(date(2024, 1, 10), date(2024, 10, 31));
-            let no = format!("HT{}{:03}", &b.villages[v].code[6..], seq + 1);
-            let method = if amount >= 50_000.0 {
-                "公开招标"
-            } else {
-                "询价"
-            };
             const PROJECTS: &[&str] = &[
                 "村道硬化",
                 "路灯安装",
@@ -1135,17 +1121,16 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
                 "文化广场建设",
                 "排水沟修缮",
             ];
-            let project = PROJECTS.choose(&mut b.rng).expect("non-empty").to_string();
-            table(tables, "village_contracts").push(vec![
-                ("contract_no", no.as_str().into()),
-                ("village_code", b.villages[v].code.as_str().into()),
-                ("project_name", project.into()),
-                ("counterparty_name", businesses[firm].name.as_str().into()),
-                ("counterparty_code", businesses[firm].code.as_str().into()),
-                ("amount", amount.into()),
-                ("sign_date", signed.into()),
-                ("procurement_method", method.into()),
-            ]);
+            let contract = Contract {
+                no: format!("HT{}{:03}", &b.villages[v].code[6..], seq + 1),
+                village: v,
+                project: PROJECTS.choose(&mut b.rng).expect("non-empty"),
+                party: (businesses[firm].name.clone(), businesses[firm].code.clone()),
+                amount,
+                signed,
+            };
+            push_contract(b, tables, &contract);
+            let no = contract.no;
             contracts.push((v, no, firm, amount, signed));
         }
     }
@@ -1183,9 +1168,7 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
                 _ => day + Days::new(b.rng.random_range(15..60)),
             };
             day = pay_date.max(day);
-            let seq = vouchers.entry(*v).or_insert(0);
-            *seq += 1;
-            let voucher = format!("PZ{}{:04}", &b.villages[*v].code[6..], seq);
+            let voucher = b.next_voucher(&mut vouchers, *v);
             if part == 0 && kind.get(&c) == Some(&"before") {
                 b.plant("cw.payment_before_contract", &voucher, *v);
             }
@@ -1235,9 +1218,7 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
         });
     for k in 0..4 * b.plants {
         let v = b.rng.random_range(0..b.villages.len());
-        let seq = vouchers.entry(v).or_insert(0);
-        *seq += 1;
-        let voucher = format!("PZ{}{:04}", &b.villages[v].code[6..], seq);
+        let voucher = b.next_voucher(&mut vouchers, v);
         let pay_date = b.random_date(date(2024, 1, 1), date(2024, 12, 20));
         let mut row = vec![
             ("voucher_no", voucher.as_str().into()),
@@ -1302,9 +1283,7 @@ fn village_finance(b: &mut Builder, businesses: &[Business], tables: &mut Tables
             8
         };
         for day in [first, first + Days::new(gap)] {
-            let seq = vouchers.entry(v).or_insert(0);
-            *seq += 1;
-            let voucher = format!("PZ{}{:04}", &b.villages[v].code[6..], seq);
+            let voucher = b.next_voucher(&mut vouchers, v);
             if day != first && k % 2 == 0 {
                 b.plant("cw.duplicate_voucher", &voucher, v);
             }
@@ -1335,6 +1314,13 @@ struct Contract<'a> {
 }
 
 impl Builder {
+    /// The next voucher number of a village.
+    fn next_voucher(&self, vouchers: &mut BTreeMap<usize, usize>, v: usize) -> String {
+        let seq = vouchers.entry(v).or_insert(0);
+        *seq += 1;
+        format!("PZ{}{:04}", &self.villages[v].code[6..], seq)
+    }
+
     /// The next extra contract number of a village (after its regular ones).
     fn extra_contract_no(&self, extra_no: &mut BTreeMap<usize, usize>, v: usize) -> String {
         let seq = extra_no.entry(v).or_insert(100);
@@ -1484,9 +1470,7 @@ fn villager_contracts(
             signed: date(2024, 3, 1),
         };
         push_contract(b, tables, &c);
-        let seq = vouchers.entry(v).or_insert(0);
-        *seq += 1;
-        let voucher = format!("PZ{}{:04}", &b.villages[v].code[6..], seq);
+        let voucher = b.next_voucher(vouchers, v);
         table(tables, "village_payments").push(vec![
             ("voucher_no", voucher.into()),
             ("village_code", b.villages[v].code.as_str().into()),
@@ -1512,7 +1496,7 @@ fn villager_contracts(
 /// uniform first digits (planted), or too few of them to test (hard
 /// negative); their magnitudes keep spending at the usual level.
 fn daily_spending(b: &mut Builder, vouchers: &mut BTreeMap<usize, usize>, tables: &mut Tables) {
-    let (high, mild) = b.peer_villages(&HashSet::new());
+    let (high, mild) = b.peer_villages();
     let taken: HashSet<usize> = high.iter().chain(&mild).copied().collect();
     let mut free: Vec<usize> = (0..b.villages.len())
         .filter(|v| !taken.contains(v))
@@ -1578,9 +1562,7 @@ fn daily_spending(b: &mut Builder, vouchers: &mut BTreeMap<usize, usize>, tables
             let amount =
                 ((d as f64 + b.rng.random_range(0.0..0.99)) * scale * 100.0).round() / 100.0;
             let cash = amount <= 1000.0 && b.rng.random_bool(0.3);
-            let seq = vouchers.entry(v).or_insert(0);
-            *seq += 1;
-            let voucher = format!("PZ{}{:04}", &b.villages[v].code[6..], seq);
+            let voucher = b.next_voucher(vouchers, v);
             let pay_date = b.random_date(date(2024, 1, 1), date(2024, 12, 20));
             let payee = if cash {
                 names::person(&mut b.rng)
