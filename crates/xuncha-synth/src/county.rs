@@ -269,8 +269,8 @@ impl Builder {
 
     /// A cadre (of a rural village, if asked) whose household has two or
     /// more members, none used yet; the household becomes used. Returns the
-    /// cadre, the village and the household's members.
-    fn pick_cadre_household(&mut self, rural: bool) -> Option<(usize, usize, Vec<usize>)> {
+    /// cadre, the village and another member of the cadre's household.
+    fn pick_cadre_household(&mut self, rural: bool) -> Option<(usize, usize, usize)> {
         let cadres: Vec<(usize, usize)> = self.cadres.iter().map(|c| (c.0, c.1)).collect();
         let &(cadre, v) = self.pick(&cadres, |b, c| {
             let h = b.people[c.0].household;
@@ -282,7 +282,11 @@ impl Builder {
             .members
             .clone();
         self.used.extend(household.iter().copied());
-        Some((cadre, v, household))
+        let relative = *household
+            .iter()
+            .find(|&&p| p != cadre)
+            .expect("two members");
+        Some((cadre, v, relative))
     }
 
     /// A random candidate that passes `free`. Most candidates usually do,
@@ -1401,13 +1405,9 @@ fn split_contracts(
 /// negative).
 fn cadre_contracts(b: &mut Builder, extra_no: &mut BTreeMap<usize, usize>, tables: &mut Tables) {
     for k in 0..3 * b.plants {
-        let Some((cadre, own, household)) = b.pick_cadre_household(false) else {
+        let Some((_, own, relative)) = b.pick_cadre_household(false) else {
             break;
         };
-        let relative = *household
-            .iter()
-            .find(|&&p| p != cadre)
-            .expect("two members");
         let party = match k % 3 {
             1 => (
                 b.people[relative].name.clone(),
@@ -1613,10 +1613,7 @@ fn cadres(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
     // A relief member on the committee of the own village (planted: every
     // member of that household shares its 户号) or of another village
     // (hard negative).
-    let members: Vec<usize> = relief
-        .iter()
-        .flat_map(|r| b.households[r.household].members.clone())
-        .collect();
+    let members: Vec<usize> = relief_people(b, relief).into_iter().collect();
     for k in 0..2 * b.plants {
         let Some(&p) = b.pick_unused(&members) else {
             break;
@@ -1688,10 +1685,7 @@ fn vehicles_estate_machinery(
     tables: &mut Tables,
 ) {
     let relief_households: HashSet<usize> = relief.iter().map(|r| r.household).collect();
-    let members: Vec<usize> = relief
-        .iter()
-        .flat_map(|r| b.households[r.household].members.clone())
-        .collect();
+    let members: Vec<usize> = relief_people(b, relief).into_iter().collect();
     // A relief member owning a car in normal status (planted), a motorcycle
     // or a cancelled car (hard negatives).
     for k in 0..3 * b.plants {
@@ -1895,14 +1889,10 @@ fn machinery_plants(
         }
     }
     for k in 0..2 * b.plants {
-        let Some((cadre, v, household)) = b.pick_cadre_household(true) else {
+        let Some((cadre, v, relative)) = b.pick_cadre_household(true) else {
             break;
         };
         let dealer = if k % 2 == 0 {
-            let relative = *household
-                .iter()
-                .find(|&&p| p != cadre)
-                .expect("two members");
             b.register_business(tables, relative, "存续").name
         } else {
             businesses

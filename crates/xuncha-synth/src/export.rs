@@ -189,11 +189,7 @@ fn write_messy(
                         .collect()
                 };
                 let mut dibao = by(&["农村低保", "城市低保"]);
-                let broken = if table.continued {
-                    Vec::new()
-                } else {
-                    broken_copy(&dibao, table.col("period"), Cell::Text("2024年13月".into()))
-                };
+                let broken = broken_copy(table, &dibao, "period", Cell::Text("2024年13月".into()));
                 dibao.extend(broken.iter());
                 let spec = FileSpec::new(
                     "2024年城乡低保发放明细.csv",
@@ -336,8 +332,7 @@ fn write_messy(
             }
             "village_payments" => {
                 let mut all = rows.clone();
-                let broken =
-                    broken_copy(&all, table.col("pay_date"), Cell::Text("2024.02.30".into()));
+                let broken = broken_copy(table, &all, "pay_date", Cell::Text("2024.02.30".into()));
                 all.extend(broken.iter());
                 let spec = FileSpec::new(
                     "村级支出凭证.csv",
@@ -363,15 +358,8 @@ fn write_messy(
             }
             "residents" => {
                 let mut all = rows.clone();
-                let broken = if table.continued {
-                    Vec::new()
-                } else {
-                    broken_copy(
-                        &all,
-                        table.col("id_number"),
-                        Cell::Text("4.11122E+17".into()),
-                    )
-                };
+                let broken =
+                    broken_copy(table, &all, "id_number", Cell::Text("4.11122E+17".into()));
                 all.extend(broken.iter());
                 let spec = FileSpec::new(
                     "户籍人口信息.csv",
@@ -566,8 +554,13 @@ fn text(cell: &Cell) -> Option<&str> {
 }
 
 /// Two copies of real rows with one required value broken: they must end
-/// up in the rejects table, never in findings.
-fn broken_copy(rows: &[&Vec<Cell>], column: usize, bad: Cell) -> Vec<Vec<Cell>> {
+/// up in the rejects table, never in findings. Only a table's first part
+/// gets them, so a dataset written in parts keeps a handful.
+fn broken_copy(table: &Table, rows: &[&Vec<Cell>], column: &str, bad: Cell) -> Vec<Vec<Cell>> {
+    if table.continued {
+        return Vec::new();
+    }
+    let column = table.col(column);
     rows.iter()
         .step_by((rows.len() / 2).max(1))
         .take(2)
