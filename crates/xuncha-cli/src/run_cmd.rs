@@ -167,6 +167,7 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
             status: ModelStatus::Failed {
                 error: e.to_string(),
             },
+            incomplete: Vec::new(),
             elapsed_ms: 0,
         }));
     let started_at = started.to_rfc3339();

@@ -4,6 +4,7 @@
 
 pub mod analyzers;
 pub mod findings;
+pub mod gaps;
 pub mod summary;
 pub mod values;
 
@@ -59,6 +60,9 @@ pub struct ModelOutcome {
     pub category: String,
     #[serde(flatten)]
     pub status: ModelStatus,
+    /// Columns the model reads that the data lacks: it ran on incomplete data.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<String>,
     pub elapsed_ms: u64,
 }
 
@@ -67,6 +71,8 @@ pub struct ModelOutcome {
 pub struct RunResult {
     pub findings: Vec<Finding>,
     pub outcomes: Vec<ModelOutcome>,
+    /// Columns selected models read that ingest could not fill.
+    pub gaps: Vec<gaps::Gap>,
 }
 
 impl RunResult {
@@ -102,6 +108,7 @@ pub fn run_models(
         .map(|(k, df)| (k.clone(), df.clone().lazy()))
         .collect();
     let villages = VillageIndex::new(data.datasets.get("villages"));
+    let gaps = gaps::find(models, &data.datasets, &unrecognised_columns(data));
     let work = || {
         models
             .par_iter()
@@ -120,11 +127,17 @@ pub fn run_models(
                     let error = format!("{}：执行时内部错误：{detail}", model.path.display());
                     (ModelStatus::Failed { error }, Vec::new())
                 });
+                let incomplete = gaps
+                    .iter()
+                    .filter(|g| g.models.contains(&model.spec.id))
+                    .map(|g| format!("{} {}", g.column, g.problem))
+                    .collect();
                 let outcome = ModelOutcome {
                     model_id: model.spec.id.clone(),
                     title: model.spec.title.clone(),
                     category: model.spec.category.clone(),
                     status,
+                    incomplete,
                     elapsed_ms: started.elapsed().as_millis() as u64,
                 };
                 on_done(&outcome);
@@ -139,7 +152,10 @@ pub fn run_models(
         Some(pool) => pool.install(work),
         None => work(),
     };
-    let mut out = RunResult::default();
+    let mut out = RunResult {
+        gaps,
+        ..Default::default()
+    };
     for (outcome, found) in results {
         out.outcomes.push(outcome);
         out.findings.extend(found);
@@ -153,6 +169,38 @@ pub fn run_models(
             &b.finding_id,
         ))
     });
+    out
+}
+
+/// Canonical columns of loaded datasets that no table feeding them provided.
+fn unrecognised_columns(data: &Ingested) -> std::collections::BTreeSet<(String, String)> {
+    let mut provided: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for t in &data.tables {
+        if let Some(d) = &t.dataset {
+            let cols = provided.entry(d.as_str()).or_default();
+            cols.extend(t.mapping.iter().map(|(c, _)| c.as_str()));
+            if t.members_accepted > 0 {
+                provided.entry("relief_members").or_default().extend([
+                    "household_id",
+                    "id_number",
+                    "name",
+                    "relation",
+                ]);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for name in data.datasets.keys() {
+        let Some(spec) = xuncha_schema::dataset(name) else {
+            continue;
+        };
+        let have = provided.get(name.as_str());
+        for c in spec.columns {
+            if have.is_none_or(|h| !h.contains(c.name)) {
+                out.insert((name.clone(), c.name.to_string()));
+            }
+        }
+    }
     out
 }
 

@@ -31,6 +31,8 @@ pub struct RunSummary {
     pub models_skipped: usize,
     pub models_failed: usize,
     pub models: Vec<ModelOutcome>,
+    /// Columns selected models read that the data lacks, with the models affected.
+    pub gaps: Vec<crate::gaps::Gap>,
     pub findings: usize,
     pub amount: f64,
     /// Leads triaged as false positives, left out of the outputs (with a store).
@@ -74,6 +76,7 @@ impl RunSummary {
             models_skipped: count(|s| matches!(s, ModelStatus::Skipped { .. })),
             models_failed: count(|s| matches!(s, ModelStatus::Failed { .. })),
             models: result.outcomes.clone(),
+            gaps: result.gaps.clone(),
             findings: result.findings.len(),
             amount: result.findings.iter().filter_map(|f| f.amount).sum(),
             false_positives_hidden: 0,
@@ -112,6 +115,9 @@ impl RunSummary {
         for e in &self.ingest_errors {
             push(&mut out, format!("  ！{e}"));
         }
+        for g in &self.gaps {
+            push(&mut out, format!("  ！{}", g.to_chinese()));
+        }
         push(
             &mut out,
             format!(
@@ -144,7 +150,14 @@ impl RunSummary {
                     format!("  {} {}：失败（{}）", m.model_id, m.title, error)
                 }
             };
-            push(&mut out, line);
+            if m.incomplete.is_empty() {
+                push(&mut out, line);
+            } else {
+                push(
+                    &mut out,
+                    format!("{line}（数据不完整：{}）", m.incomplete.join("、")),
+                );
+            }
         }
         push(
             &mut out,

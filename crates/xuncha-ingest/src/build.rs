@@ -52,7 +52,7 @@ pub fn normalize_value(
             }
         }
         ColumnKind::Name => Value::Text(normalize_name(raw)),
-        ColumnKind::Text => Value::Text(clean_cell(raw)),
+        ColumnKind::Text | ColumnKind::Label => Value::Text(clean_cell(raw)),
         ColumnKind::Code => Value::Text(normalize_code(raw)),
         ColumnKind::VillageCode => Value::Text(normalize_village_code(raw)?),
         ColumnKind::Date => Value::Date(with_format(raw)?),
@@ -148,6 +148,58 @@ pub struct Cell<'a> {
     pub date_format: Option<&'a str>,
 }
 
+/// A label no vocabulary rule knows, with how often it occurred.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnknownLabel {
+    pub column: String,
+    pub value: String,
+    pub count: usize,
+}
+
+/// A finished dataset frame and the labels its vocabularies did not know.
+pub struct Built {
+    pub frame: DataFrame,
+    pub unknown: Vec<UnknownLabel>,
+}
+
+/// Map a label column through its vocabulary: (canonical, raw) columns and
+/// the labels no rule knows. Each distinct label is looked up once.
+fn label_columns(
+    dataset: &str,
+    name: &str,
+    labels: Vec<Option<String>>,
+    unknown: &mut Vec<UnknownLabel>,
+) -> Vec<Column> {
+    let vocab = crate::vocab::for_column(dataset, name);
+    let mut cache: std::collections::HashMap<&str, Option<&str>> = Default::default();
+    let mut misses: std::collections::BTreeMap<&str, usize> = Default::default();
+    let canonical: Vec<Option<String>> = labels
+        .iter()
+        .map(|l| {
+            let l = l.as_deref()?;
+            let hit = *cache
+                .entry(l)
+                .or_insert_with(|| vocab.and_then(|v| v.canonical(l)));
+            match hit {
+                Some(c) => Some(c.to_string()),
+                None => {
+                    *misses.entry(l).or_default() += 1;
+                    Some(l.to_string())
+                }
+            }
+        })
+        .collect();
+    unknown.extend(misses.into_iter().map(|(value, count)| UnknownLabel {
+        column: name.to_string(),
+        value: value.to_string(),
+        count,
+    }));
+    vec![
+        Column::new(name.into(), canonical),
+        Column::new(format!("{name}_raw").into(), labels),
+    ]
+}
+
 /// Accumulates the rows of one canonical dataset.
 pub struct DatasetBuilder {
     spec: &'static DatasetSpec,
@@ -229,17 +281,28 @@ impl DatasetBuilder {
         true
     }
 
-    /// The canonical DataFrame of the rows accepted.
-    pub fn finish(self) -> PolarsResult<DataFrame> {
+    /// The canonical DataFrame of the rows accepted, label columns mapped
+    /// through their vocabularies.
+    pub fn finish(self) -> PolarsResult<Built> {
         let height = self.sources.len();
-        let mut columns: Vec<Column> = self
-            .buffers
-            .into_iter()
-            .zip(self.spec.columns)
-            .flat_map(|(b, c)| b.into_columns(c.name))
-            .collect();
+        let mut unknown = Vec::new();
+        let mut columns: Vec<Column> = Vec::new();
+        for (buffer, col) in self.buffers.into_iter().zip(self.spec.columns) {
+            match (col.kind, buffer) {
+                (ColumnKind::Label, Buffer::Text(labels)) => columns.extend(label_columns(
+                    self.spec.name,
+                    col.name,
+                    labels,
+                    &mut unknown,
+                )),
+                (_, buffer) => columns.extend(buffer.into_columns(col.name)),
+            }
+        }
         columns.push(Column::new(SOURCE_COLUMN.into(), self.sources));
-        DataFrame::new(height, columns)
+        Ok(Built {
+            frame: DataFrame::new(height, columns)?,
+            unknown,
+        })
     }
 }
 
@@ -290,7 +353,7 @@ mod tests {
         assert_eq!(rejects[0].row, 3);
         assert_eq!(rejects[0].action, RejectAction::RowDropped);
         assert!(rejects[0].reason.contains("不详"));
-        let df = b.finish().unwrap();
+        let df = b.finish().unwrap().frame;
         assert_eq!(df.height(), 1);
         assert_eq!(df.column("death_date").unwrap().dtype(), &DataType::Date);
         assert_eq!(
@@ -330,6 +393,7 @@ mod tests {
         assert_eq!(
             b.finish()
                 .unwrap()
+                .frame
                 .column(SOURCE_COLUMN)
                 .unwrap()
                 .str()

@@ -2,7 +2,7 @@
 //! beneath it, and recognise rows that are not data (blank, repeated
 //! headers, totals).
 
-use crate::aliases::{is_known_header, normalize_header, strip_unit};
+use crate::lexicon::{lexicon, normalize_header, strip_unit};
 use crate::read::RawRow;
 
 /// How many rows from the top are searched for the header.
@@ -31,10 +31,8 @@ impl Header {
 }
 
 fn known_count(row: &RawRow) -> usize {
-    row.cells
-        .iter()
-        .filter(|c| is_known_header(&normalize_header(c)))
-        .count()
+    let lex = lexicon();
+    row.cells.iter().filter(|c| lex.is_known_header(c)).count()
 }
 
 /// Find the header: the row among the first rows that names the most known

@@ -3,13 +3,15 @@
 //! canonical dataset, normalize values into typed polars frames, and record
 //! every unreadable value in the rejects table.
 
-pub mod aliases;
 pub mod build;
 pub mod catalog;
+pub mod evidence;
 pub mod header;
+pub mod lexicon;
 pub mod mapping;
 pub mod normalize;
 pub mod read;
+pub mod vocab;
 pub mod wide;
 
 use std::collections::BTreeMap;
@@ -23,7 +25,7 @@ use xuncha_schema::DatasetSpec;
 use build::{Cell, DatasetBuilder, RowOrigin};
 use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
-use mapping::{ColumnSource, Mapping};
+use mapping::{Candidate, ColumnSource, Decision, Mapping, TableView, Unmapped};
 use read::{Encoding, Format, RawTable};
 pub use xuncha_schema::{Reject, RejectAction};
 
@@ -48,11 +50,15 @@ pub struct MissingColumns {
     pub headers: Vec<String>,
 }
 
-/// A required canonical column no header provided, and the headers tried.
+/// A required canonical column no header provided: what was looked for and
+/// the table's closest headers.
 #[derive(Debug, Clone, Serialize)]
 pub struct MissingColumn {
     pub column: String,
+    /// Headers and meanings tried (aliases, subject + attribute examples).
     pub tried: Vec<String>,
+    /// Headers of the table that came closest, best first.
+    pub candidates: Vec<String>,
 }
 
 fn sheet_label(sheet: &Option<String>) -> String {
@@ -65,7 +71,18 @@ fn sheet_label(sheet: &Option<String>) -> String {
 fn missing_list(missing: &[MissingColumn]) -> String {
     missing
         .iter()
-        .map(|m| format!("{}（尝试过的表头：{}）", m.column, m.tried.join("、")))
+        .map(|m| {
+            let closest = if m.candidates.is_empty() {
+                "无".to_string()
+            } else {
+                m.candidates.join("、")
+            };
+            format!(
+                "{}（尝试过的表头：{}；最接近的列：{closest}）",
+                m.column,
+                m.tried.join("、")
+            )
+        })
         .collect::<Vec<_>>()
         .join("；")
 }
@@ -92,7 +109,13 @@ pub struct TableReport {
     pub header_row: Option<usize>,
     /// Canonical column → header (or `常量：value`).
     pub mapping: Vec<(String, String)>,
+    /// Why each canonical column got its header, with scores and evidence.
+    pub decisions: Vec<Decision>,
     pub unmapped: Vec<String>,
+    /// Headers left over with the canonical columns they might be.
+    pub unmapped_candidates: Vec<Unmapped>,
+    /// Datasets the table was compared with, best first.
+    pub candidates: Vec<Candidate>,
     pub rows_read: usize,
     pub rows_accepted: usize,
     pub rows_rejected: usize,
@@ -101,6 +124,8 @@ pub struct TableReport {
     pub total_rows: usize,
     /// Member rows unpivoted from a wide household export.
     pub members_accepted: usize,
+    /// Labels (programs, statuses, methods) no vocabulary rule knows.
+    pub unknown_labels: Vec<build::UnknownLabel>,
     /// Why a table was not used, if it was not.
     pub note: Option<String>,
 }
@@ -260,11 +285,41 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
         return;
     };
     report.header_row = Some(header.line(&table.rows));
+    let members = match entry.and_then(|e| e.members.as_ref()) {
+        Some(rule) => wide::from_rule(rule, &header),
+        None => wide::detect(&header),
+    };
+    let view = table_view(table, &header, &members);
     let mapping = match entry {
         Some(e) => {
-            xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &header, Some(e)))
+            xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &view, Some(e)))
         }
-        None => mapping::recognize(&header, &table.file),
+        None => {
+            let recognition = mapping::recognize(&view);
+            report.candidates = recognition.ranked.into_iter().take(3).collect();
+            if !recognition.ambiguous.is_empty() {
+                let names: Vec<String> = recognition
+                    .ambiguous
+                    .iter()
+                    .map(|c| {
+                        let title = xuncha_schema::dataset(&c.dataset).map_or("", |d| d.title);
+                        format!("{}（{title}，得分 {:.2}）", c.dataset, c.score)
+                    })
+                    .collect();
+                let note = format!(
+                    "同时符合数据集 {}，未自动归类；请在 catalog.toml 中用 dataset 指定",
+                    names.join(" 和 ")
+                );
+                outcome.errors.push(IngestError::file(
+                    &table.file,
+                    format!("{}{note}", sheet_label(&table.sheet)),
+                ));
+                report.note = Some(note);
+                outcome.tables.push(report);
+                return;
+            }
+            recognition.mapping
+        }
     };
     let Some(mapping) = mapping else {
         report.note = Some("未识别为任何标准数据集".to_string());
@@ -272,11 +327,9 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
         return;
     };
     report.dataset = Some(mapping.dataset.name.to_string());
-    report.unmapped = mapping
-        .unmapped(&header)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    report.unmapped = mapping.unmapped.iter().map(|u| u.header.clone()).collect();
+    report.unmapped_candidates = mapping.unmapped.clone();
+    report.decisions = mapping.decisions.clone();
     report.mapping = mapping
         .dataset
         .columns
@@ -289,16 +342,16 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
         })
         .collect();
     if !mapping.missing.is_empty() {
-        let error = missing_columns_error(table, &header, &mapping, entry);
+        let error = missing_columns_error(table, &view, &mapping, entry);
         report.note = Some(error.to_string());
         outcome.errors.push(error);
         outcome.tables.push(report);
         return;
     }
-    let members = match (mapping.dataset.name, entry.and_then(|e| e.members.as_ref())) {
-        (_, Some(rule)) => wide::from_rule(rule, &header),
-        ("relief_households", None) => wide::detect(&header),
-        _ => Vec::new(),
+    let members = if mapping.dataset.name == "relief_households" {
+        members
+    } else {
+        Vec::new()
     };
     let mut builder = DatasetBuilder::new(mapping.dataset);
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
@@ -336,16 +389,63 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
             }
         }
     }
-    outcome.tables.push(report);
-    push_frame(outcome, mapping.dataset, builder);
+    push_frame(outcome, &mut report, mapping.dataset, builder);
     if !members.is_empty() {
-        push_frame(outcome, member_spec, member_builder);
+        push_frame(outcome, &mut report, member_spec, member_builder);
     }
+    outcome.tables.push(report);
 }
 
-fn push_frame(outcome: &mut FileOutcome, spec: &'static DatasetSpec, builder: DatasetBuilder) {
+/// The table as recognition sees it: header readings, a content sample of
+/// each column, wide member columns set aside, and the title rows above the header.
+fn table_view<'a>(
+    table: &RawTable,
+    header: &'a Header,
+    members: &[wide::MemberColumns],
+) -> TableView<'a> {
+    let samples: Vec<&[String]> = table.rows[header.data_start.min(table.rows.len())..]
+        .iter()
+        .filter(|r| header::non_data(r, header).is_none())
+        .take(evidence::SAMPLE_ROWS)
+        .map(|r| &r.cells[..])
+        .collect();
+    let mut excluded = vec![false; header.raw.len()];
+    for m in members {
+        for i in [Some(m.id_number), m.name, m.relation]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = excluded.get_mut(i) {
+                *x = true;
+            }
+        }
+    }
+    let title: Vec<&str> = table.rows[..header.index]
+        .iter()
+        .flat_map(|r| r.cells.iter().map(String::as_str))
+        .filter(|c| !c.trim().is_empty())
+        .collect();
+    TableView::new(
+        header,
+        &samples,
+        excluded,
+        &table.file,
+        table.sheet.as_deref(),
+        &title.join(" "),
+    )
+}
+
+fn push_frame(
+    outcome: &mut FileOutcome,
+    report: &mut TableReport,
+    spec: &'static DatasetSpec,
+    builder: DatasetBuilder,
+) {
     match builder.finish() {
-        Ok(df) => outcome.frames.push((spec.name, df)),
+        Ok(built) => {
+            report.unknown_labels.extend(built.unknown);
+            outcome.frames.push((spec.name, built.frame));
+        }
         Err(e) => outcome
             .errors
             .push(IngestError::file(spec.name, format!("生成数据表失败：{e}"))),
@@ -448,24 +548,65 @@ fn push_members(
 
 fn missing_columns_error(
     table: &RawTable,
-    header: &Header,
+    view: &TableView<'_>,
     mapping: &Mapping,
     entry: Option<&CatalogEntry>,
 ) -> IngestError {
+    let lex = lexicon::lexicon();
+    let header = view.header;
     let missing = mapping
         .missing
         .iter()
         .map(|col| {
             let tried = match entry.and_then(|e| e.columns.get(*col)) {
                 Some(h) => vec![h.clone()],
-                None => aliases::aliases(mapping.dataset.name, col)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
+                None => lex.wanted(mapping.dataset.name, col),
             };
+            let kind = mapping.dataset.column(col).map(|c| c.kind);
+            let mut scored: Vec<(f32, String)> = (0..header.raw.len())
+                .filter_map(|i| {
+                    let h = &header.raw[i];
+                    let by_name = lex.score(mapping.dataset.name, col, &view.readings[i]);
+                    let fits = kind.is_some_and(|k| {
+                        view.profiles[i].verdict(k, col) == evidence::Verdict::Fits
+                    });
+                    let (score, why) = match by_name {
+                        Some((s, _))
+                            if !fits
+                                && kind.is_some_and(|k| {
+                                    view.profiles[i].verdict(k, col) == evidence::Verdict::RulesOut
+                                }) =>
+                        {
+                            (s, format!("内容不符：{}", view.profiles[i].describe()))
+                        }
+                        Some((s, _)) => (s, String::new()),
+                        None if fits => (0.4, format!("内容相符：{}", view.profiles[i].describe())),
+                        None => return None,
+                    };
+                    let used = mapping
+                        .decisions
+                        .iter()
+                        .find(|d| d.header.as_deref() == Some(h.as_str()))
+                        .map(|d| format!("已用作 {}", d.column));
+                    let notes: Vec<String> = [Some(why), used]
+                        .into_iter()
+                        .flatten()
+                        .filter(|x| !x.is_empty())
+                        .collect();
+                    let notes = if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，{}", notes.join("，"))
+                    };
+                    Some((score, format!("{h}（{score:.2}{notes}）")))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let candidates = scored.into_iter().take(3).map(|(_, t)| t).collect();
             MissingColumn {
                 column: col.to_string(),
                 tried,
+                candidates,
             }
         })
         .collect();

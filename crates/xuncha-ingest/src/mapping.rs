@@ -1,11 +1,15 @@
-//! Column mapping: which header feeds which canonical column, and which
-//! canonical dataset a table most likely is.
+//! Column mapping and dataset recognition: score every (header, canonical
+//! column) pair by meaning and content, pick a one-to-one assignment per
+//! dataset, and choose the dataset a table most likely is — or report that
+//! it fits two.
 
+use serde::Serialize;
 use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
 
-use crate::aliases::{aliases, normalize_header, strip_unit};
 use crate::catalog::{unit_scale, CatalogEntry};
+use crate::evidence::{Profile, Verdict};
 use crate::header::Header;
+use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading};
 
 /// Where one canonical column's values come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +20,25 @@ pub enum ColumnSource {
     Constant(String),
     /// Not in the file.
     Absent,
+}
+
+/// Why a canonical column was given the header it has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub column: String,
+    /// The header as written; `None` for a constant.
+    pub header: Option<String>,
+    /// 0–1; 1 for exact names, aliases and the catalog.
+    pub score: f32,
+    pub reason: String,
+}
+
+/// A header no canonical column took, with the columns it might have been.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unmapped {
+    pub header: String,
+    /// (canonical column, score), best first.
+    pub candidates: Vec<(String, f32)>,
 }
 
 /// How a table maps onto one canonical dataset.
@@ -30,6 +53,10 @@ pub struct Mapping {
     pub date_formats: Vec<Option<String>>,
     /// Required canonical columns that no header provides.
     pub missing: Vec<&'static str>,
+    /// One decision per mapped column.
+    pub decisions: Vec<Decision>,
+    /// Headers left over, with their best candidates.
+    pub unmapped: Vec<Unmapped>,
 }
 
 impl Mapping {
@@ -41,62 +68,200 @@ impl Mapping {
             .count()
     }
 
-    /// Headers of the table that feed no canonical column.
-    pub fn unmapped<'h>(&self, header: &'h Header) -> Vec<&'h str> {
-        (0..header.raw.len())
-            .filter(|i| !self.sources.contains(&ColumnSource::Header(*i)))
-            .map(|i| header.raw[i].as_str())
-            .filter(|h| !h.trim().is_empty())
-            .collect()
+    /// Sum of the scores of header-fed columns.
+    pub fn total(&self) -> f32 {
+        self.decisions
+            .iter()
+            .filter(|d| d.header.is_some())
+            .map(|d| d.score)
+            .sum()
     }
 }
 
-/// Map a header onto a dataset: catalog columns first, then aliases in order.
+/// A table as recognition sees it: its header read by meaning, a content
+/// profile per column, and the words around it.
+pub struct TableView<'a> {
+    pub header: &'a Header,
+    pub readings: Vec<Reading>,
+    pub profiles: Vec<Profile>,
+    /// Columns that belong to wide household members, not to any column.
+    pub excluded: Vec<bool>,
+    /// File stem, sheet name and title rows, normalized.
+    pub context: String,
+    /// File stem alone.
+    pub stem: String,
+}
+
+impl<'a> TableView<'a> {
+    /// Build the view of a table. `samples` holds up to
+    /// [`crate::evidence::SAMPLE_ROWS`] data rows.
+    pub fn new(
+        header: &'a Header,
+        samples: &[&[String]],
+        excluded: Vec<bool>,
+        file: &str,
+        sheet: Option<&str>,
+        title: &str,
+    ) -> Self {
+        let lex = lexicon();
+        let readings = header.raw.iter().map(|h| lex.read(h)).collect();
+        let profiles = (0..header.raw.len())
+            .map(|i| Profile::of(samples.iter().filter_map(|r| r.get(i).map(String::as_str))))
+            .collect();
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let stem = name.split('.').next().unwrap_or(name).to_string();
+        let context = normalize_header(&format!("{stem} {} {title}", sheet.unwrap_or("")));
+        TableView {
+            header,
+            readings,
+            profiles,
+            excluded,
+            context,
+            stem,
+        }
+    }
+}
+
+/// Content kinds that can stand in for a missing header.
+fn content_decides(kind: ColumnKind) -> bool {
+    matches!(
+        kind,
+        ColumnKind::IdNumber
+            | ColumnKind::VillageCode
+            | ColumnKind::Date
+            | ColumnKind::Period
+            | ColumnKind::Amount
+    )
+}
+
+/// Map a table onto a dataset: catalog columns and constants first, then the
+/// best one-to-one assignment of headers by meaning and content, then, for a
+/// required column still missing, the one column whose content fits it.
 pub fn map_columns(
     dataset: &'static DatasetSpec,
-    header: &Header,
+    view: &TableView<'_>,
     entry: Option<&CatalogEntry>,
 ) -> Mapping {
-    let mut used = vec![false; header.names.len()];
-    let mut sources = Vec::with_capacity(dataset.columns.len());
+    let lex = lexicon();
+    let header = view.header;
+    let n = header.raw.len();
+    let mut used: Vec<bool> = view.excluded.clone();
+    used.resize(n, true);
+    for (i, r) in view.readings.iter().enumerate() {
+        if r.name.is_empty() {
+            used[i] = true;
+        }
+    }
+    let mut sources = vec![ColumnSource::Absent; dataset.columns.len()];
+    let mut decisions: Vec<Option<Decision>> = vec![None; dataset.columns.len()];
+    // Catalog first.
+    for (c, col) in dataset.columns.iter().enumerate() {
+        if let Some(value) = entry.and_then(|e| e.constants.get(col.name)) {
+            sources[c] = ColumnSource::Constant(value.clone());
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: None,
+                score: 1.0,
+                reason: format!("catalog.toml 常量“{value}”"),
+            });
+        } else if let Some(h) = entry.and_then(|e| e.columns.get(col.name)) {
+            let wanted = normalize_header(h);
+            let bare = strip_unit(&wanted).0.to_string();
+            let found = (0..n).find(|&i| {
+                !used[i] && (normalize_header(&header.raw[i]) == wanted || header.names[i] == bare)
+            });
+            if let Some(i) = found {
+                used[i] = true;
+                sources[c] = ColumnSource::Header(i);
+                decisions[c] = Some(Decision {
+                    column: col.name.into(),
+                    header: Some(header.raw[i].clone()),
+                    score: 1.0,
+                    reason: "catalog.toml 指定".into(),
+                });
+            }
+        }
+    }
+    // Every remaining pair, scored.
+    let mut pairs: Vec<(f32, usize, usize, String)> = Vec::new();
+    let mut lost: Vec<Vec<(String, f32)>> = vec![Vec::new(); n];
+    for (c, col) in dataset.columns.iter().enumerate() {
+        let catalog_named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+        for i in 0..n {
+            if view.excluded.get(i).copied().unwrap_or(false) || view.readings[i].name.is_empty() {
+                continue;
+            }
+            let Some((score, reason)) = lex.score(dataset.name, col.name, &view.readings[i]) else {
+                continue;
+            };
+            let profile = &view.profiles[i];
+            let (score, reason) = match profile.verdict(col.kind, col.name) {
+                Verdict::RulesOut => continue,
+                Verdict::Fits => (
+                    score + 0.03,
+                    format!("{reason}；内容相符（{}）", profile.describe()),
+                ),
+                Verdict::Neutral => (score, reason),
+            };
+            lost[i].push((col.name.to_string(), score));
+            if sources[c] == ColumnSource::Absent && !used[i] && !catalog_named {
+                pairs.push((score, i, c, reason));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    for (score, i, c, reason) in pairs {
+        if used[i] || sources[c] != ColumnSource::Absent {
+            continue;
+        }
+        used[i] = true;
+        sources[c] = ColumnSource::Header(i);
+        decisions[c] = Some(Decision {
+            column: dataset.columns[c].name.into(),
+            header: Some(header.raw[i].clone()),
+            score: score.min(1.0),
+            reason,
+        });
+    }
+    // Content stands in for a required column no header names.
+    for (c, col) in dataset.columns.iter().enumerate() {
+        if !col.required || sources[c] != ColumnSource::Absent || !content_decides(col.kind) {
+            continue;
+        }
+        if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+            continue;
+        }
+        let fitting: Vec<usize> = (0..n)
+            .filter(|&i| {
+                !used[i]
+                    && view.profiles[i].verdict(col.kind, col.name) == Verdict::Fits
+                    && view.readings[i].attribute.is_none()
+            })
+            .collect();
+        if let [i] = fitting[..] {
+            used[i] = true;
+            sources[c] = ColumnSource::Header(i);
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: Some(header.raw[i].clone()),
+                score: 0.5,
+                reason: format!(
+                    "表头未识别，按内容判断：唯一相符的列（{}）",
+                    view.profiles[i].describe()
+                ),
+            });
+        }
+    }
     let mut scales = Vec::with_capacity(dataset.columns.len());
     let mut date_formats = Vec::with_capacity(dataset.columns.len());
     let mut missing = Vec::new();
-    for col in dataset.columns {
-        let explicit = entry.and_then(|e| e.columns.get(col.name));
-        let constant = entry.and_then(|e| e.constants.get(col.name));
-        let wanted: Vec<String> = match explicit {
-            Some(h) => {
-                let n = normalize_header(h);
-                vec![strip_unit(&n).0.to_string(), n]
-            }
-            None => aliases(dataset.name, col.name)
-                .into_iter()
-                .map(|a| {
-                    let n = normalize_header(a);
-                    strip_unit(&n).0.to_string()
-                })
-                .collect(),
-        };
-        let found = wanted
-            .iter()
-            .find_map(|w| (0..header.names.len()).find(|&i| !used[i] && header.names[i] == *w));
-        let source = match (found, constant) {
-            (_, Some(value)) => ColumnSource::Constant(value.clone()),
-            (Some(i), None) => {
-                used[i] = true;
-                ColumnSource::Header(i)
-            }
-            (None, None) => {
-                if col.required {
-                    missing.push(col.name);
-                }
-                ColumnSource::Absent
-            }
-        };
+    for (c, col) in dataset.columns.iter().enumerate() {
+        if col.required && sources[c] == ColumnSource::Absent {
+            missing.push(col.name);
+        }
         let unit = entry
             .and_then(|e| e.units.get(col.name).cloned())
-            .or_else(|| match &source {
+            .or_else(|| match &sources[c] {
                 ColumnSource::Header(i) => header.units[*i].clone(),
                 _ => None,
             });
@@ -108,63 +273,123 @@ pub fn map_columns(
         };
         scales.push(scale);
         date_formats.push(entry.and_then(|e| e.date_formats.get(col.name).cloned()));
-        sources.push(source);
     }
+    let unmapped = (0..n)
+        .filter(|&i| {
+            !used[i]
+                && !header.raw[i].trim().is_empty()
+                && !view.excluded.get(i).copied().unwrap_or(false)
+        })
+        .map(|i| {
+            let mut candidates = lost[i].clone();
+            candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+            candidates.truncate(3);
+            Unmapped {
+                header: header.raw[i].clone(),
+                candidates,
+            }
+        })
+        .collect();
     Mapping {
         dataset,
         sources,
         scales,
         date_formats,
         missing,
+        decisions: decisions.into_iter().flatten().collect(),
+        unmapped,
     }
 }
 
-/// Words in file names that hint at a dataset.
-fn name_hints(dataset: &str) -> &'static [&'static str] {
-    match dataset {
-        "villages" => &["名录", "区划"],
-        "residents" => &["户籍", "人口"],
-        "deaths" => &["死亡", "火化", "殡葬"],
-        "relief_households" => &["救助家庭", "花名册", "保障家庭", "低保户"],
-        "relief_members" => &["成员"],
-        "benefit_payments" => &["发放", "津贴", "补贴明细"],
-        "public_employees" => &["财政供养", "在编", "供养人员"],
-        "village_cadres" => &["干部"],
-        "vehicles" => &["机动车", "车辆"],
-        "businesses" => &["市场主体", "企业", "工商"],
-        "real_estate" => &["不动产", "房产"],
-        "land_contracts" => &["确权", "承包"],
-        "farmland_subsidies" => &["地力", "耕地"],
-        "machinery_subsidies" => &["农机"],
-        "village_contracts" => &["合同"],
-        "village_payments" => &["凭证", "支出"],
-        "asset_leases" => &["租赁", "资产"],
-        "lease_receipts" => &["租金", "收款"],
-        _ => &[],
-    }
+/// A dataset's standing for one table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub dataset: String,
+    /// Sum of matched column scores plus the name hints.
+    pub score: f32,
+    pub complete: bool,
+    /// A hint word for the dataset in the file name, sheet or title.
+    pub hinted: bool,
 }
 
-/// Pick the canonical dataset a table most likely is: a file named after the
-/// dataset wins; then one whose file name hints at it (死亡, 发放, 合同 …),
-/// so a death list missing its date column is reported as such rather than
-/// read as something else; then complete mappings beat incomplete ones;
-/// then the number of matched columns. Tables matching fewer than two
-/// columns are not recognised.
-pub fn recognize(header: &Header, file_name: &str) -> Option<Mapping> {
-    let stem = file_name.rsplit('/').next().unwrap_or(file_name);
-    let stem = stem.split('.').next().unwrap_or(stem);
-    DATASETS
+/// The outcome of dataset recognition for one table.
+#[derive(Debug, Clone)]
+pub struct Recognition {
+    /// The dataset chosen, if one stands out.
+    pub mapping: Option<Mapping>,
+    /// Datasets the table fits about equally well, when no single one stands out.
+    pub ambiguous: Vec<Candidate>,
+    /// Every dataset with at least two matched columns, best first.
+    pub ranked: Vec<Candidate>,
+}
+
+/// How a dataset ranks for a table: (file named after it, hinted, complete, score).
+type Rank = (bool, bool, bool, f32);
+
+/// Weight of a dataset's hint words in the file name, sheet or title.
+const FORM_BONUS: f32 = 0.5;
+/// Two complete candidates closer than this are ambiguous.
+const AMBIGUITY_MARGIN: f32 = 0.3;
+
+/// Pick the canonical dataset a table most likely is. A file named after a
+/// dataset wins; then one whose name, sheet or title has a hint word for it
+/// (死亡, 发放, 合同 …), so a death list missing its date column is reported
+/// as such rather than read as something else; then complete mappings beat
+/// incomplete ones; then the sum of column scores (plus list words such as
+/// 花名册, 台账). Tables matching fewer than two columns are not recognised;
+/// two complete candidates that score about the same are reported as
+/// ambiguous instead of guessed.
+pub fn recognize(view: &TableView<'_>) -> Recognition {
+    let lex = lexicon();
+    let mut scored: Vec<(Rank, Mapping, Candidate)> = DATASETS
         .iter()
-        .map(|d| {
-            let mapping = map_columns(d, header, None);
-            let exact = stem.eq_ignore_ascii_case(d.name);
-            let hint = name_hints(d.name).iter().any(|h| stem.contains(h));
-            let score = (exact, hint, mapping.missing.is_empty(), mapping.matched());
-            (score, mapping)
+        .filter_map(|d| {
+            let mapping = map_columns(d, view, None);
+            let exact = view.stem.eq_ignore_ascii_case(d.name);
+            if !exact && mapping.matched() < 2 {
+                return None;
+            }
+            let words = lex.dataset(d.name);
+            let hinted =
+                words.is_some_and(|w| w.hints.iter().any(|h| view.context.contains(h.as_str())));
+            let form =
+                words.is_some_and(|w| w.forms.iter().any(|h| view.context.contains(h.as_str())));
+            let score = mapping.total() + if form { FORM_BONUS } else { 0.0 };
+            let complete = mapping.missing.is_empty();
+            let candidate = Candidate {
+                dataset: d.name.to_string(),
+                score,
+                complete,
+                hinted,
+            };
+            Some(((exact, hinted, complete, score), mapping, candidate))
         })
-        .filter(|(score, m)| score.0 || m.matched() >= 2)
-        .max_by_key(|(score, _)| *score)
-        .map(|(_, m)| m)
+        .collect();
+    scored.sort_by(|a, b| {
+        let (ka, kb) = (a.0, b.0);
+        (kb.0, kb.1, kb.2)
+            .cmp(&(ka.0, ka.1, ka.2))
+            .then(kb.3.total_cmp(&ka.3))
+    });
+    let ranked: Vec<Candidate> = scored.iter().map(|s| s.2.clone()).collect();
+    let mut ambiguous = Vec::new();
+    if let [first, second, ..] = &scored[..] {
+        let same_class =
+            (first.0 .0, first.0 .1, first.0 .2) == (second.0 .0, second.0 .1, second.0 .2);
+        if same_class && !first.0 .0 && first.0 .2 && first.0 .3 - second.0 .3 < AMBIGUITY_MARGIN {
+            ambiguous = vec![first.2.clone(), second.2.clone()];
+        }
+    }
+    let mapping = if ambiguous.is_empty() {
+        scored.into_iter().next().map(|s| s.1)
+    } else {
+        None
+    };
+    Recognition {
+        mapping,
+        ambiguous,
+        ranked,
+    }
 }
 
 #[cfg(test)]
@@ -173,69 +398,208 @@ mod tests {
     use crate::header::detect;
     use crate::read::RawRow;
 
-    fn header(cells: &[&str]) -> Header {
-        let rows = vec![RawRow {
-            line: 1,
-            cells: cells.iter().map(|c| c.to_string()).collect(),
-        }];
-        detect(&rows, None).unwrap()
+    fn rows(cells: &[&[&str]]) -> Vec<RawRow> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RawRow {
+                line: i + 1,
+                cells: r.iter().map(|c| c.to_string()).collect(),
+            })
+            .collect()
+    }
+
+    fn recognise(file: &str, table: &[&[&str]]) -> Recognition {
+        let rows = rows(table);
+        let header = detect(&rows, None).unwrap();
+        let samples: Vec<&[String]> = rows[header.data_start..]
+            .iter()
+            .map(|r| &r.cells[..])
+            .collect();
+        let view = TableView::new(
+            &header,
+            &samples,
+            vec![false; header.raw.len()],
+            file,
+            None,
+            "",
+        );
+        recognize(&view)
+    }
+
+    fn mapped(m: &Mapping) -> Vec<(String, String)> {
+        m.decisions
+            .iter()
+            .map(|d| (d.column.clone(), d.header.clone().unwrap_or_default()))
+            .collect()
     }
 
     #[test]
     fn recognises_datasets_from_chinese_headers() {
-        let h = header(&["序号", "姓名", "公民身份号码", "死亡日期", "数据来源"]);
-        let m = recognize(&h, "殡葬火化.csv").unwrap();
+        let r = recognise(
+            "殡葬火化.csv",
+            &[&["序号", "姓名", "公民身份号码", "死亡日期", "数据来源"]],
+        );
+        let m = r.mapping.unwrap();
         assert_eq!(m.dataset.name, "deaths");
         assert!(m.missing.is_empty());
-        assert_eq!(m.unmapped(&h), vec!["序号"]);
-
-        let h = header(&[
-            "户主姓名",
-            "户主身份证号",
-            "家庭编号",
-            "救助类别",
-            "保障人数",
-        ]);
         assert_eq!(
-            recognize(&h, "a.xlsx").unwrap().dataset.name,
-            "relief_households"
+            m.unmapped
+                .iter()
+                .map(|u| u.header.as_str())
+                .collect::<Vec<_>>(),
+            vec!["序号"]
         );
 
-        let h = header(&[
-            "姓名",
-            "身份证号",
-            "发放月份",
-            "发放金额(元)",
-            "银行账号",
-            "救助类别",
-        ]);
-        assert_eq!(
-            recognize(&h, "x.csv").unwrap().dataset.name,
-            "benefit_payments"
+        let r = recognise(
+            "a.xlsx",
+            &[&[
+                "户主姓名",
+                "户主身份证号",
+                "家庭编号",
+                "救助类别",
+                "保障人数",
+            ]],
         );
+        assert_eq!(r.mapping.unwrap().dataset.name, "relief_households");
+
+        let r = recognise(
+            "x.csv",
+            &[&[
+                "姓名",
+                "身份证号",
+                "发放月份",
+                "发放金额(元)",
+                "银行账号",
+                "救助类别",
+            ]],
+        );
+        assert_eq!(r.mapping.unwrap().dataset.name, "benefit_payments");
+    }
+
+    #[test]
+    fn other_wordings_map_by_meaning() {
+        let r = recognise(
+            "data.csv",
+            &[
+                &[
+                    "领取对象姓名",
+                    "领取对象公民身份号码",
+                    "保障类型",
+                    "资金所属期",
+                    "实发金额（元）",
+                    "惠农卡号",
+                ],
+                &[
+                    "张三",
+                    "110101199003074514",
+                    "农村低保",
+                    "2024年3月",
+                    "500",
+                    "6228480100000011",
+                ],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "benefit_payments");
+        let got = mapped(&m);
+        for (c, h) in [
+            ("program", "保障类型"),
+            ("id_number", "领取对象公民身份号码"),
+            ("name", "领取对象姓名"),
+            ("period", "资金所属期"),
+            ("amount", "实发金额（元）"),
+            ("bank_account", "惠农卡号"),
+        ] {
+            assert!(
+                got.contains(&(c.into(), h.into())),
+                "{c} ← {h} not in {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn household_and_member_ids_are_told_apart_by_header() {
+        let r = recognise(
+            "低保家庭.csv",
+            &[&[
+                "家庭编号",
+                "成员身份证号",
+                "户主身份证号",
+                "户主姓名",
+                "成员姓名",
+            ]],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "relief_households");
+        assert!(mapped(&m).contains(&("head_id_number".into(), "户主身份证号".into())));
+    }
+
+    #[test]
+    fn content_fills_a_required_column_without_a_known_header() {
+        let r = recognise(
+            "死亡注销.csv",
+            &[
+                &["姓名", "公民身份号码", "注销原因", "登记事项"],
+                &["张三", "110101199003074514", "死亡", "2024年3月5日"],
+                &["李四", "110101199003074514", "死亡", "2024年4月5日"],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "deaths");
+        let d = m
+            .decisions
+            .iter()
+            .find(|d| d.column == "death_date")
+            .unwrap();
+        assert_eq!(d.header.as_deref(), Some("登记事项"));
+        assert!(d.reason.contains("按内容"));
+    }
+
+    #[test]
+    fn content_rules_out_a_header_candidate() {
+        // 编号 holds names here: it cannot be the ID column.
+        let r = recognise(
+            "财政供养人员.csv",
+            &[
+                &["姓名", "身份证号", "工作单位", "入职时间"],
+                &["张三", "张三", "县教育局", "2020-01-01"],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.missing, vec!["id_number"]);
+    }
+
+    #[test]
+    fn a_table_fitting_two_datasets_is_reported() {
+        let r = recognise("名单.csv", &[&["姓名", "身份证号"]]);
+        assert!(r.mapping.is_none());
+        assert_eq!(r.ambiguous.len(), 2);
     }
 
     #[test]
     fn incomplete_best_match_names_missing_columns() {
-        let h = header(&["凭证号", "村代码", "收款方", "金额"]);
-        let m = recognize(&h, "支出凭证.csv").unwrap();
+        let r = recognise("支出凭证.csv", &[&["凭证号", "村代码", "收款方", "金额"]]);
+        let m = r.mapping.unwrap();
         assert_eq!(m.dataset.name, "village_payments");
         assert_eq!(m.missing, vec!["pay_date"]);
     }
 
     #[test]
     fn catalog_columns_constants_and_units_apply() {
-        let h = header(&["姓名", "证件号", "发放月份", "金额"]);
+        let rows = rows(&[&["姓名", "证件", "发放月份", "金额"]]);
+        let header = detect(&rows, None).unwrap();
+        let view = TableView::new(&header, &[], vec![false; 4], "x.csv", None, "");
         let entry = CatalogEntry {
             dataset: "benefit_payments".into(),
-            columns: [("id_number".to_string(), "证件号".to_string())].into(),
+            columns: [("id_number".to_string(), "证件".to_string())].into(),
             constants: [("program".to_string(), "特困供养".to_string())].into(),
             units: [("amount".to_string(), "万元".to_string())].into(),
             ..Default::default()
         };
         let m = map_columns(
             xuncha_schema::dataset("benefit_payments").unwrap(),
-            &h,
+            &view,
             Some(&entry),
         );
         assert!(m.missing.is_empty());

@@ -63,6 +63,9 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
             "身份证号“{s}”被表格软件转成了科学计数法，位数已丢失"
         ));
     }
+    if !s.is_ascii() {
+        return Err(format!("身份证号“{s}”含有非数字字符"));
+    }
     let value = match s.len() {
         18 if s[..17].bytes().all(|b| b.is_ascii_digit())
             && matches!(s.as_bytes()[17], b'0'..=b'9' | b'X') =>
@@ -276,6 +279,12 @@ mod tests {
         let id = normalize_id("110105491231002").unwrap();
         assert_eq!(id.value, "11010519491231002X");
         assert!(id.valid);
+    }
+
+    #[test]
+    fn six_chinese_characters_are_not_an_id() {
+        // 18 bytes of UTF-8: must be an error, not a panic at a byte index.
+        assert!(normalize_id("有限责任公司").is_err());
     }
 
     #[test]

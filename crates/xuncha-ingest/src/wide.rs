@@ -1,9 +1,9 @@
 //! Wide household exports (户主, 成员1姓名, 成员1身份证号, … 成员6): find the
 //! member columns so each household also yields `relief_members` rows.
 
-use crate::aliases::normalize_header;
 use crate::catalog::MembersRule;
 use crate::header::Header;
+use crate::lexicon::{lexicon, normalize_header};
 
 /// Column indexes of one numbered member.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,15 +39,16 @@ pub fn from_rule(rule: &MembersRule, header: &Header) -> Vec<MemberColumns> {
         .collect()
 }
 
-/// Member columns recognised by the usual headers: `成员N姓名`,
-/// `成员N身份证号` (or 身份证号码/公民身份号码/证件号码), `成员N与户主关系`.
+/// Words that start a numbered member column (成员1姓名, 家庭成员2身份证号).
+const MEMBER_PREFIXES: &[&str] = &["共同生活家庭成员", "家庭成员", "成员", "家属"];
+
+/// Member columns recognised by their headers: a member word and number,
+/// then a name, ID-number or relation attribute of the lexicon
+/// (`成员N姓名`, `家庭成员N公民身份号码`, `成员N与户主关系`).
 pub fn detect(header: &Header) -> Vec<MemberColumns> {
     let mut members: Vec<MemberColumns> = Vec::new();
     for (i, name) in header.names.iter().enumerate() {
-        let Some(rest) = name
-            .strip_prefix("家庭成员")
-            .or_else(|| name.strip_prefix("成员"))
-        else {
+        let Some(rest) = MEMBER_PREFIXES.iter().find_map(|p| name.strip_prefix(p)) else {
             continue;
         };
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -68,12 +69,10 @@ pub fn detect(header: &Header) -> Vec<MemberColumns> {
             }
         };
         let m = &mut members[pos];
-        match field {
-            "姓名" => m.name = Some(i),
-            "身份证号" | "身份证号码" | "公民身份号码" | "证件号码" => {
-                m.id_number = i
-            }
-            "与户主关系" | "关系" => m.relation = Some(i),
+        match lexicon().read(field).attribute.as_deref() {
+            Some("name") => m.name = Some(i),
+            Some("id_number") => m.id_number = i,
+            Some("relation") => m.relation = Some(i),
             _ => {}
         }
     }

@@ -15,6 +15,9 @@ pub enum ColumnKind {
     Name,
     /// Free text, trimmed.
     Text,
+    /// A label mapped to a canonical value by a vocabulary (program, status,
+    /// method); the label as written is kept in `<col>_raw`.
+    Label,
     /// Code such as a credit code, plate or serial: trimmed, upper-cased.
     Code,
     /// 12-digit statistical village code (9-digit township codes padded).
@@ -76,6 +79,9 @@ impl DatasetSpec {
             if c.kind == ColumnKind::IdNumber {
                 schema.insert(format!("{}_valid", c.name).into(), DataType::Boolean);
             }
+            if c.kind == ColumnKind::Label {
+                schema.insert(format!("{}_raw", c.name).into(), DataType::String);
+            }
         }
         schema.insert(SOURCE_COLUMN.into(), DataType::String);
         schema
@@ -129,7 +135,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("household_no", Code),
             opt("relation_to_head", Text),
             opt("village_code", VillageCode),
-            opt("status", Text),
+            opt("status", Label),
             opt("status_date", Date),
         ],
     },
@@ -148,13 +154,13 @@ pub static DATASETS: &[DatasetSpec] = &[
         title: "救助家庭",
         columns: &[
             req("household_id", Code),
-            opt("program", Text),
+            opt("program", Label),
             req("head_id_number", IdNumber),
             opt("head_name", Name),
             opt("village_code", VillageCode),
             opt("member_count", Integer),
             opt("approved_date", Date),
-            opt("status", Text),
+            opt("status", Label),
         ],
     },
     DatasetSpec {
@@ -171,7 +177,7 @@ pub static DATASETS: &[DatasetSpec] = &[
         name: "benefit_payments",
         title: "救助补贴发放明细",
         columns: &[
-            opt("program", Text),
+            opt("program", Label),
             req("id_number", IdNumber),
             opt("name", Name),
             opt("household_id", Code),
@@ -214,7 +220,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("plate", Code),
             opt("vehicle_type", Text),
             opt("register_date", Date),
-            opt("status", Text),
+            opt("status", Label),
         ],
     },
     DatasetSpec {
@@ -227,7 +233,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("legal_rep_name", Name),
             opt("registered_capital", Number),
             opt("established_date", Date),
-            opt("status", Text),
+            opt("status", Label),
             opt("kind", Text),
         ],
     },
@@ -293,7 +299,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("counterparty_code", Code),
             req("amount", Amount),
             req("sign_date", Date),
-            opt("procurement_method", Text),
+            opt("procurement_method", Label),
         ],
     },
     DatasetSpec {
@@ -307,7 +313,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("payee_code", Code),
             opt("payee_account", Code),
             req("amount", Amount),
-            opt("method", Text),
+            opt("method", Label),
             opt("contract_no", Code),
             opt("summary", Text),
             opt("subject", Text),
@@ -327,7 +333,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("annual_rent", Amount),
             req("start_date", Date),
             req("end_date", Date),
-            opt("procedure", Text),
+            opt("procedure", Label),
         ],
     },
     DatasetSpec {

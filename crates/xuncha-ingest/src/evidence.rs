@@ -1,0 +1,263 @@
+//! Content as evidence: what a sample of a column's values looks like (ID
+//! numbers with a valid GB 11643 check digit, GB 32100 credit codes, bank card
+//! numbers, 12-digit village codes, dates, months, numbers), and whether that
+//! fits a canonical column's kind.
+
+use serde::Serialize;
+use xuncha_schema::ColumnKind;
+
+use crate::normalize::{clean_cell, normalize_id, parse_date, parse_number, parse_period};
+
+/// Values looked at per column.
+pub const SAMPLE_ROWS: usize = 200;
+
+/// Shares of a column's non-empty sample that look like each kind of value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Profile {
+    /// Non-empty values in the sample.
+    pub filled: usize,
+    /// 18-digit (or 15-digit old) ID numbers.
+    pub id: f32,
+    /// ID numbers whose check digit is right.
+    pub id_valid: f32,
+    /// Unified social credit codes with a valid check character.
+    pub credit_code: f32,
+    /// Bank card or account numbers (12–25 digits, not ID numbers).
+    pub account: f32,
+    /// 12-digit statistical area codes.
+    pub village_code: f32,
+    /// Dates written as dates (not bare numbers).
+    pub date: f32,
+    /// Months (2024-03, 202403, 2024年3月) or dates.
+    pub month: f32,
+    /// Numbers, amounts.
+    pub number: f32,
+}
+
+/// How content bears on one (header, column) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The values look like what the column holds.
+    Fits,
+    /// Nothing to say either way.
+    Neutral,
+    /// The values cannot be what the column holds.
+    RulesOut,
+}
+
+/// GB 32100 check character of a unified social credit code.
+pub fn credit_code_valid(code: &str) -> bool {
+    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return false;
+    }
+    let mut sum = 0;
+    for (c, w) in chars[..17].iter().zip(WEIGHTS) {
+        let Some(v) = CHARS.find(*c) else {
+            return false;
+        };
+        sum += v as u32 * w;
+    }
+    let check = (31 - sum % 31) % 31;
+    CHARS.chars().nth(check as usize) == Some(chars[17])
+}
+
+fn digits_only(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Profile {
+    /// Profile the non-empty values of a sample.
+    pub fn of<'a>(values: impl IntoIterator<Item = &'a str>) -> Profile {
+        let mut p = Profile::default();
+        let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
+        let (mut date, mut month, mut number) = (0, 0, 0);
+        for raw in values {
+            let v = clean_cell(raw);
+            if v.is_empty() {
+                continue;
+            }
+            p.filled += 1;
+            let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+            let is_id = match normalize_id(&compact) {
+                Ok(n) => {
+                    id += 1;
+                    if n.valid {
+                        id_valid += 1;
+                    }
+                    true
+                }
+                Err(_) => false,
+            };
+            if credit_code_valid(&compact.to_uppercase()) {
+                credit += 1;
+            }
+            if !is_id && digits_only(&compact) && (12..=25).contains(&compact.len()) {
+                if compact.len() == 12 {
+                    village += 1;
+                }
+                account += 1;
+            }
+            let bare_number = compact.parse::<f64>().is_ok();
+            if parse_date(&v).is_ok() && (!bare_number || compact.len() == 8) {
+                date += 1;
+            }
+            if parse_period(&v).is_ok()
+                && (!bare_number || compact.len() == 6 || compact.len() == 8)
+            {
+                month += 1;
+            }
+            if parse_number(&v, 1.0).is_ok() {
+                number += 1;
+            }
+        }
+        let share = |n: usize| {
+            if p.filled == 0 {
+                0.0
+            } else {
+                n as f32 / p.filled as f32
+            }
+        };
+        p.id = share(id);
+        p.id_valid = share(id_valid);
+        p.credit_code = share(credit);
+        p.account = share(account);
+        p.village_code = share(village);
+        p.date = share(date);
+        p.month = share(month);
+        p.number = share(number);
+        p
+    }
+
+    /// Does this content fit a column of `kind` (its canonical `name` tells
+    /// accounts from other codes)?
+    pub fn verdict(&self, kind: ColumnKind, name: &str) -> Verdict {
+        if self.filled == 0 {
+            return Verdict::Neutral;
+        }
+        let judge = |share: f32, fits: f32, out: f32| {
+            if share >= fits {
+                Verdict::Fits
+            } else if share < out {
+                Verdict::RulesOut
+            } else {
+                Verdict::Neutral
+            }
+        };
+        match kind {
+            ColumnKind::IdNumber => judge(self.id, 0.6, 0.3),
+            ColumnKind::VillageCode => judge(self.village_code, 0.8, 0.3),
+            ColumnKind::Date => judge(self.date, 0.8, 0.3),
+            ColumnKind::Period => judge(self.month, 0.8, 0.3),
+            ColumnKind::Amount | ColumnKind::Number | ColumnKind::Integer => {
+                judge(self.number, 0.9, 0.3)
+            }
+            // Exports carry masked accounts and codes with wrong check
+            // characters: content can confirm these columns, never rule them out.
+            ColumnKind::Code if name.ends_with("account") && self.account >= 0.6 => Verdict::Fits,
+            ColumnKind::Code if name == "credit_code" && self.credit_code >= 0.6 => Verdict::Fits,
+            ColumnKind::Name => {
+                if self.id >= 0.6 || self.number >= 0.9 || self.date >= 0.8 {
+                    Verdict::RulesOut
+                } else {
+                    Verdict::Neutral
+                }
+            }
+            _ => Verdict::Neutral,
+        }
+    }
+
+    /// Short Chinese account of what the content looks like.
+    pub fn describe(&self) -> String {
+        if self.filled == 0 {
+            return "样本为空".into();
+        }
+        let pct = |x: f32| (x * 100.0).round() as i32;
+        let mut parts = Vec::new();
+        for (share, what) in [
+            (self.id, "身份证号"),
+            (self.credit_code, "统一社会信用代码"),
+            (self.account, "银行账号"),
+            (self.village_code, "12位区划代码"),
+            (self.date, "日期"),
+            (self.month, "月份"),
+            (self.number, "数值"),
+        ] {
+            if share >= 0.5 {
+                parts.push(format!("{}%像{what}", pct(share)));
+            }
+        }
+        if self.id >= 0.5 {
+            parts.push(format!("{}%校验位正确", pct(self.id_valid)));
+        }
+        if parts.is_empty() {
+            format!("{}个样本值，多为文字", self.filled)
+        } else {
+            format!("{}个样本值，{}", self.filled, parts.join("，"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes_check_their_last_character() {
+        assert!(credit_code_valid("91350100M000100Y43"));
+        assert!(!credit_code_valid("91350100M000100Y44"));
+        assert!(!credit_code_valid("123"));
+    }
+
+    #[test]
+    fn samples_are_typed() {
+        let ids = Profile::of([
+            "110101199003074514",
+            "11010119900307451x",
+            " ",
+            "110101900307451",
+        ]);
+        assert_eq!(ids.filled, 3);
+        assert!(ids.id > 0.99);
+        assert_eq!(
+            ids.verdict(ColumnKind::IdNumber, "id_number"),
+            Verdict::Fits
+        );
+        assert_eq!(ids.verdict(ColumnKind::Name, "name"), Verdict::RulesOut);
+        assert_eq!(
+            ids.verdict(ColumnKind::Date, "death_date"),
+            Verdict::RulesOut
+        );
+
+        let dates = Profile::of(["2024年3月5日", "2024/3/5", "20240305", "2024.03.05"]);
+        assert_eq!(dates.verdict(ColumnKind::Date, "pay_date"), Verdict::Fits);
+        let amounts = Profile::of(["12000", "1,500.00", "300元"]);
+        assert_eq!(
+            amounts.verdict(ColumnKind::Date, "pay_date"),
+            Verdict::RulesOut
+        );
+        assert_eq!(amounts.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);
+        let months = Profile::of(["2024年3月", "202404", "2024-05"]);
+        assert_eq!(months.verdict(ColumnKind::Period, "period"), Verdict::Fits);
+        let cards = Profile::of(["6228480100000011", "6217000000000000123"]);
+        assert_eq!(
+            cards.verdict(ColumnKind::Code, "bank_account"),
+            Verdict::Fits
+        );
+        let codes = Profile::of(["410122001001", "410122001002"]);
+        assert_eq!(
+            codes.verdict(ColumnKind::VillageCode, "village_code"),
+            Verdict::Fits
+        );
+        let names = Profile::of(["张三", "李四"]);
+        assert_eq!(
+            names.verdict(ColumnKind::IdNumber, "id_number"),
+            Verdict::RulesOut
+        );
+        assert_eq!(names.verdict(ColumnKind::Name, "name"), Verdict::Neutral);
+    }
+}

@@ -1,0 +1,596 @@
+//! Header meaning: the lexicon of subjects and attributes (`data/lexicon.toml`)
+//! and the meanings of each canonical column (`data/datasets.toml`), both
+//! embedded at build time. A header is read as subject + attribute + unit;
+//! a canonical column is scored against that reading.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::normalize::to_half_width;
+
+const LEXICON_TOML: &str = include_str!("../data/lexicon.toml");
+const DATASETS_TOML: &str = include_str!("../data/datasets.toml");
+
+/// Bracketed header suffixes read as a unit rather than a qualifier.
+const UNITS: &[&str] = &[
+    "元",
+    "万元",
+    "亩",
+    "人",
+    "户",
+    "平方米",
+    "㎡",
+    "m²",
+    "m2",
+    "年",
+    "月",
+    "日",
+    "%",
+    "个",
+    "元/亩",
+    "元/月",
+    "元/年",
+    "元/人",
+    "元/户",
+    "元/人/月",
+    "元/人·月",
+    "人民币元",
+    "万元人民币",
+    "公顷",
+    "单位:元",
+    "单位:万元",
+    "单位:亩",
+];
+
+/// Headers longer than this are titles or notes, never column names.
+const MAX_HEADER_CHARS: usize = 24;
+
+#[derive(Debug, Deserialize)]
+struct LexiconFile {
+    subjects: BTreeMap<String, Vec<String>>,
+    neutral: Neutral,
+    attributes: BTreeMap<String, Attribute>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Neutral {
+    words: Vec<String>,
+}
+
+/// An attribute of the lexicon: the content it expects and its words.
+#[derive(Debug, Deserialize)]
+pub struct Attribute {
+    pub kind: String,
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatasetFile {
+    #[serde(default)]
+    hints: Vec<String>,
+    #[serde(default)]
+    forms: Vec<String>,
+    columns: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// One way a canonical column can be named.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Meaning {
+    /// `attr`: the attribute with no subject.
+    Attr(String),
+    /// `role attr`: the attribute about that subject.
+    RoleAttr(String, String),
+    /// `? attr`: the attribute with no or an unknown subject.
+    UnknownAttr(String),
+    /// `* attr`: the attribute about any subject.
+    AnyAttr(String),
+    /// `role`: a header naming only the subject (户主, 乙方, 所属村).
+    Role(String),
+}
+
+/// What the lexicon knows about one canonical dataset.
+#[derive(Debug)]
+pub struct DatasetWords {
+    pub hints: Vec<String>,
+    pub forms: Vec<String>,
+    pub columns: BTreeMap<String, Vec<Meaning>>,
+    /// Normalized exact headers per column.
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// The loaded lexicon.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// (word, subject), longest word first.
+    subjects: Vec<(String, String)>,
+    /// Neutral words, longest first.
+    neutral: Vec<String>,
+    /// (word, attribute), longest word first.
+    attribute_words: Vec<(String, String)>,
+    pub attributes: BTreeMap<String, Attribute>,
+    pub datasets: BTreeMap<String, DatasetWords>,
+}
+
+/// The subject of a header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// No subject words (身份证号, 发放金额).
+    None,
+    /// A subject of the lexicon.
+    Known(String),
+    /// Words the lexicon does not know.
+    Unknown(String),
+}
+
+/// A header read by meaning.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// Normalized header without a bracketed unit.
+    pub name: String,
+    pub unit: Option<String>,
+    pub attribute: Option<String>,
+    pub subject: Subject,
+}
+
+impl Reading {
+    /// Short Chinese account of the reading, for `data inspect`.
+    pub fn describe(&self) -> String {
+        let subject = match &self.subject {
+            Subject::None => "无主体".to_string(),
+            Subject::Known(s) => format!("主体 {s}"),
+            Subject::Unknown(s) => format!("未知主体“{s}”"),
+        };
+        match &self.attribute {
+            Some(a) => format!("{subject}，属性 {a}"),
+            None => format!("{subject}，无已知属性"),
+        }
+    }
+}
+
+fn by_length_desc(list: &mut [(String, String)]) {
+    list.sort_by(|a, b| {
+        b.0.chars()
+            .count()
+            .cmp(&a.0.chars().count())
+            .then(a.0.cmp(&b.0))
+    });
+}
+
+impl Lexicon {
+    fn load() -> Result<Self, String> {
+        let file: LexiconFile =
+            toml::from_str(LEXICON_TOML).map_err(|e| format!("lexicon.toml: {e}"))?;
+        let mut subjects: Vec<(String, String)> = file
+            .subjects
+            .iter()
+            .flat_map(|(s, words)| words.iter().map(|w| (normalize_header(w), s.clone())))
+            .collect();
+        by_length_desc(&mut subjects);
+        let mut neutral: Vec<String> = file
+            .neutral
+            .words
+            .iter()
+            .map(|w| normalize_header(w))
+            .collect();
+        neutral.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let mut attribute_words: Vec<(String, String)> = file
+            .attributes
+            .iter()
+            .flat_map(|(a, attr)| attr.words.iter().map(|w| (normalize_header(w), a.clone())))
+            .collect();
+        by_length_desc(&mut attribute_words);
+        let raw: BTreeMap<String, DatasetFile> =
+            toml::from_str(DATASETS_TOML).map_err(|e| format!("datasets.toml: {e}"))?;
+        let mut datasets = BTreeMap::new();
+        for (name, d) in raw {
+            let mut columns = BTreeMap::new();
+            for (col, meanings) in d.columns {
+                let parsed = meanings
+                    .iter()
+                    .map(|m| parse_meaning(m, &file.subjects, &file.attributes))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| format!("datasets.toml [{name}] {col}: {e}"))?;
+                columns.insert(col, parsed);
+            }
+            let aliases = d
+                .aliases
+                .into_iter()
+                .map(|(c, list)| (c, list.iter().map(|a| strip_unit_owned(a)).collect()))
+                .collect();
+            datasets.insert(
+                name,
+                DatasetWords {
+                    hints: d.hints.iter().map(|h| normalize_header(h)).collect(),
+                    forms: d.forms.iter().map(|h| normalize_header(h)).collect(),
+                    columns,
+                    aliases,
+                },
+            );
+        }
+        Ok(Lexicon {
+            subjects,
+            neutral,
+            attribute_words,
+            attributes: file.attributes,
+            datasets,
+        })
+    }
+
+    /// Read a raw header by meaning.
+    pub fn read(&self, raw: &str) -> Reading {
+        let normalized = normalize_header(raw);
+        let (name, unit) = strip_unit(&normalized);
+        let name = name.to_string();
+        let unit = unit.map(str::to_string);
+        if name.is_empty() || name.chars().count() > MAX_HEADER_CHARS {
+            return Reading {
+                name,
+                unit,
+                attribute: None,
+                subject: Subject::None,
+            };
+        }
+        let found = self
+            .attribute_words
+            .iter()
+            .find(|(w, _)| name.ends_with(w.as_str()))
+            .map(|(w, a)| (name.len() - w.len(), w, a))
+            .or_else(|| {
+                self.attribute_words
+                    .iter()
+                    .filter(|(w, _)| w.chars().count() >= 2)
+                    .find_map(|(w, a)| name.find(w.as_str()).map(|at| (at, w, a)))
+            });
+        let (rest, attribute) = match found {
+            Some((at, w, a)) => (
+                format!("{}{}", &name[..at], &name[at + w.len()..]),
+                Some(a.clone()),
+            ),
+            None => (name.clone(), None),
+        };
+        let subject = self.subject_of(&rest);
+        Reading {
+            name,
+            unit,
+            attribute,
+            subject,
+        }
+    }
+
+    fn subject_of(&self, rest: &str) -> Subject {
+        if let Some((_, s)) = self
+            .subjects
+            .iter()
+            .find(|(w, _)| rest.contains(w.as_str()))
+        {
+            return Subject::Known(s.clone());
+        }
+        let mut left = rest.to_string();
+        for w in &self.neutral {
+            left = left.replace(w.as_str(), "");
+        }
+        let left: String = left
+            .chars()
+            .filter(|c| !c.is_ascii_digit() && !"()（）[]:：".contains(*c))
+            .collect();
+        if left.is_empty() {
+            Subject::None
+        } else {
+            Subject::Unknown(left)
+        }
+    }
+
+    /// The words of a dataset.
+    pub fn dataset(&self, name: &str) -> Option<&DatasetWords> {
+        self.datasets.get(name)
+    }
+
+    /// Content kind an attribute expects.
+    pub fn attribute_kind(&self, attribute: &str) -> Option<&str> {
+        self.attributes.get(attribute).map(|a| a.kind.as_str())
+    }
+
+    /// Does this raw header name anything the lexicon knows (an attribute, or
+    /// an exact alias of any dataset)?
+    pub fn is_known_header(&self, raw: &str) -> bool {
+        let reading = self.read(raw);
+        if reading.name.chars().count() > MAX_HEADER_CHARS {
+            return false;
+        }
+        reading.attribute.is_some()
+            || self.datasets.values().any(|d| {
+                d.aliases.values().flatten().any(|a| *a == reading.name)
+                    || d.columns.keys().any(|c| *c == reading.name)
+            })
+    }
+
+    /// Score one header reading for a canonical column of a dataset, with the
+    /// reason; `None` when the header cannot mean the column.
+    pub fn score(&self, dataset: &str, column: &str, reading: &Reading) -> Option<(f32, String)> {
+        let words = self.datasets.get(dataset)?;
+        if reading.name == column {
+            return Some((1.0, "标准列名".into()));
+        }
+        if words
+            .aliases
+            .get(column)
+            .is_some_and(|list| list.contains(&reading.name))
+        {
+            return Some((1.0, "本数据集的表头别名".into()));
+        }
+        let attr = reading.attribute.as_deref();
+        let mut best: Option<(f32, String)> = None;
+        for m in words.columns.get(column)? {
+            let hit = match m {
+                Meaning::RoleAttr(r, a) if attr == Some(a.as_str()) => {
+                    (reading.subject == Subject::Known(r.clone())).then_some(0.95)
+                }
+                Meaning::Attr(a) if attr == Some(a.as_str()) => {
+                    (reading.subject == Subject::None).then_some(0.9)
+                }
+                Meaning::Role(r) if attr.is_none() => {
+                    (reading.subject == Subject::Known(r.clone())).then_some(0.85)
+                }
+                Meaning::UnknownAttr(a) if attr == Some(a.as_str()) => {
+                    matches!(reading.subject, Subject::None | Subject::Unknown(_)).then_some(0.75)
+                }
+                Meaning::AnyAttr(a) if attr == Some(a.as_str()) => Some(0.7),
+                _ => None,
+            };
+            if let Some(s) = hit {
+                if best.as_ref().is_none_or(|(b, _)| s > *b) {
+                    best = Some((s, format!("按含义：{}", reading.describe())));
+                }
+            }
+        }
+        best
+    }
+
+    /// What a column is looked for by, for error messages.
+    pub fn wanted(&self, dataset: &str, column: &str) -> Vec<String> {
+        let Some(words) = self.datasets.get(dataset) else {
+            return vec![column.to_string()];
+        };
+        let mut out = vec![column.to_string()];
+        if let Some(list) = words.aliases.get(column) {
+            out.extend(list.iter().cloned());
+        }
+        for m in words.columns.get(column).into_iter().flatten() {
+            let (role, attr) = match m {
+                Meaning::Attr(a) | Meaning::UnknownAttr(a) | Meaning::AnyAttr(a) => (None, Some(a)),
+                Meaning::RoleAttr(r, a) => (Some(r), Some(a)),
+                Meaning::Role(r) => (Some(r), None),
+            };
+            let example = |a: &String| {
+                self.attributes
+                    .get(a)
+                    .and_then(|x| x.words.first())
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let subject = |r: &String| {
+                self.subjects
+                    .iter()
+                    .filter(|(_, s)| s == r)
+                    .map(|(w, _)| w.clone())
+                    .next_back()
+                    .unwrap_or_default()
+            };
+            let text = match (role, attr) {
+                (Some(r), Some(a)) => format!("{}{}", subject(r), example(a)),
+                (None, Some(a)) => example(a),
+                (Some(r), None) => subject(r),
+                (None, None) => continue,
+            };
+            if !text.is_empty() && !out.contains(&text) {
+                out.push(text);
+            }
+        }
+        out
+    }
+}
+
+fn parse_meaning(
+    text: &str,
+    subjects: &BTreeMap<String, Vec<String>>,
+    attributes: &BTreeMap<String, Attribute>,
+) -> Result<Meaning, String> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let attr = |a: &str| {
+        attributes
+            .contains_key(a)
+            .then(|| a.to_string())
+            .ok_or_else(|| format!("unknown attribute `{a}`"))
+    };
+    let role = |r: &str| {
+        subjects
+            .contains_key(r)
+            .then(|| r.to_string())
+            .ok_or_else(|| format!("unknown subject `{r}`"))
+    };
+    match parts.as_slice() {
+        [one] if attributes.contains_key(*one) => Ok(Meaning::Attr(one.to_string())),
+        [one] => Ok(Meaning::Role(role(one)?)),
+        ["?", a] => Ok(Meaning::UnknownAttr(attr(a)?)),
+        ["*", a] => Ok(Meaning::AnyAttr(attr(a)?)),
+        [r, a] => Ok(Meaning::RoleAttr(role(r)?, attr(a)?)),
+        _ => Err(format!("cannot read meaning `{text}`")),
+    }
+}
+
+/// The lexicon, loaded once.
+pub fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| Lexicon::load().expect("embedded lexicon files are checked by tests"))
+}
+
+/// Normalize a header for comparison: half-width, no whitespace, no `*`
+/// required-markers, lower case. Bracketed units such as `(元)` are kept;
+/// [`strip_unit`] removes them.
+pub fn normalize_header(raw: &str) -> String {
+    to_half_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .map(|c| match c {
+            '【' | '〔' | '［' => '(',
+            '】' | '〕' | '］' => ')',
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// Split a trailing bracketed unit off a normalized header:
+/// `金额(万元)` → (`金额`, Some(`万元`)). A bracket that holds no unit
+/// (`身份证号(户主)`) stays part of the header.
+pub fn strip_unit(header: &str) -> (&str, Option<&str>) {
+    if let Some(open) = header.rfind('(') {
+        if header.ends_with(')') && open > 0 {
+            let inside = &header[open + 1..header.len() - 1];
+            let unit = inside.trim_start_matches("单位").trim_start_matches(':');
+            if UNITS.contains(&inside) || UNITS.contains(&unit) {
+                return (&header[..open], Some(unit));
+            }
+        }
+    }
+    (header, None)
+}
+
+fn strip_unit_owned(raw: &str) -> String {
+    let n = normalize_header(raw);
+    strip_unit(&n).0.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_files_load_and_name_canonical_columns() {
+        let lex = Lexicon::load().unwrap();
+        for spec in xuncha_schema::DATASETS {
+            let words = lex
+                .dataset(spec.name)
+                .unwrap_or_else(|| panic!("datasets.toml lacks {}", spec.name));
+            for c in spec.columns {
+                assert!(
+                    words.columns.contains_key(c.name),
+                    "{}.{} has no meanings",
+                    spec.name,
+                    c.name
+                );
+            }
+            for c in words.columns.keys().chain(words.aliases.keys()) {
+                assert!(
+                    spec.column(c).is_some(),
+                    "{}.{c} is not canonical",
+                    spec.name
+                );
+            }
+        }
+        for name in lex.datasets.keys() {
+            assert!(
+                xuncha_schema::dataset(name).is_some(),
+                "{name} is not canonical"
+            );
+        }
+        for (a, attr) in &lex.attributes {
+            assert!(
+                [
+                    "idnumber",
+                    "date",
+                    "period",
+                    "amount",
+                    "number",
+                    "integer",
+                    "code",
+                    "villagecode",
+                    "text"
+                ]
+                .contains(&attr.kind.as_str()),
+                "{a}: unknown kind {}",
+                attr.kind
+            );
+        }
+    }
+
+    #[test]
+    fn subject_words_belong_to_one_subject() {
+        let lex = lexicon();
+        let mut seen = std::collections::BTreeMap::new();
+        for (w, s) in &lex.subjects {
+            if let Some(other) = seen.insert(w.clone(), s.clone()) {
+                panic!("{w} is in both {other} and {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn headers_split_into_subject_attribute_and_unit() {
+        let lex = lexicon();
+        let r = lex.read("享受人身份证号");
+        assert_eq!(r.attribute.as_deref(), Some("id_number"));
+        assert_eq!(r.subject, Subject::Known("recipient".into()));
+        let r = lex.read("户主公民身份号码");
+        assert_eq!(r.subject, Subject::Known("head".into()));
+        let r = lex.read("身份证号码（户主）");
+        assert_eq!(r.attribute.as_deref(), Some("id_number"));
+        assert_eq!(r.subject, Subject::Known("head".into()));
+        let r = lex.read(" 发放金额（元） ");
+        assert_eq!(r.attribute.as_deref(), Some("amount"));
+        assert_eq!(r.subject, Subject::None);
+        assert_eq!(r.unit.as_deref(), Some("元"));
+        let r = lex.read("年租金【万元】");
+        assert_eq!(r.attribute.as_deref(), Some("rent"));
+        assert_eq!(r.unit.as_deref(), Some("万元"));
+        let r = lex.read("租赁期限止");
+        assert_eq!(r.attribute.as_deref(), Some("end_date"));
+        let r = lex.read("收款方统一社会信用代码");
+        assert_eq!(r.attribute.as_deref(), Some("credit_code"));
+        assert_eq!(r.subject, Subject::Known("payee".into()));
+        let r = lex.read("xx县2024年农村低保发放花名册（第一批次）汇总表格");
+        assert_eq!(r.attribute, None);
+    }
+
+    #[test]
+    fn columns_score_by_meaning() {
+        let lex = lexicon();
+        let s = |d: &str, c: &str, h: &str| lex.score(d, c, &lex.read(h)).map(|x| x.0);
+        assert_eq!(
+            s("relief_households", "head_id_number", "户主身份证号码"),
+            Some(0.95)
+        );
+        assert_eq!(
+            s("relief_households", "head_id_number", "成员身份证号"),
+            None
+        );
+        assert_eq!(s("relief_members", "id_number", "户主身份证号"), None);
+        assert_eq!(
+            s("benefit_payments", "id_number", "领取对象公民身份号码"),
+            Some(0.95)
+        );
+        assert_eq!(s("benefit_payments", "program", "救助类别"), Some(1.0));
+        assert_eq!(s("public_employees", "end_date", "离职时间"), Some(0.9));
+        assert_eq!(s("asset_leases", "end_date", "租赁期限止"), Some(0.9));
+        assert_eq!(
+            s("village_contracts", "counterparty_name", "乙方"),
+            Some(0.85)
+        );
+        assert!(lex.is_known_header("公民身份号码"));
+        assert!(lex.is_known_header("金额(元)"));
+        assert!(!lex.is_known_header("××县2024年农村低保发放花名册"));
+    }
+
+    #[test]
+    fn units_split_only_when_they_are_units() {
+        assert_eq!(normalize_header(" 金额（万元）* "), "金额(万元)");
+        assert_eq!(strip_unit("金额(万元)"), ("金额", Some("万元")));
+        assert_eq!(strip_unit("乡镇(街道)"), ("乡镇(街道)", None));
+        assert_eq!(strip_unit("金额"), ("金额", None));
+        assert_eq!(normalize_header("ID_Number"), "id_number");
+    }
+}

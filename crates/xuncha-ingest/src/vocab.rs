@@ -1,0 +1,176 @@
+//! Value vocabularies (`data/vocab.toml`, embedded at build time): program
+//! names, statuses and methods mapped to the canonical values models compare.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::normalize::to_half_width;
+
+const VOCAB_TOML: &str = include_str!("../data/vocab.toml");
+
+#[derive(Deserialize)]
+struct VocabFile {
+    vocab: Vec<VocabEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VocabEntry {
+    name: String,
+    columns: Vec<String>,
+    rules: Vec<RuleEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleEntry {
+    value: String,
+    #[serde(default)]
+    exact: Vec<String>,
+    #[serde(default)]
+    contains: Vec<String>,
+    regex: Option<String>,
+}
+
+/// One rule: the canonical value and how a label is matched.
+#[derive(Debug)]
+pub struct Rule {
+    pub value: String,
+    exact: Vec<String>,
+    contains: Vec<String>,
+    regex: Option<Regex>,
+}
+
+impl Rule {
+    fn matches(&self, label: &str) -> bool {
+        (!self.exact.is_empty() && self.exact.iter().any(|e| e == label))
+            || (!self.contains.is_empty() && self.contains.iter().all(|c| label.contains(c)))
+            || self.regex.as_ref().is_some_and(|r| r.is_match(label))
+    }
+}
+
+/// A vocabulary and the canonical columns (`dataset.column`) it serves.
+#[derive(Debug)]
+pub struct Vocabulary {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rules: Vec<Rule>,
+}
+
+/// Normalize a label for matching: half-width, no whitespace, ASCII upper case.
+pub fn normalize_label(raw: &str) -> String {
+    to_half_width(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+impl Vocabulary {
+    /// The canonical value of a label, or `None` when no rule knows it.
+    pub fn canonical(&self, label: &str) -> Option<&str> {
+        let label = normalize_label(label);
+        self.rules
+            .iter()
+            .find(|r| r.matches(&label))
+            .map(|r| r.value.as_str())
+    }
+}
+
+fn load() -> Result<Vec<Vocabulary>, String> {
+    let file: VocabFile = toml::from_str(VOCAB_TOML).map_err(|e| format!("vocab.toml: {e}"))?;
+    file.vocab
+        .into_iter()
+        .map(|v| {
+            let rules = v
+                .rules
+                .into_iter()
+                .map(|r| {
+                    if r.exact.is_empty() && r.contains.is_empty() && r.regex.is_none() {
+                        return Err(format!("{}: rule for {} matches nothing", v.name, r.value));
+                    }
+                    let regex = r
+                        .regex
+                        .as_deref()
+                        .map(Regex::new)
+                        .transpose()
+                        .map_err(|e| format!("{}: {e}", v.name))?;
+                    Ok(Rule {
+                        value: r.value,
+                        exact: r.exact.iter().map(|e| normalize_label(e)).collect(),
+                        contains: r.contains.iter().map(|c| normalize_label(c)).collect(),
+                        regex,
+                    })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(Vocabulary {
+                name: v.name,
+                columns: v.columns,
+                rules,
+            })
+        })
+        .collect()
+}
+
+/// Every vocabulary, loaded once.
+pub fn vocabularies() -> &'static [Vocabulary] {
+    static VOCABS: OnceLock<Vec<Vocabulary>> = OnceLock::new();
+    VOCABS.get_or_init(|| load().expect("embedded vocab.toml is checked by tests"))
+}
+
+/// The vocabulary of a canonical column, if it has one.
+pub fn for_column(dataset: &str, column: &str) -> Option<&'static Vocabulary> {
+    let key = format!("{dataset}.{column}");
+    vocabularies().iter().find(|v| v.columns.contains(&key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xuncha_schema::{ColumnKind, DATASETS};
+
+    #[test]
+    fn every_label_column_has_exactly_one_vocabulary() {
+        let vocabs = load().unwrap();
+        for d in DATASETS {
+            for c in d.columns {
+                let key = format!("{}.{}", d.name, c.name);
+                let n = vocabs.iter().filter(|v| v.columns.contains(&key)).count();
+                let want = usize::from(c.kind == ColumnKind::Label);
+                assert_eq!(n, want, "{key}: {n} vocabularies");
+            }
+        }
+    }
+
+    #[test]
+    fn labels_map_to_canonical_values() {
+        let program = for_column("benefit_payments", "program").unwrap();
+        for (label, want) in [
+            ("农村居民最低生活保障金", "农村低保"),
+            ("低保（农村）", "农村低保"),
+            ("城市最低生活保障", "城市低保"),
+            ("农村特困人员分散供养", "特困供养"),
+            ("八十周岁以上高龄津贴", "高龄津贴"),
+            ("尊老金", "高龄津贴"),
+            ("重度残疾人护理补贴", "重度残疾人护理补贴"),
+            ("城乡低保", "低保"),
+        ] {
+            assert_eq!(program.canonical(label), Some(want), "{label}");
+        }
+        assert_eq!(program.canonical("优抚金"), None);
+        let vehicle = for_column("vehicles", "status").unwrap();
+        assert_eq!(vehicle.canonical("a"), Some("正常"));
+        assert_eq!(vehicle.canonical("E"), Some("注销"));
+        let business = for_column("businesses", "status").unwrap();
+        assert_eq!(business.canonical("吊销，未注销"), Some("吊销"));
+        assert_eq!(business.canonical("存续（在营、开业、在册）"), Some("存续"));
+        let method = for_column("village_payments", "method").unwrap();
+        assert_eq!(method.canonical("现金支付"), Some("现金"));
+        assert_eq!(method.canonical("网银转账"), Some("转账"));
+        let lease = for_column("asset_leases", "procedure").unwrap();
+        assert_eq!(lease.canonical("公开协商"), Some("协商"));
+        assert_eq!(lease.canonical("网上竞价"), Some("公开竞价"));
+    }
+}
