@@ -22,7 +22,7 @@ fn main() {
     };
     let dir = tempfile::tempdir().expect("temp dir");
     let t = Instant::now();
-    let report = generate(scale, 1, format, dir.path()).expect("generate");
+    let report = generate(scale, 1, format, 0, dir.path()).expect("generate");
     let rows: usize = report.rows.iter().map(|r| r.1).sum();
     println!(
         "generate  scale {scale} {format:?}: {rows} rows in {:.2} s",

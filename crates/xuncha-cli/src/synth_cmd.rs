@@ -25,6 +25,9 @@ pub struct SynthArgs {
     /// messy：仿各部门导出（默认）；parquet：规范 Parquet（用于基准测试）
     #[arg(long, default_value = "messy", value_parser = ["messy", "parquet"])]
     format: String,
+    /// 表头、文件名和取值的写法：0 为默认写法，1 及以上从写法语料中为每个文件抽取（仅 messy）
+    #[arg(long, default_value_t = 0)]
+    wording: u32,
 }
 
 pub fn synth(args: SynthArgs) -> Result<(), Failure> {
@@ -34,7 +37,7 @@ pub fn synth(args: SynthArgs) -> Result<(), Failure> {
         OutputFormat::Messy
     };
     let started = Instant::now();
-    let report = generate(args.scale, args.seed, format, &args.out)?;
+    let report = generate(args.scale, args.seed, format, args.wording, &args.out)?;
     for (dataset, rows) in &report.rows {
         println!("  {dataset}: {rows} 行");
     }

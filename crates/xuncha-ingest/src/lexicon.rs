@@ -108,6 +108,8 @@ pub struct DatasetWords {
 pub struct Lexicon {
     /// (word, subject), longest word first.
     subjects: Vec<(String, String)>,
+    /// The first word listed for each subject, for messages.
+    subject_examples: BTreeMap<String, String>,
     /// Neutral words, longest first.
     neutral: Vec<String>,
     /// (word, attribute), longest word first.
@@ -171,6 +173,11 @@ impl Lexicon {
             .flat_map(|(s, words)| words.iter().map(|w| (normalize_header(w), s.clone())))
             .collect();
         by_length_desc(&mut subjects);
+        let subject_examples = file
+            .subjects
+            .iter()
+            .filter_map(|(s, words)| words.first().map(|w| (s.clone(), normalize_header(w))))
+            .collect();
         let mut neutral: Vec<String> = file
             .neutral
             .words
@@ -214,6 +221,7 @@ impl Lexicon {
         }
         Ok(Lexicon {
             subjects,
+            subject_examples,
             neutral,
             attribute_words,
             attributes: file.attributes,
@@ -235,23 +243,49 @@ impl Lexicon {
                 subject: Subject::None,
             };
         }
+        // 收款人（单位）, 法定代表人（负责人）: a bracket naming another subject
+        // is an alternative, not part of the header's meaning.
+        let base = match name.strip_suffix(')').and_then(|n| n.rsplit_once('(')) {
+            Some((before, inside))
+                if self.subjects.iter().any(|(w, _)| w == before)
+                    && (self.subjects.iter().any(|(w, _)| w == inside) || inside == "单位") =>
+            {
+                before
+            }
+            _ => name.as_str(),
+        };
+        // A header that is just a subject word (乙方, 收款单位, 承包单位) names it,
+        // unless it is an attribute word too (工作单位, 号牌).
+        let is_attribute = self.attribute_words.iter().any(|(w, _)| w == base);
+        if let Some((_, s)) = self
+            .subjects
+            .iter()
+            .find(|(w, _)| w == base && !is_attribute)
+        {
+            return Reading {
+                subject: Subject::Known(s.clone()),
+                attribute: None,
+                name,
+                unit,
+            };
+        }
         let found = self
             .attribute_words
             .iter()
-            .find(|(w, _)| name.ends_with(w.as_str()))
-            .map(|(w, a)| (name.len() - w.len(), w, a))
+            .find(|(w, _)| base.ends_with(w.as_str()))
+            .map(|(w, a)| (base.len() - w.len(), w, a))
             .or_else(|| {
                 self.attribute_words
                     .iter()
                     .filter(|(w, _)| w.chars().count() >= 2)
-                    .find_map(|(w, a)| name.find(w.as_str()).map(|at| (at, w, a)))
+                    .find_map(|(w, a)| base.find(w.as_str()).map(|at| (at, w, a)))
             });
         let (rest, attribute) = match found {
             Some((at, w, a)) => (
-                format!("{}{}", &name[..at], &name[at + w.len()..]),
+                format!("{}{}", &base[..at], &base[at + w.len()..]),
                 Some(a.clone()),
             ),
-            None => (name.clone(), None),
+            None => (base.to_string(), None),
         };
         let subject = self.subject_of(&rest);
         Reading {
@@ -373,14 +407,7 @@ impl Lexicon {
                     .cloned()
                     .unwrap_or_default()
             };
-            let subject = |r: &String| {
-                self.subjects
-                    .iter()
-                    .filter(|(_, s)| s == r)
-                    .map(|(w, _)| w.clone())
-                    .next_back()
-                    .unwrap_or_default()
-            };
+            let subject = |r: &String| self.subject_examples.get(r).cloned().unwrap_or_default();
             let text = match (role, attr) {
                 (Some(r), Some(a)) => format!("{}{}", subject(r), example(a)),
                 (None, Some(a)) => example(a),
@@ -552,6 +579,19 @@ mod tests {
         let r = lex.read("收款方统一社会信用代码");
         assert_eq!(r.attribute.as_deref(), Some("credit_code"));
         assert_eq!(r.subject, Subject::Known("payee".into()));
+        let r = lex.read("收款人（单位）");
+        assert_eq!(
+            (r.subject, r.attribute),
+            (Subject::Known("payee".into()), None)
+        );
+        let r = lex.read("中标单位");
+        assert_eq!(
+            (r.subject, r.attribute),
+            (Subject::Known("counterparty".into()), None)
+        );
+        let r = lex.read("车型");
+        assert_eq!(r.attribute.as_deref(), Some("category"));
+        assert_eq!(r.subject, Subject::Known("vehicle".into()));
         let r = lex.read("xx县2024年农村低保发放花名册（第一批次）汇总表格");
         assert_eq!(r.attribute, None);
     }

@@ -16,6 +16,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format as CellFormat, Workbo
 use crate::county::{TruthRow, COUNTY};
 use crate::ids::to_fifteen;
 use crate::table::{Cell, Table};
+use crate::wording::Wording;
 use crate::{OutputFormat, SynthError};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,8 +119,8 @@ impl FileSpec {
 pub struct Writer<'d> {
     dir: &'d Path,
     format: OutputFormat,
-    /// Noise of the messy exports, drawn in the order tables arrive.
-    rng: ChaCha8Rng,
+    /// Noise, wording and file names of the messy exports.
+    look: Look,
     /// Files written, in order.
     pub files: Vec<String>,
     /// Rows per canonical dataset.
@@ -129,11 +130,15 @@ pub struct Writer<'d> {
 }
 
 impl<'d> Writer<'d> {
-    pub fn new(dir: &'d Path, format: OutputFormat, seed: u64) -> Self {
+    pub fn new(dir: &'d Path, format: OutputFormat, seed: u64, wording: Wording) -> Self {
         Writer {
             dir,
             format,
-            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED),
+            look: Look {
+                rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5EED),
+                wording,
+                names: BTreeMap::new(),
+            },
             files: Vec::new(),
             rows: Vec::new(),
             parts: BTreeMap::new(),
@@ -150,7 +155,7 @@ impl<'d> Writer<'d> {
             }
         }
         let files = match self.format {
-            OutputFormat::Messy => write_messy(tables, self.dir, &mut self.rng)?,
+            OutputFormat::Messy => write_messy(tables, self.dir, &mut self.look)?,
             OutputFormat::Parquet => write_parquet(tables, self.dir, &mut self.parts)?,
         };
         for f in files {
@@ -162,12 +167,38 @@ impl<'d> Writer<'d> {
     }
 }
 
+/// How the messy exports of one county look: the noise drawn in the order
+/// tables arrive, the wording, and the file name given to each export.
+struct Look {
+    rng: ChaCha8Rng,
+    wording: Wording,
+    /// The generator's own file name → the name written.
+    names: BTreeMap<String, String>,
+}
+
+impl Look {
+    /// The name a file is written under: its wording's name, numbered when
+    /// two files of the county would otherwise share it.
+    fn file_name(&mut self, dataset: &str, own: &str) -> String {
+        if let Some(name) = self.names.get(own) {
+            return name.clone();
+        }
+        let (stem, ext) = own.rsplit_once('.').unwrap_or((own, ""));
+        let stem = self.wording.file_stem(dataset, stem);
+        let taken = |n: &String| self.names.values().any(|v| v == n);
+        let mut name = format!("{stem}.{ext}");
+        let mut k = 2;
+        while taken(&name) {
+            name = format!("{stem}_{k}.{ext}");
+            k += 1;
+        }
+        self.names.insert(own.to_string(), name.clone());
+        name
+    }
+}
+
 /// Write tables as departments would export them; returns file names.
-fn write_messy(
-    tables: &[Table],
-    dir: &Path,
-    rng: &mut ChaCha8Rng,
-) -> Result<Vec<String>, SynthError> {
+fn write_messy(tables: &[Table], dir: &Path, look: &mut Look) -> Result<Vec<String>, SynthError> {
     let mut written = Vec::new();
     let get = |name: &str| tables.iter().find(|t| t.dataset == name);
     for table in tables {
@@ -175,7 +206,7 @@ fn write_messy(
         match table.dataset {
             "relief_households" => {
                 let members = get("relief_members").expect("members are generated with households");
-                written.push(write_wide_households(table, members, dir)?);
+                written.push(write_wide_households(table, members, dir, look)?);
             }
             "relief_members" => {}
             "benefit_payments" => {
@@ -208,7 +239,7 @@ fn write_messy(
                 .periods(Periods::Chinese)
                 .thousands()
                 .noisy();
-                written.push(write_file(&spec, table, &dibao, dir, rng)?);
+                written.push(write_file(&spec, table, &dibao, dir, look)?);
                 let spec = FileSpec::new(
                     "2024年特困供养金发放.csv",
                     Kind::CsvGbk,
@@ -224,7 +255,7 @@ fn write_messy(
                 )
                 .periods(Periods::Compact)
                 .noisy();
-                written.push(write_file(&spec, table, &by(&["特困供养"]), dir, rng)?);
+                written.push(write_file(&spec, table, &by(&["特困供养"]), dir, look)?);
                 let spec = FileSpec::new(
                     "2024年高龄津贴发放.csv",
                     Kind::CsvGbk,
@@ -238,7 +269,7 @@ fn write_messy(
                         ("bank_account", "社保卡号"),
                     ],
                 );
-                written.push(write_file(&spec, table, &by(&["高龄津贴"]), dir, rng)?);
+                written.push(write_file(&spec, table, &by(&["高龄津贴"]), dir, look)?);
                 let known = ["农村低保", "城市低保", "特困供养", "高龄津贴"];
                 let others: Vec<&Vec<Cell>> = rows
                     .iter()
@@ -260,7 +291,7 @@ fn write_messy(
                         ("bank_account", "银行账号"),
                     ],
                 );
-                written.push(write_file(&spec, table, &others, dir, rng)?);
+                written.push(write_file(&spec, table, &others, dir, look)?);
             }
             "deaths" => {
                 let source = table.col("source");
@@ -281,7 +312,7 @@ fn write_messy(
                     ],
                 )
                 .dates(Dates::Slash);
-                written.push(write_file(&spec, table, &from("公安注销"), dir, rng)?);
+                written.push(write_file(&spec, table, &from("公安注销"), dir, look)?);
                 let spec = FileSpec::new(
                     "殡葬火化信息.xlsx",
                     Kind::Xlsx,
@@ -295,7 +326,7 @@ fn write_messy(
                 .title("2024年火化人员信息表")
                 .dates(Dates::Chinese)
                 .noisy();
-                written.push(write_file(&spec, table, &from("殡葬火化"), dir, rng)?);
+                written.push(write_file(&spec, table, &from("殡葬火化"), dir, look)?);
             }
             "farmland_subsidies" => {
                 let village = table.col("village_code");
@@ -327,7 +358,7 @@ fn write_messy(
                         ("amount", "元"),
                     ])
                     .noisy();
-                    written.push(write_file(&spec, table, &part, dir, rng)?);
+                    written.push(write_file(&spec, table, &part, dir, look)?);
                 }
             }
             "village_payments" => {
@@ -354,7 +385,7 @@ fn write_messy(
                 .dates(Dates::Dot)
                 .thousands()
                 .total_row();
-                written.push(write_file(&spec, table, &all, dir, rng)?);
+                written.push(write_file(&spec, table, &all, dir, look)?);
             }
             "residents" => {
                 let mut all = rows.clone();
@@ -379,11 +410,11 @@ fn write_messy(
                 .dates(Dates::Compact)
                 .noisy()
                 .repeat_header();
-                written.push(write_file(&spec, table, &all, dir, rng)?);
+                written.push(write_file(&spec, table, &all, dir, look)?);
             }
             other => {
                 let spec = simple_spec(other);
-                written.push(write_file(&spec, table, &rows, dir, rng)?);
+                written.push(write_file(&spec, table, &rows, dir, look)?);
             }
         }
     }
@@ -636,13 +667,30 @@ fn write_file(
     table: &Table,
     rows: &[&Vec<Cell>],
     dir: &Path,
-    rng: &mut ChaCha8Rng,
+    look: &mut Look,
 ) -> Result<String, SynthError> {
     let index: Vec<usize> = spec.headers.iter().map(|(c, _)| table.col(c)).collect();
-    let headers: Vec<&str> = spec.headers.iter().map(|(_, h)| *h).collect();
-    let path = dir.join(&spec.name);
+    let wording = look.wording;
+    let headers: Vec<String> = spec
+        .headers
+        .iter()
+        .map(|(c, h)| wording.header(table.dataset, c, h, &spec.name))
+        .collect();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    // Label columns (program, status, method) written in this file's wording.
+    let label = |c: usize, text: String| -> String {
+        let column = spec.headers[c].0;
+        if Wording::has_labels(table.dataset, column) && !text.is_empty() {
+            wording.label(table.dataset, column, &text, &spec.name)
+        } else {
+            text
+        }
+    };
+    let name = look.file_name(table.dataset, &spec.name);
+    let rng = &mut look.rng;
+    let path = dir.join(&name);
     match spec.kind {
-        Kind::Xlsx => write_xlsx(spec, &headers, &index, rows, &path, rng)?,
+        Kind::Xlsx => write_xlsx(spec, &headers, &index, rows, &path, rng, &label)?,
         kind => {
             // Records are encoded and written as they come: a part that
             // continues the file adds rows without title or header.
@@ -682,8 +730,11 @@ fn write_file(
                 if spec.repeat_header && !table.continued && n == rows.len() / 2 {
                     out.write_record(&headers).map_err(record_err)?;
                 }
-                let cells: Vec<String> =
-                    index.iter().map(|&i| render(&row[i], spec, rng)).collect();
+                let cells: Vec<String> = index
+                    .iter()
+                    .enumerate()
+                    .map(|(c, &i)| label(c, render(&row[i], spec, rng)))
+                    .collect();
                 out.write_record(&cells).map_err(record_err)?;
                 if n % 4096 == 4095 {
                     emit(std::mem::replace(&mut out, new_writer()))?;
@@ -711,7 +762,7 @@ fn write_file(
             sink.flush().map_err(io_error(&path))?;
         }
     }
-    Ok(spec.name.clone())
+    Ok(name)
 }
 
 fn workbook() -> Workbook {
@@ -728,6 +779,7 @@ fn write_xlsx(
     rows: &[&Vec<Cell>],
     path: &Path,
     rng: &mut ChaCha8Rng,
+    label: &dyn Fn(usize, String) -> String,
 ) -> Result<(), SynthError> {
     let err = |e: rust_xlsxwriter::XlsxError| SynthError(format!("{}: {e}", path.display()));
     let mut book = workbook();
@@ -772,7 +824,7 @@ fn write_xlsx(
                 Cell::Null => {}
                 other => {
                     sheet
-                        .write_string(r, col, render(other, spec, rng))
+                        .write_string(r, col, label(c, render(other, spec, rng)))
                         .map_err(err)?;
                 }
             }
@@ -793,9 +845,12 @@ fn write_wide_households(
     households: &Table,
     members: &Table,
     dir: &Path,
+    look: &mut Look,
 ) -> Result<String, SynthError> {
-    let name = "城乡低保特困家庭花名册.xlsx";
-    let path = dir.join(name);
+    const OWN_NAME: &str = "城乡低保特困家庭花名册.xlsx";
+    let name = look.file_name(households.dataset, OWN_NAME);
+    let wording = look.wording;
+    let path = dir.join(&name);
     let err = |e: rust_xlsxwriter::XlsxError| SynthError(format!("{}: {e}", path.display()));
     let (m_household, m_id, m_name, m_relation) = (
         members.col("household_id"),
@@ -841,12 +896,21 @@ fn write_wide_households(
     sheet
         .write_string(0, 0, format!("{COUNTY}2024年城乡低保、特困供养家庭花名册"))
         .map_err(err)?;
-    let mut headers: Vec<String> = base.iter().map(|(_, h)| h.to_string()).collect();
+    let dataset = households.dataset;
+    let mut headers: Vec<String> = base
+        .iter()
+        .map(|(c, h)| wording.header(dataset, c, h, OWN_NAME))
+        .collect();
+    let member = |column: &str, own: &str, n: usize| {
+        wording
+            .header(dataset, column, own, OWN_NAME)
+            .replace("{n}", &n.to_string())
+    };
     for n in 1..=width {
         headers.extend([
-            format!("成员{n}姓名"),
-            format!("成员{n}身份证号"),
-            format!("成员{n}与户主关系"),
+            member("member_name", "成员{n}姓名", n),
+            member("member_id_number", "成员{n}身份证号", n),
+            member("member_relation", "成员{n}与户主关系", n),
         ]);
     }
     for (c, h) in headers.iter().enumerate() {
@@ -859,7 +923,14 @@ fn write_wide_households(
             .map(|(col, _)| match &row[households.col(col)] {
                 Cell::Date(d) => render_date(*d, Dates::Slash),
                 Cell::Int(i) => i.to_string(),
-                other => text(other).unwrap_or_default().to_string(),
+                other => {
+                    let value = text(other).unwrap_or_default();
+                    if Wording::has_labels(dataset, col) && !value.is_empty() {
+                        wording.label(dataset, col, value, OWN_NAME)
+                    } else {
+                        value.to_string()
+                    }
+                }
             })
             .collect();
         for m in others(row) {
@@ -874,7 +945,7 @@ fn write_wide_households(
         }
     }
     book.save(&path).map_err(err)?;
-    Ok(name.to_string())
+    Ok(name)
 }
 
 /// Write tables as clean canonical Parquet, `<dataset>.parquet` (and
@@ -982,7 +1053,7 @@ mod tests {
     #[test]
     fn later_parts_append_to_the_first_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mut writer = Writer::new(dir.path(), OutputFormat::Messy, 1);
+        let mut writer = Writer::new(dir.path(), OutputFormat::Messy, 1, Wording(0));
         let mut table = residents(&["甲", "乙", "丙", "丁"]);
         let part = table.take_part();
         assert!(!part.continued && part.rows.len() == 4);
@@ -1013,7 +1084,7 @@ mod tests {
         assert_eq!(writer.rows, vec![("residents".to_string(), 6)]);
 
         let dir = tempfile::tempdir().unwrap();
-        let mut writer = Writer::new(dir.path(), OutputFormat::Parquet, 1);
+        let mut writer = Writer::new(dir.path(), OutputFormat::Parquet, 1, Wording(0));
         let mut third = residents(&["戊"]);
         third.continued = true;
         writer.write(&[residents(&["甲", "乙"]), third]).unwrap();

@@ -9,6 +9,7 @@ mod export;
 mod ids;
 mod names;
 pub mod table;
+pub mod wording;
 
 use std::path::Path;
 
@@ -37,12 +38,14 @@ pub struct SynthReport {
     pub planted: usize,
 }
 
-/// Generate a county into `dir` (created if needed). Same scale and seed
-/// give byte-identical files.
+/// Generate a county into `dir` (created if needed). Same scale, seed and
+/// wording give byte-identical files; `wording` 0 is the generator's own
+/// look, N ≥ 1 draws headers, file names and labels from the wording corpus.
 pub fn generate(
     scale: f64,
     seed: u64,
     format: OutputFormat,
+    wording: u32,
     dir: &Path,
 ) -> Result<SynthReport, SynthError> {
     if !(scale > 0.0 && scale <= 100.0) {
@@ -51,7 +54,7 @@ pub fn generate(
         )));
     }
     std::fs::create_dir_all(dir).map_err(|e| SynthError(format!("{}: {e}", dir.display())))?;
-    let mut writer = export::Writer::new(dir, format, seed);
+    let mut writer = export::Writer::new(dir, format, seed, wording::Wording(wording));
     let truth = county::build(scale, seed, &mut |tables| writer.write(&tables))?;
     let mut files = writer.files;
     let mut rows = writer.rows;

@@ -25,9 +25,9 @@ fn the_same_seed_gives_byte_identical_files() {
         tempfile::tempdir().unwrap(),
         tempfile::tempdir().unwrap(),
     );
-    let report = generate(0.02, 42, OutputFormat::Messy, a.path()).unwrap();
-    generate(0.02, 42, OutputFormat::Messy, b.path()).unwrap();
-    generate(0.02, 43, OutputFormat::Messy, c.path()).unwrap();
+    let report = generate(0.02, 42, OutputFormat::Messy, 0, a.path()).unwrap();
+    generate(0.02, 42, OutputFormat::Messy, 0, b.path()).unwrap();
+    generate(0.02, 43, OutputFormat::Messy, 0, c.path()).unwrap();
     let (ca, cb, cc) = (contents(a.path()), contents(b.path()), contents(c.path()));
     assert_eq!(ca.len(), report.files.len());
     assert!(ca.keys().any(|f| f.ends_with(".xlsx")) && ca.keys().any(|f| f.ends_with(".csv")));
@@ -43,6 +43,6 @@ fn the_same_seed_gives_byte_identical_files() {
 #[test]
 fn bad_scales_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(generate(0.0, 1, OutputFormat::Messy, dir.path()).is_err());
-    assert!(generate(-1.0, 1, OutputFormat::Parquet, dir.path()).is_err());
+    assert!(generate(0.0, 1, OutputFormat::Messy, 0, dir.path()).is_err());
+    assert!(generate(-1.0, 1, OutputFormat::Parquet, 0, dir.path()).is_err());
 }
