@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use xuncha_ingest::catalog::{self, Catalog, CATALOG_FILE};
 use xuncha_ingest::{ingest_dir, read::Encoding};
 
 use crate::Failure;
@@ -19,6 +20,12 @@ pub enum DataCommand {
         /// 输出 JSON
         #[arg(long)]
         json: bool,
+        /// 把识别结果写成数据目录下的 catalog.toml，供审核和修改
+        #[arg(long)]
+        write_catalog: bool,
+        /// 与 --write-catalog 同用：覆盖已有的 catalog.toml（保留其中的 ignore）
+        #[arg(long, requires = "write_catalog")]
+        force: bool,
     },
 }
 
@@ -27,9 +34,24 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
         dir,
         encoding,
         json,
+        write_catalog,
+        force,
     } = cmd;
     let encoding = parse_encoding(encoding.as_deref())?;
     let data = ingest_dir(&dir, encoding)?;
+    if write_catalog {
+        let path = dir.join(CATALOG_FILE);
+        if path.exists() && !force {
+            return Err(Failure::from(format!(
+                "{} 已存在；加 --force 覆盖（其中的 ignore 会保留）",
+                path.display()
+            )));
+        }
+        let ignore = Catalog::load(&dir)?.ignore;
+        std::fs::write(&path, catalog::write_catalog(&ignore, &data.tables))
+            .map_err(|e| Failure::from(format!("{}：{e}", path.display())))?;
+        eprintln!("识别结果已写入 {}", path.display());
+    }
     if json {
         let value = serde_json::json!({
             "tables": data.tables,
@@ -54,11 +76,46 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
                     "  数据集：{d}（{title}），表头在第 {} 行",
                     t.header_row.unwrap_or(0)
                 );
-                for (canonical, header) in &t.mapping {
-                    println!("    {canonical} ← {header}");
+                for d in &t.decisions {
+                    let header = d.header.as_deref().unwrap_or("（常量）");
+                    println!(
+                        "    {} ← {header}（{:.2}，{}）",
+                        d.column, d.score, d.reason
+                    );
                 }
-                if !t.unmapped.is_empty() {
-                    println!("  未映射列：{}", t.unmapped.join("、"));
+                for u in &t.unmapped_candidates {
+                    let best: Vec<String> = u
+                        .candidates
+                        .iter()
+                        .map(|(c, s)| format!("{c} {s:.2}"))
+                        .collect();
+                    let best = if best.is_empty() {
+                        "无".to_string()
+                    } else {
+                        best.join("、")
+                    };
+                    println!("  未映射列：{}（可能是：{best}）", u.header);
+                }
+                if t.candidates.len() > 1 {
+                    let others: Vec<String> = t
+                        .candidates
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{} {:.2}{}",
+                                c.dataset,
+                                c.score,
+                                if c.complete { "" } else { "（缺必需列）" }
+                            )
+                        })
+                        .collect();
+                    println!("  候选数据集：{}", others.join("、"));
+                }
+                for l in &t.unknown_labels {
+                    println!(
+                        "  词表未收录：{} =“{}”（{} 行，按原值保留；可在 vocab.toml 中补充规则）",
+                        l.column, l.value, l.count
+                    );
                 }
                 println!(
                     "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}",

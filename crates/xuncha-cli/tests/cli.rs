@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{findings, root, xuncha};
+use common::{findings, root, s, xuncha};
 
 fn sample() -> String {
     root()
@@ -286,4 +286,58 @@ fn the_committed_model_catalog_is_current() {
         committed, fresh,
         "docs/models.md is stale: run `cargo run -- models doc`"
     );
+}
+
+#[test]
+fn data_inspect_explains_decisions_and_its_catalog_reads_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("county");
+    let synth = xuncha(&[
+        "synth",
+        "--scale",
+        "0.02",
+        "--seed",
+        "5",
+        "--wording",
+        "2",
+        "--out",
+        &s(&data),
+    ]);
+    assert!(
+        synth.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synth.stderr)
+    );
+    let text = String::from_utf8_lossy(&xuncha(&["data", "inspect", &s(&data)]).stdout).to_string();
+    assert!(text.contains("按含义"), "{text}");
+    let mapping = |json: &[u8]| -> Vec<(String, String, serde_json::Value)> {
+        let v: serde_json::Value = serde_json::from_slice(json).unwrap();
+        assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+        // Sheets the catalog does not name (填表说明) are no longer read at all.
+        v["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| !t["dataset"].is_null())
+            .map(|t| {
+                (
+                    t["file"].as_str().unwrap().to_string(),
+                    t["dataset"].to_string(),
+                    t["mapping"].clone(),
+                )
+            })
+            .collect()
+    };
+    let before = mapping(&xuncha(&["data", "inspect", &s(&data), "--json"]).stdout);
+    // The generator wrote a catalog (ignore truth.csv): refused without --force.
+    let refused = xuncha(&["data", "inspect", &s(&data), "--write-catalog"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let written = xuncha(&["data", "inspect", &s(&data), "--write-catalog", "--force"]);
+    assert!(written.status.success());
+    let catalog = std::fs::read_to_string(data.join("catalog.toml")).unwrap();
+    assert!(catalog.contains("ignore = [\"truth.csv\"]") && catalog.contains("[[files]]"));
+    let after = mapping(&xuncha(&["data", "inspect", &s(&data), "--json"]).stdout);
+    assert_eq!(before, after);
+    assert!(after.len() >= 18, "{after:?}");
 }

@@ -135,11 +135,99 @@ fn glob(pattern: &str) -> Result<GlobMatcher, IngestError> {
         .map_err(|e| IngestError::file(CATALOG_FILE, format!("文件匹配模式“{pattern}”无效：{e}")))
 }
 
+/// Escape glob metacharacters so a pattern matches one file name exactly.
+fn glob_literal(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '*' | '?' | '[' | ']' | '{' | '}' | '!' => format!("[{c}]"),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// A TOML string literal.
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// `catalog.toml` text recording how each table was understood: one entry
+/// per recognised table with its dataset, sheet, header row and every
+/// column's header, so an analyst can review and edit the decisions and
+/// reading the file back gives the same mapping. `ignore` is kept.
+pub fn write_catalog(ignore: &[String], tables: &[crate::TableReport]) -> String {
+    let mut out = String::from(
+        "# 由 xuncha data inspect --write-catalog 生成：每个表的识别结果，可审核、修改后保留。\n\
+         # columns 为“标准列 = 文件中的表头”；删去一行则该列重新按含义识别。\n\n",
+    );
+    if !ignore.is_empty() {
+        let list: Vec<String> = ignore.iter().map(|g| quoted(g)).collect();
+        out.push_str(&format!("ignore = [{}]\n\n", list.join(", ")));
+    }
+    for t in tables {
+        let Some(dataset) = &t.dataset else {
+            if let Some(note) = &t.note {
+                let sheet = t
+                    .sheet
+                    .as_deref()
+                    .map(|s| format!(" [{s}]"))
+                    .unwrap_or_default();
+                out.push_str(&format!("# {}{sheet}：{note}\n\n", t.file));
+            }
+            continue;
+        };
+        out.push_str("[[files]]\n");
+        out.push_str(&format!("match = {}\n", quoted(&glob_literal(&t.file))));
+        out.push_str(&format!("dataset = {}\n", quoted(dataset)));
+        if let Some(sheet) = &t.sheet {
+            out.push_str(&format!("sheet = {}\n", quoted(sheet)));
+        }
+        if let Some(row) = t.header_row {
+            out.push_str(&format!("header_row = {row}\n"));
+        }
+        out.push_str("[files.columns]\n");
+        for d in &t.decisions {
+            if let Some(header) = &d.header {
+                out.push_str(&format!(
+                    "{} = {}  # {:.2} {}\n",
+                    d.column,
+                    quoted(header),
+                    d.score,
+                    d.reason.replace('\n', " ")
+                ));
+            }
+        }
+        let constants: Vec<&crate::mapping::Decision> =
+            t.decisions.iter().filter(|d| d.header.is_none()).collect();
+        if !constants.is_empty() {
+            out.push_str("[files.constants]\n");
+            for (canonical, source) in &t.mapping {
+                if let Some(value) = source.strip_prefix("常量：") {
+                    out.push_str(&format!("{canonical} = {}\n", quoted(value)));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Multiplier that converts a unit to 元 (or leaves other measures alone).
 pub fn unit_scale(unit: &str) -> Option<f64> {
     match unit.trim() {
         "元" | "" => Some(1.0),
         "万元" | "万" => Some(10_000.0),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glob_literals_match_only_their_file() {
+        let g = glob(&glob_literal("村(社区)[名录]*.xlsx")).unwrap();
+        assert!(g.is_match("村(社区)[名录]*.xlsx"));
+        assert!(!g.is_match("村(社区)名.xlsx"));
     }
 }

@@ -178,14 +178,26 @@ impl Profile {
         }
         let pct = |x: f32| (x * 100.0).round() as i32;
         let mut parts = Vec::new();
+        // A 12-digit code is no account, and codes are no quantities.
+        let coded = self
+            .id
+            .max(self.village_code)
+            .max(self.account)
+            .max(self.date);
+        let account = if self.village_code >= 0.5 {
+            0.0
+        } else {
+            self.account
+        };
+        let number = if coded >= 0.5 { 0.0 } else { self.number };
         for (share, what) in [
             (self.id, "身份证号"),
             (self.credit_code, "统一社会信用代码"),
-            (self.account, "银行账号"),
+            (account, "银行账号"),
             (self.village_code, "12位区划代码"),
             (self.date, "日期"),
             (self.month, "月份"),
-            (self.number, "数值"),
+            (number, "数值"),
         ] {
             if share >= 0.5 {
                 parts.push(format!("{}%像{what}", pct(share)));
