@@ -278,6 +278,38 @@ fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
 }
 
 #[test]
+fn a_missing_column_names_the_closest_headers_and_why_they_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 死亡时间 holds no dates: content rules it out, and the error says so.
+    write(
+        dir.path(),
+        "死亡人员.csv",
+        format!(
+            "姓名,身份证号,死亡时间
+张三,{},不详
+李四,{},待核实
+",
+            id(1),
+            id(2)
+        )
+        .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let IngestError::MissingColumns(m) = &data.errors[0] else {
+        panic!("{:?}", data.errors);
+    };
+    assert_eq!(m.missing[0].column, "death_date");
+    let closest = &m.missing[0].candidates;
+    assert!(
+        closest
+            .first()
+            .is_some_and(|c| c.starts_with("死亡时间") && c.contains("内容不符")),
+        "{closest:?}"
+    );
+    assert!(data.errors[0].to_string().contains("最接近的列：死亡时间"));
+}
+
+#[test]
 fn malformed_rows_go_to_rejects_with_their_row_number() {
     let dir = tempfile::tempdir().unwrap();
     let csv = "凭证号,村代码,支付日期,收款方,金额,支付方式\nV1,411102001001,2024-01-05,某公司,100,转账\nV2,411102001001,2024-13-45,某公司,100,转账\nV3,411102001001,2024-01-07,某公司,一百元,转账\nV4,411102001001,2024-01-08,某公司,50,转账\n";
