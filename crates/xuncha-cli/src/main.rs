@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xuncha_model::{load_library, Library, Model, ModelError};
 
 /// 巡察比对模型引擎：读取各部门导出数据，运行比对模型，输出问题线索。
 #[derive(Parser)]
@@ -57,28 +58,27 @@ pub struct ModelSource {
     /// 追加的模型目录（可重复）
     #[arg(long = "models", value_name = "DIR")]
     pub extra: Vec<PathBuf>,
-    /// 内置模型库目录
-    #[arg(
-        long,
-        value_name = "DIR",
-        default_value = "models",
-        env = "XUNCHA_MODELS"
-    )]
-    pub builtin: PathBuf,
+    /// 用此目录代替程序内置的模型库（默认使用内置模型库，可用 xuncha models export 导出查看）
+    #[arg(long, value_name = "DIR", env = "XUNCHA_MODELS")]
+    pub builtin: Option<PathBuf>,
     /// 不加载内置模型库，只用 --models 指定的目录
     #[arg(long)]
     pub no_builtin: bool,
 }
 
 impl ModelSource {
-    /// Folders to load, built-in first.
-    pub fn dirs(&self) -> Vec<PathBuf> {
-        let mut dirs = Vec::new();
-        if !self.no_builtin {
-            dirs.push(self.builtin.clone());
+    /// The built-in library this source asks for.
+    pub fn library(&self) -> Library {
+        match (&self.builtin, self.no_builtin) {
+            (_, true) => Library::None,
+            (Some(dir), false) => Library::Dir(dir.clone()),
+            (None, false) => Library::Embedded,
         }
-        dirs.extend(self.extra.iter().cloned());
-        dirs
+    }
+
+    /// Load the built-in library, then the extra folders.
+    pub fn load(&self) -> (Vec<Model>, Vec<ModelError>) {
+        load_library(&self.library(), &self.extra)
     }
 }
 

@@ -1,4 +1,4 @@
-//! `xuncha models list|show|validate`.
+//! `xuncha models list|show|doc|validate|export`.
 
 use std::path::PathBuf;
 
@@ -30,6 +30,11 @@ pub enum ModelsCommand {
         out: PathBuf,
         #[command(flatten)]
         source: ModelSource,
+    },
+    /// 把程序内置的模型库导出到目录，供查看和修改（修改后用 --builtin DIR 或 --models DIR 使用）
+    Export {
+        /// 目标目录
+        dir: PathBuf,
     },
     /// 校验模型文件：能否解析，数据集和列是否存在，模板字段是否在结果中
     Validate {
@@ -89,9 +94,22 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             println!("已写入 {}（{} 个模型）", out.display(), models.len());
             Ok(())
         }
+        ModelsCommand::Export { dir } => {
+            let written = xuncha_model::builtin::export(&dir)
+                .map_err(|e| Failure::from(format!("{}：{e}", dir.display())))?;
+            println!(
+                "已导出内置模型库 {} 个文件到 {}",
+                written.len(),
+                dir.display()
+            );
+            Ok(())
+        }
         ModelsCommand::Validate { dirs, source } => {
-            let dirs = if dirs.is_empty() { source.dirs() } else { dirs };
-            let (models, mut errors) = load_dirs(&dirs);
+            let (models, mut errors) = if dirs.is_empty() {
+                source.load()
+            } else {
+                load_dirs(&dirs)
+            };
             for m in &models {
                 if let Err(e) = validate(m, xuncha_engine::analyzers::ANALYZERS) {
                     errors.extend(e);
@@ -115,7 +133,7 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
 
 /// Load models; any file that does not parse fails the command.
 fn load(source: &ModelSource) -> Result<Vec<Model>, Failure> {
-    let (models, errors) = load_dirs(&source.dirs());
+    let (models, errors) = source.load();
     if let Some(e) = errors.first() {
         return Err(Failure::from(e));
     }

@@ -127,10 +127,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         out: out.clone(),
         source: ModelSource {
             extra: config.models.iter().map(|p| at(p)).collect(),
-            builtin: config
-                .builtin_models
-                .as_deref()
-                .map_or_else(|| PathBuf::from("models"), at),
+            builtin: config.builtin_models.as_deref().map(at),
             no_builtin: false,
         },
         select: config.select.clone(),

@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use xuncha_model::load_dirs;
 use xuncha_report::issues::{books, GroupBy, ModelInfo, PatrolGroups, RunInfo};
 use xuncha_schema::Finding;
 
@@ -38,7 +37,7 @@ pub struct ReportArgs {
 
 /// Model titles, descriptions, bases and 核实要点 for the issue lists.
 pub fn model_infos(source: &ModelSource) -> Vec<ModelInfo> {
-    let (models, _) = load_dirs(&source.dirs());
+    let (models, _) = source.load();
     models
         .into_iter()
         .map(|m| ModelInfo {

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use xuncha_engine::{run_models, ModelOutcome, ModelStatus, RunOptions, RunSummary};
 use xuncha_ingest::{ingest_dir, normalize::parse_date, Ingested};
-use xuncha_model::{load_dirs, select, Model};
+use xuncha_model::{select, Model};
 use xuncha_store::{apply_triage, InputFile, ModelRecord, RunRecord, Store, TriageEffect};
 
 use crate::data_cmd::parse_encoding;
@@ -106,7 +106,7 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
         None => started.date_naive(),
     };
     let params = parse_params(&args.params)?;
-    let (models, model_errors) = load_dirs(&args.source.dirs());
+    let (models, model_errors) = args.source.load();
     let (selected, unmatched) = select(&models, &args.select);
     if !unmatched.is_empty() {
         return Err(Failure::from(format!(

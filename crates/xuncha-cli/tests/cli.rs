@@ -341,3 +341,53 @@ fn data_inspect_explains_decisions_and_its_catalog_reads_back_the_same() {
     assert_eq!(before, after);
     assert!(after.len() >= 18, "{after:?}");
 }
+
+#[test]
+fn every_command_works_from_any_folder_with_the_embedded_library() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let from_elsewhere = |args: &[&str]| {
+        let mut cmd = common::command(args);
+        cmd.current_dir(elsewhere.path())
+            .env_remove("XUNCHA_MODELS");
+        cmd.output().unwrap()
+    };
+    let run = from_elsewhere(&[
+        "run",
+        "--data",
+        &sample(),
+        "--out",
+        &s(out.path()),
+        "--as-of",
+        "2024-12-31",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(found_keys(out.path()), planted());
+
+    // The embedded library, written out, is the repository's models/ folder.
+    let exported = elsewhere.path().join("library");
+    assert!(from_elsewhere(&["models", "export", &s(&exported)])
+        .status
+        .success());
+    let validate = from_elsewhere(&["models", "validate", &s(&exported)]);
+    let text = String::from_utf8_lossy(&validate.stdout);
+    assert!(
+        text.contains(&format!("{} 个模型全部通过校验", library_size())),
+        "{text}"
+    );
+    for m in ["mz/deceased_benefit.toml", "zc/rent_arrears.toml"] {
+        assert_eq!(
+            std::fs::read(exported.join(m)).unwrap(),
+            std::fs::read(root().join("models").join(m)).unwrap()
+        );
+    }
+    // --builtin replaces it: an empty folder leaves no models.
+    let empty = elsewhere.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let list = from_elsewhere(&["models", "list", "--builtin", &s(&empty)]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("共 0 个模型"));
+}

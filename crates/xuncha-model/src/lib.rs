@@ -103,24 +103,98 @@ fn line_of(text: &str, byte: usize) -> usize {
     text[..byte.min(text.len())].matches('\n').count() + 1
 }
 
+/// The built-in model library, embedded at build time from `models/`.
+pub mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+    /// Write the embedded library into `dir` (`mz/…toml`, …), for reading
+    /// and editing; returns the files written.
+    pub fn export(dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+        let mut written = Vec::new();
+        for (rel, text) in FILES {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, text)?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
+
+/// Where the built-in library comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Library {
+    /// The library embedded in the binary.
+    Embedded,
+    /// A folder that replaces it (`--builtin DIR`, `XUNCHA_MODELS`).
+    Dir(PathBuf),
+    /// No built-in library.
+    None,
+}
+
+/// Load the built-in library and then every `*.toml` under `extra`.
+pub fn load_library(library: &Library, extra: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
+    let mut dirs = Vec::new();
+    let mut files: Vec<(PathBuf, Result<String, ModelError>)> = Vec::new();
+    match library {
+        Library::Embedded => files.extend(
+            builtin::FILES
+                .iter()
+                .map(|(rel, text)| (Path::new("models").join(rel), Ok(text.to_string()))),
+        ),
+        Library::Dir(d) => dirs.push(d.clone()),
+        Library::None => {}
+    }
+    dirs.extend(extra.iter().cloned());
+    let (mut models, mut errors) = parse_all(files);
+    let (more, more_errors) = load_dirs(&dirs);
+    errors.extend(more_errors);
+    for m in more {
+        match models.iter().find(|o| o.spec.id == m.spec.id) {
+            Some(other) => errors.push(m.error(
+                Some("id"),
+                format!("模型 id {} 与 {} 重复", m.spec.id, other.path.display()),
+            )),
+            None => models.push(m),
+        }
+    }
+    models.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+    (models, errors)
+}
+
 /// Load every `*.toml` under the given folders. Files that do not parse
 /// are returned as errors; duplicate ids are errors too.
 pub fn load_dirs(dirs: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
-    let mut files = Vec::new();
+    let mut paths = Vec::new();
     let mut errors = Vec::new();
     for dir in dirs {
-        collect_toml(dir, &mut files, &mut errors);
+        collect_toml(dir, &mut paths, &mut errors);
     }
-    files.sort();
-    let mut models: Vec<Model> = Vec::new();
-    for path in files {
-        let loaded = std::fs::read_to_string(&path)
-            .map_err(|e| ModelError {
+    paths.sort();
+    let files = paths
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).map_err(|e| ModelError {
                 file: path.display().to_string(),
                 line: None,
                 message: format!("无法读取：{e}"),
-            })
-            .and_then(|text| Model::parse(&path, &text));
+            });
+            (path, text)
+        })
+        .collect();
+    let (models, more) = parse_all(files);
+    errors.extend(more);
+    (models, errors)
+}
+
+/// Parse model files in order; duplicate ids are errors.
+fn parse_all(files: Vec<(PathBuf, Result<String, ModelError>)>) -> (Vec<Model>, Vec<ModelError>) {
+    let mut errors = Vec::new();
+    let mut models: Vec<Model> = Vec::new();
+    for (path, text) in files {
+        let loaded = text.and_then(|text| Model::parse(&path, &text));
         match loaded {
             Ok(m) => match models.iter().find(|o| o.spec.id == m.spec.id) {
                 Some(other) => errors.push(m.error(
