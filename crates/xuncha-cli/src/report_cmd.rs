@@ -129,7 +129,7 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
         if args.options.unmask {
             "（未脱敏，注意保密）"
         } else {
-            "（身份证号已脱敏）"
+            "（身份证号和银行账号已脱敏）"
         }
     );
     Ok(())

@@ -9,14 +9,19 @@ use std::process::Command;
 use calamine::{open_workbook_auto, Data, Reader};
 use common::{findings, root, s, xuncha};
 
-/// An unmasked 18-character ID number anywhere in the text.
+/// An unmasked 18-character ID number, or a 16-digit bank card number,
+/// anywhere in the text.
 fn has_full_id(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
-    chars.windows(18).any(|w| {
+    let id = chars.windows(18).any(|w| {
         w[..17].iter().all(char::is_ascii_digit)
             && (w[17].is_ascii_digit() || w[17] == 'X')
             && w[..6] == ['4', '1', '1', '1', '2', '2']
-    })
+    });
+    let card = chars
+        .windows(16)
+        .any(|w| w.iter().all(char::is_ascii_digit) && w[..2] == ['6', '2']);
+    id || card
 }
 
 fn run_with_report(out: &Path, extra: &[&str]) {
@@ -119,6 +124,8 @@ fn unmask_shows_ids_and_is_recorded() {
     let html = std::fs::read_to_string(tmp.path().join("reports/report.html")).unwrap();
     assert!(has_full_id(&html));
     assert!(html.contains("未脱敏"));
+    // The shared-account lead names its account in full only when unmasked.
+    assert!(html.contains("6228480100000000"));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap())
             .unwrap();
@@ -141,6 +148,10 @@ fn unmask_shows_ids_and_is_recorded() {
     );
     let html = std::fs::read_to_string(masked.path().join("report.html")).unwrap();
     assert!(!has_full_id(&html));
+    assert!(
+        html.contains("6228********0000"),
+        "accounts keep first and last 4"
+    );
     let note: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(masked.path().join("report.json")).unwrap())
             .unwrap();

@@ -104,7 +104,7 @@ pub fn write_html(
         escape(&run.run_id),
         run.models_run,
         run.false_positives_hidden,
-        if unmask { "【未脱敏，注意保密】" } else { "身份证号已脱敏。" },
+        if unmask { "【未脱敏，注意保密】" } else { "身份证号和银行账号已脱敏。" },
         t = escape(title),
     );
     let _ = write!(

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use xuncha_schema::{mask_id, mask_ids_in, Finding, Severity};
+use xuncha_schema::{mask_id, mask_personal_numbers_in, Finding, Severity};
 
 /// What the reader of an issue list needs to know about a model.
 #[derive(Debug, Clone, Default)]
@@ -201,7 +201,7 @@ pub fn lead_row(f: &Finding, models: &[ModelInfo], unmask: bool) -> LeadRow {
         if unmask {
             s.to_string()
         } else {
-            mask_ids_in(s)
+            mask_personal_numbers_in(s)
         }
     };
     let id_number = if f.subject_type == "person" {

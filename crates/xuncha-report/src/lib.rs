@@ -51,18 +51,46 @@ pub fn write_parquet(findings: &[Finding], path: &Path) -> Result<(), WriteError
     Ok(())
 }
 
-/// Write findings as CSV with a UTF-8 BOM; sources joined with `; `.
-pub fn write_csv(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
+/// A CSV cell that a spreadsheet will not run as a formula (CWE-1236): text
+/// starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading
+/// `'`, as OWASP recommends. Numbers (`-12.5`) stay numbers.
+pub fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.trim().parse::<f64>().is_ok_and(f64::is_finite);
+    if risky && !number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Write CSV records for people (UTF-8 with BOM, every cell formula-safe).
+fn write_people_csv<I, R>(path: &Path, header: &[&str], rows: I) -> Result<(), WriteError>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = String>,
+{
     let mut out = create(path)?;
     out.write_all(b"\xEF\xBB\xBF").map_err(|e| fail(path)(&e))?;
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(FINDING_COLUMNS)
-        .map_err(|e| fail(path)(&e))?;
-    for f in findings {
-        w.write_record(columns::text_row(f))
-            .map_err(|e| fail(path)(&e))?;
+    w.write_record(header).map_err(|e| fail(path)(&e))?;
+    for row in rows {
+        let cells: Vec<String> = row
+            .into_iter()
+            .map(|c| formula_safe(&c).into_owned())
+            .collect();
+        w.write_record(&cells).map_err(|e| fail(path)(&e))?;
     }
     w.flush().map_err(|e| fail(path)(&e))
+}
+
+/// Write findings as CSV with a UTF-8 BOM; sources joined with `; `.
+pub fn write_csv(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
+    write_people_csv(
+        path,
+        &FINDING_COLUMNS,
+        findings.iter().map(columns::text_row),
+    )
 }
 
 /// Write findings as JSON lines, one finding object a line.
@@ -89,14 +117,7 @@ pub const REJECT_HEADERS: [&str; 8] = [
 
 /// Write the rejects table as CSV with a UTF-8 BOM and Chinese headers.
 pub fn write_rejects(rejects: &[Reject], path: &Path) -> Result<(), WriteError> {
-    let mut out = create(path)?;
-    out.write_all(b"\xEF\xBB\xBF").map_err(|e| fail(path)(&e))?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(REJECT_HEADERS).map_err(|e| fail(path)(&e))?;
-    for r in rejects {
-        w.write_record(r.cells()).map_err(|e| fail(path)(&e))?;
-    }
-    w.flush().map_err(|e| fail(path)(&e))
+    write_people_csv(path, &REJECT_HEADERS, rejects.iter().map(Reject::cells))
 }
 
 /// Write any serializable value as pretty JSON.
@@ -135,6 +156,42 @@ mod tests {
             sources: vec!["a.csv:2".into(), "b.xlsx#S:3".into()],
             triage: None,
         }
+    }
+
+    #[test]
+    fn csv_cells_cannot_run_as_formulas() {
+        assert_eq!(
+            formula_safe("@SUM(1+1)*cmd|' /C calc'!A0"),
+            "'@SUM(1+1)*cmd|' /C calc'!A0"
+        );
+        for risky in ["=1+1", "+1+cmd", "-2+3", "\tx", "\rx"] {
+            assert!(formula_safe(risky).starts_with('\''), "{risky}");
+        }
+        assert_eq!(formula_safe("-1200.5"), "-1200.5");
+        assert_eq!(formula_safe("张三"), "张三");
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = finding("a", Some(-5.0));
+        f.subject_name = Some("=HYPERLINK(\"http://x\")".into());
+        let path = dir.path().join("f.csv");
+        write_csv(&[f], &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{text}");
+        assert!(text.contains(",-5"), "{text}");
+        let reject = Reject {
+            file: "a.csv".into(),
+            sheet: None,
+            row: 2,
+            column: "收款方".into(),
+            dataset: "village_payments".into(),
+            value: "@SUM(1+1)".into(),
+            reason: "x".into(),
+            action: xuncha_schema::RejectAction::ValueCleared,
+        };
+        let path = dir.path().join("r.csv");
+        write_rejects(&[reject], &path).unwrap();
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains(",'@SUM(1+1),"));
     }
 
     #[test]

@@ -97,8 +97,10 @@ pub fn format_money(v: f64) -> String {
 }
 
 /// Mask every ID number (18 characters: 17 digits and a digit or X; or 15
-/// digits) inside a text, e.g. an explain sentence.
-pub fn mask_ids_in(text: &str) -> String {
+/// digits) and every bank card or account number (13 to 25 digits) inside a
+/// text, e.g. an explain sentence: first 4 and last 4 kept, so two numbers
+/// can still be told apart. 12-digit village codes and amounts stay.
+pub fn mask_personal_numbers_in(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -106,7 +108,7 @@ pub fn mask_ids_in(text: &str) -> String {
         let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
         let id_len = match run {
             17 if matches!(chars.get(i + 17), Some('X' | 'x')) => 18,
-            18 | 15 => run,
+            13..=25 => run,
             _ => 0,
         };
         let boundary = |j: usize| chars.get(j).is_none_or(|c| !c.is_ascii_alphanumeric());
@@ -135,13 +137,25 @@ mod tests {
     }
 
     #[test]
-    fn ids_inside_text_are_masked_and_other_numbers_kept() {
+    fn ids_and_accounts_inside_text_are_masked_and_other_numbers_kept() {
         assert_eq!(
-            mask_ids_in("张三（411102199001011234）与41110219900101123X同户，账号6228480012345678"),
-            "张三（4111**********1234）与4111**********123X同户，账号6228480012345678"
+            mask_personal_numbers_in(
+                "张三（411102199001011234）与41110219900101123X同户，账号6228480012345678"
+            ),
+            "张三（4111**********1234）与4111**********123X同户，账号6228********5678"
         );
-        assert_eq!(mask_ids_in("金额1,200.00元"), "金额1,200.00元");
-        assert_eq!(mask_ids_in("411102900101123"), "4111*******1123");
+        assert_eq!(
+            mask_personal_numbers_in("金额1,200.00元，村411102001001，凭证PZ0010030009"),
+            "金额1,200.00元，村411102001001，凭证PZ0010030009"
+        );
+        assert_eq!(
+            mask_personal_numbers_in("411102900101123"),
+            "4111*******1123"
+        );
+        assert_eq!(
+            mask_personal_numbers_in("6217000000000000123"),
+            "6217***********0123"
+        );
     }
 
     #[test]

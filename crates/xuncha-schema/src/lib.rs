@@ -6,5 +6,5 @@ mod finding;
 mod rejects;
 
 pub use datasets::{dataset, ColumnKind, ColumnSpec, DatasetSpec, DATASETS, SOURCE_COLUMN};
-pub use finding::{format_money, mask_id, mask_ids_in, Finding, Severity};
+pub use finding::{format_money, mask_id, mask_personal_numbers_in, Finding, Severity};
 pub use rejects::{Reject, RejectAction};
