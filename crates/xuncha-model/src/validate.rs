@@ -5,8 +5,13 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use std::ops::ControlFlow;
+
 use polars::prelude::*;
 use polars::sql::SQLContext;
+use sqlparser::ast::{Query, TableFactor, Visit, Visitor};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
 
 use crate::{spec::placeholders, Model, ModelError};
 
@@ -19,6 +24,8 @@ pub fn plan(
     frames: &BTreeMap<String, LazyFrame>,
 ) -> Result<LazyFrame, ModelError> {
     let sql = model.sql(params, as_of)?;
+    check_relations(&sql, &model.spec.datasets)
+        .map_err(|message| model.error(Some("sql"), message))?;
     let mut ctx = SQLContext::new();
     for name in &model.spec.datasets {
         let lf = frames
@@ -28,6 +35,70 @@ pub fn plan(
     }
     ctx.execute(&sql)
         .map_err(|e| sql_error(model, &e.to_string()))
+}
+
+/// Tables a query reads and the CTE names it defines.
+#[derive(Default)]
+struct Relations {
+    ctes: Vec<String>,
+    tables: Vec<String>,
+    functions: Vec<String>,
+}
+
+impl Visitor for Relations {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        if let Some(with) = &query.with {
+            self.ctes.extend(
+                with.cte_tables
+                    .iter()
+                    .map(|c| c.alias.name.value.to_lowercase()),
+            );
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        match factor {
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            } => self.functions.push(name.to_string()),
+            TableFactor::Table { name, .. } => self.tables.push(name.to_string().to_lowercase()),
+            TableFactor::Function { name, .. } => self.functions.push(name.to_string()),
+            TableFactor::TableFunction { expr, .. } => self.functions.push(expr.to_string()),
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// A model's SQL may read only its declared canonical datasets and its own
+/// CTEs: no table function (`read_csv('/etc/passwd')`, `read_parquet(…)`),
+/// no other table. A model from someone else's folder cannot read the
+/// machine's files.
+pub fn check_relations(sql: &str, datasets: &[String]) -> Result<(), String> {
+    let statements =
+        Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))?;
+    let mut seen = Relations::default();
+    let _ = statements.visit(&mut seen);
+    if let Some(f) = seen.functions.first() {
+        return Err(format!(
+            "SQL 不允许调用表函数 {f}：模型只能读取标准数据集（{}）",
+            datasets.join("、")
+        ));
+    }
+    let allowed =
+        |t: &String| seen.ctes.contains(t) || datasets.iter().any(|d| d.eq_ignore_ascii_case(t));
+    if let Some(t) = seen.tables.iter().find(|t| !allowed(t)) {
+        return Err(format!(
+            "SQL 读取了 {t}：模型只能读取 datasets 中列出的标准数据集（{}）和自己的 WITH 子查询",
+            datasets.join("、")
+        ));
+    }
+    Ok(())
 }
 
 /// Locate a polars SQL error in the model file by the first quoted name it mentions.
@@ -239,6 +310,34 @@ explain = "{name}于{death_date}死亡，共{amount}元"
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(15), "{}", errors[0]);
         assert!(errors[0].message.contains("died_on"));
+    }
+
+    #[test]
+    fn models_read_only_their_canonical_datasets() {
+        for (from, to) in [
+            ("FROM benefit_payments p", "FROM read_csv('/etc/passwd') p"),
+            (
+                "FROM benefit_payments p",
+                "FROM read_parquet('/tmp/x.parquet') p",
+            ),
+            ("JOIN deaths d", "JOIN scan_ipc('x.arrow') d"),
+            ("JOIN deaths d", "JOIN villages d"),
+            (
+                "JOIN deaths d",
+                "JOIN (SELECT * FROM read_ndjson('a.jsonl')) d",
+            ),
+        ] {
+            let bad = GOOD.replace(from, to);
+            let errors = validate(&model(&bad), &[]).unwrap_err();
+            assert!(
+                errors[0].message.contains("只能读取"),
+                "{to}: {}",
+                errors[0]
+            );
+        }
+        // CTEs are the model's own and may be read.
+        let sql = "WITH late AS (SELECT * FROM deaths) SELECT * FROM late JOIN benefit_payments b ON true";
+        assert!(check_relations(sql, &["deaths".into(), "benefit_payments".into()]).is_ok());
     }
 
     #[test]
