@@ -2,12 +2,12 @@
 //! check. One run at a time (a lock beside the store), inputs checked for
 //! freshness, history kept to a retention, a JSON summary for the scheduler.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use xuncha_store::Store;
 
+use crate::lock::Lock;
 use crate::report_cmd::ReportOptions;
 use crate::run_cmd::{execute, finish, RunArgs};
 use crate::store_cmd::diff_counts;
@@ -56,56 +56,6 @@ pub struct NightlyArgs {
     config: PathBuf,
 }
 
-/// The lock file; removed when dropped.
-struct Lock(PathBuf);
-
-impl Lock {
-    /// Take the lock, or say who holds it. A lock left by a process that
-    /// no longer exists is taken over.
-    fn acquire(path: PathBuf) -> Result<Lock, Failure> {
-        for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(mut file) => {
-                    writeln!(file, "{}", std::process::id())?;
-                    return Ok(Lock(path));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let pid = std::fs::read_to_string(&path)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string();
-                    let alive = pid.is_empty() || Path::new(&format!("/proc/{pid}")).exists();
-                    if alive {
-                        return Err(Failure {
-                            code: EXIT_LOCKED,
-                            message: format!(
-                                "另一个夜间任务正在运行（进程 {pid}，锁文件 {}），本次不运行",
-                                path.display()
-                            ),
-                        });
-                    }
-                    std::fs::remove_file(&path)?;
-                }
-                Err(e) => return Err(Failure::from(format!("{}：{e}", path.display()))),
-            }
-        }
-        Err(Failure {
-            code: EXIT_LOCKED,
-            message: format!("无法取得锁 {}", path.display()),
-        })
-    }
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     let text = std::fs::read_to_string(&args.config)
         .map_err(|e| Failure::from(format!("{}：{e}", args.config.display())))?;
@@ -121,7 +71,11 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     };
     let store_path = at(&config.store);
     let out = at(&config.out);
-    let _lock = Lock::acquire(store_path.with_extension("lock"))?;
+    let _lock = Lock::acquire(
+        store_path.with_extension("lock"),
+        EXIT_LOCKED,
+        "另一个夜间任务正在运行",
+    )?;
     let run_args = RunArgs {
         data: at(&config.data),
         out: out.clone(),

@@ -18,6 +18,8 @@ use crate::{Failure, ModelSource};
 pub const EXIT_MODEL_FAILED: u8 = 2;
 /// Exit code when a required dataset is missing (nightly).
 pub const EXIT_REQUIRED_MISSING: u8 = 11;
+/// Exit code when another run is writing into the same `--out` folder.
+pub const EXIT_OUT_BUSY: u8 = 12;
 
 #[derive(clap::Args, Clone)]
 pub struct RunArgs {
@@ -191,6 +193,12 @@ pub fn execute(args: &RunArgs, required: &[String]) -> Result<Executed, Failure>
     summary.rebounds = triage.rebounds;
     summary.unmasked_reports = args.report && args.report_options.unmask;
     std::fs::create_dir_all(&args.out)?;
+    // Two runs into one folder would interleave their files: the second stops.
+    let _out_lock = crate::lock::Lock::acquire(
+        args.out.join(".xuncha-run.lock"),
+        EXIT_OUT_BUSY,
+        "另一个 xuncha 运行正在写入此输出目录",
+    )?;
     let out = |name: &str| args.out.join(name);
     xuncha_report::write_parquet(&result.findings, &out("findings.parquet"))?;
     xuncha_report::write_csv(&result.findings, &out("findings.csv"))?;

@@ -391,3 +391,28 @@ fn every_command_works_from_any_folder_with_the_embedded_library() {
     let list = from_elsewhere(&["models", "list", "--builtin", &s(&empty)]);
     assert!(String::from_utf8_lossy(&list.stdout).contains("共 0 个模型"));
 }
+
+#[test]
+fn a_second_run_into_the_same_folder_stops_with_code_12() {
+    let out = tempfile::tempdir().unwrap();
+    // A live process (this test) holds the folder.
+    std::fs::write(
+        out.path().join(".xuncha-run.lock"),
+        std::process::id().to_string(),
+    )
+    .unwrap();
+    let result = run_sample(out.path(), &[]);
+    assert_eq!(result.status.code(), Some(12));
+    assert!(String::from_utf8_lossy(&result.stderr).contains("正在写入此输出目录"));
+    assert!(!out.path().join("findings.csv").exists());
+    // A lock left by a dead process is taken over, and released after the run.
+    std::fs::write(out.path().join(".xuncha-run.lock"), "999999999").unwrap();
+    assert!(run_sample(out.path(), &[]).status.success());
+    assert!(!out.path().join(".xuncha-run.lock").exists());
+    let leftovers: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".partial-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

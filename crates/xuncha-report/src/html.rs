@@ -202,8 +202,10 @@ pub fn write_html(
         h.push_str("</tbody></table></section>");
     }
     let _ = write!(h, "<script>{SCRIPT}</script></body></html>");
-    std::fs::write(path, h).map_err(|e| WriteError {
-        path: path.display().to_string(),
-        message: e.to_string(),
+    crate::atomic(path, |partial| {
+        std::fs::write(partial, &h).map_err(|e| WriteError {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
     })
 }

@@ -35,8 +35,34 @@ fn fail(path: &Path) -> impl Fn(&dyn std::fmt::Display) -> WriteError + '_ {
     }
 }
 
-fn create(path: &Path) -> Result<BufWriter<File>, WriteError> {
-    File::create(path)
+/// Write a file completely or not at all: `write` fills a temporary file
+/// beside `path` (`.name.partial-<pid>`), which is renamed over `path` only
+/// when it succeeded, so a killed run never leaves a truncated output that
+/// looks whole.
+pub fn atomic<T>(
+    path: &Path,
+    write: impl FnOnce(&Path) -> Result<T, WriteError>,
+) -> Result<T, WriteError> {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    let partial = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    match write(&partial).and_then(|v| {
+        std::fs::rename(&partial, path)
+            .map(|_| v)
+            .map_err(|e| fail(path)(&e))
+    }) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// A buffered file for [`atomic`] writers; errors name the final path.
+fn create(partial: &Path, path: &Path) -> Result<BufWriter<File>, WriteError> {
+    File::create(partial)
         .map(BufWriter::new)
         .map_err(|e| fail(path)(&e))
 }
@@ -44,11 +70,13 @@ fn create(path: &Path) -> Result<BufWriter<File>, WriteError> {
 /// Write findings as Parquet (evidence as a JSON string, sources as a list).
 pub fn write_parquet(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
     let mut df = findings_frame(findings).map_err(|e| fail(path)(&e))?;
-    let file = File::create(path).map_err(|e| fail(path)(&e))?;
-    ParquetWriter::new(file)
-        .finish(&mut df)
-        .map_err(|e| fail(path)(&e))?;
-    Ok(())
+    atomic(path, |partial| {
+        let file = File::create(partial).map_err(|e| fail(path)(&e))?;
+        ParquetWriter::new(file)
+            .finish(&mut df)
+            .map_err(|e| fail(path)(&e))?;
+        Ok(())
+    })
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula (CWE-1236): text
@@ -70,18 +98,20 @@ where
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = String>,
 {
-    let mut out = create(path)?;
-    out.write_all(b"\xEF\xBB\xBF").map_err(|e| fail(path)(&e))?;
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(header).map_err(|e| fail(path)(&e))?;
-    for row in rows {
-        let cells: Vec<String> = row
-            .into_iter()
-            .map(|c| formula_safe(&c).into_owned())
-            .collect();
-        w.write_record(&cells).map_err(|e| fail(path)(&e))?;
-    }
-    w.flush().map_err(|e| fail(path)(&e))
+    atomic(path, |partial| {
+        let mut out = create(partial, path)?;
+        out.write_all(b"\xEF\xBB\xBF").map_err(|e| fail(path)(&e))?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(header).map_err(|e| fail(path)(&e))?;
+        for row in rows {
+            let cells: Vec<String> = row
+                .into_iter()
+                .map(|c| formula_safe(&c).into_owned())
+                .collect();
+            w.write_record(&cells).map_err(|e| fail(path)(&e))?;
+        }
+        w.flush().map_err(|e| fail(path)(&e))
+    })
 }
 
 /// Write findings as CSV with a UTF-8 BOM; sources joined with `; `.
@@ -95,12 +125,14 @@ pub fn write_csv(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
 
 /// Write findings as JSON lines, one finding object a line.
 pub fn write_jsonl(findings: &[Finding], path: &Path) -> Result<(), WriteError> {
-    let mut out = create(path)?;
-    for f in findings {
-        serde_json::to_writer(&mut out, f).map_err(|e| fail(path)(&e))?;
-        out.write_all(b"\n").map_err(|e| fail(path)(&e))?;
-    }
-    out.flush().map_err(|e| fail(path)(&e))
+    atomic(path, |partial| {
+        let mut out = create(partial, path)?;
+        for f in findings {
+            serde_json::to_writer(&mut out, f).map_err(|e| fail(path)(&e))?;
+            out.write_all(b"\n").map_err(|e| fail(path)(&e))?;
+        }
+        out.flush().map_err(|e| fail(path)(&e))
+    })
 }
 
 /// Chinese headers of the rejects table.
@@ -122,10 +154,12 @@ pub fn write_rejects(rejects: &[Reject], path: &Path) -> Result<(), WriteError> 
 
 /// Write any serializable value as pretty JSON.
 pub fn write_json<T: Serialize>(value: &T, path: &Path) -> Result<(), WriteError> {
-    let mut out = create(path)?;
-    serde_json::to_writer_pretty(&mut out, value).map_err(|e| fail(path)(&e))?;
-    out.write_all(b"\n").map_err(|e| fail(path)(&e))?;
-    out.flush().map_err(|e| fail(path)(&e))
+    atomic(path, |partial| {
+        let mut out = create(partial, path)?;
+        serde_json::to_writer_pretty(&mut out, value).map_err(|e| fail(path)(&e))?;
+        out.write_all(b"\n").map_err(|e| fail(path)(&e))?;
+        out.flush().map_err(|e| fail(path)(&e))
+    })
 }
 
 #[cfg(test)]
@@ -156,6 +190,23 @@ mod tests {
             sources: vec!["a.csv:2".into(), "b.xlsx#S:3".into()],
             triage: None,
         }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_neither_a_partial_nor_a_truncated_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("findings.csv");
+        std::fs::write(&path, "old, whole").unwrap();
+        let failed: Result<(), WriteError> = atomic(&path, |partial| {
+            std::fs::write(partial, "half").unwrap();
+            Err(fail(&path)(&"killed"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old, whole");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no partial file is left");
+        write_csv(&[finding("a", None)], &path).unwrap();
+        assert!(std::fs::read_to_string(&path).unwrap().contains("mz.x"));
     }
 
     #[test]

@@ -93,9 +93,11 @@ pub fn write_workbooks(
     let mut out = Vec::new();
     for book in books {
         let path = dir.join(format!("问题清单_{}.xlsx", file_stem(&book.name)));
-        write_book(book, models, run, unmask, &path).map_err(|e| WriteError {
-            path: path.display().to_string(),
-            message: e.to_string(),
+        crate::atomic(&path, |partial| {
+            write_book(book, models, run, unmask, partial).map_err(|e| WriteError {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })
         })?;
         out.push(path);
     }
