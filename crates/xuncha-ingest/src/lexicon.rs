@@ -231,6 +231,16 @@ impl Lexicon {
 
     /// Read a raw header by meaning.
     pub fn read(&self, raw: &str) -> Reading {
+        // A long cell (a title, a note, a corrupt line) is no header; reading
+        // it by meaning would only cost time.
+        if raw.chars().take(MAX_HEADER_CHARS * 4 + 1).count() > MAX_HEADER_CHARS * 4 {
+            return Reading {
+                name: String::new(),
+                unit: None,
+                attribute: None,
+                subject: Subject::None,
+            };
+        }
         let normalized = normalize_header(raw);
         let (name, unit) = strip_unit(&normalized);
         let name = name.to_string();

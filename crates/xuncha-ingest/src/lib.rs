@@ -116,6 +116,9 @@ pub struct TableReport {
     pub unmapped_candidates: Vec<Unmapped>,
     /// Datasets the table was compared with, best first.
     pub candidates: Vec<Candidate>,
+    /// Rows below the header (and units row): every one of them is counted
+    /// once in accepted, rejected, blank, repeated headers or totals.
+    pub data_rows: usize,
     pub rows_read: usize,
     pub rows_accepted: usize,
     pub rows_rejected: usize,
@@ -137,6 +140,18 @@ pub struct Ingested {
     pub tables: Vec<TableReport>,
     pub rejects: Vec<Reject>,
     pub errors: Vec<IngestError>,
+}
+
+impl TableReport {
+    /// Every data row of a table that was read is accounted for exactly once.
+    pub fn rows_balance(&self) -> bool {
+        self.data_rows
+            == self.rows_accepted
+                + self.rows_rejected
+                + self.blank_rows
+                + self.repeated_headers
+                + self.total_rows
+    }
 }
 
 impl Ingested {
@@ -272,6 +287,11 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
         encoding: table.encoding.to_string(),
         ..Default::default()
     };
+    if let Some(why) = &table.skipped {
+        report.note = Some(why.clone());
+        outcome.tables.push(report);
+        return;
+    }
     let Some(header) = header::detect(&table.rows, entry.and_then(|e| e.header_row)) else {
         let note = "未找到可识别的表头".to_string();
         if entry.is_some() {
@@ -285,6 +305,7 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
         return;
     };
     report.header_row = Some(header.line(&table.rows));
+    report.data_rows = table.rows.len().saturating_sub(header.data_start);
     let members = match entry.and_then(|e| e.members.as_ref()) {
         Some(rule) => wide::from_rule(rule, &header),
         None => wide::detect(&header),

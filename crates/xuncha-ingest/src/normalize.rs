@@ -143,7 +143,8 @@ fn excel_epoch() -> NaiveDate {
 
 /// Date of an Excel serial number (fractional part = time of day, dropped).
 pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
-    if !(0.0..3_000_000.0).contains(&serial) {
+    // Serial 0 is Excel's "1900-01-00": an empty date cell, not a date.
+    if !(1.0..3_000_000.0).contains(&serial) {
         return None;
     }
     excel_epoch().checked_add_days(chrono::Days::new(serial.floor() as u64))
@@ -231,16 +232,24 @@ pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
         None => (false, t),
     };
     let value: f64 = t.parse().map_err(|_| format!("无法识别的数值“{s}”"))?;
+    let value = if negative { -value } else { value } * factor;
     if !value.is_finite() {
         return Err(format!("无法识别的数值“{s}”"));
     }
-    let value = if negative { -value } else { value } * factor;
     Ok(value)
 }
 
+/// Amounts at or beyond this many 元 (a hundred trillion) are not money
+/// any export holds: a corrupt or mistyped cell.
+const MAX_AMOUNT: f64 = 1e14;
+
 /// Parse a money amount in 元, rounded to fen.
 pub fn parse_amount(raw: &str, scale: f64) -> Result<f64, String> {
-    parse_number(raw, scale).map(|v| (v * 100.0).round() / 100.0)
+    let v = parse_number(raw, scale)?;
+    if v.abs() >= MAX_AMOUNT {
+        return Err(format!("金额“{}”超出合理范围", clean_cell(raw)));
+    }
+    Ok((v * 100.0).round() / 100.0)
 }
 
 /// Parse a whole number ("3", "3.0", "3人").

@@ -27,6 +27,8 @@ pub struct RawTable {
     pub rows: Vec<RawRow>,
     /// Encoding the text was decoded from, for `data inspect`.
     pub encoding: &'static str,
+    /// Why the table is not read (a hidden sheet), if it is not.
+    pub skipped: Option<String>,
 }
 
 /// Text encodings a CSV may be forced to.
@@ -72,8 +74,22 @@ impl Format {
     }
 }
 
-/// Read every table in a file.
+/// Read every table in a file. A reader that panics on a corrupt file
+/// (a bug in a parsing library) fails this file only.
 pub fn read_file(
+    path: &Path,
+    display: &str,
+    encoding: Option<Encoding>,
+) -> Result<Vec<RawTable>, IngestError> {
+    std::panic::catch_unwind(|| read_file_unguarded(path, display, encoding)).unwrap_or_else(|_| {
+        Err(IngestError::file(
+            display,
+            "文件已损坏，读取时出错；请从业务系统重新导出",
+        ))
+    })
+}
+
+fn read_file_unguarded(
     path: &Path,
     display: &str,
     encoding: Option<Encoding>,
@@ -95,20 +111,36 @@ pub fn read_file(
     }
 }
 
-/// Decode bytes: UTF-8 (BOM stripped) when valid, otherwise GB18030 (a superset of GBK).
+/// Decode bytes: UTF-8 (BOM stripped) when valid, otherwise GB18030 (a
+/// superset of GBK). A file pasted together from both (some lines valid
+/// UTF-8, others not) is decoded line by line.
 pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> (String, &'static str) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let utf8 = match forced {
-        Some(Encoding::Utf8) => true,
-        Some(Encoding::Gb18030) => false,
-        None => std::str::from_utf8(bytes).is_ok(),
-    };
-    if utf8 {
-        (String::from_utf8_lossy(bytes).into_owned(), "UTF-8")
-    } else {
-        let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-        (text.into_owned(), "GB18030")
+    let gb = |b: &[u8]| encoding_rs::GB18030.decode(b).0.into_owned();
+    match forced {
+        Some(Encoding::Utf8) => return (String::from_utf8_lossy(bytes).into_owned(), "UTF-8"),
+        Some(Encoding::Gb18030) => return (gb(bytes), "GB18030"),
+        None => {}
     }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_string(), "UTF-8");
+    }
+    let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    // Lines of multi-byte text that are valid UTF-8 say the file mixes encodings.
+    let utf8_text = lines
+        .iter()
+        .any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok());
+    if !utf8_text {
+        return (gb(bytes), "GB18030");
+    }
+    let text = lines
+        .iter()
+        .map(|l| match std::str::from_utf8(l) {
+            Ok(t) => t.to_string(),
+            Err(_) => gb(l),
+        })
+        .collect();
+    (text, "UTF-8+GB18030")
 }
 
 /// Parse CSV or TSV text; the delimiter of a `.csv` is sniffed from the first lines.
@@ -145,6 +177,7 @@ pub fn read_delimited(
         sheet: None,
         rows,
         encoding,
+        skipped: None,
     })
 }
 
@@ -178,12 +211,59 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-/// Read every non-empty sheet of a workbook.
+/// First bytes of an OLE compound file: legacy `.xls`, and the container
+/// Excel writes for a password-protected `.xlsx`.
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Read every non-empty visible sheet of a workbook; hidden sheets are
+/// listed as skipped.
 pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, IngestError> {
-    let mut book = open_workbook_auto(path)
-        .map_err(|e| IngestError::file(display, format!("无法打开工作簿：{e}")))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if ext.starts_with("xlsx") || ext == "xlsm" {
+        let mut head = [0u8; 8];
+        let n = std::io::Read::read(
+            &mut std::fs::File::open(path)
+                .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?,
+            &mut head,
+        )
+        .unwrap_or(0);
+        if n == 8 && head == OLE_MAGIC {
+            return Err(IngestError::file(
+                display,
+                "工作簿设置了打开密码（已加密），无法读取；请在 Excel/WPS 中取消密码后另存为 xlsx 再导入",
+            ));
+        }
+    }
+    let mut book = open_workbook_auto(path).map_err(|e| {
+        IngestError::file(
+            display,
+            format!("无法打开工作簿（文件损坏或不是工作簿）：{e}"),
+        )
+    })?;
     let mut tables = Vec::new();
+    let hidden: Vec<String> = book
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible != calamine::SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
     for sheet in book.sheet_names().to_owned() {
+        if hidden.contains(&sheet) {
+            tables.push(RawTable {
+                file: display.to_string(),
+                sheet: Some(sheet),
+                rows: Vec::new(),
+                encoding: "XLSX",
+                skipped: Some(
+                    "隐藏的工作表，未读取（如需使用请取消隐藏或在 catalog.toml 中另行整理）".into(),
+                ),
+            });
+            continue;
+        }
         let range = book
             .worksheet_range(&sheet)
             .map_err(|e| IngestError::file(display, format!("无法读取工作表“{sheet}”：{e}")))?;
@@ -207,6 +287,7 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
                 sheet: Some(sheet),
                 rows,
                 encoding: "XLSX",
+                skipped: None,
             });
         }
     }
@@ -253,12 +334,22 @@ pub fn read_columnar(
         sheet: None,
         rows,
         encoding: "columnar",
+        skipped: None,
     }])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_mixing_utf8_and_gbk_lines_is_decoded_line_by_line() {
+        let mut bytes = "姓名,金额\n张三,1\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("李四,2\n").0);
+        let (text, encoding) = decode(&bytes, None);
+        assert_eq!(text, "姓名,金额\n张三,1\n李四,2\n");
+        assert_eq!(encoding, "UTF-8+GB18030");
+    }
 
     #[test]
     fn gbk_bytes_are_detected_and_decoded() {
