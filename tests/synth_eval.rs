@@ -20,6 +20,9 @@ fn check(format: OutputFormat, wording: u32, dir: &Path) {
         data.errors
     );
     for t in &data.tables {
+        if t.dataset.is_some() {
+            assert!(t.rows_balance(), "wording {wording}: rows not accounted for: {t:?}");
+        }
         assert!(
             t.unknown_labels.is_empty(),
             "wording {wording}: labels no vocabulary knows in {}: {:?}",
