@@ -21,7 +21,10 @@ fn check(format: OutputFormat, wording: u32, dir: &Path) {
     );
     for t in &data.tables {
         if t.dataset.is_some() {
-            assert!(t.rows_balance(), "wording {wording}: rows not accounted for: {t:?}");
+            assert!(
+                t.rows_balance(),
+                "wording {wording}: rows not accounted for: {t:?}"
+            );
         }
         assert!(
             t.unknown_labels.is_empty(),

@@ -111,7 +111,7 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                 load_dirs(&dirs)
             };
             for m in &models {
-                if let Err(e) = validate(m, xuncha_engine::analyzers::ANALYZERS) {
+                if let Err(e) = validate(m) {
                     errors.extend(e);
                 }
             }

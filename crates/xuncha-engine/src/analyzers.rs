@@ -5,49 +5,19 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
-use xuncha_model::validate::Analyzer;
+use xuncha_model::QueryKind;
 use xuncha_stats::{benford_test, robust_z, DigitTest};
 
 use crate::findings::SOURCE_PREFIX;
 
-/// The analyzers the engine runs, for validation and for `apply`.
-pub const ANALYZERS: &[Analyzer] = &[
-    Analyzer {
-        kind: "benford",
-        column_params: &["group_column", "value_column"],
-        params: &["min_count", "max_mad", "alpha"],
-        keeps_input: false,
-        adds: &[
-            "n",
-            "chi_square",
-            "p_value",
-            "mad",
-            "conformity",
-            "mad_two",
-            "conformity_two",
-            "excess_digit",
-            "actual_share",
-            "expected_share",
-            "_src_digit",
-        ],
-    },
-    Analyzer {
-        kind: "peer_outlier",
-        column_params: &["peer_column", "metric_column"],
-        params: &["max_z", "min_peers", "direction"],
-        keeps_input: true,
-        adds: &["peers", "peer_median", "peer_mad", "robust_z"],
-    },
-];
-
 type Params = BTreeMap<String, toml::Value>;
 
-/// Run the analyzer `kind` over the rows of the model's SQL.
-pub fn apply(kind: &str, input: &DataFrame, params: &Params) -> Result<DataFrame, String> {
+/// Run the analyzer `kind` over the rows of the model's SQL; SQL rows pass through.
+pub fn apply(kind: QueryKind, input: DataFrame, params: &Params) -> Result<DataFrame, String> {
     match kind {
-        "benford" => benford(input, params),
-        "peer_outlier" => peer_outlier(input, params),
-        other => Err(format!("未知的查询类型 {other}")),
+        QueryKind::Sql => Ok(input),
+        QueryKind::Benford => benford(&input, params),
+        QueryKind::PeerOutlier => peer_outlier(&input, params),
     }
 }
 
@@ -329,7 +299,7 @@ mod tests {
             ("max_mad", 0.015.into()),
             ("alpha", 0.001.into()),
         ]);
-        let out = apply("benford", &df, &p).unwrap();
+        let out = apply(QueryKind::Benford, df.clone(), &p).unwrap();
         assert_eq!(str_col(&out, "village_code"), vec!["A"]);
         assert_eq!(str_col(&out, "conformity"), vec!["不符合"]);
         // Uniform digits: MAD 0.059717 (see xuncha-stats), shown to 4 places.
@@ -369,16 +339,21 @@ mod tests {
             ("min_peers", 5.into()),
             ("direction", "high".into()),
         ]);
-        let out = apply("peer_outlier", &df, &p).unwrap();
+        let out = apply(QueryKind::PeerOutlier, df.clone(), &p).unwrap();
         assert_eq!(str_col(&out, "village_code"), vec!["f"]);
         assert_eq!(f64_col(&out, "robust_z"), vec![18.89]);
         assert_eq!(f64_col(&out, "peer_median"), vec![12.0]);
         assert_eq!(f64_col(&out, "peer_mad"), vec![1.0]);
         assert_eq!(out.column("peers").unwrap().i64().unwrap().get(0), Some(6));
         p.insert("direction".into(), "low".into());
-        assert_eq!(apply("peer_outlier", &df, &p).unwrap().height(), 0);
+        assert_eq!(
+            apply(QueryKind::PeerOutlier, df.clone(), &p)
+                .unwrap()
+                .height(),
+            0
+        );
         p.insert("direction".into(), "sideways".into());
-        assert!(apply("peer_outlier", &df, &p)
+        assert!(apply(QueryKind::PeerOutlier, df.clone(), &p)
             .unwrap_err()
             .contains("direction"));
     }

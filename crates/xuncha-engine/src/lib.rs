@@ -230,10 +230,7 @@ fn run_one(
                 .map_err(|e| e.to_string())?
                 .collect()
                 .map_err(|e| failed(e.to_string()))?;
-            match model.spec.query.kind.as_str() {
-                "sql" => Ok(df),
-                kind => analyzers::apply(kind, &df, &params).map_err(failed),
-            }
+            analyzers::apply(model.spec.query.kind, df, &params).map_err(failed)
         });
     match result {
         Ok(df) => {

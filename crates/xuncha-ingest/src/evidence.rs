@@ -4,6 +4,7 @@
 //! fits a canonical column's kind.
 
 use serde::Serialize;
+use xuncha_schema::idcard::credit_code_valid;
 use xuncha_schema::ColumnKind;
 
 use crate::normalize::{clean_cell, normalize_id, parse_date, parse_number, parse_period};
@@ -43,27 +44,6 @@ pub enum Verdict {
     Neutral,
     /// The values cannot be what the column holds.
     RulesOut,
-}
-
-/// GB 32100 check character of a unified social credit code.
-pub fn credit_code_valid(code: &str) -> bool {
-    const CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-    const WEIGHTS: [u32; 17] = [
-        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-    ];
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() != 18 {
-        return false;
-    }
-    let mut sum = 0;
-    for (c, w) in chars[..17].iter().zip(WEIGHTS) {
-        let Some(v) = CHARS.find(*c) else {
-            return false;
-        };
-        sum += v as u32 * w;
-    }
-    let check = (31 - sum % 31) % 31;
-    CHARS.chars().nth(check as usize) == Some(chars[17])
 }
 
 fn digits_only(s: &str) -> bool {
@@ -217,13 +197,6 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn credit_codes_check_their_last_character() {
-        assert!(credit_code_valid("91350100M000100Y43"));
-        assert!(!credit_code_valid("91350100M000100Y44"));
-        assert!(!credit_code_valid("123"));
-    }
 
     #[test]
     fn samples_are_typed() {

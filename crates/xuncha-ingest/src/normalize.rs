@@ -3,6 +3,7 @@
 //! ends up in the rejects table.
 
 use chrono::{Datelike, NaiveDate};
+pub use xuncha_schema::idcard::{id_birth_date, id_check_char, id_gender};
 
 /// Convert full-width ASCII (U+FF01..U+FF5E) and the ideographic space to ASCII.
 pub fn to_half_width(s: &str) -> String {
@@ -31,22 +32,6 @@ pub fn clean_cell(raw: &str) -> String {
 pub struct IdNumber {
     pub value: String,
     pub valid: bool,
-}
-
-const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-
-/// GB 11643 check character for the first 17 digits.
-pub fn id_check_char(first17: &str) -> Option<char> {
-    if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let sum: u32 = first17
-        .bytes()
-        .zip(ID_WEIGHTS)
-        .map(|(b, w)| (b - b'0') as u32 * w)
-        .sum();
-    Some(ID_CHECK[(sum % 11) as usize])
 }
 
 /// Normalize an ID number: strip spaces and apostrophes, full-width to ASCII,
@@ -84,21 +69,6 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
     Ok(IdNumber { value, valid })
 }
 
-/// Birth date encoded in an 18-digit ID number.
-pub fn id_birth_date(id: &str) -> Option<NaiveDate> {
-    let y = id.get(6..10)?.parse().ok()?;
-    let m = id.get(10..12)?.parse().ok()?;
-    let d = id.get(12..14)?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
-/// Gender encoded in an 18-digit ID number: "男" for odd, "女" for even.
-pub fn id_gender(id: &str) -> Option<&'static str> {
-    let digit = id.get(16..17)?.parse::<u32>().ok()?;
-    Some(if digit % 2 == 1 { "男" } else { "女" })
-}
-
-/// Normalize a person or organisation name: no whitespace (incl. U+3000),
 /// one form of the middle dot used in minority names, ASCII brackets.
 pub fn normalize_name(raw: &str) -> String {
     clean_cell(raw)

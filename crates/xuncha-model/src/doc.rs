@@ -47,8 +47,8 @@ pub fn catalog_markdown(models: &[Model]) -> String {
             let s = &m.spec;
             let _ = writeln!(out, "### {}（`{}`）\n", s.title, s.id);
             let _ = writeln!(out, "- 风险等级：{}", s.severity.label_zh());
-            if s.query.kind != "sql" {
-                let _ = writeln!(out, "- 方法：内置统计分析 `{}`", s.query.kind);
+            if s.query.kind != crate::spec::QueryKind::Sql {
+                let _ = writeln!(out, "- 方法：内置统计分析 `{}`", s.query.kind.name());
             }
             let _ = writeln!(out, "- 查找：{}", one_line(&s.description));
             if !s.basis.is_empty() {

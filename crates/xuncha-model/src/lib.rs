@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use globset::Glob;
 use serde::Serialize;
 
-pub use spec::{FindingSpec, ModelSpec, QuerySpec};
+pub use spec::{FindingSpec, ModelSpec, QueryKind, QuerySpec};
 
 /// A problem with one model file, located by file and (where known) line.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]

@@ -36,15 +36,40 @@ pub struct ModelSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuerySpec {
-    /// `sql` (default) or the name of a built-in analyzer.
-    #[serde(default = "default_kind")]
-    pub kind: String,
-    /// The SQL text, for `kind = "sql"`.
+    /// `sql` (default) or a built-in analyzer.
+    #[serde(default)]
+    pub kind: QueryKind,
+    /// The SQL text: the model's rows, or the analyzer's input rows.
     pub sql: Option<String>,
 }
 
-fn default_kind() -> String {
-    "sql".to_string()
+/// How a model computes its rows: SQL alone, or SQL rows through a built-in
+/// statistical analyzer. An unknown kind is a TOML error with its line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueryKind {
+    #[default]
+    Sql,
+    /// Benford first-digit test per group (`cw.benford_village_payments`).
+    Benford,
+    /// Robust z-score against peers (`cw.spending_outlier`).
+    PeerOutlier,
+}
+
+impl QueryKind {
+    /// The name written in model files.
+    pub fn name(self) -> &'static str {
+        match self {
+            QueryKind::Sql => "sql",
+            QueryKind::Benford => "benford",
+            QueryKind::PeerOutlier => "peer_outlier",
+        }
+    }
+
+    /// What validation needs to know of the analyzer, for analyzer kinds.
+    pub fn analyzer(self) -> Option<&'static crate::validate::Analyzer> {
+        crate::validate::ANALYZERS.iter().find(|a| a.kind == self)
+    }
 }
 
 /// How a result row becomes a finding: which output columns hold what.

@@ -13,7 +13,8 @@ use sqlparser::ast::{Query, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 
-use crate::{spec::placeholders, Model, ModelError};
+use crate::spec::{placeholders, QueryKind};
+use crate::{Model, ModelError};
 
 /// Compile a model's SQL into a lazy plan over the given frames. Only the
 /// datasets the model declares are visible to its query.
@@ -129,7 +130,7 @@ pub fn canonical_frames() -> BTreeMap<String, LazyFrame> {
 /// An analyzer reads the rows of the model's SQL and writes its own.
 #[derive(Debug, Clone, Copy)]
 pub struct Analyzer {
-    pub kind: &'static str,
+    pub kind: QueryKind,
     /// Params that name a column the SQL must output.
     pub column_params: &'static [&'static str],
     /// Other params the model must set.
@@ -141,11 +142,42 @@ pub struct Analyzer {
     pub adds: &'static [&'static str],
 }
 
+/// The analyzers the engine runs (`xuncha_engine::analyzers::apply`), one
+/// per analyzer kind of [`QueryKind`].
+pub const ANALYZERS: &[Analyzer] = &[
+    Analyzer {
+        kind: QueryKind::Benford,
+        column_params: &["group_column", "value_column"],
+        params: &["min_count", "max_mad", "alpha"],
+        keeps_input: false,
+        adds: &[
+            "n",
+            "chi_square",
+            "p_value",
+            "mad",
+            "conformity",
+            "mad_two",
+            "conformity_two",
+            "excess_digit",
+            "actual_share",
+            "expected_share",
+            "_src_digit",
+        ],
+    },
+    Analyzer {
+        kind: QueryKind::PeerOutlier,
+        column_params: &["peer_column", "metric_column"],
+        params: &["max_z", "min_peers", "direction"],
+        keeps_input: true,
+        adds: &["peers", "peer_median", "peer_mad", "robust_z"],
+    },
+];
+
 /// Check a model: datasets exist, the SQL compiles against the canonical
 /// schema, an analyzer model sets the analyzer's params and its SQL
 /// outputs the columns they name, and every column the finding mapping and
 /// explain template name is in the model's output.
-pub fn validate(model: &Model, analyzers: &[Analyzer]) -> Result<Vec<String>, Vec<ModelError>> {
+pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
     let spec = &model.spec;
     let mut errors = Vec::new();
     if spec.id.is_empty() || spec.id.chars().any(char::is_whitespace) {
@@ -165,16 +197,7 @@ pub fn validate(model: &Model, analyzers: &[Analyzer]) -> Result<Vec<String>, Ve
             "无法从 subject 推断对象类型，请写明 subject_type",
         ));
     }
-    let analyzer = match spec.query.kind.as_str() {
-        "sql" => None,
-        kind => match analyzers.iter().find(|a| a.kind == kind) {
-            Some(a) => Some(a),
-            None => {
-                errors.push(model.error(Some("kind"), format!("未知的查询类型 {kind}")));
-                None
-            }
-        },
-    };
+    let analyzer = spec.query.kind.analyzer();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -236,7 +259,7 @@ fn analyzer_output(
         if !params.contains_key(*name) {
             errors.push(model.error(
                 Some("[params]"),
-                format!("{} 模型须设置参数 {name}", a.kind),
+                format!("{} 模型须设置参数 {name}", a.kind.name()),
             ));
         }
     }
@@ -256,7 +279,7 @@ fn analyzer_output(
             )),
             None => errors.push(model.error(
                 Some("[params]"),
-                format!("{} 模型须以字符串参数 {name} 指明输入列", a.kind),
+                format!("{} 模型须以字符串参数 {name} 指明输入列", a.kind.name()),
             )),
         }
     }
@@ -299,14 +322,14 @@ explain = "{name}于{death_date}死亡，共{amount}元"
 
     #[test]
     fn a_good_model_validates_and_reports_its_output() {
-        let out = validate(&model(GOOD), &[]).unwrap();
+        let out = validate(&model(GOOD)).unwrap();
         assert_eq!(out, vec!["id_number", "name", "death_date", "amount"]);
     }
 
     #[test]
     fn unknown_columns_are_located_by_line() {
         let bad = GOOD.replace("d.death_date + INTERVAL", "d.died_on + INTERVAL");
-        let errors = validate(&model(&bad), &[]).unwrap_err();
+        let errors = validate(&model(&bad)).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(15), "{}", errors[0]);
         assert!(errors[0].message.contains("died_on"));
@@ -328,7 +351,7 @@ explain = "{name}于{death_date}死亡，共{amount}元"
             ),
         ] {
             let bad = GOOD.replace(from, to);
-            let errors = validate(&model(&bad), &[]).unwrap_err();
+            let errors = validate(&model(&bad)).unwrap_err();
             assert!(
                 errors[0].message.contains("只能读取"),
                 "{to}: {}",
@@ -346,24 +369,16 @@ explain = "{name}于{death_date}死亡，共{amount}元"
             "[\"benefit_payments\", \"deaths\"]",
             "[\"benefit_payments\"]",
         );
-        assert!(validate(&model(&bad), &[]).is_err());
+        assert!(validate(&model(&bad)).is_err());
         let bad = GOOD.replace("共{amount}元", "共{total}元");
-        let errors = validate(&model(&bad), &[]).unwrap_err();
+        let errors = validate(&model(&bad)).unwrap_err();
         assert!(errors[0].message.contains("{total}"));
         assert_eq!(errors[0].line, Some(22));
         let bad = GOOD.replace("amount = \"amount\"", "amount = \"money\"");
-        assert!(validate(&model(&bad), &[]).unwrap_err()[0]
+        assert!(validate(&model(&bad)).unwrap_err()[0]
             .message
             .contains("money"));
     }
-
-    const OUTLIER: Analyzer = Analyzer {
-        kind: "peer_outlier",
-        column_params: &["peer_column", "metric_column"],
-        params: &["max_z"],
-        keeps_input: true,
-        adds: &["robust_z"],
-    };
 
     const BY_VILLAGE: &str = r#"
 id = "t.outlier"
@@ -376,6 +391,8 @@ datasets = ["village_payments", "villages"]
 peer_column = "township"
 metric_column = "total"
 max_z = 3.5
+min_peers = 5
+direction = "high"
 
 [query]
 kind = "peer_outlier"
@@ -392,20 +409,33 @@ explain = "{total} {robust_z}"
 
     #[test]
     fn analyzer_models_are_checked_against_the_analyzer() {
-        let out = validate(&model(BY_VILLAGE), &[OUTLIER]).unwrap();
-        assert_eq!(out, vec!["village_code", "township", "total", "robust_z"]);
-        // Unknown kind: only the analyzers passed in exist.
-        let errors = validate(&model(BY_VILLAGE), &[]).unwrap_err();
-        assert!(errors[0].message.contains("未知的查询类型 peer_outlier"));
+        let out = validate(&model(BY_VILLAGE)).unwrap();
+        assert_eq!(
+            out,
+            vec![
+                "village_code",
+                "township",
+                "total",
+                "peers",
+                "peer_median",
+                "peer_mad",
+                "robust_z"
+            ]
+        );
+        // An unknown kind does not parse, and the error carries its line.
+        let bad = BY_VILLAGE.replace("kind = \"peer_outlier\"", "kind = \"zscore\"");
+        let e = Model::parse(Path::new("m.toml"), &bad).unwrap_err();
+        assert!(e.message.contains("zscore"), "{e}");
+        assert_eq!(e.line, Some(16));
         // A column param naming a column the SQL does not output.
         let bad = BY_VILLAGE.replace("metric_column = \"total\"", "metric_column = \"spend\"");
-        let errors = validate(&model(&bad), &[OUTLIER]).unwrap_err();
+        let errors = validate(&model(&bad)).unwrap_err();
         assert!(errors[0].message.contains("spend"), "{}", errors[0]);
         // A missing param, and an explain field neither SQL nor analyzer gives.
         let bad = BY_VILLAGE
             .replace("max_z = 3.5\n", "")
             .replace("{robust_z}", "{z}");
-        let messages: Vec<String> = validate(&model(&bad), &[OUTLIER])
+        let messages: Vec<String> = validate(&model(&bad))
             .unwrap_err()
             .iter()
             .map(|e| e.message.clone())

@@ -193,6 +193,36 @@ mod tests {
     }
 
     #[test]
+    fn findings_written_as_parquet_and_jsonl_read_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut second = finding("b", None);
+        second.severity = Severity::Low;
+        second.triage = Some("已核实".into());
+        second.period_from = Some("2024-01".into());
+        let all = vec![finding("a", Some(1200.0)), second];
+        for name in ["f.parquet", "f.jsonl"] {
+            let path = dir.path().join(name);
+            if name.ends_with("parquet") {
+                write_parquet(&all, &path).unwrap();
+            } else {
+                write_jsonl(&all, &path).unwrap();
+            }
+            assert_eq!(read::read_findings(&path).unwrap(), all, "{name}");
+        }
+        // An unknown severity is an error naming the file and the finding.
+        let path = dir.path().join("bad.jsonl");
+        let text = serde_json::to_string(&all[0])
+            .unwrap()
+            .replace("\"high\"", "\"urgent\"");
+        std::fs::write(&path, text).unwrap();
+        let e = read::read_findings(&path).unwrap_err();
+        assert!(
+            e.path.ends_with("bad.jsonl") && e.message.contains("urgent"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_failed_write_leaves_neither_a_partial_nor_a_truncated_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("findings.csv");

@@ -80,11 +80,8 @@ pub fn read_findings(path: &Path) -> Result<Vec<Finding>, WriteError> {
                 model_id: req(2),
                 model_title: req(3),
                 category: req(4),
-                severity: match req(5).as_str() {
-                    "high" => Severity::High,
-                    "medium" => Severity::Medium,
-                    _ => Severity::Low,
-                },
+                severity: Severity::parse(&req(5))
+                    .map_err(|e| fail(path, format!("第 {} 条疑点：{e}", i + 1)))?,
                 county: get(6),
                 township: get(7),
                 village_code: get(8),

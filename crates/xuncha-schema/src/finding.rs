@@ -13,6 +13,19 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Parse the English name strictly: anything else is an error, never a
+    /// silent `low`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "high" => Ok(Severity::High),
+            "medium" => Ok(Severity::Medium),
+            "low" => Ok(Severity::Low),
+            other => Err(format!(
+                "未知的风险等级“{other}”（应为 high、medium 或 low）"
+            )),
+        }
+    }
+
     /// English name as used in specs and files.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -156,6 +169,13 @@ mod tests {
             mask_personal_numbers_in("6217000000000000123"),
             "6217***********0123"
         );
+    }
+
+    #[test]
+    fn severity_parses_strictly() {
+        assert_eq!(Severity::parse("medium"), Ok(Severity::Medium));
+        assert!(Severity::parse("High").is_err());
+        assert!(Severity::parse("").unwrap_err().contains("风险等级"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod datasets;
 mod finding;
+pub mod idcard;
 mod rejects;
 
 pub use datasets::{dataset, ColumnKind, ColumnSpec, DatasetSpec, DATASETS, SOURCE_COLUMN};

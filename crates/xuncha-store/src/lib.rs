@@ -220,11 +220,13 @@ impl Store {
                 model_id: r.get(2)?,
                 model_title: r.get(3)?,
                 category: r.get(4)?,
-                severity: match severity.as_str() {
-                    "high" => Severity::High,
-                    "medium" => Severity::Medium,
-                    _ => Severity::Low,
-                },
+                severity: Severity::parse(&severity).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        5,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?,
                 county: r.get(6)?,
                 township: r.get(7)?,
                 village_code: r.get(8)?,

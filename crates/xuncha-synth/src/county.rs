@@ -10,7 +10,7 @@ use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use xuncha_ingest::normalize::id_check_char;
+use xuncha_schema::idcard::id_check_char;
 
 use crate::ids::{credit_code, to_fifteen, IdIssuer};
 use crate::names;

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use xuncha_ingest::normalize::id_check_char;
+use xuncha_schema::idcard::id_check_char;
 
 /// Issues ID numbers for one county region code, never the same twice.
 pub struct IdIssuer {
@@ -67,8 +67,8 @@ mod tests {
         for id in [&a, &b, &c] {
             assert!(normalize_id(id).unwrap().valid, "{id}");
         }
-        assert_eq!(xuncha_ingest::normalize::id_gender(&a), Some("男"));
-        assert_eq!(xuncha_ingest::normalize::id_gender(&c), Some("女"));
+        assert_eq!(xuncha_schema::idcard::id_gender(&a), Some("男"));
+        assert_eq!(xuncha_schema::idcard::id_gender(&c), Some("女"));
         let fifteen = to_fifteen(&a).unwrap();
         assert_eq!(normalize_id(&fifteen).unwrap().value, a);
     }
