@@ -3,11 +3,13 @@
 //! 1.0) while flagging almost nothing else (precision ≥ 0.98). A model
 //! added to the library inherits this test by being planted in the generator.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
-use xuncha_engine::{run_models, ModelStatus, RunOptions};
+use xuncha_engine::ModelStatus;
 use xuncha_ingest::ingest_dir;
+use xuncha_model::Library;
+use xuncha_pipeline::{run_batch, Quiet, RunRequest};
 use xuncha_synth::eval::{read_truth, score};
 use xuncha_synth::{generate, OutputFormat};
 
@@ -41,23 +43,30 @@ fn check(format: OutputFormat, wording: u32, dir: &Path) {
             data.rejects
         );
     }
-    let models_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let (models, errors) = xuncha_model::load_dirs(&[models_dir]);
-    assert!(errors.is_empty(), "{errors:?}");
-    let selected: Vec<_> = models.iter().collect();
-    let opts = RunOptions {
-        run_id: "eval".into(),
+    // The whole pipeline, as `xuncha run` runs it.
+    let out = tempfile::tempdir().unwrap();
+    let request = RunRequest {
+        data: dir.to_path_buf(),
+        out: out.path().to_path_buf(),
+        library: Library::Embedded,
+        extra_models: Vec::new(),
+        select: Vec::new(),
         as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
         params: Default::default(),
         threads: None,
+        encoding: None,
+        store: None,
+        report: None,
+        required: Vec::new(),
     };
-    let result = run_models(&selected, &data, &opts, &|_| {});
-    for o in &result.outcomes {
+    let done = run_batch(&request, &Quiet).unwrap();
+    for o in &done.summary.models {
         assert!(matches!(o.status, ModelStatus::Ok { .. }), "{o:?}");
     }
+    let findings = xuncha_report::read::read_findings(&out.path().join("findings.jsonl")).unwrap();
+    let (models, _) = xuncha_model::load_library(&Library::Embedded, &[]);
     let truth = read_truth(&dir.join("truth.csv")).unwrap();
-    let found: Vec<(String, String)> = result
-        .findings
+    let found: Vec<(String, String)> = findings
         .iter()
         .map(|f| (f.model_id.clone(), f.subject_key.clone()))
         .collect();

@@ -1,14 +1,13 @@
-//! End-to-end speed: generate a county, then time ingest and every model of
-//! the library over it. `cargo bench -p xuncha-tests`; the scale and format
+//! End-to-end speed: generate a county, then run the whole pipeline over it
+//! (read, every model of the library, write findings) and time each stage. `cargo bench -p xuncha-tests`; the scale and format
 //! come from `XUNCHA_BENCH_SCALE` (default 1) and `XUNCHA_BENCH_FORMAT`
 //! (`messy`, the default, or `parquet`). Prints one line per stage.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use xuncha_engine::{run_models, RunOptions};
-use xuncha_ingest::ingest_dir;
+use xuncha_model::Library;
+use xuncha_pipeline::{run_batch, Quiet, RunRequest};
 use xuncha_synth::{generate, OutputFormat};
 
 fn main() {
@@ -29,33 +28,40 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    let t = Instant::now();
-    let data = ingest_dir(dir.path(), None).expect("ingest");
-    let accepted: usize = data.datasets.values().map(|d| d.height()).sum();
-    let secs = t.elapsed().as_secs_f64();
-    println!(
-        "ingest    {accepted} rows in {secs:.2} s ({:.0} rows/s)",
-        accepted as f64 / secs
-    );
-
-    let models_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models");
-    let (models, _) = xuncha_model::load_dirs(&[models_dir]);
-    let selected: Vec<_> = models.iter().collect();
-    let opts = RunOptions {
-        run_id: "bench".into(),
+    let out = tempfile::tempdir().expect("temp dir");
+    let request = RunRequest {
+        data: dir.path().to_path_buf(),
+        out: out.path().to_path_buf(),
+        library: Library::Embedded,
+        extra_models: Vec::new(),
+        select: Vec::new(),
         as_of: NaiveDate::from_ymd_opt(2024, 12, 31).expect("date"),
         params: Default::default(),
         threads: None,
+        encoding: None,
+        store: None,
+        report: None,
+        required: Vec::new(),
     };
     let t = Instant::now();
-    let result = run_models(&selected, &data, &opts, &|_| {});
+    let done = run_batch(&request, &Quiet).expect("run");
+    let total = t.elapsed().as_secs_f64();
+    let s = &done.summary;
+    let ms = |v: u64| v as f64 / 1000.0;
+    println!(
+        "ingest    {} rows in {:.2} s",
+        s.rows_accepted,
+        ms(done.timings.ingest_ms)
+    );
     println!(
         "models    {} models, {} findings in {:.2} s",
-        selected.len(),
-        result.findings.len(),
-        t.elapsed().as_secs_f64()
+        s.models.len(),
+        s.findings,
+        ms(done.timings.models_ms)
     );
-    for o in &result.outcomes {
+    println!("write     {:.2} s", ms(done.timings.write_ms));
+    println!("total     {total:.2} s (read + all models + write findings)");
+    for o in &s.models {
         println!("  {:<36} {:>6} ms", o.model_id, o.elapsed_ms);
     }
 }

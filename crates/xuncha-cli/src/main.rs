@@ -1,7 +1,6 @@
 //! `xuncha`: run comparison models over department exports.
 
 mod data_cmd;
-mod lock;
 mod models_cmd;
 mod nightly_cmd;
 mod report_cmd;
@@ -83,20 +82,7 @@ impl ModelSource {
     }
 }
 
-/// A failure that ends the command, with the exit code to return.
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-}
-
-impl<E: std::fmt::Display> From<E> for Failure {
-    fn from(e: E) -> Self {
-        Failure {
-            code: 1,
-            message: e.to_string(),
-        }
-    }
-}
+pub use xuncha_pipeline::{Exit, Failure};
 
 /// Polars reports its own API deprecations (e.g. for `DATE '…'` literals in
 /// model SQL) on stderr; they concern polars' callers, not xuncha's users.
@@ -125,7 +111,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("错误：{}", f.message);
-            ExitCode::from(f.code)
+            ExitCode::from(f.code.code())
         }
     }
 }

@@ -122,10 +122,11 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                 println!("{} 个模型全部通过校验", models.len());
                 Ok(())
             } else {
-                Err(Failure {
-                    code: 1,
-                    message: format!("{} 处问题（共 {} 个模型）", errors.len(), models.len()),
-                })
+                Err(Failure::from(format!(
+                    "{} 处问题（共 {} 个模型）",
+                    errors.len(),
+                    models.len()
+                )))
             }
         }
     }

@@ -5,16 +5,14 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use xuncha_store::Store;
+use xuncha_store::{Diff, Store};
 
-use crate::lock::Lock;
-use crate::report_cmd::ReportOptions;
-use crate::run_cmd::{execute, finish, RunArgs};
-use crate::store_cmd::diff_counts;
-use crate::{Failure, ModelSource};
+use xuncha_model::Library;
+use xuncha_pipeline::lock::Lock;
+use xuncha_pipeline::{run_batch, Quiet, ReportRequest, RunRequest};
+use xuncha_report::issues::GroupBy;
 
-/// Exit code when another nightly run holds the lock.
-pub const EXIT_LOCKED: u8 = 10;
+use crate::{Exit, Failure};
 
 /// `nightly.toml`. Relative paths are relative to the file's folder.
 #[derive(Debug, Deserialize)]
@@ -73,41 +71,39 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     let out = at(&config.out);
     let _lock = Lock::acquire(
         store_path.with_extension("lock"),
-        EXIT_LOCKED,
+        Exit::Locked,
         "另一个夜间任务正在运行",
     )?;
-    let run_args = RunArgs {
+    let request = RunRequest {
         data: at(&config.data),
         out: out.clone(),
-        source: ModelSource {
-            extra: config.models.iter().map(|p| at(p)).collect(),
-            builtin: config.builtin_models.as_deref().map(at),
-            no_builtin: false,
+        library: match config.builtin_models.as_deref() {
+            Some(dir) => Library::Dir(at(dir)),
+            None => Library::Embedded,
         },
+        extra_models: config.models.iter().map(|p| at(p)).collect(),
         select: config.select.clone(),
-        as_of: None,
-        params: Vec::new(),
+        as_of: chrono::Local::now().date_naive(),
+        params: Default::default(),
         threads: None,
         encoding: None,
         store: Some(store_path.clone()),
-        report: true,
-        report_options: ReportOptions {
-            by: "township".into(),
-            groups: PathBuf::from("patrol_groups.toml"),
+        report: Some(ReportRequest {
+            by: GroupBy::Township,
             unmask: false,
-        },
-        json: false,
+        }),
+        required: config.required.clone(),
     };
     let report = |value: serde_json::Value| -> Result<(), Failure> {
         std::fs::create_dir_all(&out)?;
         xuncha_report::write_json(&value, &out.join("nightly.json"))?;
         Ok(())
     };
-    let done = match execute(&run_args, &config.required) {
+    let done = match run_batch(&request, &Quiet) {
         Ok(done) => done,
         Err(f) => {
             report(
-                serde_json::json!({ "status": "failed", "exit_code": f.code, "error": f.message }),
+                serde_json::json!({ "status": "failed", "exit_code": f.code.code(), "error": f.message }),
             )?;
             return Err(f);
         }
@@ -131,7 +127,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     };
     let pruned = store.prune(config.keep_runs)?;
     let exit_code = if done.summary.models_failed > 0 {
-        crate::run_cmd::EXIT_MODEL_FAILED
+        Exit::ModelFailed.code()
     } else {
         0
     };
@@ -143,7 +139,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         "new": diff.as_ref().map(|d| d.new.len()),
         "persisting": diff.as_ref().map(|d| d.persisting.len()),
         "resolved": diff.as_ref().map(|d| d.resolved.len()),
-        "by_model": diff.as_ref().map(diff_counts),
+        "by_model": diff.as_ref().map(Diff::counts),
         "false_positives_hidden": done.triage.false_positives_hidden,
         "rebounds": done.triage.rebounds,
         "runs_pruned": pruned,
@@ -164,5 +160,5 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     for w in &warnings {
         println!("警告：{w}");
     }
-    finish(&done.summary)
+    done.exit()
 }

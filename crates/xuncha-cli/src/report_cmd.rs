@@ -1,10 +1,10 @@
 //! `xuncha report`: issue lists (XLSX per township, village or patrol
 //! group) and the HTML report from a run's findings.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use xuncha_report::issues::{books, GroupBy, ModelInfo, PatrolGroups, RunInfo};
-use xuncha_schema::Finding;
+use xuncha_pipeline::{model_infos, write_reports, ReportRequest};
+use xuncha_report::issues::{GroupBy, PatrolGroups, RunInfo};
 
 use crate::{Failure, ModelSource};
 
@@ -35,59 +35,26 @@ pub struct ReportArgs {
     source: ModelSource,
 }
 
-/// Model titles, descriptions, bases and 核实要点 for the issue lists.
-pub fn model_infos(source: &ModelSource) -> Vec<ModelInfo> {
-    let (models, _) = source.load();
-    models
-        .into_iter()
-        .map(|m| ModelInfo {
-            id: m.spec.id,
-            title: m.spec.title,
-            category: m.spec.category,
-            description: m.spec.description,
-            basis: m.spec.basis,
-            verify: m.spec.verify,
+impl ReportOptions {
+    /// The pipeline's report request: the split, with patrol groups read.
+    pub fn request(&self) -> Result<ReportRequest, Failure> {
+        let by = match self.by.as_str() {
+            "village" => GroupBy::Village,
+            "patrol-group" => {
+                let text = std::fs::read_to_string(&self.groups).map_err(|e| {
+                    Failure::from(format!("巡察组分工文件 {}：{e}", self.groups.display()))
+                })?;
+                let groups: PatrolGroups = toml::from_str(&text)
+                    .map_err(|e| Failure::from(format!("{}：{e}", self.groups.display())))?;
+                GroupBy::PatrolGroup(groups)
+            }
+            _ => GroupBy::Township,
+        };
+        Ok(ReportRequest {
+            by,
+            unmask: self.unmask,
         })
-        .collect()
-}
-
-/// Write the workbooks and `report.html`; returns the files written.
-pub fn write_reports(
-    findings: &[Finding],
-    models: &[ModelInfo],
-    run: &RunInfo,
-    options: &ReportOptions,
-    out: &Path,
-) -> Result<Vec<PathBuf>, Failure> {
-    let by = match options.by.as_str() {
-        "village" => GroupBy::Village,
-        "patrol-group" => {
-            let text = std::fs::read_to_string(&options.groups).map_err(|e| {
-                Failure::from(format!("巡察组分工文件 {}：{e}", options.groups.display()))
-            })?;
-            let groups: PatrolGroups = toml::from_str(&text)
-                .map_err(|e| Failure::from(format!("{}：{e}", options.groups.display())))?;
-            GroupBy::PatrolGroup(groups)
-        }
-        _ => GroupBy::Township,
-    };
-    let list = books(findings, &by);
-    let mut files = xuncha_report::xlsx::write_workbooks(&list, models, run, options.unmask, out)?;
-    let county = findings
-        .iter()
-        .find_map(|f| f.county.clone())
-        .unwrap_or_default();
-    let html = out.join("report.html");
-    xuncha_report::html::write_html(
-        findings,
-        models,
-        run,
-        &format!("{county}巡察数据比对问题清单"),
-        options.unmask,
-        &html,
-    )?;
-    files.push(html);
-    Ok(files)
+    }
 }
 
 pub fn report(args: ReportArgs) -> Result<(), Failure> {
@@ -106,11 +73,12 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
         models_run: summary["models_run"].as_u64().unwrap_or(0) as usize,
         false_positives_hidden: summary["false_positives_hidden"].as_u64().unwrap_or(0) as usize,
     };
+    let (models, _) = args.source.load();
     let files = write_reports(
         &findings,
-        &model_infos(&args.source),
+        &model_infos(&models),
         &run,
-        &args.options,
+        &args.options.request()?,
         &args.out,
     )?;
     let note = serde_json::json!({

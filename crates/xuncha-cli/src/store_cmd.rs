@@ -1,17 +1,13 @@
 //! `xuncha history`, `xuncha diff`, `xuncha triage`: the run history store.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use xuncha_store::{Diff, Store, TriageUpdate};
+use xuncha_store::{Store, TriageUpdate};
 
-use crate::Failure;
+use crate::{Exit, Failure};
 
 /// Default store file in the working folder.
 pub const DEFAULT_STORE: &str = "xuncha.db";
-
-/// Exit code when triage input has unknown ids or invalid statuses.
-pub const EXIT_TRIAGE_REFUSED: u8 = 4;
 
 fn open(path: &Path) -> Result<Store, Failure> {
     if !path.exists() {
@@ -70,20 +66,6 @@ pub struct DiffArgs {
     json: bool,
 }
 
-/// Per model: (new, persisting, resolved).
-pub fn diff_counts(diff: &Diff) -> BTreeMap<String, [usize; 3]> {
-    let mut counts: BTreeMap<String, [usize; 3]> = BTreeMap::new();
-    for (i, list) in [&diff.new, &diff.persisting, &diff.resolved]
-        .into_iter()
-        .enumerate()
-    {
-        for f in list {
-            counts.entry(f.model_id.clone()).or_default()[i] += 1;
-        }
-    }
-    counts
-}
-
 pub fn diff(args: DiffArgs) -> Result<(), Failure> {
     let store = open(&args.store)?;
     let (a, b) = store.resolve_pair(args.run_a.as_deref(), args.run_b.as_deref())?;
@@ -97,7 +79,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
         xuncha_report::write_csv(list, &args.out.join(format!("{name}.csv")))?;
         xuncha_report::write_jsonl(list, &args.out.join(format!("{name}.jsonl")))?;
     }
-    let counts = diff_counts(&diff);
+    let counts = diff.counts();
     if args.json {
         let value = serde_json::json!({
             "from_run": diff.from_run, "to_run": diff.to_run,
@@ -167,7 +149,7 @@ pub fn triage(args: TriageArgs) -> Result<(), Failure> {
                 println!("{}：{} {}", p.origin, p.finding_id, p.reason);
             }
             Err(Failure {
-                code: EXIT_TRIAGE_REFUSED,
+                code: Exit::TriageRefused,
                 message: format!("{} 处问题，未记录任何核实结果", problems.len()),
             })
         }

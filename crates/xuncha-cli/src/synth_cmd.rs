@@ -6,10 +6,7 @@ use std::time::Instant;
 use xuncha_synth::eval::{read_findings, read_truth, score, Score};
 use xuncha_synth::{generate, OutputFormat};
 
-use crate::Failure;
-
-/// Exit code when a model falls below `--min-recall` or `--min-precision`.
-pub const EXIT_BELOW_THRESHOLD: u8 = 3;
+use crate::{Exit, Failure};
 
 #[derive(clap::Args)]
 pub struct SynthArgs {
@@ -123,7 +120,7 @@ pub fn eval(args: EvalArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure {
-            code: EXIT_BELOW_THRESHOLD,
+            code: Exit::BelowThreshold,
             message: format!("未达标的模型：{}", short.join("、")),
         })
     }

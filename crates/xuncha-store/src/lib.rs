@@ -88,6 +88,22 @@ pub struct Diff {
     pub resolved: Vec<Finding>,
 }
 
+impl Diff {
+    /// Per model: (new, persisting, resolved).
+    pub fn counts(&self) -> std::collections::BTreeMap<String, [usize; 3]> {
+        let mut counts: std::collections::BTreeMap<String, [usize; 3]> = Default::default();
+        for (i, list) in [&self.new, &self.persisting, &self.resolved]
+            .into_iter()
+            .enumerate()
+        {
+            for f in list {
+                counts.entry(f.model_id.clone()).or_default()[i] += 1;
+            }
+        }
+        counts
+    }
+}
+
 /// The embedded store.
 pub struct Store {
     conn: Connection,

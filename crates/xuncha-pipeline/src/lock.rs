@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::Failure;
+use crate::exit::{Exit, Failure};
 
 /// The lock file; removed when dropped.
 pub struct Lock(PathBuf);
@@ -11,7 +11,7 @@ pub struct Lock(PathBuf);
 impl Lock {
     /// Take the lock, or say who holds it. A lock left by a process that
     /// no longer exists is taken over.
-    pub fn acquire(path: PathBuf, code: u8, holder: &str) -> Result<Lock, Failure> {
+    pub fn acquire(path: PathBuf, code: Exit, holder: &str) -> Result<Lock, Failure> {
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
                 .write(true)

@@ -1,0 +1,336 @@
+//! The run pipeline as one library call: ingest the exports, run the
+//! selected models, apply triage from the run history, write the findings
+//! and issue lists, and record the run. The CLI's `run` and `nightly`, the
+//! benchmark and the tests all call [`run_batch`].
+
+pub mod exit;
+pub mod lock;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use xuncha_engine::{run_models, ModelOutcome, ModelStatus, RunOptions, RunSummary};
+use xuncha_ingest::{ingest_dir, read::Encoding, Ingested};
+use xuncha_model::{load_library, select, Library, Model};
+use xuncha_report::issues::{books, GroupBy, ModelInfo, RunInfo};
+use xuncha_schema::Finding;
+use xuncha_store::{apply_triage, InputFile, ModelRecord, RunRecord, Store, TriageEffect};
+
+pub use exit::{Exit, Failure};
+
+/// Everything one run needs, already parsed.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    /// Folder of department exports (may hold a `catalog.toml`).
+    pub data: PathBuf,
+    /// Output folder.
+    pub out: PathBuf,
+    /// The built-in model library (embedded, a folder, or none).
+    pub library: Library,
+    /// Analysts' model folders.
+    pub extra_models: Vec<PathBuf>,
+    /// Model selectors: ids, globs (`mz.*`) or categories; empty runs all.
+    pub select: Vec<String>,
+    /// "Today" for time-dependent models.
+    pub as_of: NaiveDate,
+    /// `model_id.param` → value overrides.
+    pub params: BTreeMap<String, String>,
+    /// Models run at once; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Forced CSV encoding.
+    pub encoding: Option<Encoding>,
+    /// Run history and triage store.
+    pub store: Option<PathBuf>,
+    /// Issue lists to write under `out/reports`.
+    pub report: Option<ReportRequest>,
+    /// Datasets that must be present, or nothing runs (nightly).
+    pub required: Vec<String>,
+}
+
+/// How the issue lists are split and whether they are masked.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub by: GroupBy,
+    pub unmask: bool,
+}
+
+/// A finished run.
+pub struct Executed {
+    pub summary: RunSummary,
+    pub triage: TriageEffect,
+    pub inputs: Vec<InputFile>,
+    /// Wall time of each stage.
+    pub timings: Timings,
+}
+
+/// Wall time of the stages of a run, in milliseconds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    pub ingest_ms: u64,
+    pub models_ms: u64,
+    /// Findings, rejects, summary, issue lists and the run record.
+    pub write_ms: u64,
+}
+
+impl Executed {
+    /// The exit a finished run ends with: 2 when a model failed.
+    pub fn exit(&self) -> Result<(), Failure> {
+        if self.summary.models_failed > 0 {
+            return Err(Failure::new(
+                Exit::ModelFailed,
+                format!(
+                    "{} 个模型运行失败，其余结果已输出",
+                    self.summary.models_failed
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Model titles, descriptions, bases and 核实要点 for the issue lists.
+pub fn model_infos(models: &[Model]) -> Vec<ModelInfo> {
+    models
+        .iter()
+        .map(|m| ModelInfo {
+            id: m.spec.id.clone(),
+            title: m.spec.title.clone(),
+            category: m.spec.category.clone(),
+            description: m.spec.description.clone(),
+            basis: m.spec.basis.clone(),
+            verify: m.spec.verify.clone(),
+        })
+        .collect()
+}
+
+/// Write the workbooks and `report.html`; returns the files written.
+pub fn write_reports(
+    findings: &[Finding],
+    models: &[ModelInfo],
+    run: &RunInfo,
+    request: &ReportRequest,
+    out: &Path,
+) -> Result<Vec<PathBuf>, Failure> {
+    let list = books(findings, &request.by);
+    let mut files = xuncha_report::xlsx::write_workbooks(&list, models, run, request.unmask, out)?;
+    let county = findings
+        .iter()
+        .find_map(|f| f.county.clone())
+        .unwrap_or_default();
+    let html = out.join("report.html");
+    xuncha_report::html::write_html(
+        findings,
+        models,
+        run,
+        &format!("{county}巡察数据比对问题清单"),
+        request.unmask,
+        &html,
+    )?;
+    files.push(html);
+    Ok(files)
+}
+
+/// What a caller shows of a running batch (a progress bar, nothing).
+pub trait Progress: Sync {
+    /// The batch is about to run this many models.
+    fn start(&self, _models: usize) {}
+    /// One model ended; called from worker threads.
+    fn done(&self, _outcome: &ModelOutcome) {}
+}
+
+/// Shows nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Run the batch: ingest, run models, apply triage, write outputs, record
+/// the run. `required` datasets must be present or nothing runs.
+pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, Failure> {
+    let started = chrono::Local::now();
+    let (models, model_errors) = load_library(&req.library, &req.extra_models);
+    let (selected, unmatched) = select(&models, &req.select);
+    if !unmatched.is_empty() {
+        return Err(Failure::from(format!(
+            "--select 没有匹配任何模型：{}",
+            unmatched.join("、")
+        )));
+    }
+    for key in req.params.keys() {
+        if !selected
+            .iter()
+            .any(|m| key.starts_with(&format!("{}.", m.spec.id)))
+        {
+            return Err(Failure::from(format!(
+                "--param {key}：所选模型中没有这个模型 id"
+            )));
+        }
+    }
+    if !req.data.is_dir() {
+        return Err(Failure::from(format!(
+            "数据目录不存在：{}",
+            req.data.display()
+        )));
+    }
+    let mut store = req.store.as_deref().map(Store::open).transpose()?;
+    let clock = std::time::Instant::now();
+    let data = ingest_dir(&req.data, req.encoding)?;
+    let mut timings = Timings {
+        ingest_ms: clock.elapsed().as_millis() as u64,
+        ..Default::default()
+    };
+    let missing: Vec<&str> = req
+        .required
+        .iter()
+        .filter(|d| !data.datasets.contains_key(*d))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        return Err(Failure::new(
+            Exit::RequiredMissing,
+            format!("必需的数据集缺失：{}", missing.join("、")),
+        ));
+    }
+    let opts = RunOptions {
+        run_id: started.format("%Y%m%dT%H%M%S%.3f").to_string(),
+        as_of: req.as_of,
+        params: req.params.clone(),
+        threads: req.threads,
+    };
+    progress.start(selected.len());
+    let clock = std::time::Instant::now();
+    let mut result = run_models(&selected, &data, &opts, &|o| progress.done(o));
+    timings.models_ms = clock.elapsed().as_millis() as u64;
+    let clock = std::time::Instant::now();
+    result
+        .outcomes
+        .extend(model_errors.iter().map(|e| ModelOutcome {
+            model_id: e.file.clone(),
+            title: "（模型文件无法解析）".to_string(),
+            category: String::new(),
+            status: ModelStatus::Failed {
+                error: e.to_string(),
+            },
+            incomplete: Vec::new(),
+            elapsed_ms: 0,
+        }));
+    let started_at = started.to_rfc3339();
+    // The store keeps every finding (diffs stay exact); outputs leave out false positives.
+    let (all_findings, triage) = match &store {
+        Some(s) => {
+            let all = result.findings.clone();
+            let (visible, effect) = apply_triage(
+                std::mem::take(&mut result.findings),
+                &s.triage_map()?,
+                &started_at,
+            );
+            result.findings = visible;
+            result.recount();
+            (all, effect)
+        }
+        None => (Vec::new(), TriageEffect::default()),
+    };
+    let mut summary = RunSummary::new(&req.data.display().to_string(), &data, &result, &opts);
+    summary.false_positives_hidden = triage.false_positives_hidden;
+    summary.rebounds = triage.rebounds;
+    summary.unmasked_reports = req.report.as_ref().is_some_and(|r| r.unmask);
+    std::fs::create_dir_all(&req.out)?;
+    // Two runs into one folder would interleave their files: the second stops.
+    let _out_lock = lock::Lock::acquire(
+        req.out.join(".xuncha-run.lock"),
+        Exit::OutBusy,
+        "另一个 xuncha 运行正在写入此输出目录",
+    )?;
+    let out = |name: &str| req.out.join(name);
+    xuncha_report::write_parquet(&result.findings, &out("findings.parquet"))?;
+    xuncha_report::write_csv(&result.findings, &out("findings.csv"))?;
+    xuncha_report::write_jsonl(&result.findings, &out("findings.jsonl"))?;
+    xuncha_report::write_rejects(&data.rejects, &out("rejects.csv"))?;
+    xuncha_report::write_json(&summary, &out("summary.json"))?;
+    if let Some(report) = &req.report {
+        let run = RunInfo {
+            run_id: opts.run_id.clone(),
+            as_of: Some(req.as_of.to_string()),
+            models_run: summary.models_run,
+            false_positives_hidden: summary.false_positives_hidden,
+        };
+        write_reports(
+            &result.findings,
+            &model_infos(&models),
+            &run,
+            report,
+            &out("reports"),
+        )?;
+    }
+    let inputs = fingerprints(&req.data, &data)?;
+    if let Some(store) = store.as_mut() {
+        let record = RunRecord {
+            run_id: opts.run_id.clone(),
+            started_at,
+            finished_at: chrono::Local::now().to_rfc3339(),
+            as_of: req.as_of.to_string(),
+            data_dir: req.data.display().to_string(),
+            exit_code: if summary.models_failed > 0 {
+                Exit::ModelFailed.code().into()
+            } else {
+                0
+            },
+            params: serde_json::to_string(&req.params)?,
+            summary: serde_json::to_string(&summary)?,
+            inputs: inputs.clone(),
+            models: model_records(&selected, &result.outcomes),
+        };
+        store.record_run(&record, &all_findings)?;
+    }
+    timings.write_ms = clock.elapsed().as_millis() as u64;
+    Ok(Executed {
+        summary,
+        triage,
+        inputs,
+        timings,
+    })
+}
+
+/// Path, size and content hash of every input file read.
+fn fingerprints(dir: &Path, data: &Ingested) -> Result<Vec<InputFile>, Failure> {
+    data.files()
+        .into_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(dir.join(rel))?;
+            Ok(InputFile {
+                path: rel.to_string(),
+                size: bytes.len() as u64,
+                sha256: sha256(&bytes),
+            })
+        })
+        .collect()
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn model_records(models: &[&Model], outcomes: &[ModelOutcome]) -> Vec<ModelRecord> {
+    models
+        .iter()
+        .map(|m| {
+            let outcome = outcomes.iter().find(|o| o.model_id == m.spec.id);
+            let (status, findings) = match outcome.map(|o| &o.status) {
+                Some(ModelStatus::Ok { findings, .. }) => ("ok", *findings),
+                Some(ModelStatus::Skipped { .. }) => ("skipped", 0),
+                _ => ("failed", 0),
+            };
+            ModelRecord {
+                model_id: m.spec.id.clone(),
+                file_sha256: sha256(m.text.as_bytes()),
+                status: status.to_string(),
+                findings,
+            }
+        })
+        .collect()
+}
