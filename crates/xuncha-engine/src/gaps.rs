@@ -46,6 +46,10 @@ fn identifiers(text: &str) -> BTreeSet<&str> {
 /// count as the column).
 pub fn columns_read(model: &Model) -> Vec<(String, String)> {
     let mut text = model.spec.query.sql.clone().unwrap_or_default();
+    for view in &model.views {
+        text.push(' ');
+        text.push_str(&view.spec.sql);
+    }
     for value in model.spec.params.values() {
         text.push(' ');
         text.push_str(&value.to_string());

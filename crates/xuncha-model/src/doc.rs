@@ -57,6 +57,15 @@ pub fn catalog_markdown(models: &[Model]) -> String {
             if !s.verify.is_empty() {
                 let _ = writeln!(out, "- 核实要点：{}", one_line(&s.verify));
             }
+            if !s.views.is_empty() {
+                let views: Vec<String> = m
+                    .views
+                    .iter()
+                    .filter(|v| s.views.contains(&v.spec.id))
+                    .map(|v| format!("`{}`（{}）", v.spec.id, v.spec.title))
+                    .collect();
+                let _ = writeln!(out, "- 共用视图：{}", views.join("、"));
+            }
             let _ = writeln!(
                 out,
                 "- 数据集：{}",
@@ -75,6 +84,40 @@ pub fn catalog_markdown(models: &[Model]) -> String {
                     .map(|(k, v)| format!("`{k}` = {}", param_text(v)))
                     .collect();
                 let _ = writeln!(out, "- 参数（默认值）：{}", params.join("；"));
+            }
+            out.push('\n');
+        }
+    }
+    let mut views: Vec<&crate::View> = models.iter().flat_map(|m| &m.views).collect();
+    views.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+    views.dedup_by(|a, b| a.spec.id == b.spec.id);
+    if !views.is_empty() {
+        let _ = writeln!(
+            out,
+            "## 共用视图
+
+模型通过 `views` 引用，定义在 `models/_views/`，一处修改对所有模型生效。\n"
+        );
+        for v in views {
+            let s = &v.spec;
+            let _ = writeln!(out, "### {}（`{}`）\n", s.title, s.id);
+            let _ = writeln!(out, "- 内容：{}", one_line(&s.description));
+            let mut reads: Vec<String> = s.datasets.iter().map(|d| format!("`{d}`")).collect();
+            reads.extend(s.views.iter().map(|d| format!("视图 `{d}`")));
+            let _ = writeln!(out, "- 读取：{}", reads.join("、"));
+            let used: Vec<String> = models
+                .iter()
+                .filter(|m| m.views.iter().any(|x| x.spec.id == s.id))
+                .map(|m| format!("`{}`", m.spec.id))
+                .collect();
+            let _ = writeln!(out, "- 使用的模型：{}", used.join("、"));
+            if !s.params.is_empty() {
+                let params: Vec<String> = s
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("`{k}` = {}", param_text(v)))
+                    .collect();
+                let _ = writeln!(out, "- 共用参数：{}", params.join("；"));
             }
             out.push('\n');
         }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use globset::Glob;
 use serde::Serialize;
 
-pub use spec::{FindingSpec, ModelSpec, QueryKind, QuerySpec};
+pub use spec::{FindingSpec, ModelSpec, QueryKind, QuerySpec, ViewSpec};
 
 /// A problem with one model file, located by file and (where known) line.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
@@ -24,12 +24,72 @@ pub struct ModelError {
     pub message: String,
 }
 
-/// A loaded model: its spec, where it came from and the file's text.
+/// A loaded model: its spec, where it came from, the file's text and the
+/// shared views it reads.
 #[derive(Debug, Clone)]
 pub struct Model {
     pub spec: ModelSpec,
     pub path: PathBuf,
     pub text: String,
+    /// The views named in `views`, in that order (attached when loading).
+    pub views: Vec<View>,
+}
+
+/// A loaded shared view.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub spec: ViewSpec,
+    pub path: PathBuf,
+}
+
+impl View {
+    /// Parse a view from its file text.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ModelError> {
+        let spec: ViewSpec = toml::from_str(text).map_err(|e| ModelError {
+            file: path.display().to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: e.message().to_string(),
+        })?;
+        Ok(View {
+            spec,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The SQL with its shared parameters and the as-of date substituted.
+    pub fn sql(&self, as_of: NaiveDate) -> Result<String, ModelError> {
+        params::substitute(&self.spec.sql, &self.spec.params, as_of).map_err(|e| ModelError {
+            file: self.path.display().to_string(),
+            line: None,
+            message: e,
+        })
+    }
+}
+
+/// Add a view and, before it, the views it reads (each once); `Err` names
+/// a view that does not exist (or a chain of views too deep to be sane).
+fn attach(name: &str, all: &[View], out: &mut Vec<View>, depth: usize) -> Result<(), String> {
+    if out.iter().any(|v| v.spec.id == name) {
+        return Ok(());
+    }
+    let view = all
+        .iter()
+        .find(|v| v.spec.id == name)
+        .filter(|_| depth < 8)
+        .ok_or_else(|| name.to_string())?;
+    for dep in &view.spec.views {
+        attach(dep, all, out, depth + 1)?;
+    }
+    out.push(view.clone());
+    Ok(())
+}
+
+/// A model or view file: its path and its text (or why it could not be read).
+type SourceFile = (PathBuf, Result<String, ModelError>);
+
+/// Is this file a shared view (under a `_views` folder)?
+fn is_view(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "_views")
 }
 
 impl Model {
@@ -47,6 +107,7 @@ impl Model {
             spec,
             path: path.to_path_buf(),
             text: text.to_string(),
+            views: Vec::new(),
         })
     }
 
@@ -137,7 +198,7 @@ pub enum Library {
 /// Load the built-in library and then every `*.toml` under `extra`.
 pub fn load_library(library: &Library, extra: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
     let mut dirs = Vec::new();
-    let mut files: Vec<(PathBuf, Result<String, ModelError>)> = Vec::new();
+    let mut files: Vec<SourceFile> = Vec::new();
     match library {
         Library::Embedded => files.extend(
             builtin::FILES
@@ -148,25 +209,26 @@ pub fn load_library(library: &Library, extra: &[PathBuf]) -> (Vec<Model>, Vec<Mo
         Library::None => {}
     }
     dirs.extend(extra.iter().cloned());
-    let (mut models, mut errors) = parse_all(files);
-    let (more, more_errors) = load_dirs(&dirs);
+    let (more, mut errors) = read_dirs(&dirs);
+    files.extend(more);
+    let (mut models, more_errors) = parse_all(files);
     errors.extend(more_errors);
-    for m in more {
-        match models.iter().find(|o| o.spec.id == m.spec.id) {
-            Some(other) => errors.push(m.error(
-                Some("id"),
-                format!("模型 id {} 与 {} 重复", m.spec.id, other.path.display()),
-            )),
-            None => models.push(m),
-        }
-    }
     models.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
     (models, errors)
 }
 
-/// Load every `*.toml` under the given folders. Files that do not parse
-/// are returned as errors; duplicate ids are errors too.
+/// Load every `*.toml` under the given folders (views from `_views/`).
+/// Files that do not parse are returned as errors; duplicate ids are errors too.
 pub fn load_dirs(dirs: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
+    let (files, mut errors) = read_dirs(dirs);
+    let (mut models, more) = parse_all(files);
+    errors.extend(more);
+    models.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+    (models, errors)
+}
+
+/// The text of every `*.toml` under the folders, in path order.
+fn read_dirs(dirs: &[PathBuf]) -> (Vec<SourceFile>, Vec<ModelError>) {
     let mut paths = Vec::new();
     let mut errors = Vec::new();
     for dir in dirs {
@@ -184,18 +246,36 @@ pub fn load_dirs(dirs: &[PathBuf]) -> (Vec<Model>, Vec<ModelError>) {
             (path, text)
         })
         .collect();
-    let (models, more) = parse_all(files);
-    errors.extend(more);
-    (models, errors)
+    (files, errors)
 }
 
-/// Parse model files in order; duplicate ids are errors.
-fn parse_all(files: Vec<(PathBuf, Result<String, ModelError>)>) -> (Vec<Model>, Vec<ModelError>) {
+/// Parse model and view files in order; duplicate ids are errors; each
+/// model gets the views it names (an unknown view is an error).
+fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
     let mut errors = Vec::new();
     let mut models: Vec<Model> = Vec::new();
+    let mut views: Vec<View> = Vec::new();
     for (path, text) in files {
-        let loaded = text.and_then(|text| Model::parse(&path, &text));
-        match loaded {
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if is_view(&path) {
+            match View::parse(&path, &text) {
+                Ok(v) if views.iter().any(|o| o.spec.id == v.spec.id) => errors.push(ModelError {
+                    file: path.display().to_string(),
+                    line: None,
+                    message: format!("视图 id {} 重复", v.spec.id),
+                }),
+                Ok(v) => views.push(v),
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
+        match Model::parse(&path, &text) {
             Ok(m) => match models.iter().find(|o| o.spec.id == m.spec.id) {
                 Some(other) => errors.push(m.error(
                     Some("id"),
@@ -206,8 +286,23 @@ fn parse_all(files: Vec<(PathBuf, Result<String, ModelError>)>) -> (Vec<Model>, 
             Err(e) => errors.push(e),
         }
     }
-    models.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
-    (models, errors)
+    let mut attached = Vec::with_capacity(models.len());
+    for mut m in models {
+        let mut unknown = None;
+        for name in m.spec.views.clone() {
+            if let Err(name) = attach(&name, &views, &mut m.views, 0) {
+                unknown = Some(name);
+            }
+        }
+        match unknown {
+            Some(name) => errors.push(m.error(
+                Some(&name),
+                format!("未知视图 {name}（models/_views/ 中没有）"),
+            )),
+            None => attached.push(m),
+        }
+    }
+    (attached, errors)
 }
 
 fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ModelError>) {

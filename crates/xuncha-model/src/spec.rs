@@ -23,13 +23,39 @@ pub struct ModelSpec {
     /// What the patrol group should check on the ground (核实要点).
     #[serde(default)]
     pub verify: String,
-    /// Canonical datasets the query reads; the model is skipped when one is absent.
+    /// Canonical datasets the query reads (those of its views included);
+    /// the model is skipped when one is absent.
     pub datasets: Vec<String>,
+    /// Shared views (`models/_views/`) the query reads by name.
+    #[serde(default)]
+    pub views: Vec<String>,
     /// Parameters with their defaults, substituted into the query as `{name}`.
     #[serde(default)]
     pub params: BTreeMap<String, toml::Value>,
     pub query: QuerySpec,
     pub finding: FindingSpec,
+}
+
+/// A shared view (`models/_views/<id>.toml`): a named query over canonical
+/// datasets that models read like a table, so building blocks such as
+/// "every member of a relief household" have one definition.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ViewSpec {
+    /// The name models read it by.
+    pub id: String,
+    pub title: String,
+    /// What it holds and the decisions in it, in Chinese.
+    pub description: String,
+    /// Canonical datasets it reads (those of its views included).
+    pub datasets: Vec<String>,
+    /// Other views it reads by name.
+    #[serde(default)]
+    pub views: Vec<String>,
+    /// Shared parameters, substituted as `{name}` (not overridable per model).
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Value>,
+    pub sql: String,
 }
 
 /// How the model computes its rows.

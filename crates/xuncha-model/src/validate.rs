@@ -25,14 +25,42 @@ pub fn plan(
     frames: &BTreeMap<String, LazyFrame>,
 ) -> Result<LazyFrame, ModelError> {
     let sql = model.sql(params, as_of)?;
-    check_relations(&sql, &model.spec.datasets)
-        .map_err(|message| model.error(Some("sql"), message))?;
+    let mut readable = model.spec.datasets.clone();
+    readable.extend(model.views.iter().map(|v| v.spec.id.clone()));
+    check_relations(&sql, &readable).map_err(|message| model.error(Some("sql"), message))?;
     let mut ctx = SQLContext::new();
     for name in &model.spec.datasets {
         let lf = frames
             .get(name)
             .ok_or_else(|| model.error(Some(name), format!("缺少数据集 {name}")))?;
         ctx.register(name, lf.clone());
+    }
+    // Views read only canonical datasets; each is registered under its id.
+    for view in &model.views {
+        let view_error = |message: String| ModelError {
+            file: view.path.display().to_string(),
+            line: None,
+            message,
+        };
+        if let Some(d) = view
+            .spec
+            .datasets
+            .iter()
+            .find(|d| !model.spec.datasets.contains(d))
+        {
+            return Err(model.error(
+                Some("datasets"),
+                format!("视图 {} 读取 {d}，模型的 datasets 须包含它", view.spec.id),
+            ));
+        }
+        let view_sql = view.sql(as_of)?;
+        let mut readable = view.spec.datasets.clone();
+        readable.extend(view.spec.views.iter().cloned());
+        check_relations(&view_sql, &readable).map_err(view_error)?;
+        let lf = ctx
+            .execute(&view_sql)
+            .map_err(|e| view_error(format!("SQL 无法编译：{e}")))?;
+        ctx.register(&view.spec.id, lf);
     }
     ctx.execute(&sql)
         .map_err(|e| sql_error(model, &e.to_string()))
