@@ -1,4 +1,4 @@
-//! `xuncha models list|show|doc|validate|export`.
+//! `xuncha models list|show|doc|validate|test|export`.
 
 use std::path::PathBuf;
 
@@ -28,6 +28,13 @@ pub enum ModelsCommand {
     Doc {
         #[arg(long, value_name = "FILE", default_value = "docs/models.md")]
         out: PathBuf,
+        #[command(flatten)]
+        source: ModelSource,
+    },
+    /// 运行模型旁的手写用例（<模型>.cases.toml）：正例必须发现，难负例不得发现
+    Test {
+        /// 模型 id 或通配符（默认：所有有用例的模型）
+        ids: Vec<String>,
         #[command(flatten)]
         source: ModelSource,
     },
@@ -92,6 +99,44 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             }
             std::fs::write(&out, xuncha_model::doc::catalog_markdown(&models))?;
             println!("已写入 {}（{} 个模型）", out.display(), models.len());
+            Ok(())
+        }
+        ModelsCommand::Test { ids, source } => {
+            let models = load(&source)?;
+            let (selected, unmatched) = xuncha_model::select(&models, &ids);
+            if !unmatched.is_empty() {
+                return Err(Failure::from(format!(
+                    "没有匹配的模型：{}",
+                    unmatched.join("、")
+                )));
+            }
+            let (mut passed, mut failed, mut without) = (0, 0, Vec::new());
+            for m in selected {
+                let Some(outcomes) = xuncha_pipeline::cases::run_cases(m)? else {
+                    without.push(m.spec.id.as_str());
+                    continue;
+                };
+                for o in outcomes {
+                    let kind = if o.positive { "正例" } else { "负例" };
+                    if o.passed() {
+                        passed += 1;
+                        println!("✓ {} {kind}：{}", m.spec.id, o.name);
+                    } else {
+                        failed += 1;
+                        println!("✗ {} {kind}：{}", m.spec.id, o.name);
+                        for p in &o.problems {
+                            println!("    {p}");
+                        }
+                    }
+                }
+            }
+            if !without.is_empty() {
+                println!("没有用例的模型：{}", without.join("、"));
+            }
+            println!("{passed} 个用例通过，{failed} 个未通过");
+            if failed > 0 {
+                return Err(Failure::from(format!("{failed} 个用例未通过")));
+            }
             Ok(())
         }
         ModelsCommand::Export { dir } => {

@@ -33,6 +33,15 @@ pub struct Model {
     pub text: String,
     /// The views named in `views`, in that order (attached when loading).
     pub views: Vec<View>,
+    /// Hand-made test cases from `<model>.cases.toml` beside the model file.
+    pub cases: Option<CaseFile>,
+}
+
+/// The text of a model's cases file (run by `xuncha models test`).
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub path: PathBuf,
+    pub text: String,
 }
 
 /// A loaded shared view.
@@ -87,6 +96,11 @@ fn attach(name: &str, all: &[View], out: &mut Vec<View>, depth: usize) -> Result
 /// A model or view file: its path and its text (or why it could not be read).
 type SourceFile = (PathBuf, Result<String, ModelError>);
 
+/// Is this file a model's test cases (`<model>.cases.toml`)?
+fn is_cases(path: &Path) -> bool {
+    path.to_string_lossy().ends_with(".cases.toml")
+}
+
 /// Is this file a shared view (under a `_views` folder)?
 fn is_view(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "_views")
@@ -108,6 +122,7 @@ impl Model {
             path: path.to_path_buf(),
             text: text.to_string(),
             views: Vec::new(),
+            cases: None,
         })
     }
 
@@ -255,6 +270,7 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
     let mut errors = Vec::new();
     let mut models: Vec<Model> = Vec::new();
     let mut views: Vec<View> = Vec::new();
+    let mut cases: Vec<CaseFile> = Vec::new();
     for (path, text) in files {
         let text = match text {
             Ok(t) => t,
@@ -263,6 +279,10 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
                 continue;
             }
         };
+        if is_cases(&path) {
+            cases.push(CaseFile { path, text });
+            continue;
+        }
         if is_view(&path) {
             match View::parse(&path, &text) {
                 Ok(v) if views.iter().any(|o| o.spec.id == v.spec.id) => errors.push(ModelError {
@@ -286,8 +306,30 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
             Err(e) => errors.push(e),
         }
     }
+    for c in &cases {
+        let model_path = c.path.to_string_lossy().replace(".cases.toml", ".toml");
+        if !models
+            .iter()
+            .any(|m| m.path.to_string_lossy() == model_path)
+        {
+            errors.push(ModelError {
+                file: c.path.display().to_string(),
+                line: None,
+                message: format!("测试用例文件旁没有对应的模型文件 {model_path}"),
+            });
+        }
+    }
     let mut attached = Vec::with_capacity(models.len());
     for mut m in models {
+        let stem = m
+            .path
+            .to_string_lossy()
+            .trim_end_matches(".toml")
+            .to_string();
+        m.cases = cases
+            .iter()
+            .find(|c| c.path.to_string_lossy() == format!("{stem}.cases.toml"))
+            .cloned();
         let mut unknown = None;
         for name in m.spec.views.clone() {
             if let Err(name) = attach(&name, &views, &mut m.views, 0) {

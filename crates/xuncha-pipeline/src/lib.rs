@@ -3,6 +3,7 @@
 //! and issue lists, and record the run. The CLI's `run` and `nightly`, the
 //! benchmark and the tests all call [`run_batch`].
 
+pub mod cases;
 pub mod exit;
 pub mod lock;
 

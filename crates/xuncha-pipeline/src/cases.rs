@@ -1,0 +1,161 @@
+//! Model tests as data: the hand-made cases beside a model
+//! (`<model>.cases.toml`), each a few export files, the findings expected
+//! (subjects and amounts) or none (a hard negative). `xuncha models test`
+//! and the workspace test run them, for the built-in library and an
+//! analyst's own models alike.
+//!
+//! ```toml
+//! [[case]]
+//! name = "超过限额的现金支出"
+//! params = { limit = 1000 }                 # optional overrides
+//! expect = [{ subject = "PZ1", amount = 1500.0 }]   # [] for a hard negative
+//! [case.files]
+//! "village_payments.csv" = """
+//! 凭证号,村代码,支付日期,收款方,金额,支付方式
+//! PZ1,411102001001,2024-01-05,张三,1500,现金
+//! """
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use xuncha_engine::{run_models, ModelStatus, RunOptions};
+use xuncha_ingest::ingest_dir;
+use xuncha_model::Model;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+/// One hand-made case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    /// "Today" for the model; 2024-12-31 when not given.
+    as_of: Option<NaiveDate>,
+    #[serde(default)]
+    params: BTreeMap<String, toml::Value>,
+    /// File name → content; name files after their dataset (`deaths.csv`).
+    files: BTreeMap<String, String>,
+    /// The findings the case must give, exactly; empty for a hard negative.
+    expect: Vec<Expected>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    subject: String,
+    amount: Option<f64>,
+    /// Words the finding's sentence must contain.
+    explain_contains: Option<String>,
+}
+
+/// How one case ended.
+#[derive(Debug, Clone)]
+pub struct CaseOutcome {
+    pub name: String,
+    /// The case expects findings (otherwise it is a hard negative).
+    pub positive: bool,
+    /// What did not match; empty when the case passed.
+    pub problems: Vec<String>,
+}
+
+impl CaseOutcome {
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Run every case of a model; `Ok(None)` when it has no cases file.
+pub fn run_cases(model: &Model) -> Result<Option<Vec<CaseOutcome>>, String> {
+    let Some(file) = &model.cases else {
+        return Ok(None);
+    };
+    let cases: Cases =
+        toml::from_str(&file.text).map_err(|e| format!("{}：{e}", file.path.display()))?;
+    cases
+        .case
+        .iter()
+        .map(|c| run_case(model, c))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+fn param_text(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn run_case(model: &Model, case: &Case) -> Result<CaseOutcome, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    for (name, text) in &case.files {
+        std::fs::write(dir.path().join(name), text).map_err(|e| format!("{name}：{e}"))?;
+    }
+    let data = ingest_dir(dir.path(), None).map_err(|e| e.to_string())?;
+    let mut problems: Vec<String> = data
+        .errors
+        .iter()
+        .map(|e| format!("读取失败：{e}"))
+        .collect();
+    problems.extend(
+        data.rejects
+            .iter()
+            .map(|r| format!("拒收 {} 第 {} 行 {}：{}", r.file, r.row, r.column, r.reason)),
+    );
+    let opts = RunOptions {
+        run_id: "case".into(),
+        as_of: case
+            .as_of
+            .unwrap_or(NaiveDate::from_ymd_opt(2024, 12, 31).expect("valid date")),
+        params: case
+            .params
+            .iter()
+            .map(|(k, v)| (format!("{}.{k}", model.spec.id), param_text(v)))
+            .collect(),
+        threads: Some(1),
+    };
+    let result = run_models(&[model], &data, &opts, &|_| {});
+    if let Some(o) = result.outcomes.first() {
+        if !matches!(o.status, ModelStatus::Ok { .. }) {
+            problems.push(format!("模型未正常运行：{:?}", o.status));
+        }
+    }
+    let mut found: Vec<&xuncha_schema::Finding> = result.findings.iter().collect();
+    for e in &case.expect {
+        match found.iter().position(|f| f.subject_key == e.subject) {
+            None => problems.push(format!("应发现 {} 而未发现", e.subject)),
+            Some(i) => {
+                let f = found.remove(i);
+                if let Some(want) = e.amount {
+                    if f.amount.is_none_or(|a| (a - want).abs() > 0.005) {
+                        problems.push(format!(
+                            "{} 的金额为 {:?}，应为 {want}",
+                            e.subject, f.amount
+                        ));
+                    }
+                }
+                if let Some(words) = &e.explain_contains {
+                    if !f.explain.contains(words.as_str()) {
+                        problems.push(format!("{} 的说明“{}”不含“{words}”", e.subject, f.explain));
+                    }
+                }
+            }
+        }
+    }
+    problems.extend(
+        found
+            .iter()
+            .map(|f| format!("多发现了 {}：{}", f.subject_key, f.explain)),
+    );
+    Ok(CaseOutcome {
+        name: case.name.clone(),
+        positive: !case.expect.is_empty(),
+        problems,
+    })
+}

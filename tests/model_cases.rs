@@ -1,0 +1,62 @@
+//! Model tests as data: every `<model>.cases.toml` of the library runs here
+//! (as `xuncha models test` runs it). A cases file needs at least one case
+//! that must be found and one hard negative that must not be.
+
+use xuncha_model::{load_dirs, load_library, Library};
+use xuncha_pipeline::cases::run_cases;
+
+#[test]
+fn every_case_of_the_library_passes() {
+    let (models, errors) = load_library(&Library::Embedded, &[]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut with_cases = 0;
+    for m in &models {
+        let Some(outcomes) = run_cases(m).unwrap() else {
+            continue;
+        };
+        with_cases += 1;
+        assert!(
+            outcomes.iter().any(|o| o.positive) && outcomes.iter().any(|o| !o.positive),
+            "{} needs a positive case and a hard negative",
+            m.spec.id
+        );
+        for o in &outcomes {
+            assert!(o.passed(), "{} / {}: {:?}", m.spec.id, o.name, o.problems);
+        }
+    }
+    assert!(with_cases >= 5, "only {with_cases} models carry cases");
+}
+
+#[test]
+fn a_wrong_expectation_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/cw");
+    std::fs::copy(
+        library.join("large_cash.toml"),
+        dir.path().join("large_cash.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("large_cash.cases.toml"),
+        r#"
+[[case]]
+name = "写错的期望"
+expect = [{ subject = "PZ9", amount = 1.0 }]
+[case.files]
+"village_payments.csv" = """
+凭证号,村代码,支付日期,收款方,金额,支付方式
+PZ1,411102001001,2024-01-05,张三,1500,现金
+"""
+"#,
+    )
+    .unwrap();
+    let (models, errors) = load_dirs(&[dir.path().to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let outcomes = run_cases(&models[0]).unwrap().unwrap();
+    let problems = &outcomes[0].problems;
+    assert!(problems.iter().any(|p| p.contains("PZ9")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.contains("多发现了 PZ1")),
+        "{problems:?}"
+    );
+}
