@@ -50,7 +50,7 @@ fn found_keys(out: &Path) -> BTreeSet<(String, String)> {
 }
 
 /// Number of model files in the built-in library.
-/// Model files in `models/` (shared views in `_views/` are not models).
+/// Model files in `models/` (shared views in `_views/` and test cases are not models).
 fn library_size() -> usize {
     fn count(dir: &Path) -> usize {
         std::fs::read_dir(dir)
@@ -62,7 +62,8 @@ fn library_size() -> usize {
                 } else if p.is_dir() {
                     count(&p)
                 } else {
-                    usize::from(p.extension().is_some_and(|e| e == "toml"))
+                    let name = p.to_string_lossy();
+                    usize::from(name.ends_with(".toml") && !name.ends_with(".cases.toml"))
                 }
             })
             .sum()
@@ -418,4 +419,40 @@ fn a_second_run_into_the_same_folder_stops_with_code_12() {
         .filter(|n| n.contains(".partial-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_selected_model_reads_only_the_datasets_it_uses() {
+    let out = tempfile::tempdir().unwrap();
+    let result = run_sample(out.path(), &["--select", "cw.large_cash"]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    let datasets: BTreeSet<&str> = summary["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["dataset"].as_str().unwrap())
+        .collect();
+    assert_eq!(datasets, BTreeSet::from(["village_payments", "villages"]));
+    let skipped = summary["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            t["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("所选模型不用"))
+        })
+        .count();
+    assert!(
+        skipped >= 10,
+        "other tables are recognised but not read: {skipped}"
+    );
+    assert_eq!(summary["ingest_errors"], serde_json::json!([]));
 }

@@ -14,7 +14,7 @@ pub mod read;
 pub mod vocab;
 pub mod wide;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -204,11 +204,36 @@ pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, Strin
 /// Read a whole data folder. Fails only when the folder or its catalog
 /// cannot be read; problems with single files are collected in `errors`.
 pub fn ingest_dir(dir: &Path, encoding: Option<Encoding>) -> Result<Ingested, IngestError> {
+    ingest_datasets(dir, encoding, None)
+}
+
+/// Read a data folder for some datasets only (`None`: all). Every table is
+/// still recognised and reported, but the rows of other datasets are not
+/// normalized, and files named after another dataset (`deaths.parquet`) are
+/// not read at all: a run of one model reads what that model uses.
+pub fn ingest_datasets(
+    dir: &Path,
+    encoding: Option<Encoding>,
+    wanted: Option<&BTreeSet<String>>,
+) -> Result<Ingested, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
     let results: Vec<FileOutcome> = files
         .par_iter()
-        .map(|(path, rel)| ingest_file(path, rel, catalog.entry_for(rel), encoding))
+        .map(|(path, rel)| {
+            if let Some(other) = named_after_unwanted(rel, wanted) {
+                return FileOutcome {
+                    tables: vec![TableReport {
+                        file: rel.clone(),
+                        dataset: Some(other.to_string()),
+                        note: Some(NOT_WANTED.to_string()),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                };
+            }
+            ingest_file(path, rel, catalog.entry_for(rel), encoding, wanted)
+        })
         .collect();
     let mut out = Ingested::default();
     for outcome in results {
@@ -234,6 +259,25 @@ pub fn ingest_dir(dir: &Path, encoding: Option<Encoding>) -> Result<Ingested, In
     Ok(out)
 }
 
+/// Note of a table whose dataset the run does not use.
+const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
+
+/// The canonical dataset a file is named after (`deaths.parquet`,
+/// `benefit_payments.2.parquet`), when the run does not want it.
+fn named_after_unwanted<'a>(rel: &'a str, wanted: Option<&BTreeSet<String>>) -> Option<&'a str> {
+    let wanted = wanted?;
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.split('.').next().unwrap_or(name);
+    let dataset = xuncha_schema::dataset(stem)?;
+    (!wants(wanted, dataset.name)).then_some(stem)
+}
+
+/// Does the run want this dataset? Relief households also feed relief members.
+fn wants(wanted: &BTreeSet<String>, dataset: &str) -> bool {
+    wanted.contains(dataset)
+        || (dataset == "relief_households" && wanted.contains("relief_members"))
+}
+
 /// Everything one file produced.
 #[derive(Default)]
 struct FileOutcome {
@@ -248,6 +292,7 @@ fn ingest_file(
     rel: &str,
     entry: Option<&CatalogEntry>,
     encoding: Option<Encoding>,
+    wanted: Option<&BTreeSet<String>>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let forced = entry
@@ -275,12 +320,17 @@ fn ingest_file(
                 continue;
             }
         }
-        ingest_table(&table, entry, &mut outcome);
+        ingest_table(&table, entry, wanted, &mut outcome);
     }
     outcome
 }
 
-fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut FileOutcome) {
+fn ingest_table(
+    table: &RawTable,
+    entry: Option<&CatalogEntry>,
+    wanted: Option<&BTreeSet<String>>,
+    outcome: &mut FileOutcome,
+) {
     let mut report = TableReport {
         file: table.file.clone(),
         sheet: table.sheet.clone(),
@@ -362,6 +412,11 @@ fn ingest_table(table: &RawTable, entry: Option<&CatalogEntry>, outcome: &mut Fi
             ColumnSource::Absent => None,
         })
         .collect();
+    if wanted.is_some_and(|w| !wants(w, mapping.dataset.name)) {
+        report.note = Some(NOT_WANTED.to_string());
+        outcome.tables.push(report);
+        return;
+    }
     if !mapping.missing.is_empty() {
         let error = missing_columns_error(table, &view, &mapping, entry);
         report.note = Some(error.to_string());

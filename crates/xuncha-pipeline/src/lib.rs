@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use xuncha_engine::{run_models, ModelOutcome, ModelStatus, RunOptions, RunSummary};
-use xuncha_ingest::{ingest_dir, read::Encoding, Ingested};
+use xuncha_ingest::{ingest_datasets, read::Encoding, Ingested};
 use xuncha_model::{load_library, select, Library, Model};
 use xuncha_report::issues::{books, GroupBy, ModelInfo, RunInfo};
 use xuncha_schema::Finding;
@@ -176,7 +176,14 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
     }
     let mut store = req.store.as_deref().map(Store::open).transpose()?;
     let clock = std::time::Instant::now();
-    let data = ingest_dir(&req.data, req.encoding)?;
+    // Read what the selected models use (and villages, which name the findings' places).
+    let mut wanted: std::collections::BTreeSet<String> = selected
+        .iter()
+        .flat_map(|m| m.spec.datasets.iter().cloned())
+        .collect();
+    wanted.insert("villages".to_string());
+    wanted.extend(req.required.iter().cloned());
+    let data = ingest_datasets(&req.data, req.encoding, Some(&wanted))?;
     let mut timings = Timings {
         ingest_ms: clock.elapsed().as_millis() as u64,
         ..Default::default()
