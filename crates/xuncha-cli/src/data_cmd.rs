@@ -10,6 +10,15 @@ use crate::Failure;
 
 #[derive(Subcommand)]
 pub enum DataCommand {
+    /// 把数据目录读成标准数据集，每个数据集写成一个 Parquet 文件（标准列名和类型，
+    /// 含 _src、*_valid、*_raw 列），供复用或用其他引擎比对
+    Lake {
+        /// 数据目录
+        dir: PathBuf,
+        /// 输出目录
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// 逐个文件显示识别出的数据集、列映射、未映射列和行数
     Inspect {
         /// 数据目录
@@ -30,15 +39,28 @@ pub enum DataCommand {
 }
 
 pub fn run(cmd: DataCommand) -> Result<(), Failure> {
-    let DataCommand::Inspect {
-        dir,
-        encoding,
-        json,
-        write_catalog,
-        force,
-    } = cmd;
-    let encoding = parse_encoding(encoding.as_deref())?;
-    let data = ingest_dir(&dir, encoding)?;
+    match cmd {
+        DataCommand::Lake { dir, out } => lake(&dir, &out),
+        DataCommand::Inspect {
+            dir,
+            encoding,
+            json,
+            write_catalog,
+            force,
+        } => inspect(&dir, encoding.as_deref(), json, write_catalog, force),
+    }
+}
+
+/// How each file of a folder is understood, and the catalog of it.
+fn inspect(
+    dir: &std::path::Path,
+    encoding: Option<&str>,
+    json: bool,
+    write_catalog: bool,
+    force: bool,
+) -> Result<(), Failure> {
+    let encoding = parse_encoding(encoding)?;
+    let data = ingest_dir(dir, encoding)?;
     if write_catalog {
         let path = dir.join(CATALOG_FILE);
         if path.exists() && !force {
@@ -47,7 +69,7 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
                 path.display()
             )));
         }
-        let ignore = Catalog::load(&dir)?.ignore;
+        let ignore = Catalog::load(dir)?.ignore;
         std::fs::write(&path, catalog::write_catalog(&ignore, &data.tables))
             .map_err(|e| Failure::from(format!("{}：{e}", path.display())))?;
         eprintln!("识别结果已写入 {}", path.display());
@@ -141,6 +163,38 @@ pub fn run(cmd: DataCommand) -> Result<(), Failure> {
     println!(
         "共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）",
         data.rejects.len()
+    );
+    Ok(())
+}
+
+/// Write every canonical dataset read from `dir` as `out/<dataset>.parquet`.
+fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
+    let mut data = ingest_dir(dir, None)?;
+    std::fs::create_dir_all(out)?;
+    for (name, df) in data.datasets.iter_mut() {
+        let path = out.join(format!("{name}.parquet"));
+        xuncha_report::atomic(&path, |partial| {
+            let file = std::fs::File::create(partial).map_err(|e| xuncha_report::WriteError {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            polars::prelude::ParquetWriter::new(file)
+                .finish(df)
+                .map(|_| ())
+                .map_err(|e| xuncha_report::WriteError {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })
+        })?;
+        println!("  {name}: {} 行", df.height());
+    }
+    for e in &data.errors {
+        eprintln!("！{e}");
+    }
+    println!(
+        "已写入 {} 个数据集到 {}",
+        data.datasets.len(),
+        out.display()
     );
     Ok(())
 }

@@ -38,6 +38,16 @@ pub enum ModelsCommand {
         #[command(flatten)]
         source: ModelSource,
     },
+    /// 把每个模型代入参数后的 SQL 写到目录（<模型id>.sql，共用视图在 views.sql），供其他引擎比对
+    Sql {
+        /// 目标目录
+        out: PathBuf,
+        /// 数据截至日期（代入 {as_of}），默认今天
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        #[command(flatten)]
+        source: ModelSource,
+    },
     /// 把程序内置的模型库导出到目录，供查看和修改（修改后用 --builtin DIR 或 --models DIR 使用）
     Export {
         /// 目标目录
@@ -137,6 +147,37 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             if failed > 0 {
                 return Err(Failure::from(format!("{failed} 个用例未通过")));
             }
+            Ok(())
+        }
+        ModelsCommand::Sql { out, as_of, source } => {
+            let as_of = match as_of {
+                Some(raw) => xuncha_ingest::normalize::parse_date(&raw)
+                    .map_err(|e| Failure::from(format!("--as-of：{e}")))?,
+                None => chrono::Local::now().date_naive(),
+            };
+            let models = load(&source)?;
+            std::fs::create_dir_all(&out)?;
+            let mut views: Vec<&xuncha_model::View> = Vec::new();
+            for m in &models {
+                for v in &m.views {
+                    if !views.iter().any(|x| x.spec.id == v.spec.id) {
+                        views.push(v);
+                    }
+                }
+                let sql = m.sql(&m.params(&Default::default())?, as_of)?;
+                std::fs::write(out.join(format!("{}.sql", m.spec.id)), format!("{sql}\n"))?;
+            }
+            // In dependency order: each model lists a view's own views before it.
+            let mut text = String::new();
+            for v in views {
+                text.push_str(&format!(
+                    "CREATE OR REPLACE VIEW {} AS\n{};\n\n",
+                    v.spec.id,
+                    v.sql(as_of)?.trim()
+                ));
+            }
+            std::fs::write(out.join("views.sql"), text)?;
+            println!("已写入 {} 个模型的 SQL 到 {}", models.len(), out.display());
             Ok(())
         }
         ModelsCommand::Export { dir } => {

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# xuncha against DuckDB on the same county, the same model SQL and the same
+# machine, in one run: ratios, not absolute times, mean something on shared
+# machines. Usage: bench/compare.sh [SCALE] [FORMAT]   (defaults: 1 parquet)
+#
+#   1. builds the release binary (its own target folder, reused between runs);
+#   2. generates the synthetic county (`xuncha synth --format FORMAT`);
+#   3. reads it once into a canonical lake (`xuncha data lake`): both engines
+#      then read the same Parquet, with the same derived columns;
+#   4. times `xuncha run` over the lake (read + all models + write findings);
+#   5. times DuckDB loading the lake and running every model's SQL
+#      (`xuncha models sql`, parameters substituted, shared views created);
+#   6. prints both, the ratio, and the models where xuncha is > 1.5× slower.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+scale=${1:-1}
+format=${2:-parquet}
+export CARGO_TARGET_DIR="${XUNCHA_BENCH_TARGET:-$HOME/.cache/xuncha-release}"
+cargo build --release --locked -p xuncha-cli --manifest-path "$root/Cargo.toml" >&2
+x="$CARGO_TARGET_DIR/release/xuncha"
+python3 -c "import duckdb" 2>/dev/null || python3 -m pip install --quiet duckdb >&2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$x" synth --scale "$scale" --seed 11 --format "$format" --out "$work/county" >/dev/null
+"$x" data lake "$work/county" --out "$work/lake" >/dev/null
+"$x" models sql "$work/sql" --as-of 2024-12-31 >/dev/null
+start=$(date +%s.%N)
+/usr/bin/time -f "%M" -o "$work/xuncha.rss" \
+    "$x" run --data "$work/lake" --out "$work/out" --as-of 2024-12-31 --json >"$work/summary.json" || true
+end=$(date +%s.%N)
+/usr/bin/time -f "%M" -o "$work/duckdb.rss" \
+    python3 "$root/bench/peer_duckdb.py" "$work/lake" "$work/sql" --json "$work/duckdb.json"
+python3 - "$work" "$start" "$end" <<'PY'
+import json, pathlib, sys
+work = pathlib.Path(sys.argv[1])
+xuncha_s = float(sys.argv[3]) - float(sys.argv[2])
+summary = json.loads((work / "summary.json").read_text())
+duck = json.loads((work / "duckdb.json").read_text())
+rss = lambda name: int((work / f"{name}.rss").read_text().split()[-1]) / 1024
+print(f"xuncha    total {xuncha_s:.2f} s (read + {len(summary['models'])} models + write), peak {rss('xuncha'):.0f} MB")
+print(f"duckdb    total {duck['total_s']:.2f} s (load {duck['load_s']:.2f} + SQL {duck['sql_s']:.2f}), peak {rss('duckdb'):.0f} MB")
+print(f"ratio     xuncha / duckdb = {xuncha_s / duck['total_s']:.2f}")
+slow = []
+for m in summary["models"]:
+    d = duck["models"].get(m["model_id"])
+    if d and m["elapsed_ms"] > 1.5 * d["ms"] and m["elapsed_ms"] > 100:
+        slow.append((m["model_id"], m["elapsed_ms"], d["ms"]))
+for model, ours, theirs in sorted(slow, key=lambda s: -s[1]):
+    print(f"  slower  {model:<38} xuncha {ours:>7.0f} ms  duckdb {theirs:>7.0f} ms")
+PY
