@@ -164,7 +164,7 @@ pub struct Built {
 
 /// Map a label column through its vocabulary: (canonical, raw) columns and
 /// the labels no rule knows. Each distinct label is looked up once.
-fn label_columns(
+pub(crate) fn label_columns(
     dataset: &str,
     name: &str,
     labels: Vec<Option<String>>,

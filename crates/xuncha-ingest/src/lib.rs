@@ -11,6 +11,7 @@ pub mod lexicon;
 pub mod mapping;
 pub mod normalize;
 pub mod read;
+mod typed;
 pub mod vocab;
 pub mod wide;
 
@@ -429,10 +430,45 @@ fn ingest_table(
     } else {
         Vec::new()
     };
+    // Typed Parquet/IPC columns are validated as they are; other columnar
+    // input (and wide household rows) is read as text like any export.
+    let all_rows;
+    let rows: &[read::RawRow] = match &table.typed {
+        Some(df) => {
+            report.data_rows = df.height();
+            let typed = members
+                .is_empty()
+                .then(|| typed::build(df, &mapping, &table.file, &mut outcome.rejects))
+                .flatten();
+            match typed {
+                Some(Ok((built, rejected))) => {
+                    report.rows_read = df.height();
+                    report.rows_rejected = rejected;
+                    report.rows_accepted = df.height() - rejected;
+                    report.unknown_labels.extend(built.unknown);
+                    outcome.frames.push((mapping.dataset.name, built.frame));
+                    outcome.tables.push(report);
+                    return;
+                }
+                Some(Err(e)) => {
+                    let error = IngestError::file(&table.file, format!("生成数据表失败：{e}"));
+                    report.note = Some(error.to_string());
+                    outcome.errors.push(error);
+                    outcome.tables.push(report);
+                    return;
+                }
+                None => {
+                    all_rows = read::frame_rows(df);
+                    &all_rows
+                }
+            }
+        }
+        None => &table.rows[header.data_start.min(table.rows.len())..],
+    };
     let mut builder = DatasetBuilder::new(mapping.dataset);
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
     let mut member_builder = DatasetBuilder::new(member_spec);
-    for row in &table.rows[header.data_start.min(table.rows.len())..] {
+    for row in rows {
         match header::non_data(row, &header) {
             Some(NonData::Blank) => report.blank_rows += 1,
             Some(NonData::RepeatedHeader) => report.repeated_headers += 1,

@@ -29,6 +29,9 @@ pub struct RawTable {
     pub encoding: &'static str,
     /// Why the table is not read (a hidden sheet), if it is not.
     pub skipped: Option<String>,
+    /// A Parquet or IPC file's frame: `rows` then hold only the header and a
+    /// sample for recognition, and the data rows come from the frame.
+    pub typed: Option<DataFrame>,
 }
 
 /// Text encodings a CSV may be forced to.
@@ -178,6 +181,7 @@ pub fn read_delimited(
         rows,
         encoding,
         skipped: None,
+        typed: None,
     })
 }
 
@@ -261,6 +265,7 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
                 skipped: Some(
                     "隐藏的工作表，未读取（如需使用请取消隐藏或在 catalog.toml 中另行整理）".into(),
                 ),
+                typed: None,
             });
             continue;
         }
@@ -288,6 +293,7 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
                 rows,
                 encoding: "XLSX",
                 skipped: None,
+                typed: None,
             });
         }
     }
@@ -312,30 +318,42 @@ pub fn read_columnar(
         .iter()
         .map(|n| n.to_string())
         .collect();
-    let columns: Vec<StringChunked> = df
-        .columns()
-        .iter()
-        .map(|c| c.cast(&DataType::String).and_then(|s| s.str().cloned()))
-        .collect::<PolarsResult<_>>()
-        .map_err(fail)?;
     let mut rows = vec![RawRow {
         line: 1,
         cells: names,
     }];
-    for i in 0..df.height() {
-        let cells = columns
-            .iter()
-            .map(|c| c.get(i).unwrap_or("").to_string())
-            .collect();
-        rows.push(RawRow { line: i + 2, cells });
-    }
+    let sample = df.head(Some(crate::evidence::SAMPLE_ROWS));
+    rows.extend(frame_rows(&sample));
     Ok(vec![RawTable {
         file: display.to_string(),
         sheet: None,
         rows,
         encoding: "columnar",
         skipped: None,
+        typed: Some(df),
     }])
+}
+
+/// The rows of a frame as text cells, numbered as below a header in row 1.
+pub fn frame_rows(df: &DataFrame) -> Vec<RawRow> {
+    let columns: Vec<StringChunked> = df
+        .columns()
+        .iter()
+        .map(|c| {
+            c.cast(&DataType::String)
+                .and_then(|s| s.str().cloned())
+                .unwrap_or_else(|_| StringChunked::full_null(c.name().clone(), df.height()))
+        })
+        .collect();
+    (0..df.height())
+        .map(|i| RawRow {
+            line: i + 2,
+            cells: columns
+                .iter()
+                .map(|c| c.get(i).unwrap_or("").to_string())
+                .collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -353,3 +353,78 @@ fn catalog_overrides_recognition() {
         Some(500.0)
     );
 }
+
+#[test]
+fn typed_parquet_is_validated_column_by_column_with_the_same_rejects() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let day = |y, m, d| {
+        (chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap() - chrono::NaiveDate::default())
+            .num_days() as i32
+    };
+    let dates = Int32Chunked::from_iter_options(
+        "death_date".into(),
+        [
+            Some(day(2024, 3, 5)),
+            None,
+            Some(day(2024, 4, 1)),
+            Some(day(2024, 5, 2)),
+        ]
+        .into_iter(),
+    )
+    .into_date()
+    .into_column();
+    let mut df = DataFrame::new(
+        4,
+        vec![
+            Column::new(
+                "id_number".into(),
+                [
+                    Some(id(1).to_lowercase()),
+                    Some(id(2)),
+                    Some("1234".into()),
+                    None::<String>,
+                ],
+            ),
+            Column::new("name".into(), ["甲", "乙", "丙", "丁"]),
+            dates,
+        ],
+    )
+    .unwrap();
+    let file = std::fs::File::create(dir.path().join("deaths.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let t = &data.tables[0];
+    assert_eq!((t.data_rows, t.rows_accepted, t.rows_rejected), (4, 1, 3));
+    assert!(t.rows_balance());
+    let mut rows: Vec<(usize, String)> = data
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.column.clone()))
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            (3, "death_date".to_string()),
+            (4, "id_number".to_string()),
+            (5, "id_number".to_string())
+        ]
+    );
+    let deaths = &data.datasets["deaths"];
+    // The lower-case x of the ID was normalized, the check digit flagged.
+    let ids = deaths
+        .column("id_number")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_string();
+    assert_eq!(ids, id(1));
+    assert_eq!(
+        deaths.column("_src").unwrap().str().unwrap().get(0),
+        Some("deaths.parquet:2")
+    );
+}
