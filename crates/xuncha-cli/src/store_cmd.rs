@@ -156,59 +156,17 @@ pub fn triage(args: TriageArgs) -> Result<(), Failure> {
     }
 }
 
-/// Read a returned issue list (the workbooks `xuncha report` writes, or a
-/// CSV): every sheet whose header has 疑点编号 and 核实结果; 整改情况 (or 说明)
-/// becomes the note, 核实人 the author. Rows without a status are skipped.
+/// Read a returned issue list into triage updates.
 fn read_triage_file(path: &Path) -> Result<Vec<TriageUpdate>, Failure> {
-    let display = path.display().to_string();
-    let tables = xuncha_ingest::read::read_file(path, &display, None)?;
-    let mut updates = Vec::new();
-    let mut found_header = false;
-    for table in tables {
-        let Some(h) = table.rows.iter().position(|r| {
-            r.cells
-                .iter()
-                .any(|c| matches!(c.trim(), "疑点编号" | "finding_id"))
-        }) else {
-            continue;
-        };
-        let header = &table.rows[h].cells;
-        let find = |names: &[&str]| header.iter().position(|c| names.contains(&c.trim()));
-        let (Some(id_col), Some(status_col)) = (
-            find(&["疑点编号", "finding_id"]),
-            find(&["核实结果", "status"]),
-        ) else {
-            continue;
-        };
-        found_header = true;
-        let note_col = find(&["整改情况", "说明", "note"]);
-        let by_col = find(&["核实人", "by"]);
-        let cell = |cells: &[String], i: Option<usize>| {
-            i.and_then(|i| cells.get(i))
-                .map(|c| c.trim().to_string())
-                .unwrap_or_default()
-        };
-        let place = table
-            .sheet
-            .as_ref()
-            .map_or_else(|| display.clone(), |s| format!("{display}#{s}"));
-        for r in &table.rows[h + 1..] {
-            if cell(&r.cells, Some(status_col)).is_empty() {
-                continue;
-            }
-            updates.push(TriageUpdate {
-                finding_id: cell(&r.cells, Some(id_col)),
-                status: cell(&r.cells, Some(status_col)),
-                note: cell(&r.cells, note_col),
-                by: cell(&r.cells, by_col),
-                origin: format!("{place}:{}", r.line),
-            });
-        }
-    }
-    if !found_header {
-        return Err(Failure::from(format!(
-            "{display} 中没有同时含“疑点编号”和“核实结果”列的表"
-        )));
-    }
-    Ok(updates)
+    let rows = xuncha_report::returned::read_returned(path)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TriageUpdate {
+            finding_id: r.finding_id,
+            status: r.status,
+            note: r.note,
+            by: r.by,
+            origin: r.origin,
+        })
+        .collect())
 }

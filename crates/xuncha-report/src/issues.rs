@@ -178,6 +178,13 @@ pub struct LeadRow {
     pub triage: String,
 }
 
+/// Header of the lead id column, which a returned list is matched on.
+pub const FINDING_ID_HEADER: &str = "疑点编号";
+/// Header of the column where the patrol group writes its verdict.
+pub const VERDICT_HEADER: &str = "核实结果";
+/// Header of the column for what was done about a lead.
+pub const RECTIFICATION_HEADER: &str = "整改情况";
+
 /// Columns of a village's lead table, in order.
 pub const LEAD_HEADERS: [&str; 13] = [
     "序号",
@@ -190,9 +197,9 @@ pub const LEAD_HEADERS: [&str; 13] = [
     "核实要点",
     "数据来源",
     "状态",
-    "核实结果",
-    "整改情况",
-    "疑点编号",
+    VERDICT_HEADER,
+    RECTIFICATION_HEADER,
+    FINDING_ID_HEADER,
 ];
 
 /// A finding as an issue-list row.

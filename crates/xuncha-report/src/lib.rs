@@ -8,6 +8,7 @@ mod columns;
 pub mod html;
 pub mod issues;
 pub mod read;
+pub mod returned;
 pub mod xlsx;
 
 use std::fs::File;
