@@ -1,64 +1,31 @@
-//! The findings schema as columns, shared by the tabular writers.
+//! The findings schema as table columns: [`FINDING_FIELDS`] of
+//! `xuncha-schema`, plus `sources_count`, for the CSV and Parquet writers.
 
 use polars::prelude::*;
-use xuncha_schema::Finding;
+use xuncha_schema::{FieldValue, Finding, FINDING_FIELDS};
 
-/// Column names of the findings schema, in order.
-pub const FINDING_COLUMNS: [&str; 21] = [
-    "finding_id",
-    "run_id",
-    "model_id",
-    "model_title",
-    "category",
-    "severity",
-    "county",
-    "township",
-    "village_code",
-    "village_name",
-    "subject_type",
-    "subject_key",
-    "subject_name",
-    "amount",
-    "period_from",
-    "period_to",
-    "explain",
-    "evidence",
-    "triage",
-    "sources",
-    "sources_count",
-];
+/// Column names of the findings tables, in order.
+pub const FINDING_COLUMNS: [&str; 21] = {
+    let mut names = [""; 21];
+    let mut i = 0;
+    while i < FINDING_FIELDS.len() {
+        names[i] = FINDING_FIELDS[i];
+        i += 1;
+    }
+    names[20] = "sources_count";
+    names
+};
 
-fn texts(f: &Finding) -> [Option<String>; 19] {
-    [
-        Some(f.finding_id.clone()),
-        Some(f.run_id.clone()),
-        Some(f.model_id.clone()),
-        Some(f.model_title.clone()),
-        Some(f.category.clone()),
-        Some(f.severity.as_str().to_string()),
-        f.county.clone(),
-        f.township.clone(),
-        f.village_code.clone(),
-        f.village_name.clone(),
-        Some(f.subject_type.clone()),
-        Some(f.subject_key.clone()),
-        f.subject_name.clone(),
-        f.amount.map(|a| format!("{a:.2}")),
-        f.period_from.clone(),
-        f.period_to.clone(),
-        Some(f.explain.clone()),
-        Some(serde_json::Value::Object(f.evidence.clone()).to_string()),
-        f.triage.clone(),
-    ]
-}
-
-/// One finding as CSV cells.
+/// One finding as CSV cells: amounts with two decimals, sources joined with `; `.
 pub fn text_row(f: &Finding) -> Vec<String> {
-    let mut row: Vec<String> = texts(f)
-        .into_iter()
-        .map(Option::unwrap_or_default)
+    let mut row: Vec<String> = FINDING_FIELDS
+        .iter()
+        .map(|name| match f.field(name) {
+            FieldValue::Text(t) => t.map(|t| t.into_owned()).unwrap_or_default(),
+            FieldValue::Amount(a) => a.map(|a| format!("{a:.2}")).unwrap_or_default(),
+            FieldValue::Sources(s) => s.join("; "),
+        })
         .collect();
-    row.push(f.sources.join("; "));
     row.push(f.sources.len().to_string());
     row
 }
@@ -66,31 +33,40 @@ pub fn text_row(f: &Finding) -> Vec<String> {
 /// Findings as a polars frame with typed columns (amount as f64, sources as a list).
 pub fn findings_frame(findings: &[Finding]) -> PolarsResult<DataFrame> {
     let n = findings.len();
-    let rows: Vec<[Option<String>; 19]> = findings.iter().map(texts).collect();
     let mut columns: Vec<Column> = Vec::with_capacity(FINDING_COLUMNS.len());
-    for (i, name) in FINDING_COLUMNS.iter().take(19).enumerate() {
-        if *name == "amount" {
-            let amounts: Vec<Option<f64>> = findings.iter().map(|f| f.amount).collect();
-            columns.push(Column::new((*name).into(), amounts));
-        } else {
-            let values: Vec<Option<&str>> = rows.iter().map(|r| r[i].as_deref()).collect();
-            columns.push(Column::new((*name).into(), values));
-        }
+    for name in FINDING_FIELDS {
+        let column = match findings.first().map(|f| f.field(name)) {
+            Some(FieldValue::Amount(_)) | None if name == "amount" => {
+                let amounts: Vec<Option<f64>> = findings.iter().map(|f| f.amount).collect();
+                Column::new(name.into(), amounts)
+            }
+            Some(FieldValue::Sources(_)) | None if name == "sources" => {
+                let lists: Vec<Series> = findings
+                    .iter()
+                    .map(|f| {
+                        Series::new(
+                            "".into(),
+                            f.sources.iter().map(String::as_str).collect::<Vec<_>>(),
+                        )
+                    })
+                    .collect();
+                let list = Series::new(name.into(), lists);
+                list.cast(&DataType::List(Box::new(DataType::String)))?
+                    .into_column()
+            }
+            _ => {
+                let values: Vec<Option<String>> = findings
+                    .iter()
+                    .map(|f| match f.field(name) {
+                        FieldValue::Text(t) => t.map(|t| t.into_owned()),
+                        _ => None,
+                    })
+                    .collect();
+                Column::new(name.into(), values)
+            }
+        };
+        columns.push(column);
     }
-    let sources: Vec<Series> = findings
-        .iter()
-        .map(|f| {
-            Series::new(
-                "".into(),
-                f.sources.iter().map(String::as_str).collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    let mut list = Series::new("sources".into(), sources);
-    if n == 0 {
-        list = list.cast(&DataType::List(Box::new(DataType::String)))?;
-    }
-    columns.push(list.into_column());
     let counts: Vec<u32> = findings.iter().map(|f| f.sources.len() as u32).collect();
     columns.push(Column::new("sources_count".into(), counts));
     DataFrame::new(n, columns)

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use polars::prelude::*;
-use xuncha_schema::{Finding, Severity};
+use xuncha_schema::{Finding, FINDING_FIELDS};
 
 use crate::WriteError;
 
@@ -28,32 +28,16 @@ pub fn read_findings(path: &Path) -> Result<Vec<Finding>, WriteError> {
     let df = ParquetReader::new(file)
         .finish()
         .map_err(|e| fail(path, e))?;
-    let text = |name: &str| -> Result<StringChunked, WriteError> {
-        df.column(name)
-            .and_then(|c| c.str().cloned())
-            .map_err(|e| fail(path, e))
-    };
-    let names = [
-        "finding_id",
-        "run_id",
-        "model_id",
-        "model_title",
-        "category",
-        "severity",
-        "county",
-        "township",
-        "village_code",
-        "village_name",
-        "subject_type",
-        "subject_key",
-        "subject_name",
-        "period_from",
-        "period_to",
-        "explain",
-        "evidence",
-        "triage",
-    ];
-    let cols: Vec<StringChunked> = names.iter().map(|n| text(n)).collect::<Result<_, _>>()?;
+    let text_columns: Vec<(&str, StringChunked)> = FINDING_FIELDS
+        .iter()
+        .filter(|n| !matches!(**n, "amount" | "sources"))
+        .map(|n| {
+            df.column(n)
+                .and_then(|c| c.str().cloned())
+                .map(|c| (*n, c))
+                .map_err(|e| fail(path, e))
+        })
+        .collect::<Result<_, _>>()?;
     let amount = df
         .column("amount")
         .and_then(|c| c.f64().cloned())
@@ -64,8 +48,13 @@ pub fn read_findings(path: &Path) -> Result<Vec<Finding>, WriteError> {
         .map_err(|e| fail(path, e))?;
     (0..df.height())
         .map(|i| {
-            let get = |k: usize| cols[k].get(i).map(str::to_string);
-            let req = |k: usize| get(k).unwrap_or_default();
+            let text = |name: &str| {
+                text_columns
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, c)| c.get(i))
+                    .map(str::to_string)
+            };
             let srcs: Vec<String> = sources
                 .get_as_series(i)
                 .and_then(|s| {
@@ -74,29 +63,8 @@ pub fn read_findings(path: &Path) -> Result<Vec<Finding>, WriteError> {
                         .map(|s| s.iter().flatten().map(str::to_string).collect())
                 })
                 .unwrap_or_default();
-            Ok(Finding {
-                finding_id: req(0),
-                run_id: req(1),
-                model_id: req(2),
-                model_title: req(3),
-                category: req(4),
-                severity: Severity::parse(&req(5))
-                    .map_err(|e| fail(path, format!("第 {} 条疑点：{e}", i + 1)))?,
-                county: get(6),
-                township: get(7),
-                village_code: get(8),
-                village_name: get(9),
-                subject_type: req(10),
-                subject_key: req(11),
-                subject_name: get(12),
-                amount: amount.get(i),
-                period_from: get(13),
-                period_to: get(14),
-                explain: req(15),
-                evidence: serde_json::from_str(&req(16)).map_err(|e| fail(path, e))?,
-                sources: srcs,
-                triage: get(17),
-            })
+            Finding::from_fields(text, amount.get(i), srcs)
+                .map_err(|e| fail(path, format!("第 {} 条疑点：{e}", i + 1)))
         })
         .collect()
 }

@@ -79,6 +79,114 @@ pub struct Finding {
     pub triage: Option<String>,
 }
 
+/// The columns of the findings schema, in order: every writer, reader and
+/// the run history store use this one list.
+pub const FINDING_FIELDS: [&str; 20] = [
+    "finding_id",
+    "run_id",
+    "model_id",
+    "model_title",
+    "category",
+    "severity",
+    "county",
+    "township",
+    "village_code",
+    "village_name",
+    "subject_type",
+    "subject_key",
+    "subject_name",
+    "amount",
+    "period_from",
+    "period_to",
+    "explain",
+    "evidence",
+    "triage",
+    "sources",
+];
+
+/// One field of a finding, typed as tables store it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue<'a> {
+    /// Text; `evidence` is its JSON object as text.
+    Text(Option<std::borrow::Cow<'a, str>>),
+    /// 涉及金额 in 元.
+    Amount(Option<f64>),
+    /// The source rows.
+    Sources(&'a [String]),
+}
+
+impl Finding {
+    /// The value of a column of [`FINDING_FIELDS`].
+    pub fn field(&self, name: &str) -> FieldValue<'_> {
+        use std::borrow::Cow::{Borrowed, Owned};
+        fn opt(s: &Option<String>) -> FieldValue<'_> {
+            FieldValue::Text(s.as_deref().map(std::borrow::Cow::Borrowed))
+        }
+        match name {
+            "finding_id" => FieldValue::Text(Some(Borrowed(&self.finding_id))),
+            "run_id" => FieldValue::Text(Some(Borrowed(&self.run_id))),
+            "model_id" => FieldValue::Text(Some(Borrowed(&self.model_id))),
+            "model_title" => FieldValue::Text(Some(Borrowed(&self.model_title))),
+            "category" => FieldValue::Text(Some(Borrowed(&self.category))),
+            "severity" => FieldValue::Text(Some(Borrowed(self.severity.as_str()))),
+            "county" => opt(&self.county),
+            "township" => opt(&self.township),
+            "village_code" => opt(&self.village_code),
+            "village_name" => opt(&self.village_name),
+            "subject_type" => FieldValue::Text(Some(Borrowed(&self.subject_type))),
+            "subject_key" => FieldValue::Text(Some(Borrowed(&self.subject_key))),
+            "subject_name" => opt(&self.subject_name),
+            "amount" => FieldValue::Amount(self.amount),
+            "period_from" => opt(&self.period_from),
+            "period_to" => opt(&self.period_to),
+            "explain" => FieldValue::Text(Some(Borrowed(&self.explain))),
+            "evidence" => FieldValue::Text(Some(Owned(
+                serde_json::Value::Object(self.evidence.clone()).to_string(),
+            ))),
+            "triage" => opt(&self.triage),
+            "sources" => FieldValue::Sources(&self.sources),
+            other => panic!("{other} is not a findings column"),
+        }
+    }
+
+    /// Build a finding from its columns as a table holds them: `text` gives a
+    /// text column's value by name. Unknown severities and evidence that is
+    /// not a JSON object are errors, never silently replaced.
+    pub fn from_fields(
+        text: impl Fn(&str) -> Option<String>,
+        amount: Option<f64>,
+        sources: Vec<String>,
+    ) -> Result<Finding, String> {
+        let req = |name: &str| text(name).ok_or_else(|| format!("缺少 {name}"));
+        let evidence = match serde_json::from_str(&req("evidence")?) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => return Err("evidence 不是 JSON 对象".to_string()),
+        };
+        Ok(Finding {
+            finding_id: req("finding_id")?,
+            run_id: req("run_id")?,
+            model_id: req("model_id")?,
+            model_title: req("model_title")?,
+            category: req("category")?,
+            severity: Severity::parse(&req("severity")?)?,
+            county: text("county"),
+            township: text("township"),
+            village_code: text("village_code"),
+            village_name: text("village_name"),
+            subject_type: req("subject_type")?,
+            subject_key: req("subject_key")?,
+            subject_name: text("subject_name"),
+            amount,
+            period_from: text("period_from"),
+            period_to: text("period_to"),
+            explain: req("explain")?,
+            evidence,
+            sources,
+            triage: text("triage"),
+        })
+    }
+}
+
 /// Mask an ID number for human-facing output: first 4 and last 4 kept.
 /// Values of 8 characters or fewer are masked whole.
 pub fn mask_id(id: &str) -> String {

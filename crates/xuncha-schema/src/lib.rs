@@ -7,5 +7,7 @@ pub mod idcard;
 mod rejects;
 
 pub use datasets::{dataset, ColumnKind, ColumnSpec, DatasetSpec, DATASETS, SOURCE_COLUMN};
-pub use finding::{format_money, mask_id, mask_personal_numbers_in, Finding, Severity};
+pub use finding::{
+    format_money, mask_id, mask_personal_numbers_in, FieldValue, Finding, Severity, FINDING_FIELDS,
+};
 pub use rejects::{Reject, RejectAction};

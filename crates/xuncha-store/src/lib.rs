@@ -7,9 +7,10 @@ mod triage;
 use std::collections::HashMap;
 use std::path::Path;
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use xuncha_schema::{Finding, Severity};
+use xuncha_schema::{FieldValue, Finding, FINDING_FIELDS};
 
 pub use migrations::{MIGRATIONS, SCHEMA_VERSION};
 pub use triage::{
@@ -88,6 +89,11 @@ pub struct Diff {
     pub resolved: Vec<Finding>,
 }
 
+/// Findings columns the store keeps (triage has a table of its own).
+fn stored_fields() -> impl Iterator<Item = &'static str> {
+    FINDING_FIELDS.iter().copied().filter(|n| *n != "triage")
+}
+
 impl Diff {
     /// Per model: (new, persisting, resolved).
     pub fn counts(&self) -> std::collections::BTreeMap<String, [usize; 3]> {
@@ -162,33 +168,25 @@ impl Store {
                     m.findings as i64
                 ])?;
             }
-            let mut finding = tx.prepare(
-                "INSERT INTO findings (run_id, finding_id, model_id, model_title, category, severity, county, township,
-                 village_code, village_name, subject_type, subject_key, subject_name, amount, period_from, period_to,
-                 explain, evidence, sources) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-            )?;
+            let names: Vec<&str> = stored_fields().collect();
+            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+            let mut finding = tx.prepare(&format!(
+                "INSERT INTO findings ({}) VALUES ({})",
+                names.join(", "),
+                placeholders.join(", ")
+            ))?;
             for f in findings {
-                finding.execute(params![
-                    run.run_id,
-                    f.finding_id,
-                    f.model_id,
-                    f.model_title,
-                    f.category,
-                    f.severity.as_str(),
-                    f.county,
-                    f.township,
-                    f.village_code,
-                    f.village_name,
-                    f.subject_type,
-                    f.subject_key,
-                    f.subject_name,
-                    f.amount,
-                    f.period_from,
-                    f.period_to,
-                    f.explain,
-                    serde_json::Value::Object(f.evidence.clone()).to_string(),
-                    serde_json::to_string(&f.sources).unwrap_or_default(),
-                ])?;
+                let values = names.iter().map(|name| match f.field(name) {
+                    _ if *name == "run_id" => SqlValue::Text(run.run_id.clone()),
+                    FieldValue::Text(t) => {
+                        t.map_or(SqlValue::Null, |t| SqlValue::Text(t.into_owned()))
+                    }
+                    FieldValue::Amount(a) => a.map_or(SqlValue::Null, SqlValue::Real),
+                    FieldValue::Sources(list) => {
+                        SqlValue::Text(serde_json::to_string(list).unwrap_or_default())
+                    }
+                });
+                finding.execute(rusqlite::params_from_iter(values))?;
             }
         }
         tx.commit()?;
@@ -220,43 +218,22 @@ impl Store {
 
     /// The findings of one run, in the order they were written.
     pub fn findings(&self, run_id: &str) -> Result<Vec<Finding>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT finding_id, run_id, model_id, model_title, category, severity, county, township, village_code,
-                    village_name, subject_type, subject_key, subject_name, amount, period_from, period_to, explain,
-                    evidence, sources
-             FROM findings WHERE run_id = ?1 ORDER BY rowid",
-        )?;
+        let names: Vec<&str> = stored_fields().collect();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM findings WHERE run_id = ?1 ORDER BY rowid",
+            names.join(", ")
+        ))?;
+        let at = |name: &str| names.iter().position(|n| *n == name);
         let rows = stmt.query_map([run_id], |r| {
-            let severity: String = r.get(5)?;
-            let evidence: String = r.get(17)?;
-            let sources: String = r.get(18)?;
-            Ok(Finding {
-                finding_id: r.get(0)?,
-                run_id: r.get(1)?,
-                model_id: r.get(2)?,
-                model_title: r.get(3)?,
-                category: r.get(4)?,
-                severity: Severity::parse(&severity).map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        5,
-                        rusqlite::types::Type::Text,
-                        e.into(),
-                    )
-                })?,
-                county: r.get(6)?,
-                township: r.get(7)?,
-                village_code: r.get(8)?,
-                village_name: r.get(9)?,
-                subject_type: r.get(10)?,
-                subject_key: r.get(11)?,
-                subject_name: r.get(12)?,
-                amount: r.get(13)?,
-                period_from: r.get(14)?,
-                period_to: r.get(15)?,
-                explain: r.get(16)?,
-                evidence: serde_json::from_str(&evidence).unwrap_or_default(),
-                sources: serde_json::from_str(&sources).unwrap_or_default(),
-                triage: None,
+            // Columns the store does not keep (triage) read as empty.
+            let text =
+                |name: &str| at(name).and_then(|i| r.get::<_, Option<String>>(i).ok().flatten());
+            let sources: Vec<String> = text("sources")
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
+            let amount = at("amount").map_or(Ok(None), |i| r.get(i))?;
+            Finding::from_fields(text, amount, sources).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
