@@ -19,6 +19,17 @@ pub fn to_half_width(s: &str) -> String {
 /// Trim a raw cell: half-width, surrounding whitespace, leading apostrophes
 /// and tabs that Excel users add to keep digits as text.
 pub fn clean_cell(raw: &str) -> String {
+    // Most cells are clean already: nothing to convert or trim.
+    let clean = |c: char| {
+        !c.is_whitespace()
+            && !('\u{FF01}'..='\u{FF5E}').contains(&c)
+            && !matches!(c, '\'' | '`' | '"' | '=')
+    };
+    if raw.chars().next().is_some_and(clean) && raw.chars().next_back().is_some_and(clean) {
+        if !raw.contains(|c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
+            return raw.to_string();
+        }
+    }
     let s = to_half_width(raw);
     s.trim()
         .trim_start_matches(['\'', '`', '\t', '='])
@@ -38,6 +49,14 @@ pub struct IdNumber {
 /// `x` to `X`, upgrade 15-digit numbers to 18 digits with a recomputed check
 /// digit. A wrong check digit is kept, flagged `valid = false`.
 pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
+    // Already canonical: 17 digits and a digit or X.
+    let b = raw.as_bytes();
+    if b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && matches!(b[17], b'0'..=b'9' | b'X')
+    {
+        return Ok(checked(raw.to_string()));
+    }
     let s: String = clean_cell(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
@@ -64,9 +83,15 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
         }
         _ => return Err(format!("身份证号“{s}”不是15位或18位号码")),
     };
+    Ok(checked(value))
+}
+
+/// An 18-character ID number with its validity: a real birth date and the
+/// right check character.
+fn checked(value: String) -> IdNumber {
     let birth_ok = id_birth_date(&value).is_some();
     let valid = birth_ok && id_check_char(&value[..17]) == Some(value.as_bytes()[17] as char);
-    Ok(IdNumber { value, valid })
+    IdNumber { value, valid }
 }
 
 /// one form of the middle dot used in minority names, ASCII brackets.

@@ -165,9 +165,16 @@ fn build_checked(
                         valid.push(None);
                         continue;
                     };
-                    let normalized = cache
-                        .entry(v)
-                        .or_insert_with(|| normalize_value(kind, v, 1.0, None));
+                    // ID numbers are nearly all distinct: no cache for them.
+                    let fresh;
+                    let normalized = if kind == ColumnKind::IdNumber {
+                        fresh = normalize_value(kind, v, 1.0, None);
+                        &fresh
+                    } else {
+                        cache
+                            .entry(v)
+                            .or_insert_with(|| normalize_value(kind, v, 1.0, None))
+                    };
                     match normalized {
                         Ok(Value::Id { value, valid: ok }) => {
                             ids.push(Some(value.clone()));
