@@ -25,10 +25,11 @@ pub fn clean_cell(raw: &str) -> String {
             && !('\u{FF01}'..='\u{FF5E}').contains(&c)
             && !matches!(c, '\'' | '`' | '"' | '=')
     };
-    if raw.chars().next().is_some_and(clean) && raw.chars().next_back().is_some_and(clean) {
-        if !raw.contains(|c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}') {
-            return raw.to_string();
-        }
+    if raw.chars().next().is_some_and(clean)
+        && raw.chars().next_back().is_some_and(clean)
+        && !raw.contains(|c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
+        return raw.to_string();
     }
     let s = to_half_width(raw);
     s.trim()
