@@ -2,7 +2,7 @@
 //! beneath it, and recognise rows that are not data (blank, repeated
 //! headers, totals).
 
-use crate::lexicon::{lexicon, normalize_header, strip_unit};
+use crate::lexicon::{lexicon, normalize_header, strip_unit, UNITS};
 use crate::read::RawRow;
 
 /// How many rows from the top are searched for the header.
@@ -88,23 +88,6 @@ fn unit_of(cell: &str) -> Option<String> {
     let n = normalize_header(cell);
     let n = n.trim_start_matches("单位").trim_start_matches([':', '：']);
     let n = n.trim_start_matches('(').trim_end_matches(')');
-    const UNITS: &[&str] = &[
-        "元",
-        "万元",
-        "亩",
-        "人",
-        "户",
-        "平方米",
-        "㎡",
-        "年",
-        "月",
-        "日",
-        "%",
-        "个",
-        "元/亩",
-        "元/月",
-        "元/年",
-    ];
     UNITS.contains(&n).then(|| n.to_string())
 }
 

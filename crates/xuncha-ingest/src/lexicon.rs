@@ -13,8 +13,9 @@ use crate::normalize::to_half_width;
 const LEXICON_TOML: &str = include_str!("../data/lexicon.toml");
 const DATASETS_TOML: &str = include_str!("../data/datasets.toml");
 
-/// Bracketed header suffixes read as a unit rather than a qualifier.
-const UNITS: &[&str] = &[
+/// Units, in a header's brackets (read as a unit rather than a qualifier)
+/// or in a units row under the header.
+pub(crate) const UNITS: &[&str] = &[
     "元",
     "万元",
     "亩",

@@ -344,15 +344,14 @@ fn ingest_table(
         return;
     }
     let Some(header) = header::detect(&table.rows, entry.and_then(|e| e.header_row)) else {
-        let note = "未找到可识别的表头".to_string();
-        if entry.is_some() {
-            outcome.errors.push(IngestError::file(
-                &table.file,
-                format!("{}{note}", sheet_label(&table.sheet)),
-            ));
-        }
-        report.note = Some(note);
-        outcome.tables.push(report);
+        // Only a table the catalog names is an error; others are listed as unused.
+        refuse(
+            table,
+            report,
+            "未找到可识别的表头".into(),
+            entry.is_some(),
+            outcome,
+        );
         return;
     };
     report.header_row = Some(header.line(&table.rows));
@@ -382,12 +381,7 @@ fn ingest_table(
                     "同时符合数据集 {}，未自动归类；请在 catalog.toml 中用 dataset 指定",
                     names.join(" 和 ")
                 );
-                outcome.errors.push(IngestError::file(
-                    &table.file,
-                    format!("{}{note}", sheet_label(&table.sheet)),
-                ));
-                report.note = Some(note);
-                outcome.tables.push(report);
+                refuse(table, report, note, true, outcome);
                 return;
             }
             recognition.mapping
@@ -505,6 +499,25 @@ fn ingest_table(
     if !members.is_empty() {
         push_frame(outcome, &mut report, member_spec, member_builder);
     }
+    outcome.tables.push(report);
+}
+
+/// A table not read: its note, and an error naming the file and sheet when
+/// the user must act on it.
+fn refuse(
+    table: &RawTable,
+    mut report: TableReport,
+    note: String,
+    is_error: bool,
+    outcome: &mut FileOutcome,
+) {
+    if is_error {
+        outcome.errors.push(IngestError::file(
+            &table.file,
+            format!("{}{note}", sheet_label(&table.sheet)),
+        ));
+    }
+    report.note = Some(note);
     outcome.tables.push(report);
 }
 
