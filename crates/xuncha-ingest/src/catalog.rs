@@ -15,6 +15,9 @@
 //! date_formats = { approved_date = "%d/%m/%Y" }
 //! members = { name = "成员{n}姓名", id_number = "成员{n}身份证号", relation = "成员{n}关系" }
 //! ```
+//!
+//! A workbook may have one entry per sheet; a sheet is read with the entry
+//! naming it, else with an entry naming no sheet, else not at all.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -114,11 +117,12 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// The entry whose glob matches a relative path, first match wins.
-    pub fn entry_for(&self, rel: &str) -> Option<&CatalogEntry> {
+    /// The entries whose globs match a relative path, in catalog order.
+    pub fn entries_for(&self, rel: &str) -> Vec<&CatalogEntry> {
         self.files
             .iter()
-            .find(|e| glob(&e.pattern).is_ok_and(|g| g.is_match(rel)))
+            .filter(|e| glob(&e.pattern).is_ok_and(|g| g.is_match(rel)))
+            .collect()
     }
 
     /// Whether a relative path is listed under `ignore`.

@@ -233,7 +233,7 @@ pub fn ingest_datasets(
                     ..Default::default()
                 };
             }
-            ingest_file(path, rel, catalog.entry_for(rel), encoding, wanted)
+            ingest_file(path, rel, &catalog.entries_for(rel), encoding, wanted)
         })
         .collect();
     let mut out = Ingested::default();
@@ -291,13 +291,14 @@ struct FileOutcome {
 fn ingest_file(
     path: &Path,
     rel: &str,
-    entry: Option<&CatalogEntry>,
+    entries: &[&CatalogEntry],
     encoding: Option<Encoding>,
     wanted: Option<&BTreeSet<String>>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let forced = entry
-        .and_then(|e| e.encoding.as_deref())
+    let forced = entries
+        .iter()
+        .find_map(|e| e.encoding.as_deref())
         .and_then(Encoding::from_name)
         .or(encoding);
     let tables = match read::read_file(path, rel, forced) {
@@ -313,13 +314,17 @@ fn ingest_file(
         }
     };
     for table in tables {
-        if let (Some(want), Some(sheet)) = (
-            entry.and_then(|e| e.sheet.as_deref()),
-            table.sheet.as_deref(),
-        ) {
-            if want != sheet {
-                continue;
-            }
+        // The entry for this sheet, else one for any sheet; a workbook whose
+        // entries all name other sheets skips this one.
+        let sheet_entry = entries
+            .iter()
+            .find(|e| e.sheet.is_some() && e.sheet.as_deref() == table.sheet.as_deref());
+        let entry = sheet_entry
+            .or_else(|| entries.iter().find(|e| e.sheet.is_none()))
+            .or_else(|| entries.first().filter(|_| table.sheet.is_none()))
+            .copied();
+        if entry.is_none() && !entries.is_empty() && table.sheet.is_some() {
+            continue;
         }
         ingest_table(&table, entry, wanted, &mut outcome);
     }

@@ -428,3 +428,27 @@ fn typed_parquet_is_validated_column_by_column_with_the_same_rejects() {
         Some("deaths.parquet:2")
     );
 }
+
+#[test]
+fn a_written_catalog_keeps_every_sheet_of_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (sheet, n) in [("城关镇", 1), ("河东镇", 2)] {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        for (c, h) in ["姓名", "身份证号", "死亡日期"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, "某人").unwrap();
+        ws.write_string(1, 1, id(n)).unwrap();
+        ws.write_string(1, 2, "2024-03-05").unwrap();
+    }
+    book.save(dir.path().join("死亡名单.xlsx")).unwrap();
+    let before = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(before.rows("deaths"), 2);
+    let catalog = xuncha_ingest::catalog::write_catalog(&[], &before.tables);
+    std::fs::write(dir.path().join("catalog.toml"), catalog).unwrap();
+    let after = ingest_dir(dir.path(), None).unwrap();
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    assert_eq!(after.rows("deaths"), 2, "both sheets are read back");
+}
