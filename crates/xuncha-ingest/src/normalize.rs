@@ -16,19 +16,31 @@ pub fn to_half_width(s: &str) -> String {
         .collect()
 }
 
-/// Trim a raw cell: half-width, surrounding whitespace, leading apostrophes
-/// and tabs that Excel users add to keep digits as text.
-pub fn clean_cell(raw: &str) -> String {
-    // Most cells are clean already: nothing to convert or trim.
-    let clean = |c: char| {
+/// Whether [`clean_cell`] would leave a cell as it is: no full-width
+/// characters, nothing to trim at either end. Most cells are clean.
+pub fn is_clean(raw: &str) -> bool {
+    let edge = |c: char| {
         !c.is_whitespace()
             && !('\u{FF01}'..='\u{FF5E}').contains(&c)
             && !matches!(c, '\'' | '`' | '"' | '=')
     };
-    if raw.chars().next().is_some_and(clean)
-        && raw.chars().next_back().is_some_and(clean)
+    raw.chars().next().is_some_and(edge)
+        && raw.chars().next_back().is_some_and(edge)
         && !raw.contains(|c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
-    {
+}
+
+/// Whether an 18-character ID number has a real birth date and the right
+/// check character.
+pub fn id_valid(id: &str) -> bool {
+    id.len() == 18
+        && id_birth_date(id).is_some()
+        && id_check_char(&id[..17]) == Some(id.as_bytes()[17] as char)
+}
+
+/// Trim a raw cell: half-width, surrounding whitespace, leading apostrophes
+/// and tabs that Excel users add to keep digits as text.
+pub fn clean_cell(raw: &str) -> String {
+    if is_clean(raw) {
         return raw.to_string();
     }
     let s = to_half_width(raw);
@@ -90,8 +102,7 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
 /// An 18-character ID number with its validity: a real birth date and the
 /// right check character.
 fn checked(value: String) -> IdNumber {
-    let birth_ok = id_birth_date(&value).is_some();
-    let valid = birth_ok && id_check_char(&value[..17]) == Some(value.as_bytes()[17] as char);
+    let valid = id_valid(&value);
     IdNumber { value, valid }
 }
 

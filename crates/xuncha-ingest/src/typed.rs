@@ -5,14 +5,13 @@
 //! village codes, labels) are normalized once per distinct value. Rejects
 //! and row accounting are those of the text path.
 
-use std::collections::HashMap;
-
 use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 use xuncha_schema::{ColumnKind, Reject, RejectAction, SOURCE_COLUMN};
 
 use crate::build::{label_columns, normalize_value, Built, Value};
 use crate::mapping::{ColumnSource, Mapping};
+use crate::normalize::{id_valid, is_clean};
 
 /// Days between 0001-01-01 (CE) and the Unix epoch, for polars' Date type.
 const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -27,10 +26,40 @@ fn compatible(kind: ColumnKind, dtype: &DataType) -> bool {
     }
 }
 
+/// A text value of a typed column: none, as in the source, or normalized.
+enum Slot<'a> {
+    Null,
+    Source(&'a str),
+    Owned(usize),
+}
+
+/// Whether a value is already what normalizing it would give.
+fn canonical(kind: ColumnKind, v: &str) -> bool {
+    let b = v.as_bytes();
+    match kind {
+        ColumnKind::IdNumber => {
+            b.len() == 18
+                && b[..17].iter().all(u8::is_ascii_digit)
+                && matches!(b[17], b'0'..=b'9' | b'X')
+        }
+        ColumnKind::VillageCode => b.len() == 12 && b.iter().all(u8::is_ascii_digit),
+        ColumnKind::Name => {
+            is_clean(v)
+                && !v.contains(|c: char| {
+                    c.is_whitespace() || matches!(c, '•' | '‧' | '・' | '･' | '∙' | '⋅' | '●')
+                })
+        }
+        ColumnKind::Code => {
+            is_clean(v) && !v.contains(|c: char| c.is_whitespace() || c.is_lowercase())
+        }
+        _ => is_clean(v),
+    }
+}
+
 /// One canonical column being built, and per row whether a problem drops it.
 enum Out {
-    Text(Vec<Option<String>>),
-    Id(Vec<Option<String>>, Vec<Option<bool>>),
+    Text(StringChunked),
+    Id(StringChunked, Vec<Option<bool>>),
     Date(Vec<Option<i32>>),
     Float(Vec<Option<f64>>),
     Int(Vec<Option<i64>>),
@@ -152,67 +181,75 @@ fn build_checked(
             }
             (kind, Some(s)) => {
                 let strings = s.str()?;
-                let mut cache: HashMap<&str, Result<Value, String>> = HashMap::new();
-                let mut ids = Vec::with_capacity(n);
+                // Values already in canonical form are taken as they are;
+                // the others are normalized as on the text path.
+                let mut owned: Vec<String> = Vec::new();
+                let mut slots: Vec<Slot<'_>> = Vec::with_capacity(n);
                 let mut valid = Vec::with_capacity(n);
                 for (row, v) in strings.iter().enumerate() {
-                    let v = v.map(str::trim).filter(|t| !t.is_empty());
-                    let Some(v) = v else {
+                    let Some(v) = v.map(str::trim).filter(|t| !t.is_empty()) else {
                         if col.required {
                             problem(row, String::new(), required_empty.clone());
                         }
-                        ids.push(None);
+                        slots.push(Slot::Null);
                         valid.push(None);
                         continue;
                     };
-                    // ID numbers are nearly all distinct: no cache for them.
-                    let fresh;
-                    let normalized = if kind == ColumnKind::IdNumber {
-                        fresh = normalize_value(kind, v, 1.0, None);
-                        &fresh
-                    } else {
-                        cache
-                            .entry(v)
-                            .or_insert_with(|| normalize_value(kind, v, 1.0, None))
-                    };
-                    match normalized {
+                    if canonical(kind, v) {
+                        slots.push(Slot::Source(v));
+                        valid.push((kind == ColumnKind::IdNumber).then(|| id_valid(v)));
+                        continue;
+                    }
+                    match normalize_value(kind, v, 1.0, None) {
                         Ok(Value::Id { value, valid: ok }) => {
-                            ids.push(Some(value.clone()));
-                            valid.push(Some(*ok));
+                            owned.push(value);
+                            slots.push(Slot::Owned(owned.len() - 1));
+                            valid.push(Some(ok));
                         }
                         Ok(Value::Text(t)) if t.is_empty() => {
                             if col.required {
                                 problem(row, v.to_string(), required_empty.clone());
                             }
-                            ids.push(None);
+                            slots.push(Slot::Null);
                             valid.push(None);
                         }
                         Ok(Value::Text(t)) => {
-                            ids.push(Some(t.clone()));
+                            owned.push(t);
+                            slots.push(Slot::Owned(owned.len() - 1));
                             valid.push(None);
                         }
                         Ok(_) => {
-                            ids.push(None);
+                            slots.push(Slot::Null);
                             valid.push(None);
                         }
                         Err(reason) => {
-                            problem(row, v.to_string(), reason.clone());
-                            ids.push(None);
+                            problem(row, v.to_string(), reason);
+                            slots.push(Slot::Null);
                             valid.push(None);
                         }
                     }
                 }
+                let values = StringChunked::from_iter_options(
+                    col.name.into(),
+                    slots.iter().map(|s| match s {
+                        Slot::Null => None,
+                        Slot::Source(v) => Some(*v),
+                        Slot::Owned(i) => Some(owned[*i].as_str()),
+                    }),
+                );
                 if kind == ColumnKind::IdNumber {
-                    Out::Id(ids, valid)
+                    Out::Id(values, valid)
                 } else {
-                    Out::Text(ids)
+                    Out::Text(values)
                 }
             }
-            (ColumnKind::IdNumber, None) => Out::Id(vec![None; n], vec![None; n]),
+            (ColumnKind::IdNumber, None) => {
+                Out::Id(StringChunked::full_null(col.name.into(), n), vec![None; n])
+            }
             (ColumnKind::Date | ColumnKind::Period, None) => Out::Date(vec![None; n]),
             (ColumnKind::Amount | ColumnKind::Number, None) => Out::Float(vec![None; n]),
             (ColumnKind::Integer, None) => Out::Int(vec![None; n]),
-            (_, None) => Out::Text(vec![None; n]),
+            (_, None) => Out::Text(StringChunked::full_null(col.name.into(), n)),
         };
         outs.push(out);
     }
@@ -246,19 +283,27 @@ fn build_checked(
             .collect()
     }
     let accepted = dropped.iter().filter(|d| !**d).count();
+    let mask = BooleanChunked::from_iter_values("keep".into(), dropped.iter().map(|d| !*d));
+    let keep_all = accepted == n;
+    let filtered = |ca: StringChunked| -> PolarsResult<StringChunked> {
+        if keep_all {
+            Ok(ca)
+        } else {
+            ca.filter(&mask)
+        }
+    };
     let mut unknown = Vec::new();
     let mut frame: Vec<Column> = Vec::new();
     for (col, out) in spec.columns.iter().zip(outs) {
         match out {
-            Out::Text(v) if col.kind == ColumnKind::Label => frame.extend(label_columns(
-                spec.name,
-                col.name,
-                kept(v, &dropped),
-                &mut unknown,
-            )),
-            Out::Text(v) => frame.push(Column::new(col.name.into(), kept(v, &dropped))),
+            Out::Text(v) if col.kind == ColumnKind::Label => {
+                let labels: Vec<Option<String>> =
+                    filtered(v)?.iter().map(|x| x.map(str::to_string)).collect();
+                frame.extend(label_columns(spec.name, col.name, labels, &mut unknown))
+            }
+            Out::Text(v) => frame.push(filtered(v)?.into_column()),
             Out::Id(v, ok) => {
-                frame.push(Column::new(col.name.into(), kept(v, &dropped)));
+                frame.push(filtered(v)?.into_column());
                 frame.push(Column::new(
                     format!("{}_valid", col.name).into(),
                     kept(ok, &dropped),
@@ -273,11 +318,15 @@ fn build_checked(
             Out::Int(v) => frame.push(Column::new(col.name.into(), kept(v, &dropped))),
         }
     }
-    let sources: Vec<String> = (0..n)
-        .filter(|r| !dropped[*r])
-        .map(|r| format!("{file}:{}", r + 2))
-        .collect();
-    frame.push(Column::new(SOURCE_COLUMN.into(), sources));
+    let mut sources = StringChunkedBuilder::new(SOURCE_COLUMN.into(), accepted);
+    let mut line = String::new();
+    for r in (0..n).filter(|r| !dropped[*r]) {
+        use std::fmt::Write as _;
+        line.clear();
+        let _ = write!(line, "{file}:{}", r + 2);
+        sources.append_value(&line);
+    }
+    frame.push(sources.finish().into_column());
     Ok((
         Built {
             frame: DataFrame::new(accepted, frame)?,
