@@ -248,7 +248,7 @@ pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
 
 /// Amounts at or beyond this many 元 (a hundred trillion) are not money
 /// any export holds: a corrupt or mistyped cell.
-const MAX_AMOUNT: f64 = 1e14;
+pub(crate) const MAX_AMOUNT: f64 = 1e14;
 
 /// Parse a money amount in 元, rounded to fen.
 pub fn parse_amount(raw: &str, scale: f64) -> Result<f64, String> {

@@ -11,7 +11,7 @@ use xuncha_schema::{ColumnKind, Reject, RejectAction, SOURCE_COLUMN};
 
 use crate::build::{label_columns, normalize_value, Built, Value};
 use crate::mapping::{ColumnSource, Mapping};
-use crate::normalize::{id_valid, is_clean};
+use crate::normalize::{id_valid, is_clean, MAX_AMOUNT};
 
 /// Days between 0001-01-01 (CE) and the Unix epoch, for polars' Date type.
 const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
@@ -54,6 +54,12 @@ fn canonical(kind: ColumnKind, v: &str) -> bool {
         }
         _ => is_clean(v),
     }
+}
+
+/// Whether a number can be taken as it is: finite, and for money below
+/// the bound the text path enforces.
+fn plausible(kind: ColumnKind, x: f64) -> bool {
+    x.is_finite() && (kind != ColumnKind::Amount || x.abs() < MAX_AMOUNT)
 }
 
 /// One canonical column being built, and per row whether a problem drops it.
@@ -143,6 +149,17 @@ fn build_checked(
                         .iter()
                         .enumerate()
                         .map(|(row, v)| {
+                            // A finite, plausible number needs no text round trip;
+                            // the rest get the text path's checks and reasons.
+                            if let Some(x) =
+                                v.map(|x| x * scale).filter(|x| plausible(col.kind, *x))
+                            {
+                                return Some(if col.kind == ColumnKind::Amount {
+                                    (x * 100.0).round() / 100.0
+                                } else {
+                                    x
+                                });
+                            }
                             let raw = v.map(|x| x.to_string()).unwrap_or_default();
                             let text = (v.is_some() || col.required).then_some(raw.as_str());
                             match text.map(|t| normalize_value(col.kind, t, scale, None)) {
