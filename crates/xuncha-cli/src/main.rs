@@ -93,6 +93,13 @@ fn polars_warning(message: &str, warning: polars::error::PolarsWarning) {
 }
 
 fn main() -> ExitCode {
+    // Output piped into `head` or `less` that closes early ends the process
+    // quietly, as for any command-line tool, instead of panicking on write.
+    // SAFETY: setting a signal disposition at start, before any thread runs.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     polars::error::set_warning_function(polars_warning);
     let cli = Cli::parse();
     let result = match cli.command {
