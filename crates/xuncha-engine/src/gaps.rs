@@ -25,10 +25,10 @@ impl Gap {
         let more = if self.models.len() > 1 {
             format!(" 等 {} 个", self.models.len())
         } else {
-            String::new()
+            " ".to_string()
         };
         format!(
-            "{} {}：{first}{more} 模型将无法发现与此列有关的问题",
+            "{} {}：{first}{more}模型将无法发现与此列有关的问题",
             self.column, self.problem
         )
     }
