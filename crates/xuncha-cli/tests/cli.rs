@@ -193,7 +193,11 @@ fn a_file_missing_a_column_skips_only_the_models_that_need_it() {
             && stdout.contains("death_date"),
         "{stdout}"
     );
-    let needs_deaths = ["mz.deceased_benefit", "ny.deceased_farmland_subsidy"];
+    let needs_deaths = [
+        "mz.deceased_benefit",
+        "ny.deceased_farmland_subsidy",
+        "rs.deceased_pension",
+    ];
     for model in needs_deaths {
         assert!(
             stdout.contains(model) && stdout.contains("跳过（缺少数据集：deaths）"),

@@ -323,8 +323,26 @@ pub struct Recognition {
     pub ranked: Vec<Candidate>,
 }
 
-/// How a dataset ranks for a table: (file named after it, hinted, complete, score).
-type Rank = (bool, bool, bool, f32);
+/// How a dataset ranks for a table, most important first.
+#[derive(Debug, Clone, Copy)]
+struct Rank {
+    /// The file is named after the dataset (`deaths.csv`).
+    named: bool,
+    /// A hint word for it is in the file name, sheet or title.
+    hinted: bool,
+    /// Every required column was found.
+    complete: bool,
+    /// Length of the longest hint word found: 养老保险 says more than 发放.
+    hint_len: usize,
+    /// Sum of column scores, plus the list-word bonus.
+    score: f32,
+}
+
+impl Rank {
+    fn class(&self) -> (bool, bool, bool, usize) {
+        (self.named, self.hinted, self.complete, self.hint_len)
+    }
+}
 
 /// Weight of a dataset's hint words in the file name, sheet or title.
 const FORM_BONUS: f32 = 0.5;
@@ -335,8 +353,8 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// dataset wins; then one whose name, sheet or title has a hint word for it
 /// (死亡, 发放, 合同 …), so a death list missing its date column is reported
 /// as such rather than read as something else; then complete mappings beat
-/// incomplete ones; then the sum of column scores (plus list words such as
-/// 花名册, 台账). Tables matching fewer than two columns are not recognised;
+/// incomplete ones; then the longer hint word (养老保险 over 发放); then the
+/// sum of column scores (plus list words such as 花名册, 台账). Tables matching fewer than two columns are not recognised;
 /// two complete candidates that score about the same are reported as
 /// ambiguous instead of guessed.
 pub fn recognize(view: &TableView<'_>) -> Recognition {
@@ -350,8 +368,13 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 return None;
             }
             let words = lex.dataset(d.name);
-            let hinted =
-                words.is_some_and(|w| w.hints.iter().any(|h| view.context.contains(h.as_str())));
+            let hint = words
+                .into_iter()
+                .flat_map(|w| &w.hints)
+                .filter(|h| view.context.contains(h.as_str()))
+                .map(|h| h.chars().count())
+                .max()
+                .unwrap_or(0);
             let form =
                 words.is_some_and(|w| w.forms.iter().any(|h| view.context.contains(h.as_str())));
             let score = mapping.total() + if form { FORM_BONUS } else { 0.0 };
@@ -360,23 +383,29 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 dataset: d.name.to_string(),
                 score,
                 complete,
-                hinted,
+                hinted: hint > 0,
             };
-            Some(((exact, hinted, complete, score), mapping, candidate))
+            let rank = Rank {
+                named: exact,
+                hinted: hint > 0,
+                complete,
+                hint_len: hint,
+                score,
+            };
+            Some((rank, mapping, candidate))
         })
         .collect();
     scored.sort_by(|a, b| {
-        let (ka, kb) = (a.0, b.0);
-        (kb.0, kb.1, kb.2)
-            .cmp(&(ka.0, ka.1, ka.2))
-            .then(kb.3.total_cmp(&ka.3))
+        b.0.class()
+            .cmp(&a.0.class())
+            .then(b.0.score.total_cmp(&a.0.score))
     });
     let ranked: Vec<Candidate> = scored.iter().map(|s| s.2.clone()).collect();
     let mut ambiguous = Vec::new();
     if let [first, second, ..] = &scored[..] {
-        let same_class =
-            (first.0 .0, first.0 .1, first.0 .2) == (second.0 .0, second.0 .1, second.0 .2);
-        if same_class && !first.0 .0 && first.0 .2 && first.0 .3 - second.0 .3 < AMBIGUITY_MARGIN {
+        let (a, b) = (first.0, second.0);
+        if a.class() == b.class() && !a.named && a.complete && a.score - b.score < AMBIGUITY_MARGIN
+        {
             ambiguous = vec![first.2.clone(), second.2.clone()];
         }
     }

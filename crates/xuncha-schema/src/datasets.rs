@@ -346,6 +346,18 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("amount", Amount),
         ],
     },
+    DatasetSpec {
+        name: "pension_payments",
+        title: "城乡居民养老保险待遇发放",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("village_code", VillageCode),
+            req("period", Period),
+            req("amount", Amount),
+            opt("bank_account", Code),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -361,7 +373,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 18);
+        assert_eq!(DATASETS.len(), 19);
     }
 
     #[test]

@@ -563,6 +563,19 @@ fn simple_spec(dataset: &str) -> FileSpec {
         )
         .title("集体资产资源租赁台账")
         .dates(Dates::Native),
+        "pension_payments" => FileSpec::new(
+            "城乡居民养老保险待遇发放明细.csv",
+            Kind::CsvGbk,
+            &[
+                ("name", "姓名"),
+                ("id_number", "公民身份号码"),
+                ("village_code", "村代码"),
+                ("period", "待遇所属期"),
+                ("amount", "发放金额"),
+            ],
+        )
+        .periods(Periods::Compact)
+        .noisy(),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

@@ -21,12 +21,14 @@ mod cw;
 mod mz;
 mod ny;
 mod registers;
+mod rs;
 mod zc;
 
 use cw::*;
 use mz::*;
 use ny::*;
 use registers::*;
+use rs::*;
 use zc::*;
 
 /// County region code (first six digits of IDs and village codes).
@@ -359,6 +361,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     flush(t, &["public_employees"], sink)?;
     land(&mut b, &relief, t);
     flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
+    pensions(&mut b, t);
+    flush(t, &["pension_payments"], sink)?;
     let businesses = businesses(&mut b, &relief, t);
     cadres(&mut b, &relief, t);
     flush(t, &["village_cadres"], sink)?;
