@@ -358,6 +358,18 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("bank_account", Code),
         ],
     },
+    DatasetSpec {
+        name: "medical_insurance",
+        title: "城乡居民医保参保及资助参保",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("village_code", VillageCode),
+            req("year", Integer),
+            opt("subsidy_category", Label),
+            opt("subsidy_amount", Amount),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -373,7 +385,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 19);
+        assert_eq!(DATASETS.len(), 20);
     }
 
     #[test]

@@ -576,6 +576,19 @@ fn simple_spec(dataset: &str) -> FileSpec {
         )
         .periods(Periods::Compact)
         .noisy(),
+        "medical_insurance" => FileSpec::new(
+            "2024年城乡居民医保资助参保明细.xlsx",
+            Kind::Xlsx,
+            &[
+                ("name", "姓名"),
+                ("id_number", "身份证号码"),
+                ("village_code", "村代码"),
+                ("year", "参保年度"),
+                ("subsidy_category", "资助类别"),
+                ("subsidy_amount", "资助金额"),
+            ],
+        )
+        .title("城乡居民基本医疗保险资助参保人员名册"),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

@@ -22,6 +22,7 @@ mod mz;
 mod ny;
 mod registers;
 mod rs;
+mod yb;
 mod zc;
 
 use cw::*;
@@ -29,6 +30,7 @@ use mz::*;
 use ny::*;
 use registers::*;
 use rs::*;
+use yb::*;
 use zc::*;
 
 /// County region code (first six digits of IDs and village codes).
@@ -363,6 +365,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
     pensions(&mut b, t);
     flush(t, &["pension_payments"], sink)?;
+    medical_insurance(&mut b, &relief, t);
+    flush(t, &["medical_insurance"], sink)?;
     let businesses = businesses(&mut b, &relief, t);
     cadres(&mut b, &relief, t);
     flush(t, &["village_cadres"], sink)?;
