@@ -370,6 +370,20 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("subsidy_amount", Amount),
         ],
     },
+    DatasetSpec {
+        name: "welfare_jobs",
+        title: "公益性岗位人员及补贴发放",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            req("village_code", VillageCode),
+            opt("post", Text),
+            opt("start_date", Date),
+            opt("end_date", Date),
+            req("period", Period),
+            req("amount", Amount),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -385,7 +399,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 20);
+        assert_eq!(DATASETS.len(), 21);
     }
 
     #[test]

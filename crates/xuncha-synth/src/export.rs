@@ -589,6 +589,19 @@ fn simple_spec(dataset: &str) -> FileSpec {
             ],
         )
         .title("城乡居民基本医疗保险资助参保人员名册"),
+        "welfare_jobs" => FileSpec::new(
+            "乡村公益性岗位人员补贴发放.csv",
+            Kind::CsvUtf8,
+            &[
+                ("name", "姓名"),
+                ("id_number", "身份证号"),
+                ("village_code", "村代码"),
+                ("post", "岗位名称"),
+                ("start_date", "上岗日期"),
+                ("period", "发放月份"),
+                ("amount", "岗位补贴"),
+            ],
+        ),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

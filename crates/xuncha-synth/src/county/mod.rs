@@ -18,6 +18,7 @@ use crate::table::{Cell, Table};
 use crate::SynthError;
 
 mod cw;
+mod gy;
 mod mz;
 mod ny;
 mod registers;
@@ -26,6 +27,7 @@ mod yb;
 mod zc;
 
 use cw::*;
+use gy::*;
 use mz::*;
 use ny::*;
 use registers::*;
@@ -385,6 +387,9 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     )?;
     leases(&mut b, t);
     flush(t, &["asset_leases", "lease_receipts"], sink)?;
+    // Last of the plants that take a cadre's household: the others keep theirs.
+    welfare_jobs(&mut b, t);
+    flush(t, &["welfare_jobs"], sink)?;
     deaths_table(&mut b, t);
     flush(t, &["deaths"], sink)?;
     residents_and_villages(&b, t, sink)?;
