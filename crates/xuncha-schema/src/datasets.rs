@@ -384,6 +384,18 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("amount", Amount),
         ],
     },
+    DatasetSpec {
+        name: "homesteads",
+        title: "农村宅基地使用权登记",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("village_code", VillageCode),
+            opt("location", Text),
+            opt("area_sqm", Number),
+            opt("approved_date", Date),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -399,7 +411,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 21);
+        assert_eq!(DATASETS.len(), 22);
     }
 
     #[test]

@@ -602,6 +602,18 @@ fn simple_spec(dataset: &str) -> FileSpec {
                 ("amount", "岗位补贴"),
             ],
         ),
+        "homesteads" => FileSpec::new(
+            "农村宅基地使用权登记.csv",
+            Kind::CsvUtf8Bom,
+            &[
+                ("name", "权利人"),
+                ("id_number", "权利人身份证号"),
+                ("village_code", "村代码"),
+                ("location", "坐落"),
+                ("area_sqm", "宗地面积"),
+                ("approved_date", "批准日期"),
+            ],
+        ),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

@@ -25,6 +25,7 @@ mod registers;
 mod rs;
 mod yb;
 mod zc;
+mod zjd;
 
 use cw::*;
 use gy::*;
@@ -34,6 +35,7 @@ use registers::*;
 use rs::*;
 use yb::*;
 use zc::*;
+use zjd::*;
 
 /// County region code (first six digits of IDs and village codes).
 pub const REGION: &str = "411122";
@@ -390,6 +392,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     // Last of the plants that take a cadre's household: the others keep theirs.
     welfare_jobs(&mut b, t);
     flush(t, &["welfare_jobs"], sink)?;
+    homesteads(&mut b, t);
+    flush(t, &["homesteads"], sink)?;
     deaths_table(&mut b, t);
     flush(t, &["deaths"], sink)?;
     residents_and_villages(&b, t, sink)?;

@@ -1,0 +1,62 @@
+//! 宅基地: rural homestead registrations, with the plants of the models on them.
+
+use super::*;
+
+fn register(b: &Builder, tables: &mut Tables, p: usize, plot: usize, area: f64) {
+    let person = &b.people[p];
+    let village = &b.villages[b.households[person.household].village];
+    table(tables, "homesteads").push(vec![
+        ("id_number", Cell::Id(person.id.clone())),
+        ("name", person.name.as_str().into()),
+        ("village_code", village.code.as_str().into()),
+        (
+            "location",
+            format!("{}{}组{plot}号", village.name, plot % 9 + 1).into(),
+        ),
+        ("area_sqm", Cell::Num(area)),
+        (
+            "approved_date",
+            date(2005 + (plot % 15) as i32, 3, 1).into(),
+        ),
+    ]);
+}
+
+/// A third of the rural households hold one homestead, registered to the
+/// head. Planted: a household holding two (one to the head, one to another
+/// member). Hard negative: two related households of one family, each with
+/// one homestead under its own 户号.
+pub(super) fn homesteads(b: &mut Builder, tables: &mut Tables) {
+    let rural: Vec<usize> = (0..b.households.len())
+        .filter(|h| b.villages[b.households[*h].village].rural)
+        .collect();
+    let mut plot = 0;
+    for &h in &rural {
+        if b.rng.random_bool(1.0 / 3.0) && b.household_free(h) {
+            plot += 1;
+            let head = b.households[h].members[0];
+            let area = b.rng.random_range(120..=200) as f64;
+            register(b, tables, head, plot, area);
+        }
+    }
+    let candidates: Vec<usize> = rural
+        .iter()
+        .copied()
+        .filter(|h| b.households[*h].members.len() >= 2)
+        .collect();
+    for _ in 0..b.plants {
+        let Some(&h) = b.pick(&candidates, |b, h| {
+            b.household_free(*h) && !b.households[*h].members.is_empty()
+        }) else {
+            break;
+        };
+        b.used.extend(b.households[h].members.clone());
+        let members = b.households[h].members.clone();
+        // The household may already hold one through its head.
+        plot += 1;
+        register(b, tables, members[1], plot, 150.0);
+        plot += 1;
+        register(b, tables, members[0], plot, 160.0);
+        let no = b.households[h].no.clone();
+        b.plant("ny.multiple_homesteads", &no, b.households[h].village);
+    }
+}
