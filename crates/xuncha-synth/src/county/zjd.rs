@@ -23,8 +23,8 @@ fn register(b: &Builder, tables: &mut Tables, p: usize, plot: usize, area: f64) 
 
 /// A third of the rural households hold one homestead, registered to the
 /// head. Planted: a household holding two (one to the head, one to another
-/// member). Hard negative: two related households of one family, each with
-/// one homestead under its own 户号.
+/// member). The one-homestead households are the hard negatives here; the
+/// split-family case (two 户号, one homestead each) is in the model's cases.
 pub(super) fn homesteads(b: &mut Builder, tables: &mut Tables) {
     let rural: Vec<usize> = (0..b.households.len())
         .filter(|h| b.villages[b.households[*h].village].rural)
