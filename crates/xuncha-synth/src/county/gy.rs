@@ -8,8 +8,13 @@ const POST_PAY: f64 = 500.0;
 const POSTS: [&str; 3] = ["保洁员", "护林员", "护路员"];
 
 fn employ(b: &Builder, tables: &mut Tables, p: usize, village: usize, post: &str) {
+    employ_until(b, tables, p, village, post, 12);
+}
+
+/// Pays the post from January up to and including month `last` of 2024.
+fn employ_until(b: &Builder, tables: &mut Tables, p: usize, village: usize, post: &str, last: u32) {
     let person = &b.people[p];
-    for m in 1..=12 {
+    for m in 1..=last {
         table(tables, "welfare_jobs").push(vec![
             ("id_number", Cell::Id(person.id.clone())),
             ("name", person.name.as_str().into()),
@@ -25,6 +30,8 @@ fn employ(b: &Builder, tables: &mut Tables, p: usize, village: usize, post: &str
 /// Two residents of each village hold its posts, none from a cadre's
 /// household. Planted: a cadre's household member holding a post in the
 /// cadre's village; hard negative: one holding a post in another village.
+/// Planted too: people who died in 2024 (before December) still paid after
+/// the month of death; hard negative: paid up to the month of death only.
 pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
     let cadre_households: BTreeSet<usize> =
         b.cadres.iter().map(|c| b.people[c.0].household).collect();
@@ -47,13 +54,37 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         let Some((_, v, relative)) = b.pick_cadre_household(false) else {
             break;
         };
+        // A relative who died is paid up to the month of death only, so
+        // this plant is not also a death plant.
+        let last = match b.deaths.get(&relative) {
+            Some(d) if d.year() < 2024 => continue,
+            Some(d) => d.month(),
+            None => 12,
+        };
         if k % 2 == 0 {
-            employ(b, tables, relative, v, "保洁员");
+            employ_until(b, tables, relative, v, "保洁员", last);
             let id = b.people[relative].id.clone();
             b.plant("rs.cadre_relative_welfare_job", &id, v);
         } else {
             let elsewhere = (v + 1) % b.villages.len();
-            employ(b, tables, relative, elsewhere, "护林员");
+            employ_until(b, tables, relative, elsewhere, "护林员", last);
+        }
+    }
+    let died: Vec<(usize, NaiveDate)> = b
+        .deaths
+        .iter()
+        .filter(|(_, d)| d.year() == 2024 && d.month() < 12)
+        .map(|(p, d)| (*p, *d))
+        .take(b.plants * 2)
+        .collect();
+    for (k, (p, death)) in died.into_iter().enumerate() {
+        let village = b.households[b.people[p].household].village;
+        let paid_after = k % 2 == 0;
+        let last = if paid_after { 12 } else { death.month() };
+        employ_until(b, tables, p, village, "护路员", last);
+        if paid_after {
+            let id = b.people[p].id.clone();
+            b.plant("rs.deceased_welfare_job", &id, village);
         }
     }
 }
