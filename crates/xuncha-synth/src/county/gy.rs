@@ -70,14 +70,8 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
             employ_until(b, tables, relative, elsewhere, "护林员", last);
         }
     }
-    let died: Vec<(usize, NaiveDate)> = b
-        .deaths
-        .iter()
-        .filter(|(_, d)| d.year() == 2024 && d.month() < 12)
-        .map(|(p, d)| (*p, *d))
-        .take(b.plants * 2)
-        .collect();
-    for (k, (p, death)) in died.into_iter().enumerate() {
+    let died = b.deaths_before_december();
+    for (k, (p, death)) in died.into_iter().take(b.plants * 2).enumerate() {
         let village = b.households[b.people[p].household].village;
         let paid_after = k % 2 == 0;
         let last = if paid_after { 12 } else { death.month() };

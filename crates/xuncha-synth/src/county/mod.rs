@@ -279,6 +279,16 @@ impl Builder {
         pairs.into_iter().unzip()
     }
 
+    /// People who died in 2024 before December (so some month of 2024 is
+    /// after the death month), with the date, in a stable order.
+    fn deaths_before_december(&self) -> Vec<(usize, NaiveDate)> {
+        self.deaths
+            .iter()
+            .filter(|(_, d)| d.year() == 2024 && d.month() < 12)
+            .map(|(p, d)| (*p, *d))
+            .collect()
+    }
+
     /// Whether no one of a household is used yet.
     fn household_free(&self, h: usize) -> bool {
         self.households[h]

@@ -33,13 +33,7 @@ pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
             }
         }
     }
-    let died: Vec<(usize, NaiveDate)> = b
-        .deaths
-        .iter()
-        .filter(|(_, d)| d.year() == 2024 && d.month() < 12)
-        .map(|(p, d)| (*p, *d))
-        .collect();
-    for (k, (p, death)) in died.into_iter().enumerate() {
+    for (k, (p, death)) in b.deaths_before_december().into_iter().enumerate() {
         let paid_after = k % 2 == 0;
         let last = if paid_after { 12 } else { death.month() };
         for m in 1..=last {
