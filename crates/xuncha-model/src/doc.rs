@@ -7,6 +7,15 @@ use std::fmt::Write as _;
 
 use crate::Model;
 
+/// `name` = value pairs of a model's or view's parameters, for the catalog.
+fn params_text(params: &BTreeMap<String, toml::Value>) -> String {
+    params
+        .iter()
+        .map(|(k, v)| format!("`{k}` = {}", param_text(v)))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
 fn param_text(value: &toml::Value) -> String {
     match value {
         toml::Value::String(s) => s.clone(),
@@ -78,12 +87,7 @@ pub fn catalog_markdown(models: &[Model]) -> String {
             if s.params.is_empty() {
                 let _ = writeln!(out, "- 参数：无");
             } else {
-                let params: Vec<String> = s
-                    .params
-                    .iter()
-                    .map(|(k, v)| format!("`{k}` = {}", param_text(v)))
-                    .collect();
-                let _ = writeln!(out, "- 参数（默认值）：{}", params.join("；"));
+                let _ = writeln!(out, "- 参数（默认值）：{}", params_text(&s.params));
             }
             out.push('\n');
         }
@@ -112,12 +116,7 @@ pub fn catalog_markdown(models: &[Model]) -> String {
                 .collect();
             let _ = writeln!(out, "- 使用的模型：{}", used.join("、"));
             if !s.params.is_empty() {
-                let params: Vec<String> = s
-                    .params
-                    .iter()
-                    .map(|(k, v)| format!("`{k}` = {}", param_text(v)))
-                    .collect();
-                let _ = writeln!(out, "- 共用参数：{}", params.join("；"));
+                let _ = writeln!(out, "- 共用参数：{}", params_text(&s.params));
             }
             out.push('\n');
         }
