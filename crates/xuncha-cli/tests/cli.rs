@@ -198,6 +198,7 @@ fn a_file_missing_a_column_skips_only_the_models_that_need_it() {
         "ny.deceased_farmland_subsidy",
         "rs.deceased_pension",
         "rs.deceased_welfare_job",
+        "yb.deceased_subsidized",
     ];
     for model in needs_deaths {
         assert!(

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use serde::Serialize;
+use xuncha_model::columns::ColumnRefs;
 use xuncha_model::Model;
 
 /// A canonical column the data lacks, and the models that read it.
@@ -42,13 +43,24 @@ fn identifiers(text: &str) -> BTreeSet<&str> {
 }
 
 /// The canonical `(dataset, column)` pairs a model reads: every column of its
-/// datasets named in its SQL or parameters (`<col>_valid` and `<col>_raw`
-/// count as the column).
+/// datasets named in its SQL (or its views') through that dataset, a bare
+/// name or a CTE, or named in its parameters (`<col>_valid` and `<col>_raw`
+/// count as the column). SQL that does not parse counts every name.
 pub fn columns_read(model: &Model) -> Vec<(String, String)> {
-    let mut text = model.spec.query.sql.clone().unwrap_or_default();
-    for view in &model.views {
-        text.push(' ');
-        text.push_str(&view.spec.sql);
+    let day = chrono::NaiveDate::default();
+    let mut queries = vec![model.sql(&model.spec.params, day).ok()];
+    queries.extend(model.views.iter().map(|v| v.sql(day).ok()));
+    let parsed: Option<Vec<ColumnRefs>> = queries
+        .iter()
+        .map(|q| q.as_deref().and_then(ColumnRefs::of))
+        .collect();
+    let mut text = String::new();
+    if parsed.is_none() {
+        text.push_str(model.spec.query.sql.as_deref().unwrap_or_default());
+        for view in &model.views {
+            text.push(' ');
+            text.push_str(&view.spec.sql);
+        }
     }
     for value in model.spec.params.values() {
         text.push(' ');
@@ -61,9 +73,17 @@ pub fn columns_read(model: &Model) -> Vec<(String, String)> {
             continue;
         };
         for c in spec.columns {
-            let named = ids.contains(c.name)
-                || ids.contains(format!("{}_valid", c.name).as_str())
-                || ids.contains(format!("{}_raw", c.name).as_str());
+            let names = [
+                c.name.to_string(),
+                format!("{}_valid", c.name),
+                format!("{}_raw", c.name),
+            ];
+            let named = names.iter().any(|n| {
+                ids.contains(n.as_str())
+                    || parsed
+                        .as_ref()
+                        .is_some_and(|qs| qs.iter().any(|q| q.reads(d, n)))
+            });
             if named {
                 out.push((d.clone(), c.name.to_string()));
             }

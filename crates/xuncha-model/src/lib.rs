@@ -1,6 +1,7 @@
 //! Models: the TOML spec, parameters, loading a library of model files,
 //! selecting models, and validating them against the canonical schema.
 
+pub mod columns;
 pub mod doc;
 pub mod params;
 pub mod spec;

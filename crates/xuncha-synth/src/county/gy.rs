@@ -8,13 +8,20 @@ const POST_PAY: f64 = 500.0;
 const POSTS: [&str; 3] = ["保洁员", "护林员", "护路员"];
 
 fn employ(b: &Builder, tables: &mut Tables, p: usize, village: usize, post: &str) {
-    employ_until(b, tables, p, village, post, 12);
+    employ_months(b, tables, p, village, post, 1..=12);
 }
 
-/// Pays the post from January up to and including month `last` of 2024.
-fn employ_until(b: &Builder, tables: &mut Tables, p: usize, village: usize, post: &str, last: u32) {
+/// Pays the post for the given months of 2024.
+fn employ_months(
+    b: &Builder,
+    tables: &mut Tables,
+    p: usize,
+    village: usize,
+    post: &str,
+    months: std::ops::RangeInclusive<u32>,
+) {
     let person = &b.people[p];
-    for m in 1..=last {
+    for m in months {
         table(tables, "welfare_jobs").push(vec![
             ("id_number", Cell::Id(person.id.clone())),
             ("name", person.name.as_str().into()),
@@ -27,58 +34,164 @@ fn employ_until(b: &Builder, tables: &mut Tables, p: usize, village: usize, post
     }
 }
 
+/// Whether a person may hold a post without meeting any rule but the one
+/// planted: aged 25–49 when the year begins (below every retirement age),
+/// alive, never a public employee.
+fn working_age(b: &Builder, p: usize) -> bool {
+    (25..50).contains(&age_on(b.people[p].birth, month(1)))
+        && !b.deaths.contains_key(&p)
+        && !b.employees.contains_key(&p)
+}
+
 /// Two residents of each village hold its posts, none from a cadre's
-/// household. Planted: a cadre's household member holding a post in the
-/// cadre's village; hard negative: one holding a post in another village.
-/// Planted too: people who died in 2024 (before December) still paid after
-/// the month of death; hard negative: paid up to the month of death only.
+/// household. Planted, each with hard negatives one step away:
+/// - a cadre's household member holding a post in the cadre's village
+///   (negative: in another village);
+/// - people who died in 2024 (before December) still paid after the month
+///   of death (negative: paid up to the month of death);
+/// - a public employee in office (negative: one who left in 2023);
+/// - a man past 60 or a woman past 55 (negative: one who turns that age
+///   only after 2024);
+/// - two posts in the same months (negative: one post after the other).
 pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
     let cadre_households: BTreeSet<usize> =
         b.cadres.iter().map(|c| b.people[c.0].household).collect();
+    let free = |b: &Builder, p: usize| {
+        working_age(b, p)
+            && !b.used.contains(&p)
+            && !cadre_households.contains(&b.people[p].household)
+    };
     let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); b.villages.len()];
-    for (p, person) in b.people.iter().enumerate() {
-        let age = age_on(person.birth, month(1));
-        if (25..60).contains(&age)
-            && !cadre_households.contains(&person.household)
-            && !b.deaths.contains_key(&p)
-        {
-            by_village[b.households[person.household].village].push(p);
+    for p in 0..b.people.len() {
+        if free(b, p) {
+            by_village[b.households[b.people[p].household].village].push(p);
         }
     }
     for (v, people) in by_village.iter().enumerate() {
         for (k, &p) in people.choose_multiple(&mut b.rng, 2).enumerate() {
             employ(b, tables, p, v, POSTS[k % POSTS.len()]);
+            b.used.insert(p);
         }
     }
-    for k in 0..b.plants * 2 {
+    let mut k = 0;
+    for _ in 0..b.plants * 8 {
+        if k == b.plants * 2 {
+            break;
+        }
         let Some((_, v, relative)) = b.pick_cadre_household(false) else {
             break;
         };
-        // A relative who died is paid up to the month of death only, so
-        // this plant is not also a death plant.
-        let last = match b.deaths.get(&relative) {
-            Some(d) if d.year() < 2024 => continue,
-            Some(d) => d.month(),
-            None => 12,
-        };
+        if !working_age(b, relative) {
+            continue;
+        }
         if k % 2 == 0 {
-            employ_until(b, tables, relative, v, "保洁员", last);
+            employ(b, tables, relative, v, "保洁员");
             let id = b.people[relative].id.clone();
             b.plant("rs.cadre_relative_welfare_job", &id, v);
         } else {
-            let elsewhere = (v + 1) % b.villages.len();
-            employ_until(b, tables, relative, elsewhere, "护林员", last);
+            employ(b, tables, relative, (v + 1) % b.villages.len(), "护林员");
         }
+        k += 1;
     }
-    let died = b.deaths_before_december();
+    let died: Vec<(usize, NaiveDate)> = b
+        .deaths_before_december()
+        .into_iter()
+        .filter(|(p, _)| {
+            (25..50).contains(&age_on(b.people[*p].birth, month(1)))
+                && !b.employees.contains_key(p)
+                && !b.used.contains(p)
+                && !cadre_households.contains(&b.people[*p].household)
+        })
+        .collect();
     for (k, (p, death)) in died.into_iter().take(b.plants * 2).enumerate() {
+        b.used.insert(p);
         let village = b.households[b.people[p].household].village;
         let paid_after = k % 2 == 0;
         let last = if paid_after { 12 } else { death.month() };
-        employ_until(b, tables, p, village, "护路员", last);
+        employ_months(b, tables, p, village, "护路员", 1..=last);
         if paid_after {
             let id = b.people[p].id.clone();
             b.plant("rs.deceased_welfare_job", &id, village);
+        }
+    }
+    let eligible = |b: &Builder, p: usize| {
+        (25..50).contains(&age_on(b.people[p].birth, month(1)))
+            && !b.deaths.contains_key(&p)
+            && !b.used.contains(&p)
+            && !cadre_households.contains(&b.people[p].household)
+    };
+    let serving: Vec<usize> = b
+        .employees
+        .iter()
+        .filter(|(p, end)| end.is_none() && eligible(b, **p))
+        .map(|(p, _)| *p)
+        .collect();
+    let former: Vec<usize> = b
+        .employees
+        .iter()
+        .filter(|(p, end)| end.is_some_and(|e| e.year() < 2024) && eligible(b, **p))
+        .map(|(p, _)| *p)
+        .collect();
+    for (planted, people) in [(true, serving), (false, former)] {
+        for &p in people.iter().take(b.plants) {
+            b.used.insert(p);
+            let v = b.households[b.people[p].household].village;
+            employ(b, tables, p, v, "保洁员");
+            if planted {
+                let id = b.people[p].id.clone();
+                b.plant("rs.public_employee_welfare_job", &id, v);
+            }
+        }
+    }
+    let candidate = |b: &Builder, p: usize| {
+        !b.deaths.contains_key(&p)
+            && !b.used.contains(&p)
+            && !b.employees.contains_key(&p)
+            && !cadre_households.contains(&b.people[p].household)
+    };
+    for k in 0..b.plants * 2 {
+        // Planted: 61–69 (men) or 56–64 (women) when the year begins.
+        // Negatives: 59 or 54 when it ends, below the age all year.
+        let planted = k % 2 == 0;
+        let over = 1 + (k as i32 / 2 % 9);
+        let (men, women, on) = if planted {
+            (60 + over, 55 + over, month(1))
+        } else {
+            (59, 54, as_of())
+        };
+        let people: Vec<usize> = (0..b.people.len())
+            .filter(|&p| {
+                let person = &b.people[p];
+                let limit = if person.male { men } else { women };
+                age_on(person.birth, on) == limit && candidate(b, p)
+            })
+            .collect();
+        let Some(&p) = people.choose(&mut b.rng) else {
+            continue;
+        };
+        b.used.insert(p);
+        let v = b.households[b.people[p].household].village;
+        employ(b, tables, p, v, "护林员");
+        if planted {
+            let id = b.people[p].id.clone();
+            b.plant("rs.welfare_job_over_age", &id, v);
+        }
+    }
+    let pool: Vec<usize> = (0..b.people.len()).filter(|&p| free(b, p)).collect();
+    for k in 0..b.plants * 2 {
+        let Some(&p) = b.pick(&pool, |b, p| !b.used.contains(p)) else {
+            break;
+        };
+        b.used.insert(p);
+        let v = b.households[b.people[p].household].village;
+        if k % 2 == 0 {
+            employ(b, tables, p, v, "保洁员");
+            employ(b, tables, p, v, "护林员");
+            let id = b.people[p].id.clone();
+            b.plant("rs.multiple_welfare_jobs", &id, v);
+        } else {
+            employ_months(b, tables, p, v, "保洁员", 1..=6);
+            employ_months(b, tables, p, v, "护林员", 7..=12);
         }
     }
 }

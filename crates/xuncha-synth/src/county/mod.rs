@@ -114,6 +114,8 @@ struct Builder {
     cadres: Vec<(usize, usize, &'static str)>,
     /// Households of businesses' legal representatives.
     rep_households: HashSet<usize>,
+    /// Public employees (财政供养人员) and the end of their employment.
+    employees: BTreeMap<usize, Option<NaiveDate>>,
     /// Businesses registered so far, for the next credit code.
     registered: usize,
 }
@@ -363,6 +365,7 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
         moved_out: BTreeMap::new(),
         cadres: Vec::new(),
         rep_households: HashSet::new(),
+        employees: BTreeMap::new(),
         registered: 0,
     };
     b.populate(n_villages, per_village);

@@ -510,8 +510,25 @@ pub(super) fn employees(b: &mut Builder, relief: &[Relief], tables: &mut Tables)
             rows.push((p, employer, start, Some(end)));
         }
     }
+    // Former employees who left before 2024, for the hard negatives of the
+    // welfare-post model (see gy.rs).
+    let employed: BTreeSet<usize> = rows.iter().map(|r| r.0).collect();
+    let mut former: Vec<usize> = (0..b.people.len())
+        .filter(|&p| {
+            !relief_people.contains(&p)
+                && !employed.contains(&p)
+                && !b.used.contains(&p)
+                && (25..50).contains(&age_on(b.people[p].birth, month(1)))
+        })
+        .collect();
+    former.shuffle(&mut b.rng);
+    for &p in former.iter().take(2 * b.plants) {
+        let start = b.random_date(date(2010, 1, 1), date(2018, 12, 31));
+        rows.push((p, "县农业农村局", start, Some(date(2023, 6, 30))));
+    }
     let t = table(tables, "public_employees");
     for (p, employer, start, end) in rows {
+        b.employees.insert(p, end);
         let person = &b.people[p];
         t.push(vec![
             ("id_number", Cell::Id(person.id.clone())),

@@ -19,9 +19,11 @@ fn push_pension(b: &Builder, tables: &mut Tables, p: usize, m: u32) {
 }
 
 /// A fifth of the living residents aged 60 or more draw a pension every
-/// month of 2024. Of the people who died in 2024 (before December), half are
-/// still paid after the month of death (planted) and half are paid up to and
-/// including that month only (hard negatives).
+/// month of 2024. Of the people aged 60 or more who died in 2024 (before
+/// December), half are still paid after the month of death (planted) and
+/// half are paid up to and including that month only (hard negatives).
+/// People turning 60 in 2024 are paid from January (planted) or from the
+/// month they turn 60 (hard negatives).
 pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
     let living: Vec<usize> = (0..b.people.len())
         .filter(|p| !b.deaths.contains_key(p) && age_on(b.people[*p].birth, month(1)) >= 60)
@@ -33,7 +35,12 @@ pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
             }
         }
     }
-    for (k, (p, death)) in b.deaths_before_december().into_iter().enumerate() {
+    let died: Vec<(usize, NaiveDate)> = b
+        .deaths_before_december()
+        .into_iter()
+        .filter(|(p, _)| age_on(b.people[*p].birth, month(1)) >= 60)
+        .collect();
+    for (k, (p, death)) in died.into_iter().enumerate() {
         let paid_after = k % 2 == 0;
         let last = if paid_after { 12 } else { death.month() };
         for m in 1..=last {
@@ -43,6 +50,28 @@ pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
             let id = b.people[p].id.clone();
             let village = b.households[b.people[p].household].village;
             b.plant("rs.deceased_pension", &id, village);
+        }
+    }
+    let turning: Vec<usize> = (0..b.people.len())
+        .filter(|&p| {
+            let birth = b.people[p].birth;
+            age_on(birth, month(1)) == 59 && birth.month() >= 3 && !b.deaths.contains_key(&p)
+        })
+        .collect();
+    for k in 0..b.plants * 2 {
+        let Some(&p) = b.pick_unused(&turning) else {
+            break;
+        };
+        b.used.insert(p);
+        let birthday = b.people[p].birth.month();
+        let first = if k % 2 == 0 { 1 } else { birthday };
+        for m in first..=12 {
+            push_pension(b, tables, p, m);
+        }
+        if k % 2 == 0 {
+            let id = b.people[p].id.clone();
+            let village = b.households[b.people[p].household].village;
+            b.plant("rs.pension_under_60", &id, village);
         }
     }
 }

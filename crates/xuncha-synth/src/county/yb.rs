@@ -22,8 +22,11 @@ fn push_enrolment(b: &Builder, tables: &mut Tables, p: usize, category: &str, am
 
 /// Every member of a relief household is enrolled with the subsidy of its
 /// program (hard negatives for the model); a tenth of the other residents
-/// are enrolled without one; a few other residents get the 低保 subsidy
-/// though no relief household lists them (planted).
+/// are enrolled without one and a few with the subsidy for the severely
+/// disabled; a few other residents get the 低保 subsidy though no relief
+/// household lists them (planted). People who died before 2024 are enrolled
+/// with the disability subsidy (planted), as are people who died in its
+/// first days (hard negatives).
 pub(super) fn medical_insurance(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
     let mut in_relief = BTreeSet::new();
     for r in relief {
@@ -43,6 +46,22 @@ pub(super) fn medical_insurance(b: &mut Builder, relief: &[Relief], tables: &mut
     for &p in &others {
         if b.rng.random_bool(0.1) {
             push_enrolment(b, tables, p, "不资助", 0.0);
+        } else if b.rng.random_bool(0.005) {
+            push_enrolment(b, tables, p, "重度残疾人", PARTIAL_SUBSIDY);
+        }
+    }
+    let died: Vec<(usize, NaiveDate)> = b
+        .deaths
+        .iter()
+        .filter(|(_, d)| **d < date(2024, 1, 11))
+        .map(|(p, d)| (*p, *d))
+        .collect();
+    for (p, death) in died {
+        push_enrolment(b, tables, p, "重度残疾人", PARTIAL_SUBSIDY);
+        if death.year() < 2024 {
+            let id = b.people[p].id.clone();
+            let village = b.households[b.people[p].household].village;
+            b.plant("yb.deceased_subsidized", &id, village);
         }
     }
     for _ in 0..b.plants {

@@ -21,21 +21,47 @@ fn register(b: &Builder, tables: &mut Tables, p: usize, plot: usize, area: f64) 
     ]);
 }
 
+/// Area standard of one homestead used by the generator, m²: background
+/// areas stay within it.
+const AREA_STANDARD: f64 = 200.0;
+
 /// A third of the rural households hold one homestead, registered to the
 /// head. Planted: a household holding two (one to the head, one to another
 /// member). The one-homestead households are the hard negatives here; the
 /// split-family case (two 户号, one homestead each) is in the model's cases.
+/// Planted too: one homestead above the area standard; hard negative: one
+/// of exactly the standard.
 pub(super) fn homesteads(b: &mut Builder, tables: &mut Tables) {
     let rural: Vec<usize> = (0..b.households.len())
         .filter(|h| b.villages[b.households[*h].village].rural)
         .collect();
     let mut plot = 0;
+    let mut holding = BTreeSet::new();
     for &h in &rural {
         if b.rng.random_bool(1.0 / 3.0) && b.household_free(h) {
             plot += 1;
+            holding.insert(h);
             let head = b.households[h].members[0];
-            let area = b.rng.random_range(120..=200) as f64;
+            let area = b.rng.random_range(120..=AREA_STANDARD as i32) as f64;
             register(b, tables, head, plot, area);
+        }
+    }
+    for k in 0..b.plants * 2 {
+        let Some(&h) = b.pick(&rural, |b, h| {
+            !holding.contains(h) && b.household_free(*h) && !b.households[*h].members.is_empty()
+        }) else {
+            break;
+        };
+        b.used.extend(b.households[h].members.clone());
+        let head = b.households[h].members[0];
+        plot += 1;
+        if k % 2 == 0 {
+            let area = b.rng.random_range(230..=320) as f64 + 0.5;
+            register(b, tables, head, plot, area);
+            let id = b.people[head].id.clone();
+            b.plant("ny.homestead_over_area", &id, b.households[h].village);
+        } else {
+            register(b, tables, head, plot, AREA_STANDARD);
         }
     }
     let candidates: Vec<usize> = rural
