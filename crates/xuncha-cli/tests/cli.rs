@@ -196,6 +196,7 @@ fn a_file_missing_a_column_skips_only_the_models_that_need_it() {
     let needs_deaths = [
         "mz.deceased_benefit",
         "ny.deceased_farmland_subsidy",
+        "ny.deceased_land_compensation",
         "rs.deceased_pension",
         "rs.deceased_welfare_job",
         "yb.deceased_subsidized",

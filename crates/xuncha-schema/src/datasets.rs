@@ -396,6 +396,19 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("approved_date", Date),
         ],
     },
+    DatasetSpec {
+        name: "land_compensation",
+        title: "征地补偿款发放",
+        columns: &[
+            opt("project_name", Text),
+            req("id_number", IdNumber),
+            opt("name", Name),
+            req("village_code", VillageCode),
+            opt("area_mu", Number),
+            req("amount", Amount),
+            opt("pay_date", Date),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -411,7 +424,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 22);
+        assert_eq!(DATASETS.len(), 23);
     }
 
     #[test]

@@ -614,6 +614,22 @@ fn simple_spec(dataset: &str) -> FileSpec {
                 ("approved_date", "批准日期"),
             ],
         ),
+        "land_compensation" => FileSpec::new(
+            "征地补偿款发放明细.xlsx",
+            Kind::Xlsx,
+            &[
+                ("project_name", "项目名称"),
+                ("name", "被征地农户"),
+                ("id_number", "身份证号码"),
+                ("village_code", "村代码"),
+                ("area_mu", "征收面积（亩）"),
+                ("amount", "补偿金额（元）"),
+                ("pay_date", "发放日期"),
+            ],
+        )
+        .title("征地补偿款发放明细")
+        .dates(Dates::Chinese)
+        .thousands(),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

@@ -25,6 +25,7 @@ mod registers;
 mod rs;
 mod yb;
 mod zc;
+mod zd;
 mod zjd;
 
 use cw::*;
@@ -35,6 +36,7 @@ use registers::*;
 use rs::*;
 use yb::*;
 use zc::*;
+use zd::*;
 use zjd::*;
 
 /// County region code (first six digits of IDs and village codes).
@@ -114,6 +116,8 @@ struct Builder {
     cadres: Vec<(usize, usize, &'static str)>,
     /// Households of businesses' legal representatives.
     rep_households: HashSet<usize>,
+    /// Land contractors: person → (village, total contracted area in 亩).
+    contracts: BTreeMap<usize, (usize, f64)>,
     /// Public employees (财政供养人员) and the end of their employment.
     employees: BTreeMap<usize, Option<NaiveDate>>,
     /// Businesses registered so far, for the next credit code.
@@ -365,6 +369,7 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
         moved_out: BTreeMap::new(),
         cadres: Vec::new(),
         rep_households: HashSet::new(),
+        contracts: BTreeMap::new(),
         employees: BTreeMap::new(),
         registered: 0,
     };
@@ -407,6 +412,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     flush(t, &["welfare_jobs"], sink)?;
     homesteads(&mut b, t);
     flush(t, &["homesteads"], sink)?;
+    land_compensation(&mut b, t);
+    flush(t, &["land_compensation"], sink)?;
     deaths_table(&mut b, t);
     flush(t, &["deaths"], sink)?;
     residents_and_villages(&b, t, sink)?;

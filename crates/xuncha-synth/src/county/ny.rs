@@ -28,6 +28,7 @@ pub(super) fn land(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
             ]);
         }
         let total = (plots.iter().sum::<f64>() * 100.0).round() / 100.0;
+        b.contracts.insert(head, (v, total));
         rows.push((head, v, total));
     }
     let heads: Vec<usize> = rows.iter().map(|r| r.0).collect();
