@@ -194,6 +194,7 @@ fn a_file_missing_a_column_skips_only_the_models_that_need_it() {
         "{stdout}"
     );
     let needs_deaths = [
+        "cw.deceased_cadre_pay",
         "mz.deceased_benefit",
         "ny.deceased_farmland_subsidy",
         "ny.deceased_land_compensation",

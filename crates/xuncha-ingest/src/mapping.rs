@@ -3,6 +3,8 @@
 //! dataset, and choose the dataset a table most likely is — or report that
 //! it fits two.
 
+use std::cmp::Reverse;
+
 use serde::Serialize;
 use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
 
@@ -332,6 +334,10 @@ struct Rank {
     hinted: bool,
     /// Every required column was found.
     complete: bool,
+    /// Headers left unmapped: of two hinted complete datasets, the one that
+    /// reads the whole table wins (村干部报酬发放表 has pay columns that the
+    /// cadre roster cannot take, though 村(社区)干部 is the longer hint).
+    unmapped: usize,
     /// Length of the longest hint word found: 养老保险 says more than 发放.
     hint_len: usize,
     /// Sum of column scores, plus the list-word bonus.
@@ -339,8 +345,14 @@ struct Rank {
 }
 
 impl Rank {
-    fn class(&self) -> (bool, bool, bool, usize) {
-        (self.named, self.hinted, self.complete, self.hint_len)
+    fn class(&self) -> (bool, bool, bool, Reverse<usize>, usize) {
+        (
+            self.named,
+            self.hinted,
+            self.complete,
+            Reverse(self.unmapped),
+            self.hint_len,
+        )
     }
 }
 
@@ -353,7 +365,8 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// dataset wins; then one whose name, sheet or title has a hint word for it
 /// (死亡, 发放, 合同 …), so a death list missing its date column is reported
 /// as such rather than read as something else; then complete mappings beat
-/// incomplete ones; then the longer hint word (养老保险 over 发放); then the
+/// incomplete ones; then the one leaving fewer headers unmapped; then the
+/// longer hint word (养老保险 over 发放); then the
 /// sum of column scores (plus list words such as 花名册, 台账). Tables matching fewer than two columns are not recognised;
 /// two complete candidates that score about the same are reported as
 /// ambiguous instead of guessed.
@@ -389,6 +402,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 named: exact,
                 hinted: hint > 0,
                 complete,
+                unmapped: mapping.unmapped.len(),
                 hint_len: hint,
                 score,
             };
@@ -604,6 +618,16 @@ mod tests {
         let r = recognise("名单.csv", &[&["姓名", "身份证号"]]);
         assert!(r.mapping.is_none());
         assert_eq!(r.ambiguous.len(), 2);
+    }
+
+    #[test]
+    fn the_dataset_reading_the_whole_table_beats_a_longer_hint() {
+        let header = ["姓名", "身份证号", "村代码", "职务", "发放年月", "应发报酬"];
+        let r = recognise("村（社区）干部基本报酬发放表.csv", &[&header]);
+        assert_eq!(r.mapping.unwrap().dataset.name, "cadre_pay");
+        let roster = ["姓名", "身份证号", "村代码", "职务", "任职日期"];
+        let r = recognise("村（社区）干部花名册.csv", &[&roster]);
+        assert_eq!(r.mapping.unwrap().dataset.name, "village_cadres");
     }
 
     #[test]

@@ -409,6 +409,18 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("pay_date", Date),
         ],
     },
+    DatasetSpec {
+        name: "cadre_pay",
+        title: "村干部报酬发放",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            req("village_code", VillageCode),
+            opt("position", Text),
+            req("period", Period),
+            req("amount", Amount),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -424,7 +436,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 23);
+        assert_eq!(DATASETS.len(), 24);
     }
 
     #[test]

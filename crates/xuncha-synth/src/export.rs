@@ -457,6 +457,7 @@ fn simple_spec(dataset: &str) -> FileSpec {
                 ("village_code", "村代码"),
                 ("position", "职务"),
                 ("term_start", "任职开始日期"),
+                ("term_end", "离任日期"),
             ],
         )
         .title("村（社区）“两委”干部花名册")
@@ -630,6 +631,19 @@ fn simple_spec(dataset: &str) -> FileSpec {
         .title("征地补偿款发放明细")
         .dates(Dates::Chinese)
         .thousands(),
+        "cadre_pay" => FileSpec::new(
+            "村干部报酬发放明细.csv",
+            Kind::CsvGbk,
+            &[
+                ("name", "姓名"),
+                ("id_number", "身份证号"),
+                ("village_code", "村代码"),
+                ("position", "职务"),
+                ("period", "发放月份"),
+                ("amount", "应发报酬"),
+            ],
+        )
+        .periods(Periods::Compact),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

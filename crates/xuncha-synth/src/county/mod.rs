@@ -17,6 +17,7 @@ use crate::names;
 use crate::table::{Cell, Table};
 use crate::SynthError;
 
+mod cadre_pay;
 mod cw;
 mod gy;
 mod mz;
@@ -28,6 +29,7 @@ mod zc;
 mod zd;
 mod zjd;
 
+use cadre_pay::*;
 use cw::*;
 use gy::*;
 use mz::*;
@@ -391,7 +393,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     flush(t, &["medical_insurance"], sink)?;
     let businesses = businesses(&mut b, &relief, t);
     cadres(&mut b, &relief, t);
-    flush(t, &["village_cadres"], sink)?;
+    cadre_pay(&mut b, &relief, t);
+    flush(t, &["village_cadres", "cadre_pay"], sink)?;
     village_finance(&mut b, &businesses, t);
     flush(t, &["village_contracts", "village_payments"], sink)?;
     vehicles_estate_machinery(&mut b, &relief, &businesses, t);
