@@ -421,6 +421,20 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("amount", Amount),
         ],
     },
+    DatasetSpec {
+        name: "village_income",
+        title: "村集体收入凭证",
+        columns: &[
+            req("voucher_no", Code),
+            req("village_code", VillageCode),
+            req("voucher_date", Date),
+            opt("payer_name", Name),
+            req("amount", Amount),
+            opt("subject", Text),
+            opt("summary", Text),
+            opt("lease_no", Code),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -436,7 +450,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 24);
+        assert_eq!(DATASETS.len(), 25);
     }
 
     #[test]

@@ -644,6 +644,22 @@ fn simple_spec(dataset: &str) -> FileSpec {
             ],
         )
         .periods(Periods::Compact),
+        "village_income" => FileSpec::new(
+            "村集体收入凭证.xlsx",
+            Kind::Xlsx,
+            &[
+                ("voucher_no", "凭证号"),
+                ("village_code", "村代码"),
+                ("voucher_date", "凭证日期"),
+                ("payer_name", "交款人"),
+                ("amount", "金额"),
+                ("subject", "科目"),
+                ("summary", "摘要"),
+                ("lease_no", "合同编号"),
+            ],
+        )
+        .title("村集体经济组织收入凭证明细")
+        .dates(Dates::Native),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

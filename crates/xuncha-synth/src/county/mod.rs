@@ -20,6 +20,7 @@ use crate::SynthError;
 mod cadre_pay;
 mod cw;
 mod gy;
+mod income;
 mod mz;
 mod ny;
 mod registers;
@@ -32,6 +33,7 @@ mod zjd;
 use cadre_pay::*;
 use cw::*;
 use gy::*;
+use income::*;
 use mz::*;
 use ny::*;
 use registers::*;
@@ -409,7 +411,12 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
         sink,
     )?;
     leases(&mut b, t);
-    flush(t, &["asset_leases", "lease_receipts"], sink)?;
+    village_income(&mut b, t);
+    flush(
+        t,
+        &["asset_leases", "lease_receipts", "village_income"],
+        sink,
+    )?;
     // Last of the plants that take a cadre's household: the others keep theirs.
     welfare_jobs(&mut b, t);
     flush(t, &["welfare_jobs"], sink)?;
