@@ -435,6 +435,19 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("lease_no", Code),
         ],
     },
+    DatasetSpec {
+        name: "housing_renovation",
+        title: "农村危房改造补助",
+        columns: &[
+            opt("household_no", Code),
+            req("head_id_number", IdNumber),
+            opt("head_name", Name),
+            opt("village_code", VillageCode),
+            req("year", Integer),
+            req("amount", Amount),
+            opt("address", Text),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -450,7 +463,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 25);
+        assert_eq!(DATASETS.len(), 26);
     }
 
     #[test]

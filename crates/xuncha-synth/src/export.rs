@@ -660,6 +660,21 @@ fn simple_spec(dataset: &str) -> FileSpec {
         )
         .title("村集体经济组织收入凭证明细")
         .dates(Dates::Native),
+        "housing_renovation" => FileSpec::new(
+            "农村危房改造补助资金发放明细.xlsx",
+            Kind::Xlsx,
+            &[
+                ("household_no", "户号"),
+                ("head_name", "户主姓名"),
+                ("head_id_number", "户主身份证号"),
+                ("village_code", "村代码"),
+                ("year", "改造年度"),
+                ("amount", "补助金额"),
+                ("address", "房屋坐落"),
+            ],
+        )
+        .title("农村危房改造补助资金发放明细")
+        .thousands(),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

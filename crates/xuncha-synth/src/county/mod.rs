@@ -20,6 +20,7 @@ use crate::SynthError;
 mod cadre_pay;
 mod cw;
 mod gy;
+mod housing;
 mod income;
 mod mz;
 mod ny;
@@ -33,6 +34,7 @@ mod zjd;
 use cadre_pay::*;
 use cw::*;
 use gy::*;
+use housing::*;
 use income::*;
 use mz::*;
 use ny::*;
@@ -386,7 +388,6 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     benefits_and_deaths(&mut b, &relief, t, sink)?;
     flush(t, &["benefit_payments"], sink)?;
     employees(&mut b, &relief, t);
-    flush(t, &["public_employees"], sink)?;
     land(&mut b, &relief, t);
     flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
     pensions(&mut b, t);
@@ -400,6 +401,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     village_finance(&mut b, &businesses, t);
     flush(t, &["village_contracts", "village_payments"], sink)?;
     vehicles_estate_machinery(&mut b, &relief, &businesses, t);
+    // Renovation plants add cars, flats and employees to those tables.
+    housing_renovation(&mut b, &relief, t);
     flush(
         t,
         &[
@@ -407,6 +410,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
             "vehicles",
             "real_estate",
             "machinery_subsidies",
+            "public_employees",
+            "housing_renovation",
         ],
         sink,
     )?;

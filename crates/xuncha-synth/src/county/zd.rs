@@ -51,6 +51,8 @@ pub(super) fn land_compensation(b: &mut Builder, tables: &mut Tables) {
         for &(p, area) in contractors.choose_multiple(&mut b.rng, 10) {
             let share = b.rng.random_range(20..=80) as f64 / 100.0;
             pay(b, tables, p, v, area * share, day);
+            // Paid once: the plants below take other contractors.
+            b.used.insert(p);
         }
     }
     let day = date(2024, 6, 18);
