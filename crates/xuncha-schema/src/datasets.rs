@@ -448,6 +448,18 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("address", Text),
         ],
     },
+    DatasetSpec {
+        name: "employee_pensions",
+        title: "机关事业和企业职工养老金领取人员",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("scheme", Text),
+            req("start_date", Date),
+            opt("end_date", Date),
+            opt("amount", Amount),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -463,7 +475,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 26);
+        assert_eq!(DATASETS.len(), 27);
     }
 
     #[test]

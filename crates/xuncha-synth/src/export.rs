@@ -675,6 +675,20 @@ fn simple_spec(dataset: &str) -> FileSpec {
         )
         .title("农村危房改造补助资金发放明细")
         .thousands(),
+        "employee_pensions" => FileSpec::new(
+            "企业职工养老保险待遇领取人员.csv",
+            Kind::CsvGbk,
+            &[
+                ("name", "姓名"),
+                ("id_number", "社会保障号码"),
+                ("scheme", "险种"),
+                ("start_date", "退休日期"),
+                ("end_date", "待遇终止日期"),
+                ("amount", "月养老金"),
+            ],
+        )
+        .dates(Dates::Chinese)
+        .noisy(),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

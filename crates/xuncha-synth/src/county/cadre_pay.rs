@@ -167,9 +167,11 @@ pub(super) fn cadre_pay(b: &mut Builder, relief: &[Relief], tables: &mut Tables)
             pay(b, tables, (p, v, position), 11..=12, 3500.0);
         }
     }
+    // The others, up to the month of death for those who died in 2024.
     for (p, v, position) in serving {
         if !paid.contains(&p) {
-            pay(b, tables, (p, v, position), 1..=12, monthly(position));
+            let last = b.deaths.get(&p).map_or(12, |d| d.month());
+            pay(b, tables, (p, v, position), 1..=last, monthly(position));
         }
     }
 }

@@ -391,7 +391,7 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     land(&mut b, &relief, t);
     flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
     pensions(&mut b, t);
-    flush(t, &["pension_payments"], sink)?;
+    flush(t, &["pension_payments", "employee_pensions"], sink)?;
     medical_insurance(&mut b, &relief, t);
     flush(t, &["medical_insurance"], sink)?;
     let businesses = businesses(&mut b, &relief, t);

@@ -83,7 +83,10 @@ pub(super) fn cadres(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
     // A relief member on the committee of the own village (planted: every
     // member of that household shares its 户号) or of another village
     // (hard negative).
-    let members: Vec<usize> = relief_people(b, relief).into_iter().collect();
+    let members: Vec<usize> = relief_people(b, relief)
+        .into_iter()
+        .filter(|&p| (25..65).contains(&age_on(b.people[p].birth, as_of())))
+        .collect();
     for k in 0..2 * b.plants {
         let Some(&p) = b.pick_unused(&members) else {
             break;
