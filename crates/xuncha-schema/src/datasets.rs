@@ -460,6 +460,19 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("amount", Amount),
         ],
     },
+    DatasetSpec {
+        name: "disability_certificates",
+        title: "残疾人证",
+        columns: &[
+            req("id_number", IdNumber),
+            opt("name", Name),
+            opt("category", Text),
+            req("grade", Label),
+            opt("issue_date", Date),
+            opt("expiry_date", Date),
+            opt("status", Label),
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -475,7 +488,7 @@ mod tests {
             assert_eq!(names.len(), d.columns.len(), "{}", d.name);
             assert!(d.columns.iter().any(|c| c.required), "{}", d.name);
         }
-        assert_eq!(DATASETS.len(), 27);
+        assert_eq!(DATASETS.len(), 28);
     }
 
     #[test]

@@ -689,6 +689,20 @@ fn simple_spec(dataset: &str) -> FileSpec {
         )
         .dates(Dates::Chinese)
         .noisy(),
+        "disability_certificates" => FileSpec::new(
+            "持证残疾人信息.xlsx",
+            Kind::Xlsx,
+            &[
+                ("name", "姓名"),
+                ("id_number", "公民身份号码"),
+                ("category", "残疾类别"),
+                ("grade", "残疾等级"),
+                ("issue_date", "发证日期"),
+                ("expiry_date", "有效期至"),
+                ("status", "证件状态"),
+            ],
+        )
+        .dates(Dates::Chinese),
         "lease_receipts" => FileSpec::new(
             "租金收取明细.csv",
             Kind::CsvUtf8,

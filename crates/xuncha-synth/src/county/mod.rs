@@ -19,6 +19,7 @@ use crate::SynthError;
 
 mod cadre_pay;
 mod cw;
+mod disability;
 mod gy;
 mod housing;
 mod income;
@@ -33,6 +34,7 @@ mod zjd;
 
 use cadre_pay::*;
 use cw::*;
+use disability::*;
 use gy::*;
 use housing::*;
 use income::*;
@@ -386,7 +388,8 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     let relief = relief_households(&mut b, t);
     flush(t, &["relief_households", "relief_members"], sink)?;
     benefits_and_deaths(&mut b, &relief, t, sink)?;
-    flush(t, &["benefit_payments"], sink)?;
+    disability(&mut b, &relief, t);
+    flush(t, &["benefit_payments", "disability_certificates"], sink)?;
     employees(&mut b, &relief, t);
     land(&mut b, &relief, t);
     flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
