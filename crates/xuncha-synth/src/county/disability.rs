@@ -61,17 +61,22 @@ fn pay(b: &Builder, tables: &mut Tables, p: usize, program: &str, months: RangeI
 }
 
 /// A fiftieth of the living residents hold a valid certificate; grades 1–2
-/// get the care subsidy and members of relief households the living
-/// subsidy, all year. Everyone drawn here is used, so no later plant dies
+/// get the care subsidy and members of 低保 households the living subsidy,
+/// all year. Everyone drawn here is used, so no later plant dies
 /// or moves while paid. Planted, each beside hard negatives:
 /// - the care subsidy on a grade 3–4 certificate or on none (negative: a
 ///   grade 2 certificate);
-/// - the living subsidy outside relief households (negative: inside one);
+/// - the living subsidy outside 低保 households (negative: inside one);
 /// - a subsidy after the certificate expired or on a cancelled one
 ///   (negatives: paid up to the expiry; a cancelled old certificate
 ///   replaced by a valid new one).
 pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
     let in_relief = relief_people(b, relief);
+    let in_dibao: BTreeSet<usize> = relief
+        .iter()
+        .filter(|r| r.program.ends_with("低保"))
+        .flat_map(|r| b.households[r.household].members.iter().copied())
+        .collect();
     let alive: Vec<usize> = (0..b.people.len())
         .filter(|p| {
             !b.deaths.contains_key(p) && !b.moved_out.contains_key(p) && !b.used.contains(p)
@@ -88,7 +93,7 @@ pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables
         if grade <= 1 {
             pay(b, tables, p, CARE, 1..=12);
         }
-        if in_relief.contains(&p) {
+        if in_dibao.contains(&p) {
             pay(b, tables, p, LIVING, 1..=12);
         }
     }
@@ -100,7 +105,7 @@ pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables
     let inside: Vec<usize> = alive
         .iter()
         .copied()
-        .filter(|p| in_relief.contains(p))
+        .filter(|p| in_dibao.contains(p))
         .collect();
     for k in 0..b.plants * 3 {
         let Some(&p) = b.pick_unused(&outside) else {
@@ -132,7 +137,7 @@ pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables
         if k % 2 == 0 {
             let id = b.people[p].id.clone();
             let v = b.households[b.people[p].household].village;
-            b.plant("mz.living_subsidy_outside_relief", &id, v);
+            b.plant("mz.living_subsidy_outside_dibao", &id, v);
         }
     }
     for k in 0..b.plants * 4 {
