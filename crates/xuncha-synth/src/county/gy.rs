@@ -34,6 +34,18 @@ fn employ_months(
     }
 }
 
+/// A post in the person's own village all year, the person used; planted
+/// for `model` if given.
+fn post_at_home(b: &mut Builder, tables: &mut Tables, p: usize, post: &str, model: Option<&str>) {
+    b.used.insert(p);
+    let v = b.households[b.people[p].household].village;
+    employ(b, tables, p, v, post);
+    if let Some(model) = model {
+        let id = b.people[p].id.clone();
+        b.plant(model, &id, v);
+    }
+}
+
 /// Whether a person may hold a post without meeting any rule but the one
 /// planted: aged 25–49 when the year begins (below every retirement age),
 /// alive, never a public employee.
@@ -134,13 +146,8 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         .collect();
     for (planted, people) in [(true, serving), (false, former)] {
         for &p in people.iter().take(b.plants) {
-            b.used.insert(p);
-            let v = b.households[b.people[p].household].village;
-            employ(b, tables, p, v, "保洁员");
-            if planted {
-                let id = b.people[p].id.clone();
-                b.plant("rs.public_employee_welfare_job", &id, v);
-            }
+            let model = planted.then_some("rs.public_employee_welfare_job");
+            post_at_home(b, tables, p, "保洁员", model);
         }
     }
     let candidate = |b: &Builder, p: usize| {
@@ -169,13 +176,13 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         let Some(&p) = people.choose(&mut b.rng) else {
             continue;
         };
-        b.used.insert(p);
-        let v = b.households[b.people[p].household].village;
-        employ(b, tables, p, v, "护林员");
-        if planted {
-            let id = b.people[p].id.clone();
-            b.plant("rs.welfare_job_over_age", &id, v);
-        }
+        post_at_home(
+            b,
+            tables,
+            p,
+            "护林员",
+            planted.then_some("rs.welfare_job_over_age"),
+        );
     }
     let pool: Vec<usize> = (0..b.people.len()).filter(|&p| free(b, p)).collect();
     for k in 0..b.plants * 2 {
