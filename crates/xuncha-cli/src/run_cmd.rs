@@ -116,6 +116,14 @@ fn print_summary(args: &RunArgs, done: &Executed) -> Result<(), Failure> {
                 done.triage.false_positives_hidden, done.triage.rebounds
             );
         }
+        let t = done.timings;
+        let secs = |ms: u64| ms as f64 / 1000.0;
+        println!(
+            "用时：读取 {:.2} 秒，模型 {:.2} 秒，写出 {:.2} 秒",
+            secs(t.ingest_ms),
+            secs(t.models_ms),
+            secs(t.write_ms)
+        );
         println!("结果已写入 {}", args.out.display());
     }
     Ok(())
