@@ -464,3 +464,44 @@ fn a_selected_model_reads_only_the_datasets_it_uses() {
     );
     assert_eq!(summary["ingest_errors"], serde_json::json!([]));
 }
+
+/// A run over the canonical lake written from the sample gives the same
+/// findings as a run over the exports themselves, sources included: the
+/// lake is taken as it is and keeps the export rows in `_src`.
+#[test]
+fn a_lake_gives_the_findings_of_its_exports_with_their_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lake, direct, via_lake) = (
+        dir.path().join("lake"),
+        dir.path().join("direct"),
+        dir.path().join("via-lake"),
+    );
+    assert!(run_sample(&direct, &[]).status.success());
+    let written = xuncha(&["data", "lake", &sample(), "--out", &s(&lake)]);
+    assert!(written.status.success(), "{written:?}");
+    let run = xuncha(&[
+        "run",
+        "--data",
+        &s(&lake),
+        "--out",
+        &s(&via_lake),
+        "--as-of",
+        "2024-12-31",
+    ]);
+    assert!(run.status.success(), "{run:?}");
+    let fields = |out: &Path| -> BTreeSet<String> {
+        findings(out)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {}",
+                    f["finding_id"], f["subject_key"], f["amount"], f["sources"]
+                )
+            })
+            .collect()
+    };
+    let expected = fields(&direct);
+    assert!(expected.len() > 100);
+    assert!(expected.iter().all(|f| !f.contains(".parquet:")));
+    assert_eq!(fields(&via_lake), expected);
+}

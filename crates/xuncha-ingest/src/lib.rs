@@ -262,6 +262,28 @@ pub fn ingest_datasets(
 
 /// Note of a table whose dataset the run does not use.
 const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
+const LAKE_FILE: &str =
+    "标准数据湖文件（xuncha data lake 写出），按原样读取，来源行指向原始导出文件";
+
+/// A file of a canonical lake (`xuncha data lake`): Parquet or IPC named
+/// after its dataset with exactly the dataset's canonical columns and
+/// types, `_src`, `_valid` and `_raw` included. It was normalized when the
+/// lake was written, so it is taken as it is, and its `_src` keeps the
+/// rows of the exports it came from.
+fn lake_frame(table: &RawTable) -> Option<(&'static DatasetSpec, DataFrame)> {
+    let frame = table.typed.as_ref()?;
+    let stem = Path::new(&table.file).file_stem()?.to_str()?;
+    let spec = xuncha_schema::dataset(stem)?;
+    let schema = spec.schema();
+    let same = frame.width() == schema.len()
+        && schema
+            .iter()
+            .all(|(name, dtype)| frame.column(name).is_ok_and(|c| c.dtype() == dtype));
+    let frame = same
+        .then(|| frame.select(schema.iter_names().cloned()))?
+        .ok()?;
+    Some((spec, frame))
+}
 
 /// The canonical dataset a file is named after (`deaths.parquet`,
 /// `benefit_payments.2.parquet`), when the run does not want it.
@@ -345,6 +367,22 @@ fn ingest_table(
     };
     if let Some(why) = &table.skipped {
         report.note = Some(why.clone());
+        outcome.tables.push(report);
+        return;
+    }
+    if let Some((spec, frame)) = lake_frame(table) {
+        report.dataset = Some(spec.name.to_string());
+        // The header is the file's schema.
+        report.header_row = Some(1);
+        report.data_rows = frame.height();
+        if wanted.is_some_and(|w| !wants(w, spec.name)) {
+            report.note = Some(NOT_WANTED.to_string());
+        } else {
+            report.rows_read = frame.height();
+            report.rows_accepted = frame.height();
+            report.note = Some(LAKE_FILE.to_string());
+            outcome.frames.push((spec.name, frame));
+        }
         outcome.tables.push(report);
         return;
     }
