@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # xuncha against DuckDB on the same county, the same model SQL and the same
 # machine, in one run: ratios, not absolute times, mean something on shared
-# machines. Usage: bench/compare.sh [SCALE] [FORMAT]   (defaults: 1 parquet)
+# machines. Usage: bench/compare.sh [SCALE] [FORMAT] [models]
+# (defaults: 1 parquet; `models` also times every model on its own)
 #
 #   1. builds the release binary (its own target folder, reused between runs);
 #   2. generates the synthetic county (`xuncha synth --format FORMAT`);
@@ -10,11 +11,15 @@
 #   4. times `xuncha run` over the lake (read + all models + write findings);
 #   5. times DuckDB loading the lake and running every model's SQL
 #      (`xuncha models sql`, parameters substituted, shared views created);
-#   6. prints both, the ratio, and the models where xuncha is > 1.5× slower.
+#   6. prints both and the ratio; with `models`, times each model alone
+#      (`xuncha run --select`: in a batch the queries are collected together,
+#      so a model's batch time is not its query's) and lists those where
+#      xuncha is > 1.5× slower than DuckDB on the same SQL.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 scale=${1:-1}
 format=${2:-parquet}
+per_model=${3:-}
 export CARGO_TARGET_DIR="${XUNCHA_BENCH_TARGET:-$HOME/.cache/xuncha-release}"
 cargo build --release --locked -p xuncha-cli --manifest-path "$root/Cargo.toml" >&2
 x="$CARGO_TARGET_DIR/release/xuncha"
@@ -30,6 +35,13 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 /usr/bin/time -f "%M" -o "$work/duckdb.rss" \
     python3 "$root/bench/peer_duckdb.py" "$work/lake" "$work/sql" --json "$work/duckdb.json"
+if [ "$per_model" = models ]; then
+    python3 -c "import json,sys; [print(m['model_id']) for m in json.load(open(sys.argv[1]))['models']]" \
+        "$work/summary.json" | while read -r model; do
+        "$x" run --data "$work/lake" --out "$work/one" --as-of 2024-12-31 --select "$model" --json \
+            | python3 -c "import json,sys; m=json.load(sys.stdin)['models'][0]; print(json.dumps(m))"
+    done >"$work/alone.jsonl"
+fi
 python3 - "$work" "$start" "$end" <<'PY'
 import json, pathlib, sys
 work = pathlib.Path(sys.argv[1])
@@ -40,8 +52,9 @@ rss = lambda name: int((work / f"{name}.rss").read_text().split()[-1]) / 1024
 print(f"xuncha    total {xuncha_s:.2f} s (read + {len(summary['models'])} models + write), peak {rss('xuncha'):.0f} MB")
 print(f"duckdb    total {duck['total_s']:.2f} s (load {duck['load_s']:.2f} + SQL {duck['sql_s']:.2f}), peak {rss('duckdb'):.0f} MB")
 print(f"ratio     xuncha / duckdb = {xuncha_s / duck['total_s']:.2f}")
+alone = work / "alone.jsonl"
 slow = []
-for m in summary["models"]:
+for m in (json.loads(l) for l in alone.read_text().splitlines()) if alone.exists() else []:
     d = duck["models"].get(m["model_id"])
     if d and m["elapsed_ms"] > 1.5 * d["ms"] and m["elapsed_ms"] > 100:
         slow.append((m["model_id"], m["elapsed_ms"], d["ms"]))
