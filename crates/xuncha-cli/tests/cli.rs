@@ -166,6 +166,33 @@ fn a_broken_model_fails_alone_and_the_batch_goes_on() {
     );
 }
 
+/// A model that compiles but fails while running (here a cast no name
+/// survives) breaks the batch's shared collect; the models then run one by
+/// one and only that model fails.
+#[test]
+fn a_model_failing_while_running_fails_alone() {
+    let models = tempfile::tempdir().unwrap();
+    std::fs::write(
+        models.path().join("cast.toml"),
+        "id = \"x.cast\"\ntitle = \"运行失败\"\ncategory = \"测试\"\nseverity = \"low\"\ndatasets = [\"deaths\"]\n[query]\nsql = \"SELECT id_number, CAST(name AS INTEGER) AS n FROM deaths\"\n[finding]\nsubject = \"id_number\"\nexplain = \"x\"\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = models.path().display().to_string();
+    let result = run_sample(out.path(), &["--models", &dir]);
+    assert_eq!(result.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        stdout.contains("x.cast 运行失败：失败") && stdout.contains("执行失败"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("模型：运行 {}，跳过 0，失败 1", library_size())),
+        "{stdout}"
+    );
+    assert_eq!(found_keys(out.path()), planted());
+}
+
 #[test]
 fn a_file_missing_a_column_skips_only_the_models_that_need_it() {
     let data = tempfile::tempdir().unwrap();
