@@ -211,15 +211,16 @@ fn unrecognised_columns(data: &Ingested) -> std::collections::BTreeSet<(String, 
 
 /// The query results of a batch of models collected as one plan, so that
 /// scans and sub-plans they share are computed once (15–20 % faster on the
-/// models phase of a scale-10 county). `None` for a single model, or when
-/// the batch fails or panics: each model then runs on its own and a failing
-/// one fails alone, as before.
+/// models phase of a scale-10 county). `None` for a single model, when the
+/// run bounds how many models run at once (`threads`: all queries at once
+/// would ignore it), or when the batch fails or panics: each model then
+/// runs on its own and a failing one fails alone, as before.
 fn collect_together(
     models: &[&Model],
     frames: &BTreeMap<String, LazyFrame>,
     opts: &RunOptions,
 ) -> Option<BTreeMap<String, DataFrame>> {
-    if models.len() < 2 {
+    if models.len() < 2 || opts.threads.is_some() {
         return None;
     }
     let mut ids = Vec::new();
