@@ -332,7 +332,7 @@ fn write_messy(tables: &[Table], dir: &Path, look: &mut Look) -> Result<Vec<Stri
                 let village = table.col("village_code");
                 let mut towns: BTreeMap<String, Vec<&Vec<Cell>>> = BTreeMap::new();
                 for &r in &rows {
-                    if let Some(code) = text(&r[village]) {
+                    if let Some(code) = r[village].text() {
                         towns.entry(code[..9].to_string()).or_default().push(r);
                     }
                 }
@@ -717,13 +717,6 @@ fn simple_spec(dataset: &str) -> FileSpec {
     }
 }
 
-fn text(cell: &Cell) -> Option<&str> {
-    match cell {
-        Cell::Text(s) | Cell::Id(s) => Some(s),
-        _ => None,
-    }
-}
-
 /// Two copies of real rows with one required value broken: they must end
 /// up in the rejects table, never in findings. Only a table's first part
 /// gets them, so a dataset written in parts keeps a handful.
@@ -1001,12 +994,14 @@ fn write_wide_households(
     let head_id = households.col("head_id_number");
     let mut by_household: std::collections::BTreeMap<&str, Vec<&Vec<Cell>>> = Default::default();
     for row in &members.rows {
-        if let Some(h) = text(&row[m_household]) {
+        if let Some(h) = row[m_household].text() {
             by_household.entry(h).or_default().push(row);
         }
     }
     let others = |row: &Vec<Cell>| -> Vec<&Vec<Cell>> {
-        let id = text(&row[households.col("household_id")]).unwrap_or_default();
+        let id = row[households.col("household_id")]
+            .text()
+            .unwrap_or_default();
         by_household.get(id).map_or_else(Vec::new, |m| {
             m.iter()
                 .copied()
@@ -1064,7 +1059,7 @@ fn write_wide_households(
                 Cell::Date(d) => render_date(*d, Dates::Slash),
                 Cell::Int(i) => i.to_string(),
                 other => {
-                    let value = text(other).unwrap_or_default();
+                    let value = other.text().unwrap_or_default();
                     if Wording::has_labels(dataset, col) && !value.is_empty() {
                         wording.label(dataset, col, value, OWN_NAME)
                     } else {
@@ -1075,7 +1070,7 @@ fn write_wide_households(
             .collect();
         for m in others(row) {
             for i in [m_name, m_id, m_relation] {
-                cells.push(text(&m[i]).unwrap_or_default().to_string());
+                cells.push(m[i].text().unwrap_or_default().to_string());
             }
         }
         for (c, v) in cells.iter().enumerate() {
@@ -1133,7 +1128,7 @@ fn write_parquet(
                     _ => Column::new(
                         c.name.into(),
                         cells
-                            .map(|v| text(v).map(str::to_string))
+                            .map(|v| v.text().map(str::to_string))
                             .collect::<Vec<_>>(),
                     ),
                 }

@@ -17,6 +17,16 @@ pub enum Cell {
     Null,
 }
 
+impl Cell {
+    /// The text of a text or ID value.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) | Cell::Id(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 impl From<&str> for Cell {
     fn from(s: &str) -> Self {
         Cell::Text(s.to_string())

@@ -30,10 +30,7 @@ fn owners(tables: &Tables, dataset: &str, column: &str) -> HashSet<String> {
         let c = t.col(column);
         t.rows
             .iter()
-            .filter_map(|row| match &row[c] {
-                Cell::Id(s) | Cell::Text(s) => Some(s.clone()),
-                _ => None,
-            })
+            .filter_map(|row| row[c].text().map(str::to_string))
             .collect()
     })
 }

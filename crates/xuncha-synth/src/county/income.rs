@@ -20,10 +20,7 @@ struct Lease {
 }
 
 fn text(row: &[Cell], i: usize) -> String {
-    match &row[i] {
-        Cell::Text(s) | Cell::Id(s) => s.clone(),
-        _ => String::new(),
-    }
+    row[i].text().unwrap_or_default().to_string()
 }
 
 /// The leases and their receipts, from the asset_leases and lease_receipts

@@ -132,6 +132,8 @@ fn push_employee_pension(
 /// up to June and an employee pension from July (the transfer between the
 /// schemes).
 fn employee_pensions(b: &mut Builder, tables: &mut Tables, others: &[usize]) {
+    // The plants below take people the background did not.
+    let mut free = Vec::new();
     for &p in others {
         if b.rng.random_bool(0.1) {
             let birth = b.people[p].birth;
@@ -139,28 +141,10 @@ fn employee_pensions(b: &mut Builder, tables: &mut Tables, others: &[usize]) {
             let stopped = start.year() <= 2021 && b.rng.random_bool(0.05);
             let end = stopped.then(|| date(start.year() + 3, 6, 30));
             push_employee_pension(b, tables, p, start, end);
+        } else {
+            free.push(p);
         }
     }
-    // The background above may take anyone of `others`; the plants take
-    // people it did not.
-    let drawn: HashSet<String> = tables
-        .get("employee_pensions")
-        .map(|t| {
-            let c = t.col("id_number");
-            t.rows
-                .iter()
-                .filter_map(|r| match &r[c] {
-                    Cell::Id(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let free: Vec<usize> = others
-        .iter()
-        .copied()
-        .filter(|&p| !drawn.contains(&b.people[p].id))
-        .collect();
     for k in 0..b.plants * 2 {
         let Some(&p) = b.pick_unused(&free) else {
             break;
