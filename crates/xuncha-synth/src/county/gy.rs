@@ -46,13 +46,15 @@ fn post_at_home(b: &mut Builder, tables: &mut Tables, p: usize, post: &str, mode
     }
 }
 
-/// Whether a person may hold a post without meeting any rule but the one
-/// planted: aged 25–49 when the year begins (below every retirement age),
-/// alive, never a public employee.
-fn working_age(b: &Builder, p: usize) -> bool {
+/// Aged 25–49 when the year begins: below every retirement age.
+fn young(b: &Builder, p: usize) -> bool {
     (25..50).contains(&age_on(b.people[p].birth, month(1)))
-        && !b.deaths.contains_key(&p)
-        && !b.employees.contains_key(&p)
+}
+
+/// Whether a person may hold a post without meeting any rule but the one
+/// planted: young, alive, never a public employee.
+fn working_age(b: &Builder, p: usize) -> bool {
+    young(b, p) && !b.deaths.contains_key(&p) && !b.employees.contains_key(&p)
 }
 
 /// Two residents of each village hold its posts, none from a cadre's
@@ -68,11 +70,11 @@ fn working_age(b: &Builder, p: usize) -> bool {
 pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
     let cadre_households: BTreeSet<usize> =
         b.cadres.iter().map(|c| b.people[c.0].household).collect();
-    let free = |b: &Builder, p: usize| {
-        working_age(b, p)
-            && !b.used.contains(&p)
-            && !cadre_households.contains(&b.people[p].household)
+    // Not taken by another plant, not of a cadre's household.
+    let available = |b: &Builder, p: usize| {
+        !b.used.contains(&p) && !cadre_households.contains(&b.people[p].household)
     };
+    let free = |b: &Builder, p: usize| working_age(b, p) && available(b, p);
     let mut by_village: Vec<Vec<usize>> = vec![Vec::new(); b.villages.len()];
     for p in 0..b.people.len() {
         if free(b, p) {
@@ -108,12 +110,7 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
     let died: Vec<(usize, NaiveDate)> = b
         .deaths_before_december()
         .into_iter()
-        .filter(|(p, _)| {
-            (25..50).contains(&age_on(b.people[*p].birth, month(1)))
-                && !b.employees.contains_key(p)
-                && !b.used.contains(p)
-                && !cadre_households.contains(&b.people[*p].household)
-        })
+        .filter(|(p, _)| young(b, *p) && !b.employees.contains_key(p) && available(b, *p))
         .collect();
     for (k, (p, death)) in died.into_iter().take(b.plants * 2).enumerate() {
         b.used.insert(p);
@@ -126,12 +123,8 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
             b.plant("rs.deceased_welfare_job", &id, village);
         }
     }
-    let eligible = |b: &Builder, p: usize| {
-        (25..50).contains(&age_on(b.people[p].birth, month(1)))
-            && !b.deaths.contains_key(&p)
-            && !b.used.contains(&p)
-            && !cadre_households.contains(&b.people[p].household)
-    };
+    let eligible =
+        |b: &Builder, p: usize| young(b, p) && !b.deaths.contains_key(&p) && available(b, p);
     let serving: Vec<usize> = b
         .employees
         .iter()
@@ -151,10 +144,7 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         }
     }
     let candidate = |b: &Builder, p: usize| {
-        !b.deaths.contains_key(&p)
-            && !b.used.contains(&p)
-            && !b.employees.contains_key(&p)
-            && !cadre_households.contains(&b.people[p].household)
+        !b.deaths.contains_key(&p) && !b.employees.contains_key(&p) && available(b, p)
     };
     for k in 0..b.plants * 2 {
         // Planted: 61–69 (men) or 56–64 (women) when the year begins.
