@@ -272,8 +272,7 @@ const LAKE_FILE: &str =
 /// rows of the exports it came from.
 fn lake_frame(table: &RawTable) -> Option<(&'static DatasetSpec, DataFrame)> {
     let frame = table.typed.as_ref()?;
-    let stem = Path::new(&table.file).file_stem()?.to_str()?;
-    let spec = xuncha_schema::dataset(stem)?;
+    let spec = named_dataset(&table.file)?;
     let schema = spec.schema();
     let same = frame.width() == schema.len()
         && schema
@@ -286,13 +285,16 @@ fn lake_frame(table: &RawTable) -> Option<(&'static DatasetSpec, DataFrame)> {
 }
 
 /// The canonical dataset a file is named after (`deaths.parquet`,
-/// `benefit_payments.2.parquet`), when the run does not want it.
-fn named_after_unwanted<'a>(rel: &'a str, wanted: Option<&BTreeSet<String>>) -> Option<&'a str> {
-    let wanted = wanted?;
+/// `benefit_payments.2.parquet`), if any.
+fn named_dataset(rel: &str) -> Option<&'static DatasetSpec> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    let stem = name.split('.').next().unwrap_or(name);
-    let dataset = xuncha_schema::dataset(stem)?;
-    (!wants(wanted, dataset.name)).then_some(stem)
+    xuncha_schema::dataset(name.split('.').next().unwrap_or(name))
+}
+
+/// The canonical dataset a file is named after, when the run does not want it.
+fn named_after_unwanted(rel: &str, wanted: Option<&BTreeSet<String>>) -> Option<&'static str> {
+    let dataset = named_dataset(rel)?;
+    (!wants(wanted?, dataset.name)).then_some(dataset.name)
 }
 
 /// Does the run want this dataset? Relief households also feed relief members.
@@ -370,19 +372,17 @@ fn ingest_table(
         outcome.tables.push(report);
         return;
     }
+    // A lake file of a dataset the run does not want was not read at all
+    // (`named_after_unwanted`).
     if let Some((spec, frame)) = lake_frame(table) {
         report.dataset = Some(spec.name.to_string());
         // The header is the file's schema.
         report.header_row = Some(1);
         report.data_rows = frame.height();
-        if wanted.is_some_and(|w| !wants(w, spec.name)) {
-            report.note = Some(NOT_WANTED.to_string());
-        } else {
-            report.rows_read = frame.height();
-            report.rows_accepted = frame.height();
-            report.note = Some(LAKE_FILE.to_string());
-            outcome.frames.push((spec.name, frame));
-        }
+        report.rows_read = frame.height();
+        report.rows_accepted = frame.height();
+        report.note = Some(LAKE_FILE.to_string());
+        outcome.frames.push((spec.name, frame));
         outcome.tables.push(report);
         return;
     }
