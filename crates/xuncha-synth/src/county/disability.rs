@@ -120,9 +120,7 @@ pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables
         }
         pay(b, tables, p, CARE, 1..=12);
         if case != 2 {
-            let id = b.people[p].id.clone();
-            let v = b.households[b.people[p].household].village;
-            b.plant("mz.care_subsidy_without_severe_grade", &id, v);
+            b.plant_person("mz.care_subsidy_without_severe_grade", p);
         }
     }
     for k in 0..b.plants * 2 {
@@ -135,9 +133,7 @@ pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables
         certify(b, tables, p, certificate);
         pay(b, tables, p, LIVING, 1..=12);
         if k % 2 == 0 {
-            let id = b.people[p].id.clone();
-            let v = b.households[b.people[p].household].village;
-            b.plant("mz.living_subsidy_outside_dibao", &id, v);
+            b.plant_person("mz.living_subsidy_outside_dibao", p);
         }
     }
     for k in 0..b.plants * 4 {
@@ -189,9 +185,7 @@ pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables
         };
         pay(b, tables, p, CARE, 1..=last);
         if k % 4 < 2 {
-            let id = b.people[p].id.clone();
-            let v = b.households[b.people[p].household].village;
-            b.plant("mz.disability_subsidy_invalid_certificate", &id, v);
+            b.plant_person("mz.disability_subsidy_invalid_certificate", p);
         }
     }
 }

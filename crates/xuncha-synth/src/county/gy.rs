@@ -41,8 +41,7 @@ fn post_at_home(b: &mut Builder, tables: &mut Tables, p: usize, post: &str, mode
     let v = b.households[b.people[p].household].village;
     employ(b, tables, p, v, post);
     if let Some(model) = model {
-        let id = b.people[p].id.clone();
-        b.plant(model, &id, v);
+        b.plant_person(model, p);
     }
 }
 
@@ -119,8 +118,7 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         let last = if paid_after { 12 } else { death.month() };
         employ_months(b, tables, p, village, "护路员", 1..=last);
         if paid_after {
-            let id = b.people[p].id.clone();
-            b.plant("rs.deceased_welfare_job", &id, village);
+            b.plant_person("rs.deceased_welfare_job", p);
         }
     }
     let eligible =
@@ -184,8 +182,7 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         if k % 2 == 0 {
             employ(b, tables, p, v, "保洁员");
             employ(b, tables, p, v, "护林员");
-            let id = b.people[p].id.clone();
-            b.plant("rs.multiple_welfare_jobs", &id, v);
+            b.plant_person("rs.multiple_welfare_jobs", p);
         } else {
             employ_months(b, tables, p, v, "保洁员", 1..=6);
             employ_months(b, tables, p, v, "护林员", 7..=12);

@@ -157,8 +157,7 @@ pub(super) fn housing_renovation(b: &mut Builder, relief: &[Relief], tables: &mu
         }
         subsidise(b, tables, h, head, year, SUBSIDY);
         if planted {
-            let id = b.people[head].id.clone();
-            b.plant(model, &id, b.households[h].village);
+            b.plant_person(model, head);
         }
     }
 }

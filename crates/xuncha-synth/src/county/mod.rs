@@ -254,6 +254,14 @@ impl Builder {
         });
     }
 
+    /// Plant a problem about a person, keyed by ID, in the village of the
+    /// person's household.
+    fn plant_person(&mut self, model: &str, p: usize) {
+        let id = self.people[p].id.clone();
+        let village = self.households[self.people[p].household].village;
+        self.plant(model, &id, village);
+    }
+
     /// Villages by township.
     fn townships(&self) -> BTreeMap<String, Vec<usize>> {
         let mut towns: BTreeMap<String, Vec<usize>> = BTreeMap::new();

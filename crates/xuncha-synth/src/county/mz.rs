@@ -144,11 +144,7 @@ pub(super) fn benefits_and_deaths(
             from: if k % 2 == 0 { 1 } else { birthday_month },
         });
         if k % 2 == 0 {
-            let (id, v) = (
-                b.people[p].id.clone(),
-                b.households[b.people[p].household].village,
-            );
-            b.plant("mz.elderly_allowance_age", &id, v);
+            b.plant_person("mz.elderly_allowance_age", p);
         }
     }
     let mut accounts: BTreeMap<usize, String> = BTreeMap::new();
@@ -250,9 +246,7 @@ pub(super) fn benefits_and_deaths(
                 b.deaths.insert(p, day);
             }
             if k % 2 == 0 {
-                let v = b.households[b.people[p].household].village;
-                let id = b.people[p].id.clone();
-                b.plant(model, &id, v);
+                b.plant_person(model, p);
             }
         }
     }

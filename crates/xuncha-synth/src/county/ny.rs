@@ -40,9 +40,7 @@ pub(super) fn land(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
         b.used.insert(p);
         if k % 2 == 0 {
             extra.insert(p, b.rng.random_range(100..400) as f64 / 100.0);
-            let v = b.households[b.people[p].household].village;
-            let id = b.people[p].id.clone();
-            b.plant("ny.subsidy_area_exceeds_contract", &id, v);
+            b.plant_person("ny.subsidy_area_exceeds_contract", p);
         } else {
             extra.insert(p, 0.005);
         }
@@ -69,11 +67,7 @@ pub(super) fn land(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
         };
         b.deaths.insert(p, died);
         if k % 2 == 0 {
-            let (id, v) = (
-                b.people[p].id.clone(),
-                b.households[b.people[p].household].village,
-            );
-            b.plant("ny.deceased_farmland_subsidy", &id, v);
+            b.plant_person("ny.deceased_farmland_subsidy", p);
         }
     }
     // Subsidy to a rural adult who is not a contractor (planted), and a
@@ -96,8 +90,7 @@ pub(super) fn land(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
             b.used.insert(p);
             let v = b.households[b.people[p].household].village;
             rows.push((p, v, b.rng.random_range(100..400) as f64 / 100.0));
-            let id = b.people[p].id.clone();
-            b.plant("ny.subsidy_without_contract", &id, v);
+            b.plant_person("ny.subsidy_without_contract", p);
         } else if let Some(&p) = b.pick_unused(&heads) {
             b.used.insert(p);
             renamed.insert(p);

@@ -65,11 +65,7 @@ pub(super) fn businesses(b: &mut Builder, relief: &[Relief], tables: &mut Tables
         b.used.insert(p);
         b.register_business(tables, p, ["存续", "注销", "吊销"][k % 3]);
         if k % 3 == 0 {
-            let (id, v) = (
-                b.people[p].id.clone(),
-                b.households[b.people[p].household].village,
-            );
-            b.plant("mz.business_owner_relief", &id, v);
+            b.plant_person("mz.business_owner_relief", p);
         }
     }
     out

@@ -52,9 +52,7 @@ pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
         b.used.insert(p);
         if k % 2 == 0 {
             push_pension(b, tables, p, 5);
-            let id = b.people[p].id.clone();
-            let village = b.households[b.people[p].household].village;
-            b.plant("rs.duplicate_pension_month", &id, village);
+            b.plant_person("rs.duplicate_pension_month", p);
         } else {
             push_pension_amount(b, tables, p, 5, -PENSION);
             push_pension(b, tables, p, 5);
@@ -78,9 +76,7 @@ pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
             push_pension(b, tables, p, m);
         }
         if paid_after {
-            let id = b.people[p].id.clone();
-            let village = b.households[b.people[p].household].village;
-            b.plant("rs.deceased_pension", &id, village);
+            b.plant_person("rs.deceased_pension", p);
         }
     }
     let turning: Vec<usize> = (0..b.people.len())
@@ -100,9 +96,7 @@ pub(super) fn pensions(b: &mut Builder, tables: &mut Tables) {
             push_pension(b, tables, p, m);
         }
         if k % 2 == 0 {
-            let id = b.people[p].id.clone();
-            let village = b.households[b.people[p].household].village;
-            b.plant("rs.pension_under_60", &id, village);
+            b.plant_person("rs.pension_under_60", p);
         }
     }
 }
@@ -155,9 +149,7 @@ fn employee_pensions(b: &mut Builder, tables: &mut Tables, others: &[usize]) {
                 push_pension(b, tables, p, m);
             }
             push_employee_pension(b, tables, p, date(2023, 5, 1), None);
-            let id = b.people[p].id.clone();
-            let village = b.households[b.people[p].household].village;
-            b.plant("rs.dual_pension", &id, village);
+            b.plant_person("rs.dual_pension", p);
         } else {
             for m in 1..=6 {
                 push_pension(b, tables, p, m);

@@ -59,9 +59,7 @@ pub(super) fn medical_insurance(b: &mut Builder, relief: &[Relief], tables: &mut
     for (p, death) in died {
         push_enrolment(b, tables, p, "重度残疾人", PARTIAL_SUBSIDY);
         if death.year() < 2024 {
-            let id = b.people[p].id.clone();
-            let village = b.households[b.people[p].household].village;
-            b.plant("yb.deceased_subsidized", &id, village);
+            b.plant_person("yb.deceased_subsidized", p);
         }
     }
     for _ in 0..b.plants {
@@ -70,8 +68,6 @@ pub(super) fn medical_insurance(b: &mut Builder, relief: &[Relief], tables: &mut
         };
         b.used.insert(p);
         push_enrolment(b, tables, p, "低保对象", PARTIAL_SUBSIDY);
-        let id = b.people[p].id.clone();
-        let village = b.households[b.people[p].household].village;
-        b.plant("yb.subsidized_not_relief", &id, village);
+        b.plant_person("yb.subsidized_not_relief", p);
     }
 }
