@@ -72,11 +72,7 @@ fn pay(b: &Builder, tables: &mut Tables, p: usize, program: &str, months: RangeI
 ///   replaced by a valid new one).
 pub(super) fn disability(b: &mut Builder, relief: &[Relief], tables: &mut Tables) {
     let in_relief = relief_people(b, relief);
-    let in_dibao: BTreeSet<usize> = relief
-        .iter()
-        .filter(|r| r.program.ends_with("低保"))
-        .flat_map(|r| b.households[r.household].members.iter().copied())
-        .collect();
+    let in_dibao = relief_people(b, relief.iter().filter(|r| r.program.ends_with("低保")));
     let alive: Vec<usize> = (0..b.people.len())
         .filter(|p| {
             !b.deaths.contains_key(p) && !b.moved_out.contains_key(p) && !b.used.contains(p)

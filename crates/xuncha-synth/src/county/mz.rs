@@ -434,10 +434,13 @@ pub(super) fn invalid_id_payments(b: &mut Builder, recipients: &[usize], tables:
     }
 }
 
-/// Everyone in a relief household.
-pub(super) fn relief_people(b: &Builder, relief: &[Relief]) -> BTreeSet<usize> {
+/// Everyone in the given relief households.
+pub(super) fn relief_people<'a>(
+    b: &Builder,
+    relief: impl IntoIterator<Item = &'a Relief>,
+) -> BTreeSet<usize> {
     relief
-        .iter()
+        .into_iter()
         .flat_map(|r| b.households[r.household].members.iter().copied())
         .collect()
 }
