@@ -39,17 +39,7 @@ fn pay(
 /// only the pay model applies.
 fn welfare_post(b: &Builder, tables: &mut Tables, p: usize, v: usize, months: RangeInclusive<u32>) {
     let village = (v + 1) % b.villages.len();
-    for m in months {
-        table(tables, "welfare_jobs").push(vec![
-            ("id_number", Cell::Id(b.people[p].id.clone())),
-            ("name", b.people[p].name.as_str().into()),
-            ("village_code", b.villages[village].code.as_str().into()),
-            ("post", "护林员".into()),
-            ("start_date", date(2023, 1, 1).into()),
-            ("period", Cell::Period(month(m))),
-            ("amount", Cell::Num(500.0)),
-        ]);
-    }
+    employ_months(b, tables, p, village, "护林员", months);
 }
 
 /// Every cadre is paid by position for every month of 2024. Planted, each

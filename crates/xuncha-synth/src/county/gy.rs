@@ -12,7 +12,7 @@ fn employ(b: &Builder, tables: &mut Tables, p: usize, village: usize, post: &str
 }
 
 /// Pays the post for the given months of 2024.
-fn employ_months(
+pub(super) fn employ_months(
     b: &Builder,
     tables: &mut Tables,
     p: usize,
