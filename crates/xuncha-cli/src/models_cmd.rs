@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use xuncha_model::dialect::{self, Engine, Support};
 use xuncha_model::{load_dirs, validate::validate, Model};
 
 use crate::{Failure, ModelSource};
@@ -42,6 +43,9 @@ pub enum ModelsCommand {
     Sql {
         /// 目标目录
         out: PathBuf,
+        /// 为哪个引擎改写（polars、duckdb、spark）
+        #[arg(long, default_value = "duckdb")]
+        engine: Engine,
         /// 数据截至日期（代入 {as_of}），默认今天
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
@@ -52,6 +56,14 @@ pub enum ModelsCommand {
     Export {
         /// 目标目录
         dir: PathBuf,
+    },
+    /// 可移植性报告：每个模型能否在 polars、DuckDB 和 Spark 上运行，需要哪些改写
+    Portability {
+        /// 输出 JSON
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        source: ModelSource,
     },
     /// 校验模型文件：能否解析，数据集和列是否存在，模板字段是否在结果中
     Validate {
@@ -149,7 +161,12 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
-        ModelsCommand::Sql { out, as_of, source } => {
+        ModelsCommand::Sql {
+            out,
+            engine,
+            as_of,
+            source,
+        } => {
             let as_of = match as_of {
                 Some(raw) => xuncha_ingest::normalize::parse_date(&raw)
                     .map_err(|e| Failure::from(format!("--as-of：{e}")))?,
@@ -165,21 +182,22 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                     }
                 }
                 let sql = m.sql(&m.params(&Default::default())?, as_of)?;
+                let sql = dialect::to_engine(&sql, engine)
+                    .map_err(|e| Failure::from(format!("{}：{e}", m.path.display())))?;
                 std::fs::write(out.join(format!("{}.sql", m.spec.id)), format!("{sql}\n"))?;
             }
             // In dependency order: each model lists a view's own views before it.
             let mut text = String::new();
             for v in views {
-                text.push_str(&format!(
-                    "CREATE OR REPLACE VIEW {} AS\n{};\n\n",
-                    v.spec.id,
-                    v.sql(as_of)?.trim()
-                ));
+                let create = dialect::create_view(&v.spec.id, &v.sql(as_of)?, engine)
+                    .map_err(|e| Failure::from(format!("{}：{e}", v.path.display())))?;
+                text.push_str(&format!("{create};\n\n"));
             }
             std::fs::write(out.join("views.sql"), text)?;
             println!("已写入 {} 个模型的 SQL 到 {}", models.len(), out.display());
             Ok(())
         }
+        ModelsCommand::Portability { json, source } => portability(&load(&source)?, json),
         ModelsCommand::Export { dir } => {
             let written = xuncha_model::builtin::export(&dir)
                 .map_err(|e| Failure::from(format!("{}：{e}", dir.display())))?;
@@ -225,4 +243,110 @@ fn load(source: &ModelSource) -> Result<Vec<Model>, Failure> {
         return Err(Failure::from(e));
     }
     Ok(models)
+}
+
+/// Per model and engine: runs as written, after rewrites, or unchecked.
+fn portability(models: &[Model], json: bool) -> Result<(), Failure> {
+    let mut rows = Vec::new();
+    for m in models {
+        let params = m.params(&Default::default())?;
+        let mut texts = vec![(
+            m.path.display().to_string(),
+            m.sql(&params, chrono::NaiveDate::MIN)?,
+        )];
+        for v in &m.views {
+            texts.push((v.path.display().to_string(), v.sql(chrono::NaiveDate::MIN)?));
+        }
+        let mut engines: Vec<(Engine, Support)> = Engine::ALL.map(|e| (e, Support::AsIs)).to_vec();
+        for (file, sql) in texts {
+            let each = dialect::support(&sql).map_err(|e| Failure::from(format!("{file}：{e}")))?;
+            for ((_, total), (_, one)) in engines.iter_mut().zip(each) {
+                *total = merge(std::mem::replace(total, Support::AsIs), one);
+            }
+        }
+        // Polars: the query compiles against the canonical schema.
+        if let Err(e) = validate(m) {
+            engines[0].1 = Support::Unchecked {
+                constructs: e.iter().map(ToString::to_string).collect(),
+            };
+        }
+        rows.push((m, engines));
+    }
+    if json {
+        let out: Vec<_> = rows
+            .iter()
+            .map(|(m, engines)| {
+                let per: serde_json::Map<_, _> = engines
+                    .iter()
+                    .map(|(e, s)| (e.to_string(), serde_json::to_value(s).unwrap_or_default()))
+                    .collect();
+                serde_json::json!({"id": m.spec.id, "engines": per})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let label = |s: &Support| match s {
+        Support::AsIs => "原样".to_string(),
+        Support::Rewritten { .. } => "改写后".to_string(),
+        Support::Unchecked { .. } => "未核实".to_string(),
+    };
+    println!(
+        "{:<40} {:<8} {:<8} {:<8} 说明",
+        "模型", "polars", "DuckDB", "Spark"
+    );
+    let mut counts = [0usize; 3];
+    for (m, engines) in &rows {
+        let notes: Vec<String> = engines
+            .iter()
+            .filter_map(|(e, s)| match s {
+                Support::AsIs => None,
+                Support::Rewritten { rewrites } => Some(format!("{e}：{}", rewrites.join("；"))),
+                Support::Unchecked { constructs } => {
+                    Some(format!("{e} 未核实：{}", constructs.join("、")))
+                }
+            })
+            .collect();
+        for (i, (_, s)) in engines.iter().enumerate() {
+            counts[i] += usize::from(!matches!(s, Support::Unchecked { .. }));
+        }
+        println!(
+            "{:<40} {:<8} {:<8} {:<8} {}",
+            m.spec.id,
+            label(&engines[0].1),
+            label(&engines[1].1),
+            label(&engines[2].1),
+            notes.join("  ")
+        );
+    }
+    println!(
+        "共 {} 个模型：polars {} 个、DuckDB {} 个、Spark {} 个可运行（原样或改写后）",
+        rows.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    );
+    Ok(())
+}
+
+/// The support of a model from that of its query and of the views it reads.
+fn merge(a: Support, b: Support) -> Support {
+    match (a, b) {
+        (Support::Unchecked { mut constructs }, Support::Unchecked { constructs: more }) => {
+            constructs.extend(more);
+            constructs.sort();
+            constructs.dedup();
+            Support::Unchecked { constructs }
+        }
+        (u @ Support::Unchecked { .. }, _) | (_, u @ Support::Unchecked { .. }) => u,
+        (Support::Rewritten { mut rewrites }, Support::Rewritten { rewrites: more }) => {
+            rewrites.extend(more);
+            rewrites.sort();
+            rewrites.dedup();
+            Support::Rewritten { rewrites }
+        }
+        (r @ Support::Rewritten { .. }, Support::AsIs)
+        | (Support::AsIs, r @ Support::Rewritten { .. }) => r,
+        (Support::AsIs, Support::AsIs) => Support::AsIs,
+    }
 }

@@ -275,6 +275,50 @@ fn selection_params_and_bad_arguments() {
 }
 
 #[test]
+fn every_model_is_portable_and_its_spark_sql_is_rewritten() {
+    let report = xuncha(&["models", "portability", "--json"]);
+    assert!(report.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), library_size());
+    for row in rows {
+        for engine in ["polars", "DuckDB", "Spark"] {
+            let status = &row["engines"][engine]["status"];
+            assert_ne!(status, "unchecked", "{row}");
+        }
+    }
+    let spark = |id: &str| {
+        let row = rows.iter().find(|r| r["id"] == id).unwrap();
+        row["engines"]["Spark"].clone()
+    };
+    assert_eq!(spark("mz.deceased_benefit")["status"], "rewritten");
+    assert_eq!(spark("cw.large_cash")["status"], "asis");
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let written = xuncha(&[
+        "models",
+        "sql",
+        &out,
+        "--engine",
+        "spark",
+        "--as-of",
+        "2024-12-31",
+    ]);
+    assert!(written.status.success());
+    let sql = std::fs::read_to_string(dir.path().join("mz.shared_account.sql")).unwrap();
+    assert!(
+        sql.contains("WITHIN GROUP (ORDER BY name)") && !sql.contains("STRFTIME"),
+        "{sql}"
+    );
+    let views = std::fs::read_to_string(dir.path().join("views.sql")).unwrap();
+    assert!(
+        views.contains("CREATE OR REPLACE TEMP VIEW earliest_deaths AS"),
+        "{views}"
+    );
+}
+
+#[test]
 fn models_list_and_data_inspect() {
     let list = xuncha(&["models", "list"]);
     assert!(list.status.success());

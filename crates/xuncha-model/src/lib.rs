@@ -2,6 +2,7 @@
 //! selecting models, and validating them against the canonical schema.
 
 pub mod columns;
+pub mod dialect;
 pub mod doc;
 pub mod params;
 pub mod spec;

@@ -1,0 +1,402 @@
+//! Model SQL on other engines: which engines run a query as written, and
+//! the rewrites of the parsed query for an engine that spells a construct
+//! differently (a small function map over the syntax tree, never string
+//! replacement).
+//!
+//! The library is written in the SQL polars and DuckDB both accept. Spark
+//! differs in three places, each rewritten here:
+//! - `STRFTIME(d, '%Y-%m')` → `date_format(d, 'yyyy-MM')`;
+//! - `STRING_AGG(x, sep ORDER BY k)` → `STRING_AGG(x, sep) WITHIN GROUP (ORDER BY k)`;
+//! - `CAST(x AS VARCHAR)` → `CAST(x AS STRING)`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+use sqlparser::ast::{
+    DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause,
+    FunctionArguments, Ident, ObjectName, ObjectNamePart, Statement, Value, Visit, VisitMut,
+    Visitor, VisitorMut,
+};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+
+/// An engine that runs model SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// The built-in engine (polars SQL).
+    Polars,
+    /// DuckDB, the peer of the benchmarks.
+    DuckDb,
+    /// Apache Spark SQL (through Spark Connect).
+    Spark,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 3] = [Engine::Polars, Engine::DuckDb, Engine::Spark];
+}
+
+impl std::str::FromStr for Engine {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "polars" => Ok(Engine::Polars),
+            "duckdb" => Ok(Engine::DuckDb),
+            "spark" => Ok(Engine::Spark),
+            _ => Err(format!("未知引擎 {s}（可选 polars、duckdb、spark）")),
+        }
+    }
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Engine::Polars => "polars",
+            Engine::DuckDb => "DuckDB",
+            Engine::Spark => "Spark",
+        })
+    }
+}
+
+/// Functions every engine runs with the same meaning. A function outside
+/// this list and the rewrite map is reported as unchecked.
+const COMMON_FUNCTIONS: &[&str] = &[
+    "abs",
+    "array_agg",
+    "avg",
+    "ceil",
+    "coalesce",
+    "concat",
+    "count",
+    "floor",
+    "greatest",
+    "least",
+    "length",
+    "lower",
+    "max",
+    "median",
+    "min",
+    "nullif",
+    "replace",
+    "round",
+    "substr",
+    "substring",
+    "sum",
+    "trim",
+    "upper",
+];
+
+/// How an engine takes one query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Support {
+    /// Runs as written.
+    AsIs,
+    /// Runs after the listed rewrites.
+    Rewritten { rewrites: Vec<String> },
+    /// Uses constructs this engine is not known to run.
+    Unchecked { constructs: Vec<String> },
+}
+
+/// The query rewritten for `engine`, as SQL text. Polars and DuckDB take
+/// the library's SQL as it is.
+pub fn to_engine(sql: &str, engine: Engine) -> Result<String, String> {
+    if engine != Engine::Spark {
+        return Ok(sql.to_string());
+    }
+    let (statements, rewrites) = rewrite_for_spark(sql)?;
+    if rewrites.is_empty() {
+        return Ok(sql.to_string());
+    }
+    Ok(statements
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(";\n"))
+}
+
+/// The statement that creates a shared view on `engine`. Spark keeps
+/// views over session views temporary (a lake is registered as such).
+pub fn create_view(name: &str, body: &str, engine: Engine) -> Result<String, String> {
+    let kind = if engine == Engine::Spark {
+        "TEMP VIEW"
+    } else {
+        "VIEW"
+    };
+    let body = to_engine(body.trim(), engine)?;
+    Ok(format!("CREATE OR REPLACE {kind} {name} AS\n{body}"))
+}
+
+/// How each engine takes the query: as written, after rewrites, or with
+/// constructs not known to run there.
+pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
+    let statements = parse(sql)?;
+    let mut used = FunctionNames::default();
+    let _ = statements.visit(&mut used);
+    let unknown: Vec<String> = used
+        .names
+        .iter()
+        .filter(|n| !COMMON_FUNCTIONS.contains(&n.as_str()) && !REWRITTEN.contains(&n.as_str()))
+        .map(|n| format!("函数 {}", n.to_uppercase()))
+        .collect();
+    let (_, spark_rewrites) = rewrite_for_spark(sql)?;
+    Ok(Engine::ALL
+        .into_iter()
+        .map(|engine| {
+            // Polars is checked by compiling the query (`models validate`);
+            // an unknown function there fails validation, not this report.
+            let support = if !unknown.is_empty() && engine != Engine::Polars {
+                Support::Unchecked {
+                    constructs: unknown.clone(),
+                }
+            } else if engine == Engine::Spark && !spark_rewrites.is_empty() {
+                Support::Rewritten {
+                    rewrites: spark_rewrites.iter().cloned().collect(),
+                }
+            } else {
+                Support::AsIs
+            };
+            (engine, support)
+        })
+        .collect())
+}
+
+/// Functions the rewrite map knows (their other engines run them as written).
+const REWRITTEN: &[&str] = &["strftime", "string_agg"];
+
+fn parse(sql: &str) -> Result<Vec<Statement>, String> {
+    Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))
+}
+
+/// The statements rewritten for Spark and the rewrites that applied.
+fn rewrite_for_spark(sql: &str) -> Result<(Vec<Statement>, BTreeSet<String>), String> {
+    let mut statements = parse(sql)?;
+    let mut spark = SparkRewrite::default();
+    if let ControlFlow::Break(error) = VisitMut::visit(&mut statements, &mut spark) {
+        return Err(error);
+    }
+    Ok((statements, spark.applied))
+}
+
+/// Lower-case names of the functions a query calls.
+#[derive(Default)]
+struct FunctionNames {
+    names: BTreeSet<String>,
+}
+
+impl Visitor for FunctionNames {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(f) = expr {
+            self.names.insert(f.name.to_string().to_lowercase());
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The Spark rewrites, applied bottom-up.
+#[derive(Default)]
+struct SparkRewrite {
+    applied: BTreeSet<String>,
+}
+
+impl VisitorMut for SparkRewrite {
+    type Break = String;
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<String> {
+        let outcome = match expr {
+            Expr::Function(f) => match f.name.to_string().to_lowercase().as_str() {
+                "strftime" => strftime_to_date_format(f).map(|()| "STRFTIME → date_format"),
+                "string_agg" if ordered_string_agg(f) => {
+                    Ok("STRING_AGG(… ORDER BY …) → WITHIN GROUP")
+                }
+                _ => Ok(""),
+            },
+            Expr::Cast { data_type, .. } if matches!(data_type, DataType::Varchar(None)) => {
+                *data_type = DataType::String(None);
+                Ok("CAST(… AS VARCHAR) → CAST(… AS STRING)")
+            }
+            _ => Ok(""),
+        };
+        match outcome {
+            Ok("") => ControlFlow::Continue(()),
+            Ok(name) => {
+                self.applied.insert(name.to_string());
+                ControlFlow::Continue(())
+            }
+            Err(error) => ControlFlow::Break(error),
+        }
+    }
+}
+
+/// `STRING_AGG(x, sep ORDER BY k)` → `STRING_AGG(x, sep) WITHIN GROUP (ORDER BY k)`;
+/// `false` when the call has no ordering to move.
+fn ordered_string_agg(f: &mut Function) -> bool {
+    let FunctionArguments::List(list) = &mut f.args else {
+        return false;
+    };
+    let mut moved = false;
+    list.clauses.retain(|clause| match clause {
+        FunctionArgumentClause::OrderBy(order) => {
+            f.within_group.extend(order.iter().cloned());
+            moved = true;
+            false
+        }
+        _ => true,
+    });
+    moved
+}
+
+/// `STRFTIME(d, '%Y-%m')` → `date_format(d, 'yyyy-MM')`; the format must be a literal.
+fn strftime_to_date_format(f: &mut Function) -> Result<(), String> {
+    let FunctionArguments::List(list) = &mut f.args else {
+        return Err("STRFTIME 缺少参数".to_string());
+    };
+    let format = match list.args.get_mut(1) {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))) => &mut v.value,
+        _ => return Err("STRFTIME 的格式须为字符串常量，才能改写为 Spark 的 date_format".into()),
+    };
+    let Value::SingleQuotedString(text) = format else {
+        return Err("STRFTIME 的格式须为字符串常量，才能改写为 Spark 的 date_format".into());
+    };
+    *text = java_date_pattern(text)?;
+    f.name = ObjectName(vec![ObjectNamePart::Identifier(Ident::new("date_format"))]);
+    Ok(())
+}
+
+/// A strftime format as a Java date pattern (`%Y-%m` → `yyyy-MM`); other
+/// text is quoted so Spark takes it literally.
+fn java_date_pattern(strftime: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut literal = String::new();
+    let flush = |literal: &mut String, out: &mut String| {
+        if !literal.is_empty() {
+            if literal.chars().all(|c| "-/:. ,_".contains(c)) {
+                out.push_str(literal);
+            } else {
+                out.push('\'');
+                out.push_str(&literal.replace('\'', "''"));
+                out.push('\'');
+            }
+            literal.clear();
+        }
+    };
+    let mut chars = strftime.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            literal.push(c);
+            continue;
+        }
+        let pattern = match chars.next() {
+            Some('Y') => "yyyy",
+            Some('m') => "MM",
+            Some('d') => "dd",
+            Some('H') => "HH",
+            Some('M') => "mm",
+            Some('S') => "ss",
+            Some('%') => {
+                literal.push('%');
+                continue;
+            }
+            other => {
+                return Err(format!(
+                    "STRFTIME 格式“{strftime}”含 Spark 无对应的 %{}",
+                    other.map(String::from).unwrap_or_default()
+                ))
+            }
+        };
+        flush(&mut literal, &mut out);
+        out.push_str(pattern);
+    }
+    flush(&mut literal, &mut out);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spark(sql: &str) -> String {
+        to_engine(sql, Engine::Spark).unwrap()
+    }
+
+    #[test]
+    fn strftime_becomes_date_format_with_a_java_pattern() {
+        let out = spark("SELECT STRFTIME(MIN(p.period), '%Y-%m') AS first FROM p");
+        assert_eq!(
+            out,
+            "SELECT date_format(MIN(p.period), 'yyyy-MM') AS first FROM p"
+        );
+        assert_eq!(
+            java_date_pattern("%Y年%m月%d日").unwrap(),
+            "yyyy'年'MM'月'dd'日'"
+        );
+        assert_eq!(java_date_pattern("%Y/%m").unwrap(), "yyyy/MM");
+        assert!(java_date_pattern("%j").is_err());
+        let err = to_engine("SELECT STRFTIME(d, f) FROM t", Engine::Spark).unwrap_err();
+        assert!(err.contains("字符串常量"), "{err}");
+    }
+
+    #[test]
+    fn ordered_string_agg_moves_its_order_to_within_group() {
+        let out = spark(
+            "SELECT STRING_AGG(DISTINCT name, '、' ORDER BY name) AS names FROM t GROUP BY a",
+        );
+        assert_eq!(
+            out,
+            "SELECT STRING_AGG(DISTINCT name, '、') WITHIN GROUP (ORDER BY name) AS names FROM t GROUP BY a"
+        );
+        // Without an ORDER BY there is nothing to move.
+        let plain = "SELECT STRING_AGG(name, '、') AS names FROM t";
+        assert_eq!(spark(plain), plain);
+    }
+
+    #[test]
+    fn casts_to_varchar_become_casts_to_string() {
+        let out = spark(
+            "SELECT CAST(y + 80 AS VARCHAR) || '年' AS t, CAST(n AS VARCHAR(10)) AS u FROM t",
+        );
+        assert_eq!(
+            out,
+            "SELECT CAST(y + 80 AS STRING) || '年' AS t, CAST(n AS VARCHAR(10)) AS u FROM t"
+        );
+    }
+
+    #[test]
+    fn other_engines_take_the_text_as_written() {
+        let sql = "SELECT STRFTIME(d, '%Y-%m')  AS m FROM t";
+        assert_eq!(to_engine(sql, Engine::Polars).unwrap(), sql);
+        assert_eq!(to_engine(sql, Engine::DuckDb).unwrap(), sql);
+        // Nothing to rewrite: Spark also gets the text unchanged.
+        let plain = "SELECT  a FROM t";
+        assert_eq!(to_engine(plain, Engine::Spark).unwrap(), plain);
+    }
+
+    #[test]
+    fn support_names_rewrites_and_unknown_functions() {
+        let s = support("SELECT STRFTIME(d, '%Y-%m') AS m, SUM(x) AS s FROM t GROUP BY 1").unwrap();
+        assert_eq!(s[0], (Engine::Polars, Support::AsIs));
+        assert_eq!(s[1], (Engine::DuckDb, Support::AsIs));
+        assert_eq!(
+            s[2],
+            (
+                Engine::Spark,
+                Support::Rewritten {
+                    rewrites: vec!["STRFTIME → date_format".to_string()]
+                }
+            )
+        );
+        let s = support("SELECT REGEXP_MATCHES(a, 'x') AS m FROM t").unwrap();
+        assert_eq!(s[0].1, Support::AsIs);
+        assert_eq!(
+            s[2].1,
+            Support::Unchecked {
+                constructs: vec!["函数 REGEXP_MATCHES".to_string()]
+            }
+        );
+    }
+}
