@@ -4,10 +4,15 @@
 //! replacement).
 //!
 //! The library is written in the SQL polars and DuckDB both accept. Spark
-//! differs in three places, each rewritten here:
+//! differs in these places, each rewritten here:
 //! - `STRFTIME(d, '%Y-%m')` → `date_format(d, 'yyyy-MM')`;
-//! - `STRING_AGG(x, sep ORDER BY k)` → `STRING_AGG(x, sep) WITHIN GROUP (ORDER BY k)`;
-//! - `CAST(x AS VARCHAR)` → `CAST(x AS STRING)`.
+//! - `STRING_AGG(x, sep ORDER BY k)` → `STRING_AGG(x, sep) WITHIN GROUP (ORDER BY k)`,
+//!   and `STRING_AGG(DISTINCT x, sep ORDER BY x)` → `array_join(array_sort(collect_set(x)), sep)`
+//!   (Spark 4.3 fails on DISTINCT with WITHIN GROUP);
+//! - `CAST(x AS VARCHAR)` → `CAST(x AS STRING)`;
+//! - `ROUND(x, n)` → `bround(x * 1en, 0) / 1en`: polars rounds the scaled
+//!   double half to even, Spark's ROUND rounds the decimal half up, so
+//!   amounts such as 355.475 would differ by a cent.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -15,9 +20,9 @@ use std::ops::ControlFlow;
 
 use serde::Serialize;
 use sqlparser::ast::{
-    DataType, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause,
-    FunctionArguments, Ident, ObjectName, ObjectNamePart, Statement, Value, Visit, VisitMut,
-    Visitor, VisitorMut,
+    DataType, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArgumentClause, FunctionArguments, Ident, ObjectName, ObjectNamePart, Statement, Value,
+    Visit, VisitMut, Visitor, VisitorMut,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -165,7 +170,7 @@ pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
 }
 
 /// Functions the rewrite map knows (their other engines run them as written).
-const REWRITTEN: &[&str] = &["strftime", "string_agg"];
+const REWRITTEN: &[&str] = &["strftime", "string_agg", "round"];
 
 fn parse(sql: &str) -> Result<Vec<Statement>, String> {
     Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))
@@ -211,9 +216,17 @@ impl VisitorMut for SparkRewrite {
         let outcome = match expr {
             Expr::Function(f) => match f.name.to_string().to_lowercase().as_str() {
                 "strftime" => strftime_to_date_format(f).map(|()| "STRFTIME → date_format"),
+                "string_agg" if is_distinct(f) => distinct_string_agg(f).map(|new| {
+                    *expr = new;
+                    "STRING_AGG(DISTINCT … ORDER BY …) → array_join(array_sort(collect_set(…)))"
+                }),
                 "string_agg" if ordered_string_agg(f) => {
                     Ok("STRING_AGG(… ORDER BY …) → WITHIN GROUP")
                 }
+                "round" => round_half_even(f).map(|new| {
+                    *expr = new;
+                    "ROUND → bround（与 polars 同为银行家舍入）"
+                }),
                 _ => Ok(""),
             },
             Expr::Cast { data_type, .. } if matches!(data_type, DataType::Varchar(None)) => {
@@ -230,6 +243,68 @@ impl VisitorMut for SparkRewrite {
             }
             Err(error) => ControlFlow::Break(error),
         }
+    }
+}
+
+fn is_distinct(f: &Function) -> bool {
+    matches!(&f.args, FunctionArguments::List(l) if l.duplicate_treatment == Some(DuplicateTreatment::Distinct))
+}
+
+/// The plain arguments of a call, as SQL text.
+fn arg_texts(f: &Function) -> Vec<String> {
+    match &f.args {
+        FunctionArguments::List(list) => list.args.iter().map(ToString::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn parse_expr(text: &str) -> Result<Expr, String> {
+    Parser::new(&GenericDialect {})
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_expr())
+        .map_err(|e| format!("改写后的表达式无法解析：{e}"))
+}
+
+/// `STRING_AGG(DISTINCT x, sep ORDER BY x)` → `array_join(array_sort(collect_set(x)), sep)`;
+/// an order by anything but `x` has no Spark form.
+fn distinct_string_agg(f: &Function) -> Result<Expr, String> {
+    let FunctionArguments::List(list) = &f.args else {
+        return Err("STRING_AGG 缺少参数".to_string());
+    };
+    let args = arg_texts(f);
+    let [value, separator] = args.as_slice() else {
+        return Err("STRING_AGG(DISTINCT …) 须有值和分隔符两个参数".to_string());
+    };
+    let ordered_by_value = list.clauses.iter().all(|c| match c {
+        FunctionArgumentClause::OrderBy(order) => {
+            order.len() == 1
+                && order[0].expr.to_string() == *value
+                && order[0].options.asc != Some(false)
+        }
+        _ => false,
+    });
+    if !ordered_by_value {
+        return Err(format!(
+            "STRING_AGG(DISTINCT {value}, …) 只能按 {value} 升序排列，Spark 才能改写"
+        ));
+    }
+    parse_expr(&format!(
+        "array_join(array_sort(collect_set({value})), {separator})"
+    ))
+}
+
+/// `ROUND(x, n)` → `bround(x * 1en, 0) / 1en` (and `ROUND(x)` → `bround(x, 0)`):
+/// the same double arithmetic and ties-to-even rounding as polars.
+fn round_half_even(f: &Function) -> Result<Expr, String> {
+    match arg_texts(f).as_slice() {
+        [value] => parse_expr(&format!("bround({value}, 0)")),
+        [value, digits] => {
+            let n: u32 = digits
+                .parse()
+                .map_err(|_| format!("ROUND 的小数位须为整数常量，才能改写为 Spark：{digits}"))?;
+            parse_expr(&format!("(bround(({value}) * 1e{n}, 0) / 1e{n})"))
+        }
+        _ => Err("ROUND 须有一或两个参数".to_string()),
     }
 }
 
@@ -344,15 +419,42 @@ mod tests {
     #[test]
     fn ordered_string_agg_moves_its_order_to_within_group() {
         let out = spark(
-            "SELECT STRING_AGG(DISTINCT name, '、' ORDER BY name) AS names FROM t GROUP BY a",
+            "SELECT STRING_AGG(contract_no, '、' ORDER BY sign_date) AS names FROM t GROUP BY a",
         );
         assert_eq!(
             out,
-            "SELECT STRING_AGG(DISTINCT name, '、') WITHIN GROUP (ORDER BY name) AS names FROM t GROUP BY a"
+            "SELECT STRING_AGG(contract_no, '、') WITHIN GROUP (ORDER BY sign_date) AS names FROM t GROUP BY a"
         );
         // Without an ORDER BY there is nothing to move.
         let plain = "SELECT STRING_AGG(name, '、') AS names FROM t";
         assert_eq!(spark(plain), plain);
+    }
+
+    #[test]
+    fn distinct_string_agg_becomes_a_sorted_set() {
+        let out = spark(
+            "SELECT STRING_AGG(DISTINCT name, '、' ORDER BY name) AS names FROM t GROUP BY a",
+        );
+        assert_eq!(
+            out,
+            "SELECT array_join(array_sort(collect_set(name)), '、') AS names FROM t GROUP BY a"
+        );
+        let err = to_engine(
+            "SELECT STRING_AGG(DISTINCT name, '、' ORDER BY id) AS names FROM t",
+            Engine::Spark,
+        )
+        .unwrap_err();
+        assert!(err.contains("只能按 name 升序"), "{err}");
+    }
+
+    #[test]
+    fn round_becomes_bround_of_the_scaled_double() {
+        let out = spark("SELECT ROUND(SUM(a) * 1.5, 2) AS x, ROUND(b) AS y FROM t");
+        assert_eq!(
+            out,
+            "SELECT (bround((SUM(a) * 1.5) * 1e2, 0) / 1e2) AS x, bround(b, 0) AS y FROM t"
+        );
+        assert!(to_engine("SELECT ROUND(a, n) AS x FROM t", Engine::Spark).is_err());
     }
 
     #[test]
