@@ -58,6 +58,7 @@ fn check(format: OutputFormat, wording: u32, dir: &Path) {
         store: None,
         report: None,
         required: Vec::new(),
+        engine: Default::default(),
     };
     let done = run_batch(&request, &Quiet).unwrap();
     for o in &done.summary.models {

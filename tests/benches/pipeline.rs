@@ -42,6 +42,7 @@ fn main() {
         store: None,
         report: None,
         required: Vec::new(),
+        engine: Default::default(),
     };
     let t = Instant::now();
     let done = run_batch(&request, &Quiet).expect("run");

@@ -93,6 +93,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
             unmask: false,
         }),
         required: config.required.clone(),
+        engine: Default::default(),
     };
     let report = |value: serde_json::Value| -> Result<(), Failure> {
         std::fs::create_dir_all(&out)?;

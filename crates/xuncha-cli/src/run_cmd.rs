@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use indicatif::{ProgressBar, ProgressStyle};
 use xuncha_engine::ModelOutcome;
 use xuncha_ingest::normalize::parse_date;
-use xuncha_pipeline::{run_batch, Executed, Progress, RunRequest};
+use xuncha_pipeline::{run_batch, Executed, Progress, RunEngine, RunRequest};
 
 use crate::data_cmd::parse_encoding;
 use crate::report_cmd::ReportOptions;
@@ -48,6 +48,12 @@ pub struct RunArgs {
     /// 在标准输出打印 JSON 摘要
     #[arg(long)]
     pub json: bool,
+    /// 执行模型 SQL 的引擎：polars（本机）或 spark（Spark Connect 集群，--data 为集群可读的数据湖路径）
+    #[arg(long, default_value = "polars", value_parser = ["polars", "spark"])]
+    pub engine: String,
+    /// Spark Connect 服务地址（--engine spark 时必需），如 sc://localhost:15002
+    #[arg(long, env = "SPARK_REMOTE", value_name = "sc://HOST:PORT")]
+    pub remote: Option<String>,
 }
 
 pub fn run(args: RunArgs) -> Result<(), Failure> {
@@ -101,7 +107,20 @@ impl RunArgs {
                 None
             },
             required: Vec::new(),
+            engine: self.engine()?,
         })
+    }
+
+    fn engine(&self) -> Result<RunEngine, Failure> {
+        match (self.engine.as_str(), &self.remote) {
+            ("spark", Some(remote)) => Ok(RunEngine::Spark {
+                remote: remote.clone(),
+            }),
+            ("spark", None) => Err(Failure::from(
+                "--engine spark 需要 --remote sc://主机:端口（或环境变量 SPARK_REMOTE）",
+            )),
+            _ => Ok(RunEngine::Local),
+        }
     }
 }
 

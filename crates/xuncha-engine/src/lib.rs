@@ -96,6 +96,20 @@ impl RunResult {
     }
 }
 
+/// Why a model's query gave no rows.
+#[derive(Debug, Clone)]
+pub enum QueryError {
+    /// The model cannot run on this data (a dataset is missing).
+    Skipped(String),
+    /// The query failed; the message names the model file.
+    Failed(String),
+}
+
+/// Answers one model's query, parameters resolved, with its result rows.
+pub type Query<'a> = dyn Fn(&Model, &Params) -> Result<DataFrame, QueryError> + Sync + 'a;
+
+type Params = BTreeMap<String, toml::Value>;
+
 /// Run models over ingested data. `on_done` is called as each model ends
 /// (for progress display), from worker threads.
 pub fn run_models(
@@ -114,24 +128,60 @@ pub fn run_models(
     // A model's elapsed time in a batch is then its own remaining work
     // (analyzer, findings); time one model's query with a single-model run.
     let together = collect_together(models, &frames, opts);
+    let query = |model: &Model, params: &Params| {
+        let absent: Vec<&str> = model
+            .spec
+            .datasets
+            .iter()
+            .filter(|d| !frames.contains_key(*d))
+            .map(String::as_str)
+            .collect();
+        if !absent.is_empty() {
+            let reason = format!("缺少数据集：{}", absent.join("、"));
+            return Err(QueryError::Skipped(reason));
+        }
+        if let Some(df) = together.as_ref().and_then(|t| t.get(&model.spec.id)) {
+            return Ok(df.clone());
+        }
+        let failed =
+            |e: String| QueryError::Failed(format!("{}：执行失败：{e}", model.path.display()));
+        plan(model, params, opts.as_of, &frames)
+            .map_err(|e| QueryError::Failed(e.to_string()))?
+            .collect()
+            .map_err(|e| failed(e.to_string()))
+    };
+    run_queries(models, opts, &villages, gaps, &query, on_done)
+}
+
+/// Run models whose result rows `query` gives (the built-in engine, or a
+/// remote one such as Spark): analyzers and findings assembly run here,
+/// the models in parallel; a failing model fails alone.
+pub fn run_queries(
+    models: &[&Model],
+    opts: &RunOptions,
+    villages: &VillageIndex,
+    gaps: Vec<gaps::Gap>,
+    query: &Query,
+    on_done: &(dyn Fn(&ModelOutcome) + Sync),
+) -> RunResult {
     let work = || {
         models
             .par_iter()
             .map(|model| {
                 let started = Instant::now();
                 // A panic inside polars fails this model, not the batch.
-                let (status, found) = panic::catch_unwind(AssertUnwindSafe(|| {
-                    run_one(model, &frames, together.as_ref(), opts, &villages)
-                }))
-                .unwrap_or_else(|cause| {
-                    let detail = cause
-                        .downcast_ref::<String>()
-                        .map(String::as_str)
-                        .or_else(|| cause.downcast_ref::<&str>().copied())
-                        .unwrap_or("未知原因");
-                    let error = format!("{}：执行时内部错误：{detail}", model.path.display());
-                    (ModelStatus::Failed { error }, Vec::new())
-                });
+                let (status, found) =
+                    panic::catch_unwind(AssertUnwindSafe(|| run_one(model, query, opts, villages)))
+                        .unwrap_or_else(|cause| {
+                            let detail = cause
+                                .downcast_ref::<String>()
+                                .map(String::as_str)
+                                .or_else(|| cause.downcast_ref::<&str>().copied())
+                                .unwrap_or("未知原因");
+                            let error =
+                                format!("{}：执行时内部错误：{detail}", model.path.display());
+                            (ModelStatus::Failed { error }, Vec::new())
+                        });
                 let incomplete = gaps
                     .iter()
                     .filter(|g| g.models.contains(&model.spec.id))
@@ -250,36 +300,26 @@ fn collect_together(
 
 fn run_one(
     model: &Model,
-    frames: &BTreeMap<String, LazyFrame>,
-    together: Option<&BTreeMap<String, DataFrame>>,
+    query: &Query,
     opts: &RunOptions,
     villages: &VillageIndex,
 ) -> (ModelStatus, Vec<Finding>) {
-    let absent: Vec<&str> = model
-        .spec
-        .datasets
-        .iter()
-        .filter(|d| !frames.contains_key(*d))
-        .map(String::as_str)
-        .collect();
-    if !absent.is_empty() {
-        let reason = format!("缺少数据集：{}", absent.join("、"));
-        return (ModelStatus::Skipped { reason }, Vec::new());
-    }
     let failed = |e: String| format!("{}：执行失败：{e}", model.path.display());
-    let result = model
+    let rows = model
         .params(&opts.params)
-        .map_err(|e| e.to_string())
+        .map_err(|e| QueryError::Failed(e.to_string()))
         .and_then(|params| {
-            let df = match together.and_then(|t| t.get(&model.spec.id)) {
-                Some(df) => df.clone(),
-                None => plan(model, &params, opts.as_of, frames)
-                    .map_err(|e| e.to_string())?
-                    .collect()
-                    .map_err(|e| failed(e.to_string()))?,
-            };
-            analyzers::apply(model.spec.query.kind, df, &params).map_err(failed)
+            let df = query(model, &params)?;
+            analyzers::apply(model.spec.query.kind, df, &params)
+                .map_err(|e| QueryError::Failed(failed(e)))
         });
+    let result = match rows {
+        Ok(df) => Ok(df),
+        Err(QueryError::Skipped(reason)) => {
+            return (ModelStatus::Skipped { reason }, Vec::new());
+        }
+        Err(QueryError::Failed(error)) => Err(error),
+    };
     match result {
         Ok(df) => {
             let found = assemble(model, &df, &opts.run_id, villages);

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use xuncha_engine::{run_models, ModelOutcome, ModelStatus, RunOptions, RunSummary};
+use xuncha_engine::findings::VillageIndex;
+use xuncha_engine::summary::DatasetCount;
+use xuncha_engine::{run_models, run_queries, ModelOutcome, ModelStatus, RunOptions, RunSummary};
 use xuncha_ingest::{ingest_datasets, read::Encoding, Ingested};
 use xuncha_model::{load_library, select, Library, Model};
 use xuncha_report::issues::{books, GroupBy, ModelInfo, RunInfo};
@@ -48,6 +50,19 @@ pub struct RunRequest {
     pub report: Option<ReportRequest>,
     /// Datasets that must be present, or nothing runs (nightly).
     pub required: Vec<String>,
+    /// Where the models' SQL runs.
+    pub engine: RunEngine,
+}
+
+/// Where a batch's model SQL runs.
+#[derive(Debug, Clone, Default)]
+pub enum RunEngine {
+    /// Here, with polars, over the exports (or a lake) in `data`.
+    #[default]
+    Local,
+    /// On a Spark Connect server (`sc://host:port`); `data` is then a lake
+    /// written by `xuncha data lake`, at the path the cluster sees.
+    Spark { remote: String },
 }
 
 /// How the issue lists are split and whether they are masked.
@@ -168,7 +183,14 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
             )));
         }
     }
-    if !req.data.is_dir() {
+    let opts = RunOptions {
+        run_id: started.format("%Y%m%dT%H%M%S%.3f").to_string(),
+        as_of: req.as_of,
+        params: req.params.clone(),
+        threads: req.threads,
+    };
+    // A Spark run's data is a path as the cluster sees it.
+    if matches!(req.engine, RunEngine::Local) && !req.data.is_dir() {
         return Err(Failure::from(format!(
             "数据目录不存在：{}",
             req.data.display()
@@ -176,40 +198,71 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
     }
     let mut store = req.store.as_deref().map(Store::open).transpose()?;
     let clock = std::time::Instant::now();
-    // Read what the selected models use (and villages, which name the findings' places).
-    let mut wanted: std::collections::BTreeSet<String> = selected
-        .iter()
-        .flat_map(|m| m.spec.datasets.iter().cloned())
-        .collect();
-    wanted.insert("villages".to_string());
-    wanted.extend(req.required.iter().cloned());
-    let data = ingest_datasets(&req.data, req.encoding, Some(&wanted))?;
-    let mut timings = Timings {
-        ingest_ms: clock.elapsed().as_millis() as u64,
-        ..Default::default()
+    let (data, mut result, mut timings, remote_datasets) = match &req.engine {
+        RunEngine::Local => {
+            // Read what the selected models use (and villages, which name the findings' places).
+            let mut wanted: std::collections::BTreeSet<String> = selected
+                .iter()
+                .flat_map(|m| m.spec.datasets.iter().cloned())
+                .collect();
+            wanted.insert("villages".to_string());
+            wanted.extend(req.required.iter().cloned());
+            let data = ingest_datasets(&req.data, req.encoding, Some(&wanted))?;
+            let timings = Timings {
+                ingest_ms: clock.elapsed().as_millis() as u64,
+                ..Default::default()
+            };
+            require(&req.required, |d| data.datasets.contains_key(d))?;
+            progress.start(selected.len());
+            let clock = std::time::Instant::now();
+            let result = run_models(&selected, &data, &opts, &|o| progress.done(o));
+            let timings = Timings {
+                models_ms: clock.elapsed().as_millis() as u64,
+                ..timings
+            };
+            (data, result, timings, None)
+        }
+        RunEngine::Spark { remote } => {
+            let session = xuncha_spark::Session::connect(remote).map_err(Failure::from)?;
+            let lake = req.data.display().to_string();
+            let prepared = xuncha_spark::prepare(&session, &lake, &selected, req.as_of)
+                .map_err(Failure::from)?;
+            require(&req.required, |d| prepared.datasets.contains_key(d))?;
+            let villages = match prepared.datasets.contains_key("villages") {
+                true => Some(
+                    session
+                        .sql("SELECT * FROM villages")
+                        .map_err(Failure::from)?,
+                ),
+                false => None,
+            };
+            let timings = Timings {
+                ingest_ms: clock.elapsed().as_millis() as u64,
+                ..Default::default()
+            };
+            progress.start(selected.len());
+            let clock = std::time::Instant::now();
+            let query = |model: &Model, params: &_| prepared.query(&session, model, params);
+            let result = run_queries(
+                &selected,
+                &opts,
+                &VillageIndex::new(villages.as_ref()),
+                Vec::new(),
+                &query,
+                &|o| progress.done(o),
+            );
+            let timings = Timings {
+                models_ms: clock.elapsed().as_millis() as u64,
+                ..timings
+            };
+            (
+                Ingested::default(),
+                result,
+                timings,
+                Some(prepared.datasets),
+            )
+        }
     };
-    let missing: Vec<&str> = req
-        .required
-        .iter()
-        .filter(|d| !data.datasets.contains_key(*d))
-        .map(String::as_str)
-        .collect();
-    if !missing.is_empty() {
-        return Err(Failure::new(
-            Exit::RequiredMissing,
-            format!("必需的数据集缺失：{}", missing.join("、")),
-        ));
-    }
-    let opts = RunOptions {
-        run_id: started.format("%Y%m%dT%H%M%S%.3f").to_string(),
-        as_of: req.as_of,
-        params: req.params.clone(),
-        threads: req.threads,
-    };
-    progress.start(selected.len());
-    let clock = std::time::Instant::now();
-    let mut result = run_models(&selected, &data, &opts, &|o| progress.done(o));
-    timings.models_ms = clock.elapsed().as_millis() as u64;
     let clock = std::time::Instant::now();
     result
         .outcomes
@@ -240,6 +293,18 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         None => (Vec::new(), TriageEffect::default()),
     };
     let mut summary = RunSummary::new(&req.data.display().to_string(), &data, &result, &opts);
+    if let Some(counts) = remote_datasets {
+        summary.datasets = counts
+            .into_iter()
+            .map(|(dataset, rows)| DatasetCount {
+                title: xuncha_schema::dataset(&dataset)
+                    .map_or("", |d| d.title)
+                    .to_string(),
+                dataset,
+                rows,
+            })
+            .collect();
+    }
     summary.false_positives_hidden = triage.false_positives_hidden;
     summary.rebounds = triage.rebounds;
     summary.unmasked_reports = req.report.as_ref().is_some_and(|r| r.unmask);
@@ -298,6 +363,22 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         inputs,
         timings,
     })
+}
+
+/// Stop before running when a required dataset is absent.
+fn require(required: &[String], present: impl Fn(&str) -> bool) -> Result<(), Failure> {
+    let missing: Vec<&str> = required
+        .iter()
+        .filter(|d| !present(d))
+        .map(String::as_str)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::new(
+        Exit::RequiredMissing,
+        format!("必需的数据集缺失：{}", missing.join("、")),
+    ))
 }
 
 /// Path, size and content hash of every input file read.

@@ -1,0 +1,148 @@
+//! The Spark engine: run the model library on an Apache Spark cluster
+//! through Spark Connect. The canonical datasets of a lake (Parquet written
+//! by `xuncha data lake`, at a path the cluster can read) are registered as
+//! session views, the shared views are created on the cluster, and each
+//! model's SQL — rewritten for Spark by `xuncha_model::dialect` — runs there.
+//! Its rows come back as Arrow batches and become a polars frame, so
+//! analyzers and findings assembly are exactly those of the local engine.
+
+pub mod session;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use polars::prelude::DataFrame;
+use xuncha_engine::QueryError;
+use xuncha_model::dialect::{self, Engine};
+use xuncha_model::Model;
+
+pub use session::Session;
+
+/// A batch made ready on the cluster: which datasets the lake holds, and
+/// the shared views that could not be created.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Datasets registered as views, with their row counts.
+    pub datasets: BTreeMap<String, usize>,
+    /// Shared view id → why creating it failed.
+    view_errors: BTreeMap<String, String>,
+    as_of: NaiveDate,
+}
+
+/// Register the datasets `models` read (and `villages`) from `lake`, a
+/// folder of `<dataset>.parquet` as the cluster sees it, then create the
+/// shared views they use. A dataset the lake lacks is left out (its models
+/// are skipped); a lake holding none of them is an error.
+pub fn prepare(
+    session: &Session,
+    lake: &str,
+    models: &[&Model],
+    as_of: NaiveDate,
+) -> Result<Prepared, String> {
+    let mut wanted: BTreeSet<&str> = models
+        .iter()
+        .flat_map(|m| m.spec.datasets.iter().map(String::as_str))
+        .collect();
+    wanted.insert("villages");
+    let lake = lake.trim_end_matches('/');
+    let mut datasets = BTreeMap::new();
+    let mut unreadable = Vec::new();
+    for name in wanted {
+        let path = format!("{lake}/{name}.parquet").replace('`', "``");
+        let create =
+            format!("CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM parquet.`{path}`");
+        match session
+            .execute(&create)
+            .and_then(|_| session.sql(&format!("SELECT COUNT(*) AS n FROM {name}")))
+        {
+            Ok(count) => {
+                let rows = count
+                    .column("n")
+                    .ok()
+                    .and_then(|c| c.get(0).ok())
+                    .and_then(|v| v.extract::<i64>())
+                    .unwrap_or(0);
+                datasets.insert(name.to_string(), rows.max(0) as usize);
+            }
+            Err(e) if e.contains("PATH_NOT_FOUND") => {}
+            Err(e) => unreadable.push(format!("{name}：{e}")),
+        }
+    }
+    if !unreadable.is_empty() {
+        return Err(format!(
+            "Spark 无法读取数据湖 {lake} 中的数据集：\n{}",
+            unreadable.join("\n")
+        ));
+    }
+    if datasets.is_empty() {
+        return Err(format!(
+            "Spark 在 {lake} 下没有找到所选模型需要的任何数据集（<数据集>.parquet）；\
+             --data 须是集群能读到的数据湖路径（由 xuncha data lake 写出）"
+        ));
+    }
+    let mut view_errors = BTreeMap::new();
+    let mut created = BTreeSet::new();
+    for view in models.iter().flat_map(|m| m.views.iter()) {
+        if !created.insert(view.spec.id.clone()) {
+            continue;
+        }
+        let absent = view.spec.datasets.iter().any(|d| !datasets.contains_key(d));
+        if absent {
+            continue;
+        }
+        let made = view
+            .sql(as_of)
+            .map_err(|e| e.to_string())
+            .and_then(|sql| dialect::create_view(&view.spec.id, &sql, Engine::Spark))
+            .and_then(|create| session.execute(&create));
+        if let Err(e) = made {
+            let error = format!("{}：在 Spark 上创建视图失败：{e}", view.path.display());
+            view_errors.insert(view.spec.id.clone(), error);
+        }
+    }
+    Ok(Prepared {
+        datasets,
+        view_errors,
+        as_of,
+    })
+}
+
+impl Prepared {
+    /// Run one model's query on the cluster and return its rows.
+    pub fn query(
+        &self,
+        session: &Session,
+        model: &Model,
+        params: &BTreeMap<String, toml::Value>,
+    ) -> Result<DataFrame, QueryError> {
+        let absent: Vec<&str> = model
+            .spec
+            .datasets
+            .iter()
+            .filter(|d| !self.datasets.contains_key(*d))
+            .map(String::as_str)
+            .collect();
+        if !absent.is_empty() {
+            let reason = format!("缺少数据集：{}", absent.join("、"));
+            return Err(QueryError::Skipped(reason));
+        }
+        if let Some(error) = model
+            .views
+            .iter()
+            .find_map(|v| self.view_errors.get(&v.spec.id))
+        {
+            return Err(QueryError::Failed(error.clone()));
+        }
+        let failed = |e: String| {
+            QueryError::Failed(format!(
+                "{}：在 Spark 上执行失败：{e}",
+                model.path.display()
+            ))
+        };
+        let sql = model
+            .sql(params, self.as_of)
+            .map_err(|e| QueryError::Failed(e.to_string()))?;
+        let sql = dialect::to_engine(&sql, Engine::Spark).map_err(failed)?;
+        session.sql(&sql).map_err(failed)
+    }
+}

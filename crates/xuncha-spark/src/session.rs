@@ -1,0 +1,117 @@
+//! One Spark Connect session: SQL in, a polars frame out.
+
+use std::io::Cursor;
+
+use polars::prelude::*;
+use spark_connect_core::{block_on, ChannelBuilder, RetryPolicy, SparkConnectClient, SparkError};
+use spark_connect_proto as proto;
+
+/// A session on a Spark Connect server (`sc://host:port`).
+pub struct Session {
+    client: SparkConnectClient,
+    remote: String,
+}
+
+impl Session {
+    /// Connect and check the server answers; the message says how to start
+    /// one when nothing listens at `remote`.
+    pub fn connect(remote: &str) -> Result<Self, String> {
+        let builder = ChannelBuilder::parse(remote)
+            .map_err(|e| format!("Spark Connect 地址 {remote} 无效：{e}（应为 sc://主机:端口）"))?;
+        let mut client = block_on(SparkConnectClient::connect(&builder))
+            .map_err(|e| format!("无法连接 Spark Connect 服务 {remote}：{e}"))?;
+        // A dropped stream is retried a few times, for seconds, not the
+        // reference client's hour: a batch reports a lost cluster quickly.
+        client.set_retry_policy(RetryPolicy {
+            max_retries: Some(3),
+            initial_backoff_ms: 500,
+            max_backoff_ms: Some(4000),
+            max_retry_exception_elapsed_time_ms: Some(15_000),
+            ..RetryPolicy::default()
+        });
+        let session = Session {
+            client,
+            remote: remote.to_string(),
+        };
+        session.sql("SELECT 1 AS ok").map_err(|e| {
+            format!(
+                "无法连接 Spark Connect 服务 {remote}：{e}\n\
+                 请确认服务已启动（$SPARK_HOME/sbin/start-connect-server.sh），地址和端口正确"
+            )
+        })?;
+        Ok(session)
+    }
+
+    /// The server this session talks to.
+    pub fn remote(&self) -> &str {
+        &self.remote
+    }
+
+    /// Run a statement for its effect (a view definition).
+    pub fn execute(&self, statement: &str) -> Result<(), String> {
+        self.sql(statement).map(drop)
+    }
+
+    /// Run a query and collect its rows. Spark's Arrow batches are read
+    /// with polars' IPC stream reader and stacked in order.
+    pub fn sql(&self, query: &str) -> Result<DataFrame, String> {
+        let relation = proto::Relation {
+            common: Some(proto::RelationCommon::default()),
+            rel_type: Some(proto::relation::RelType::Sql(proto::Sql {
+                query: query.to_string(),
+                ..Default::default()
+            })),
+        };
+        let request = proto::ExecutePlanRequest {
+            session_id: self.client.session_id().to_string(),
+            user_context: Some(proto::UserContext::default()),
+            plan: Some(proto::Plan {
+                op_type: Some(proto::plan::OpType::Root(relation)),
+            }),
+            ..Default::default()
+        };
+        let batches = block_on(async {
+            let mut stream = self.client.execute_plan_reattachable(request).await?;
+            let mut batches = Vec::new();
+            while let Some(response) = stream.message().await? {
+                if let Some(proto::execute_plan_response::ResponseType::ArrowBatch(batch)) =
+                    response.response_type
+                {
+                    batches.push(batch.data);
+                }
+            }
+            Ok::<_, SparkError>(batches)
+        })
+        .map_err(|e| self.describe(&e))?;
+        let mut frame: Option<DataFrame> = None;
+        for data in batches {
+            let part = IpcStreamReader::new(Cursor::new(data))
+                .finish()
+                .map_err(|e| format!("无法读取 Spark 返回的 Arrow 数据：{e}"))?;
+            match frame.as_mut() {
+                Some(all) => {
+                    all.vstack_mut(&part).map_err(|e| e.to_string())?;
+                }
+                None => frame = Some(part),
+            }
+        }
+        Ok(frame.unwrap_or_default())
+    }
+
+    /// A Spark error as one readable line; a lost session or an unreachable
+    /// server says so.
+    fn describe(&self, error: &SparkError) -> String {
+        let text = error.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let first: String = first.chars().take(600).collect();
+        if text.contains("SESSION_NOT_FOUND") || text.contains("SESSION_CLOSED") {
+            format!("Spark 会话已丢失（服务重启或会话超时，会话视图随之消失），请重新运行：{first}")
+        } else if matches!(error.kind, spark_connect_core::SparkErrorKind::ConnectGrpc)
+            && (text.contains("transport") || text.contains("Unavailable"))
+        {
+            format!("与 Spark Connect 服务 {} 的连接中断：{first}", self.remote)
+        } else {
+            first
+        }
+    }
+}
