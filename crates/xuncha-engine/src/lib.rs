@@ -129,28 +129,34 @@ pub fn run_models(
     // (analyzer, findings); time one model's query with a single-model run.
     let together = collect_together(models, &frames, opts);
     let query = |model: &Model, params: &Params| {
-        let absent: Vec<&str> = model
-            .spec
-            .datasets
-            .iter()
-            .filter(|d| !frames.contains_key(*d))
-            .map(String::as_str)
-            .collect();
-        if !absent.is_empty() {
-            let reason = format!("缺少数据集：{}", absent.join("、"));
-            return Err(QueryError::Skipped(reason));
-        }
+        require_datasets(model, |d| frames.contains_key(d))?;
         if let Some(df) = together.as_ref().and_then(|t| t.get(&model.spec.id)) {
             return Ok(df.clone());
         }
-        let failed =
-            |e: String| QueryError::Failed(format!("{}：执行失败：{e}", model.path.display()));
         plan(model, params, opts.as_of, &frames)
             .map_err(|e| QueryError::Failed(e.to_string()))?
             .collect()
-            .map_err(|e| failed(e.to_string()))
+            .map_err(|e| run_failed(model, e))
     };
     run_queries(models, opts, &villages, gaps, &query, on_done)
+}
+
+/// Skip a model when a dataset it reads is not `present`.
+pub fn require_datasets(model: &Model, present: impl Fn(&str) -> bool) -> Result<(), QueryError> {
+    let absent: Vec<&str> = model
+        .spec
+        .datasets
+        .iter()
+        .map(String::as_str)
+        .filter(|d| !present(d))
+        .collect();
+    if absent.is_empty() {
+        return Ok(());
+    }
+    Err(QueryError::Skipped(format!(
+        "缺少数据集：{}",
+        absent.join("、")
+    )))
 }
 
 /// Run models whose result rows `query` gives (the built-in engine, or a
@@ -298,29 +304,25 @@ fn collect_together(
     Some(ids.into_iter().zip(frames).collect())
 }
 
+/// A model that failed while running, named by its file.
+fn run_failed(model: &Model, error: impl std::fmt::Display) -> QueryError {
+    QueryError::Failed(format!("{}：执行失败：{error}", model.path.display()))
+}
+
 fn run_one(
     model: &Model,
     query: &Query,
     opts: &RunOptions,
     villages: &VillageIndex,
 ) -> (ModelStatus, Vec<Finding>) {
-    let failed = |e: String| format!("{}：执行失败：{e}", model.path.display());
     let rows = model
         .params(&opts.params)
         .map_err(|e| QueryError::Failed(e.to_string()))
         .and_then(|params| {
             let df = query(model, &params)?;
-            analyzers::apply(model.spec.query.kind, df, &params)
-                .map_err(|e| QueryError::Failed(failed(e)))
+            analyzers::apply(model.spec.query.kind, df, &params).map_err(|e| run_failed(model, e))
         });
-    let result = match rows {
-        Ok(df) => Ok(df),
-        Err(QueryError::Skipped(reason)) => {
-            return (ModelStatus::Skipped { reason }, Vec::new());
-        }
-        Err(QueryError::Failed(error)) => Err(error),
-    };
-    match result {
+    match rows {
         Ok(df) => {
             let found = assemble(model, &df, &opts.run_id, villages);
             let amount = model
@@ -337,6 +339,7 @@ fn run_one(
                 found,
             )
         }
-        Err(error) => (ModelStatus::Failed { error }, Vec::new()),
+        Err(QueryError::Skipped(reason)) => (ModelStatus::Skipped { reason }, Vec::new()),
+        Err(QueryError::Failed(error)) => (ModelStatus::Failed { error }, Vec::new()),
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
-use xuncha_engine::QueryError;
+use xuncha_engine::{require_datasets, QueryError};
 use xuncha_model::dialect::{self, Engine};
 use xuncha_model::Model;
 
@@ -115,17 +115,7 @@ impl Prepared {
         model: &Model,
         params: &BTreeMap<String, toml::Value>,
     ) -> Result<DataFrame, QueryError> {
-        let absent: Vec<&str> = model
-            .spec
-            .datasets
-            .iter()
-            .filter(|d| !self.datasets.contains_key(*d))
-            .map(String::as_str)
-            .collect();
-        if !absent.is_empty() {
-            let reason = format!("缺少数据集：{}", absent.join("、"));
-            return Err(QueryError::Skipped(reason));
-        }
+        require_datasets(model, |d| self.datasets.contains_key(d))?;
         if let Some(error) = model
             .views
             .iter()
