@@ -36,6 +36,16 @@ enum Command {
         #[command(subcommand)]
         command: data_cmd::DataCommand,
     },
+    /// 读取并规范化数据目录，写出标准数据湖（每个数据集一个 Parquet，含 _src），
+    /// 供 run --data 直接读取或在 Spark 集群上运行（同 data lake）
+    Ingest {
+        /// 数据目录（各部门导出文件）
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// 数据湖目录
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// 生成埋设了问题的模拟县数据（含 truth.csv）
     Synth(synth_cmd::SynthArgs),
     /// 用 truth.csv 评估检出效果：每个模型的召回率和精确率
@@ -106,6 +116,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_cmd::run(args),
         Command::Models { command } => models_cmd::run(command),
         Command::Data { command } => data_cmd::run(command),
+        Command::Ingest { data, out } => data_cmd::lake(&data, &out),
         Command::Synth(args) => synth_cmd::synth(args),
         Command::Eval(args) => synth_cmd::eval(args),
         Command::Report(args) => report_cmd::report(args),

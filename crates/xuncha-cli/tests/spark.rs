@@ -26,9 +26,9 @@ fn remote() -> Option<String> {
     }
 }
 
-/// Write the canonical lake of an export folder.
+/// Write the canonical lake of an export folder (`xuncha ingest`).
 fn lake(data: &Path, lake: &Path) {
-    let made = xuncha(&["data", "lake", &s(data), "--out", &s(lake)]);
+    let made = xuncha(&["ingest", "--data", &s(data), "--out", &s(lake)]);
     assert!(made.status.success(), "{made:?}");
 }
 
