@@ -95,7 +95,7 @@ impl Session {
                 None => frame = Some(part),
             }
         }
-        Ok(frame.unwrap_or_default())
+        frame.map_or_else(|| Ok(DataFrame::default()), decimals_as_floats)
     }
 
     /// A Spark error as one readable line; a lost session or an unreachable
@@ -114,4 +114,24 @@ impl Session {
             first
         }
     }
+}
+
+/// Spark types a literal such as `1.5` as a decimal where polars and DuckDB
+/// use a double: decimal columns become Float64, so evidence and amounts
+/// read as they do locally.
+fn decimals_as_floats(mut df: DataFrame) -> Result<DataFrame, String> {
+    let decimal: Vec<PlSmallStr> = df
+        .columns()
+        .iter()
+        .filter(|c| c.dtype().is_decimal())
+        .map(|c| c.name().clone())
+        .collect();
+    for name in decimal {
+        let cast = df
+            .column(&name)
+            .and_then(|c| c.cast(&DataType::Float64))
+            .map_err(|e| e.to_string())?;
+        df.with_column(cast).map_err(|e| e.to_string())?;
+    }
+    Ok(df)
 }
