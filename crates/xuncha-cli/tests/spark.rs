@@ -79,6 +79,7 @@ fn same_findings(remote: &str, data: &Path) {
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&theirs.stderr)));
     assert_eq!(summary["models_failed"], 0, "{summary}");
     assert_eq!(summary["models_skipped"], 0, "{summary}");
+    assert_eq!(summary["engine"], format!("Spark（{remote}）"));
     let (a, b) = (comparable(&local), comparable(&spark));
     assert!(!a.is_empty());
     assert_eq!(a.len(), b.len());

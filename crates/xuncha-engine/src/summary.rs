@@ -41,6 +41,8 @@ pub struct RunSummary {
     pub rebounds: usize,
     /// Issue lists were written with ID numbers unmasked (`--unmask`).
     pub unmasked_reports: bool,
+    /// Where the model SQL ran: `polars`, or the Spark Connect server.
+    pub engine: String,
 }
 
 impl RunSummary {
@@ -82,6 +84,7 @@ impl RunSummary {
             false_positives_hidden: 0,
             rebounds: 0,
             unmasked_reports: false,
+            engine: "polars".to_string(),
         }
     }
 
@@ -96,6 +99,9 @@ impl RunSummary {
             &mut out,
             format!("运行 {}（数据截至 {}）", self.run_id, self.as_of),
         );
+        if self.engine != "polars" {
+            push(&mut out, format!("模型 SQL 在 {} 上运行", self.engine));
+        }
         push(
             &mut out,
             format!(

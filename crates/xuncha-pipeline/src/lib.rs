@@ -293,7 +293,12 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         None => (Vec::new(), TriageEffect::default()),
     };
     let mut summary = RunSummary::new(&req.data.display().to_string(), &data, &result, &opts);
+    if let RunEngine::Spark { remote } = &req.engine {
+        summary.engine = format!("Spark（{remote}）");
+    }
     if let Some(counts) = remote_datasets {
+        // The lake's rows were accepted when it was written.
+        summary.rows_accepted = counts.values().sum();
         summary.datasets = counts
             .into_iter()
             .map(|(dataset, rows)| DatasetCount {
