@@ -16,18 +16,7 @@ fn sample() -> String {
 }
 
 fn run_sample(out: &Path, extra: &[&str]) -> Output {
-    let (data, out) = (sample(), out.display().to_string());
-    let mut args = vec![
-        "run",
-        "--data",
-        &data,
-        "--out",
-        &out,
-        "--as-of",
-        "2024-12-31",
-    ];
-    args.extend_from_slice(extra);
-    xuncha(&args)
+    common::run(Path::new(&sample()), out, extra)
 }
 
 /// (model id, subject key) of every planted problem in the sample.

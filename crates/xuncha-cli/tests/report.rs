@@ -25,19 +25,9 @@ fn has_full_id(text: &str) -> bool {
 }
 
 fn run_with_report(out: &Path, extra: &[&str]) {
-    let (data, out) = (s(&root().join("data-samples/demo-county")), s(out));
-    let mut args = vec![
-        "run",
-        "--data",
-        &data,
-        "--out",
-        &out,
-        "--as-of",
-        "2024-12-31",
-        "--report",
-    ];
+    let mut args = vec!["--report"];
     args.extend_from_slice(extra);
-    let result = xuncha(&args);
+    let result = common::run(&root().join("data-samples/demo-county"), out, &args);
     assert!(
         result.status.success(),
         "{}",

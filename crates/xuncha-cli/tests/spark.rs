@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{findings, root, s, xuncha};
+use common::{findings, root, run, s, xuncha};
 
 /// The server to test against, or `None` (skip) outside CI.
 fn remote() -> Option<String> {
@@ -30,21 +30,6 @@ fn remote() -> Option<String> {
 fn lake(data: &Path, lake: &Path) {
     let made = xuncha(&["ingest", "--data", &s(data), "--out", &s(lake)]);
     assert!(made.status.success(), "{made:?}");
-}
-
-fn run(lake: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    let (lake, out) = (s(lake), s(out));
-    let mut args = vec![
-        "run",
-        "--data",
-        &lake,
-        "--out",
-        &out,
-        "--as-of",
-        "2024-12-31",
-    ];
-    args.extend_from_slice(extra);
-    xuncha(&args)
 }
 
 /// Findings without the run id, in their written order.

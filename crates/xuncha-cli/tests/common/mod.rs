@@ -24,6 +24,22 @@ pub fn xuncha(args: &[&str]) -> Output {
     command(args).output().expect("xuncha runs")
 }
 
+/// `xuncha run` over `data` into `out`, as of 2024-12-31, with extra arguments.
+pub fn run(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let (data, out) = (s(data), s(out));
+    let mut args = vec![
+        "run",
+        "--data",
+        &data,
+        "--out",
+        &out,
+        "--as-of",
+        "2024-12-31",
+    ];
+    args.extend_from_slice(extra);
+    xuncha(&args)
+}
+
 /// A path as a command-line argument.
 pub fn s(p: &Path) -> String {
     p.display().to_string()
