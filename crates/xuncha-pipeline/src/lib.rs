@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 use xuncha_engine::findings::VillageIndex;
 use xuncha_engine::summary::DatasetCount;
-use xuncha_engine::{run_models, run_queries, ModelOutcome, ModelStatus, RunOptions, RunSummary};
+use xuncha_engine::{
+    run_models, run_queries, ModelOutcome, ModelStatus, RunOptions, RunResult, RunSummary,
+};
 use xuncha_ingest::{ingest_datasets, read::Encoding, Ingested};
 use xuncha_model::{load_library, select, Library, Model};
 use xuncha_report::issues::{books, GroupBy, ModelInfo, RunInfo};
@@ -197,71 +199,14 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         )));
     }
     let mut store = req.store.as_deref().map(Store::open).transpose()?;
-    let clock = std::time::Instant::now();
-    let (data, mut result, mut timings, remote_datasets) = match &req.engine {
-        RunEngine::Local => {
-            // Read what the selected models use (and villages, which name the findings' places).
-            let mut wanted: std::collections::BTreeSet<String> = selected
-                .iter()
-                .flat_map(|m| m.spec.datasets.iter().cloned())
-                .collect();
-            wanted.insert("villages".to_string());
-            wanted.extend(req.required.iter().cloned());
-            let data = ingest_datasets(&req.data, req.encoding, Some(&wanted))?;
-            let timings = Timings {
-                ingest_ms: clock.elapsed().as_millis() as u64,
-                ..Default::default()
-            };
-            require(&req.required, |d| data.datasets.contains_key(d))?;
-            progress.start(selected.len());
-            let clock = std::time::Instant::now();
-            let result = run_models(&selected, &data, &opts, &|o| progress.done(o));
-            let timings = Timings {
-                models_ms: clock.elapsed().as_millis() as u64,
-                ..timings
-            };
-            (data, result, timings, None)
-        }
-        RunEngine::Spark { remote } => {
-            let session = xuncha_spark::Session::connect(remote).map_err(Failure::from)?;
-            let lake = req.data.display().to_string();
-            let prepared = xuncha_spark::prepare(&session, &lake, &selected, req.as_of)
-                .map_err(Failure::from)?;
-            require(&req.required, |d| prepared.datasets.contains_key(d))?;
-            let villages = match prepared.datasets.contains_key("villages") {
-                true => Some(
-                    session
-                        .sql("SELECT * FROM villages")
-                        .map_err(Failure::from)?,
-                ),
-                false => None,
-            };
-            let timings = Timings {
-                ingest_ms: clock.elapsed().as_millis() as u64,
-                ..Default::default()
-            };
-            progress.start(selected.len());
-            let clock = std::time::Instant::now();
-            let query = |model: &Model, params: &_| prepared.query(&session, model, params);
-            let result = run_queries(
-                &selected,
-                &opts,
-                &VillageIndex::new(villages.as_ref()),
-                Vec::new(),
-                &query,
-                &|o| progress.done(o),
-            );
-            let timings = Timings {
-                models_ms: clock.elapsed().as_millis() as u64,
-                ..timings
-            };
-            (
-                Ingested::default(),
-                result,
-                timings,
-                Some(prepared.datasets),
-            )
-        }
+    let Ran {
+        data,
+        mut result,
+        mut timings,
+        remote_datasets,
+    } = match &req.engine {
+        RunEngine::Local => run_local(req, &selected, &opts, progress)?,
+        RunEngine::Spark { remote } => run_on_spark(req, remote, &selected, &opts, progress)?,
     };
     let clock = std::time::Instant::now();
     result
@@ -367,6 +312,96 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         triage,
         inputs,
         timings,
+    })
+}
+
+/// What the models phase of a run gives the writers.
+struct Ran {
+    data: Ingested,
+    result: RunResult,
+    timings: Timings,
+    /// Rows of each dataset a Spark run registered (a local run's are in `data`).
+    remote_datasets: Option<BTreeMap<String, usize>>,
+}
+
+/// Read the exports (or lake) the selected models use and run them here.
+fn run_local(
+    req: &RunRequest,
+    selected: &[&Model],
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Ran, Failure> {
+    let clock = std::time::Instant::now();
+    // Read what the selected models use (and villages, which name the findings' places).
+    let mut wanted: std::collections::BTreeSet<String> = selected
+        .iter()
+        .flat_map(|m| m.spec.datasets.iter().cloned())
+        .collect();
+    wanted.insert("villages".to_string());
+    wanted.extend(req.required.iter().cloned());
+    let data = ingest_datasets(&req.data, req.encoding, Some(&wanted))?;
+    let ingest_ms = clock.elapsed().as_millis() as u64;
+    require(&req.required, |d| data.datasets.contains_key(d))?;
+    progress.start(selected.len());
+    let clock = std::time::Instant::now();
+    let result = run_models(selected, &data, opts, &|o| progress.done(o));
+    let timings = Timings {
+        ingest_ms,
+        models_ms: clock.elapsed().as_millis() as u64,
+        ..Default::default()
+    };
+    Ok(Ran {
+        data,
+        result,
+        timings,
+        remote_datasets: None,
+    })
+}
+
+/// Register the lake on a Spark Connect server and run the models' SQL there.
+fn run_on_spark(
+    req: &RunRequest,
+    remote: &str,
+    selected: &[&Model],
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Ran, Failure> {
+    let clock = std::time::Instant::now();
+    let session = xuncha_spark::Session::connect(remote).map_err(Failure::from)?;
+    let lake = req.data.display().to_string();
+    let prepared =
+        xuncha_spark::prepare(&session, &lake, selected, req.as_of).map_err(Failure::from)?;
+    require(&req.required, |d| prepared.datasets.contains_key(d))?;
+    let villages = match prepared.datasets.contains_key("villages") {
+        true => Some(
+            session
+                .sql("SELECT * FROM villages")
+                .map_err(Failure::from)?,
+        ),
+        false => None,
+    };
+    let ingest_ms = clock.elapsed().as_millis() as u64;
+    progress.start(selected.len());
+    let clock = std::time::Instant::now();
+    let query = |model: &Model, params: &_| prepared.query(&session, model, params);
+    let result = run_queries(
+        selected,
+        opts,
+        &VillageIndex::new(villages.as_ref()),
+        Vec::new(),
+        &query,
+        &|o| progress.done(o),
+    );
+    let timings = Timings {
+        ingest_ms,
+        models_ms: clock.elapsed().as_millis() as u64,
+        ..Default::default()
+    };
+    Ok(Ran {
+        data: Ingested::default(),
+        result,
+        timings,
+        remote_datasets: Some(prepared.datasets),
     })
 }
 
