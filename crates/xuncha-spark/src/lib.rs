@@ -65,6 +65,7 @@ pub fn prepare(
                 datasets.insert(name.to_string(), rows.max(0) as usize);
             }
             Err(e) if e.contains("PATH_NOT_FOUND") => {}
+            Err(e) if session.is_lost() => return Err(e),
             Err(e) => unreadable.push(format!("{name}：{e}")),
         }
     }

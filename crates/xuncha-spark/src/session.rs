@@ -1,6 +1,7 @@
 //! One Spark Connect session: SQL in, a polars frame out.
 
 use std::io::Cursor;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use polars::prelude::*;
 use spark_connect_core::{block_on, ChannelBuilder, RetryPolicy, SparkConnectClient, SparkError};
@@ -10,6 +11,9 @@ use spark_connect_proto as proto;
 pub struct Session {
     client: SparkConnectClient,
     remote: String,
+    /// The server or the session went away: later queries fail at once
+    /// instead of each waiting out the retries.
+    lost: AtomicBool,
 }
 
 impl Session {
@@ -32,6 +36,7 @@ impl Session {
         let session = Session {
             client,
             remote: remote.to_string(),
+            lost: AtomicBool::new(false),
         };
         session.sql("SELECT 1 AS ok").map_err(|e| {
             format!(
@@ -42,9 +47,9 @@ impl Session {
         Ok(session)
     }
 
-    /// The server this session talks to.
-    pub fn remote(&self) -> &str {
-        &self.remote
+    /// Whether the server or the session went away.
+    pub fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
     }
 
     /// Run a statement for its effect (a view definition).
@@ -55,6 +60,12 @@ impl Session {
     /// Run a query and collect its rows. Spark's Arrow batches are read
     /// with polars' IPC stream reader and stacked in order.
     pub fn sql(&self, query: &str) -> Result<DataFrame, String> {
+        if self.is_lost() {
+            return Err(format!(
+                "与 Spark Connect 服务 {} 的连接或会话已失去，未运行",
+                self.remote
+            ));
+        }
         let relation = proto::Relation {
             common: Some(proto::RelationCommon::default()),
             rel_type: Some(proto::relation::RelType::Sql(proto::Sql {
@@ -98,18 +109,23 @@ impl Session {
         frame.map_or_else(|| Ok(DataFrame::default()), decimals_as_floats)
     }
 
-    /// A Spark error as one readable line; a lost session or an unreachable
-    /// server says so.
+    /// A Spark error as one readable line; a lost session or server says
+    /// so, and marks the session lost.
     fn describe(&self, error: &SparkError) -> String {
         let text = error.to_string();
         let first = text.lines().next().unwrap_or_default();
         let first: String = first.chars().take(600).collect();
+        let lost = |what: &str| {
+            self.lost.store(true, Ordering::Relaxed);
+            format!("{what}：{first}")
+        };
         if text.contains("SESSION_NOT_FOUND") || text.contains("SESSION_CLOSED") {
-            format!("Spark 会话已丢失（服务重启或会话超时，会话视图随之消失），请重新运行：{first}")
-        } else if matches!(error.kind, spark_connect_core::SparkErrorKind::ConnectGrpc)
-            && (text.contains("transport") || text.contains("Unavailable"))
+            lost("Spark 会话已丢失（服务重启或会话超时，会话视图随之消失），请重新运行")
+        } else if ["unavailable", "transport error", "stopped SparkContext"]
+            .iter()
+            .any(|m| text.contains(m))
         {
-            format!("与 Spark Connect 服务 {} 的连接中断：{first}", self.remote)
+            lost(&format!("与 Spark Connect 服务 {} 的连接中断", self.remote))
         } else {
             first
         }
