@@ -60,7 +60,9 @@ pub struct IdNumber {
 
 /// Normalize an ID number: strip spaces and apostrophes, full-width to ASCII,
 /// `x` to `X`, upgrade 15-digit numbers to 18 digits with a recomputed check
-/// digit. A wrong check digit is kept, flagged `valid = false`.
+/// digit, and read a third-generation disability certificate number (the
+/// ID followed by category 1–7 and grade 1–4) as its ID. A wrong check digit
+/// is kept, flagged `valid = false`.
 pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
     // Already canonical: 17 digits and a digit or X.
     let b = raw.as_bytes();
@@ -93,6 +95,14 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
             let first17 = format!("{}19{}", &s[..6], &s[6..]);
             let check = id_check_char(&first17).expect("17 digits");
             format!("{first17}{check}")
+        }
+        // 残疾人证号: only when the first 18 are a valid ID, so no other
+        // 20-digit number passes for one.
+        20 if matches!(s.as_bytes()[18], b'1'..=b'7')
+            && matches!(s.as_bytes()[19], b'1'..=b'4')
+            && id_valid(&s[..18]) =>
+        {
+            s[..18].to_string()
         }
         _ => return Err(format!("身份证号“{s}”不是15位或18位号码")),
     };
@@ -288,6 +298,17 @@ mod tests {
         let bad_check = normalize_id("110105194912310021").unwrap();
         assert_eq!(bad_check.value, "110105194912310021");
         assert!(!bad_check.valid);
+    }
+
+    #[test]
+    fn disability_certificate_numbers_are_read_as_their_id() {
+        let id = normalize_id("11010519491231002X42").unwrap();
+        assert_eq!(id.value, "11010519491231002X");
+        assert!(id.valid);
+        // Not a certificate: a wrong check digit, or a category or grade out of range.
+        assert!(normalize_id("11010519491231002142").is_err());
+        assert!(normalize_id("11010519491231002X82").is_err());
+        assert!(normalize_id("11010519491231002X45").is_err());
     }
 
     #[test]
