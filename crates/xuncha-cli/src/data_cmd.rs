@@ -167,10 +167,6 @@ fn inspect(
     Ok(())
 }
 
-/// Rows per Parquet row group of a lake file: a cluster splits a large
-/// dataset among its executors by row group.
-const LAKE_ROW_GROUP: usize = 128 * 1024;
-
 /// Write every canonical dataset read from `dir` as `out/<dataset>.parquet`.
 pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
     let mut data = ingest_dir(dir, None)?;
@@ -183,7 +179,6 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
                 message: e.to_string(),
             })?;
             polars::prelude::ParquetWriter::new(file)
-                .with_row_group_size(Some(LAKE_ROW_GROUP))
                 .finish(df)
                 .map(|_| ())
                 .map_err(|e| xuncha_report::WriteError {
