@@ -147,7 +147,16 @@ pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
         .filter(|n| !COMMON_FUNCTIONS.contains(&n.as_str()) && !REWRITTEN.contains(&n.as_str()))
         .map(|n| format!("函数 {}", n.to_uppercase()))
         .collect();
-    let (_, spark_rewrites) = rewrite_for_spark(sql)?;
+    // A construct the rewrite map cannot carry over leaves Spark unchecked.
+    let spark = match rewrite_for_spark(sql) {
+        Ok((_, rewrites)) if rewrites.is_empty() => Support::AsIs,
+        Ok((_, rewrites)) => Support::Rewritten {
+            rewrites: rewrites.into_iter().collect(),
+        },
+        Err(why) => Support::Unchecked {
+            constructs: vec![why],
+        },
+    };
     Ok(Engine::ALL
         .into_iter()
         .map(|engine| {
@@ -157,10 +166,8 @@ pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
                 Support::Unchecked {
                     constructs: unknown.clone(),
                 }
-            } else if engine == Engine::Spark && !spark_rewrites.is_empty() {
-                Support::Rewritten {
-                    rewrites: spark_rewrites.iter().cloned().collect(),
-                }
+            } else if engine == Engine::Spark {
+                spark.clone()
             } else {
                 Support::AsIs
             };
@@ -491,6 +498,11 @@ mod tests {
                     rewrites: vec!["STRFTIME → date_format".to_string()]
                 }
             )
+        );
+        let s = support("SELECT STRFTIME(d, f) AS m FROM t").unwrap();
+        assert_eq!(s[1].1, Support::AsIs);
+        assert!(
+            matches!(&s[2].1, Support::Unchecked { constructs } if constructs[0].contains("字符串常量"))
         );
         let s = support("SELECT REGEXP_MATCHES(a, 'x') AS m FROM t").unwrap();
         assert_eq!(s[0].1, Support::AsIs);
