@@ -21,6 +21,8 @@ scale=${1:-1}
 format=${2:-parquet}
 per_model=${3:-}
 export CARGO_TARGET_DIR="${XUNCHA_BENCH_TARGET:-$HOME/.cache/xuncha-release}"
+# Cargo reads .cargo/config.toml from the working folder, not the manifest's.
+export PROTOC="${PROTOC:-$root/scripts/protoc}"
 cargo build --release --locked -p xuncha-cli --manifest-path "$root/Cargo.toml" >&2
 x="$CARGO_TARGET_DIR/release/xuncha"
 python3 -c "import duckdb" 2>/dev/null || python3 -m pip install --quiet duckdb >&2
