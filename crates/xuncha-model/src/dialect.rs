@@ -112,7 +112,8 @@ pub fn to_engine(sql: &str, engine: Engine) -> Result<String, String> {
     if engine != Engine::Spark {
         return Ok(sql.to_string());
     }
-    let (statements, rewrites) = rewrite_for_spark(sql)?;
+    let mut statements = parse(sql)?;
+    let rewrites = rewrite_for_spark(&mut statements)?;
     if rewrites.is_empty() {
         return Ok(sql.to_string());
     }
@@ -138,7 +139,7 @@ pub fn create_view(name: &str, body: &str, engine: Engine) -> Result<String, Str
 /// How each engine takes the query: as written, after rewrites, or with
 /// constructs not known to run there.
 pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
-    let statements = parse(sql)?;
+    let mut statements = parse(sql)?;
     let mut used = FunctionNames::default();
     let _ = statements.visit(&mut used);
     let unknown: Vec<String> = used
@@ -148,9 +149,9 @@ pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
         .map(|n| format!("函数 {}", n.to_uppercase()))
         .collect();
     // A construct the rewrite map cannot carry over leaves Spark unchecked.
-    let spark = match rewrite_for_spark(sql) {
-        Ok((_, rewrites)) if rewrites.is_empty() => Support::AsIs,
-        Ok((_, rewrites)) => Support::Rewritten {
+    let spark = match rewrite_for_spark(&mut statements) {
+        Ok(rewrites) if rewrites.is_empty() => Support::AsIs,
+        Ok(rewrites) => Support::Rewritten {
             rewrites: rewrites.into_iter().collect(),
         },
         Err(why) => Support::Unchecked {
@@ -183,14 +184,13 @@ fn parse(sql: &str) -> Result<Vec<Statement>, String> {
     Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))
 }
 
-/// The statements rewritten for Spark and the rewrites that applied.
-fn rewrite_for_spark(sql: &str) -> Result<(Vec<Statement>, BTreeSet<String>), String> {
-    let mut statements = parse(sql)?;
+/// Rewrite parsed statements for Spark; the rewrites that applied.
+fn rewrite_for_spark(statements: &mut Vec<Statement>) -> Result<BTreeSet<String>, String> {
     let mut spark = SparkRewrite::default();
-    if let ControlFlow::Break(error) = VisitMut::visit(&mut statements, &mut spark) {
+    if let ControlFlow::Break(error) = VisitMut::visit(statements, &mut spark) {
         return Err(error);
     }
-    Ok((statements, spark.applied))
+    Ok(spark.applied)
 }
 
 /// Lower-case names of the functions a query calls.
