@@ -128,11 +128,7 @@ fn sample_run_finds_exactly_the_planted_problems_with_stable_ids() {
 /// model as the only failure and still find every planted problem.
 /// Returns the run's standard output.
 fn run_with_failing_model(models: &Path, sql: &str) -> String {
-    std::fs::write(
-        models.join("bad.toml"),
-        format!("id = \"x.bad\"\ntitle = \"坏模型\"\ncategory = \"测试\"\nseverity = \"low\"\ndatasets = [\"deaths\"]\n[query]\nsql = \"{sql}\"\n[finding]\nsubject = \"id_number\"\nexplain = \"x\"\n"),
-    )
-    .unwrap();
+    common::write_bad_model(models, sql);
     let out = tempfile::tempdir().unwrap();
     let result = run_sample(out.path(), &["--models", &s(models)]);
     assert_eq!(result.status.code(), Some(2));

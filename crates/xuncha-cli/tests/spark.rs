@@ -106,13 +106,10 @@ fn a_model_failing_on_the_cluster_fails_alone() {
     lake(&root().join("data-samples/demo-county"), &lk);
     let models = work.path().join("models");
     std::fs::create_dir(&models).unwrap();
-    std::fs::write(
-        models.join("bad.toml"),
-        "id = \"x.bad\"\ntitle = \"坏模型\"\ncategory = \"测试\"\nseverity = \"low\"\n\
-         datasets = [\"deaths\"]\n[query]\nsql = \"SELECT id_number, CAST(name AS INTEGER) AS n FROM deaths\"\n\
-         [finding]\nsubject = \"id_number\"\nexplain = \"x\"\n",
-    )
-    .unwrap();
+    common::write_bad_model(
+        &models,
+        "SELECT id_number, CAST(name AS INTEGER) AS n FROM deaths",
+    );
     let out = work.path().join("out");
     let result = run(
         &lk,

@@ -40,6 +40,15 @@ pub fn run(data: &Path, out: &Path, extra: &[&str]) -> Output {
     xuncha(&args)
 }
 
+/// Write `bad.toml` into `models`: model `x.bad` (坏模型) over deaths, running `sql`.
+pub fn write_bad_model(models: &Path, sql: &str) {
+    std::fs::write(
+        models.join("bad.toml"),
+        format!("id = \"x.bad\"\ntitle = \"坏模型\"\ncategory = \"测试\"\nseverity = \"low\"\ndatasets = [\"deaths\"]\n[query]\nsql = \"{sql}\"\n[finding]\nsubject = \"id_number\"\nexplain = \"x\"\n"),
+    )
+    .unwrap();
+}
+
 /// A path as a command-line argument.
 pub fn s(p: &Path) -> String {
     p.display().to_string()
