@@ -174,13 +174,7 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             };
             let models = load(&source)?;
             std::fs::create_dir_all(&out)?;
-            let mut views: Vec<&xuncha_model::View> = Vec::new();
             for m in &models {
-                for v in &m.views {
-                    if !views.iter().any(|x| x.spec.id == v.spec.id) {
-                        views.push(v);
-                    }
-                }
                 let sql = m.sql(&m.params(&Default::default())?, as_of)?;
                 let sql = dialect::to_engine(&sql, engine)
                     .map_err(|e| Failure::from(format!("{}：{e}", m.path.display())))?;
@@ -188,7 +182,7 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             }
             // In dependency order: each model lists a view's own views before it.
             let mut text = String::new();
-            for v in views {
+            for v in xuncha_model::shared_views(&models) {
                 let create = dialect::create_view(&v.spec.id, &v.sql(as_of)?, engine)
                     .map_err(|e| Failure::from(format!("{}：{e}", v.path.display())))?;
                 text.push_str(&format!("{create};\n\n"));

@@ -374,6 +374,18 @@ fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ModelErro
 /// Keep the models matching any selector: an id, a glob on ids (`mz.*`) or
 /// a category (`民政`). No selectors keeps all. A selector matching nothing
 /// is returned as unmatched.
+/// The shared views some of `models` read, each once, every view after
+/// the views it reads (the order to create them in).
+pub fn shared_views<'m>(models: impl IntoIterator<Item = &'m Model>) -> Vec<&'m View> {
+    let mut views: Vec<&View> = Vec::new();
+    for view in models.into_iter().flat_map(|m| &m.views) {
+        if !views.iter().any(|v| v.spec.id == view.spec.id) {
+            views.push(view);
+        }
+    }
+    views
+}
+
 pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>, Vec<String>) {
     if selectors.is_empty() {
         return (models.iter().collect(), Vec::new());

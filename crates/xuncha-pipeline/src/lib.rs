@@ -324,6 +324,36 @@ struct Ran {
     remote_datasets: Option<BTreeMap<String, usize>>,
 }
 
+/// The datasets a run reads: what the selected models use, the required
+/// ones, and villages, which name the findings' places.
+fn wanted(req: &RunRequest, selected: &[&Model]) -> std::collections::BTreeSet<String> {
+    let mut wanted: std::collections::BTreeSet<String> = selected
+        .iter()
+        .flat_map(|m| m.spec.datasets.iter().cloned())
+        .collect();
+    wanted.insert("villages".to_string());
+    wanted.extend(req.required.iter().cloned());
+    wanted
+}
+
+/// Run the models (shown as progress) and time it after a read of `ingest_ms`.
+fn models_phase(
+    models: usize,
+    ingest_ms: u64,
+    progress: &dyn Progress,
+    run: impl FnOnce() -> RunResult,
+) -> (RunResult, Timings) {
+    progress.start(models);
+    let clock = std::time::Instant::now();
+    let result = run();
+    let timings = Timings {
+        ingest_ms,
+        models_ms: clock.elapsed().as_millis() as u64,
+        ..Default::default()
+    };
+    (result, timings)
+}
+
 /// Read the exports (or lake) the selected models use and run them here.
 fn run_local(
     req: &RunRequest,
@@ -332,24 +362,12 @@ fn run_local(
     progress: &dyn Progress,
 ) -> Result<Ran, Failure> {
     let clock = std::time::Instant::now();
-    // Read what the selected models use (and villages, which name the findings' places).
-    let mut wanted: std::collections::BTreeSet<String> = selected
-        .iter()
-        .flat_map(|m| m.spec.datasets.iter().cloned())
-        .collect();
-    wanted.insert("villages".to_string());
-    wanted.extend(req.required.iter().cloned());
-    let data = ingest_datasets(&req.data, req.encoding, Some(&wanted))?;
+    let data = ingest_datasets(&req.data, req.encoding, Some(&wanted(req, selected)))?;
     let ingest_ms = clock.elapsed().as_millis() as u64;
     require(&req.required, |d| data.datasets.contains_key(d))?;
-    progress.start(selected.len());
-    let clock = std::time::Instant::now();
-    let result = run_models(selected, &data, opts, &|o| progress.done(o));
-    let timings = Timings {
-        ingest_ms,
-        models_ms: clock.elapsed().as_millis() as u64,
-        ..Default::default()
-    };
+    let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
+        run_models(selected, &data, opts, &|o| progress.done(o))
+    });
     Ok(Ran {
         data,
         result,
@@ -370,7 +388,8 @@ fn run_on_spark(
     let session = xuncha_spark::Session::connect(remote).map_err(Failure::from)?;
     let lake = req.data.display().to_string();
     let prepared =
-        xuncha_spark::prepare(&session, &lake, selected, req.as_of).map_err(Failure::from)?;
+        xuncha_spark::prepare(&session, &lake, &wanted(req, selected), selected, req.as_of)
+            .map_err(Failure::from)?;
     require(&req.required, |d| prepared.datasets.contains_key(d))?;
     let villages = match prepared.datasets.contains_key("villages") {
         true => Some(
@@ -381,22 +400,17 @@ fn run_on_spark(
         false => None,
     };
     let ingest_ms = clock.elapsed().as_millis() as u64;
-    progress.start(selected.len());
-    let clock = std::time::Instant::now();
     let query = |model: &Model, params: &_| prepared.query(&session, model, params);
-    let result = run_queries(
-        selected,
-        opts,
-        &VillageIndex::new(villages.as_ref()),
-        Vec::new(),
-        &query,
-        &|o| progress.done(o),
-    );
-    let timings = Timings {
-        ingest_ms,
-        models_ms: clock.elapsed().as_millis() as u64,
-        ..Default::default()
-    };
+    let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
+        run_queries(
+            selected,
+            opts,
+            &VillageIndex::new(villages.as_ref()),
+            Vec::new(),
+            &query,
+            &|o| progress.done(o),
+        )
+    });
     Ok(Ran {
         data: Ingested::default(),
         result,

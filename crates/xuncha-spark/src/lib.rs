@@ -29,21 +29,17 @@ pub struct Prepared {
     as_of: NaiveDate,
 }
 
-/// Register the datasets `models` read (and `villages`) from `lake`, a
-/// folder of `<dataset>.parquet` as the cluster sees it, then create the
-/// shared views they use. A dataset the lake lacks is left out (its models
-/// are skipped); a lake holding none of them is an error.
+/// Register the `wanted` datasets from `lake`, a folder of
+/// `<dataset>.parquet` as the cluster sees it, then create the shared views
+/// `models` use. A dataset the lake lacks is left out (its models are
+/// skipped); a lake holding none of them is an error.
 pub fn prepare(
     session: &Session,
     lake: &str,
+    wanted: &BTreeSet<String>,
     models: &[&Model],
     as_of: NaiveDate,
 ) -> Result<Prepared, String> {
-    let mut wanted: BTreeSet<&str> = models
-        .iter()
-        .flat_map(|m| m.spec.datasets.iter().map(String::as_str))
-        .collect();
-    wanted.insert("villages");
     let lake = lake.trim_end_matches('/');
     let mut datasets = BTreeMap::new();
     let mut unreadable = Vec::new();
@@ -62,7 +58,7 @@ pub fn prepare(
                     .and_then(|c| c.get(0).ok())
                     .and_then(|v| v.extract::<i64>())
                     .unwrap_or(0);
-                datasets.insert(name.to_string(), rows.max(0) as usize);
+                datasets.insert(name.clone(), rows.max(0) as usize);
             }
             Err(e) if e.contains("PATH_NOT_FOUND") => {}
             Err(e) if session.is_lost() => return Err(e),
@@ -82,11 +78,7 @@ pub fn prepare(
         ));
     }
     let mut view_errors = BTreeMap::new();
-    let mut created = BTreeSet::new();
-    for view in models.iter().flat_map(|m| m.views.iter()) {
-        if !created.insert(view.spec.id.clone()) {
-            continue;
-        }
+    for view in xuncha_model::shared_views(models.iter().copied()) {
         let absent = view.spec.datasets.iter().any(|d| !datasets.contains_key(d));
         if absent {
             continue;
