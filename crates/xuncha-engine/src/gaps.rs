@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use serde::Serialize;
-use xuncha_model::columns::ColumnRefs;
+use xuncha_model::columns::ModelReads;
 use xuncha_model::Model;
 
 /// A canonical column the data lacks, and the models that read it.
@@ -35,38 +35,12 @@ impl Gap {
     }
 }
 
-/// Identifiers in a text (SQL, parameter values).
-fn identifiers(text: &str) -> BTreeSet<&str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|t| !t.is_empty())
-        .collect()
-}
-
 /// The canonical `(dataset, column)` pairs a model reads: every column of its
 /// datasets named in its SQL (or its views') through that dataset, a bare
 /// name or a CTE, or named in its parameters (`<col>_valid` and `<col>_raw`
 /// count as the column). SQL that does not parse counts every name.
 pub fn columns_read(model: &Model) -> Vec<(String, String)> {
-    let day = chrono::NaiveDate::default();
-    let mut queries = vec![model.sql(&model.spec.params, day).ok()];
-    queries.extend(model.views.iter().map(|v| v.sql(day).ok()));
-    let parsed: Option<Vec<ColumnRefs>> = queries
-        .iter()
-        .map(|q| q.as_deref().and_then(ColumnRefs::of))
-        .collect();
-    let mut text = String::new();
-    if parsed.is_none() {
-        text.push_str(model.spec.query.sql.as_deref().unwrap_or_default());
-        for view in &model.views {
-            text.push(' ');
-            text.push_str(&view.spec.sql);
-        }
-    }
-    for value in model.spec.params.values() {
-        text.push(' ');
-        text.push_str(&value.to_string());
-    }
-    let ids = identifiers(&text);
+    let reads = ModelReads::of(model);
     let mut out = Vec::new();
     for d in &model.spec.datasets {
         let Some(spec) = xuncha_schema::dataset(d) else {
@@ -78,13 +52,7 @@ pub fn columns_read(model: &Model) -> Vec<(String, String)> {
                 format!("{}_valid", c.name),
                 format!("{}_raw", c.name),
             ];
-            let named = names.iter().any(|n| {
-                ids.contains(n.as_str())
-                    || parsed
-                        .as_ref()
-                        .is_some_and(|qs| qs.iter().any(|q| q.reads(d, n)))
-            });
-            if named {
+            if names.iter().any(|n| reads.names(d, n)) {
                 out.push((d.clone(), c.name.to_string()));
             }
         }

@@ -208,21 +208,47 @@ pub fn ingest_dir(dir: &Path, encoding: Option<Encoding>) -> Result<Ingested, In
     ingest_datasets(dir, encoding, None)
 }
 
+/// What a run reads: some datasets, and of some of them only some columns.
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    pub datasets: BTreeSet<String>,
+    /// Frame columns to keep, by dataset; a wanted dataset not named here is
+    /// kept whole.
+    pub columns: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Wanted {
+    /// The columns to keep of a dataset, in its schema's order (`None`: all).
+    fn columns_of(&self, spec: &DatasetSpec) -> Option<Vec<PlSmallStr>> {
+        let keep = self.columns.get(spec.name)?;
+        Some(
+            spec.schema()
+                .iter_names()
+                .filter(|n| keep.contains(n.as_str()))
+                .cloned()
+                .collect(),
+        )
+    }
+}
+
 /// Read a data folder for some datasets only (`None`: all). Every table is
 /// still recognised and reported, but the rows of other datasets are not
 /// normalized, and files named after another dataset (`deaths.parquet`) are
-/// not read at all: a run of one model reads what that model uses.
+/// not read at all: a run of one model reads what that model uses. Of a
+/// dataset with `wanted.columns`, only those columns are kept (a lake file
+/// reads only those from disk).
 pub fn ingest_datasets(
     dir: &Path,
     encoding: Option<Encoding>,
-    wanted: Option<&BTreeSet<String>>,
+    wanted: Option<&Wanted>,
 ) -> Result<Ingested, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
+    let wanted_sets = wanted.map(|w| &w.datasets);
     let results: Vec<FileOutcome> = files
         .par_iter()
         .map(|(path, rel)| {
-            if let Some(other) = named_after_unwanted(rel, wanted) {
+            if let Some(other) = named_after_unwanted(rel, wanted_sets) {
                 return FileOutcome {
                     tables: vec![TableReport {
                         file: rel.clone(),
@@ -233,7 +259,10 @@ pub fn ingest_datasets(
                     ..Default::default()
                 };
             }
-            ingest_file(path, rel, &catalog.entries_for(rel), encoding, wanted)
+            if let Some(outcome) = read_lake_file(path, rel, wanted) {
+                return outcome;
+            }
+            ingest_file(path, rel, &catalog.entries_for(rel), encoding, wanted_sets)
         })
         .collect();
     let mut out = Ingested::default();
@@ -254,7 +283,16 @@ pub fn ingest_datasets(
             }
         }
     }
-    for df in out.datasets.values_mut() {
+    for (name, df) in out.datasets.iter_mut() {
+        let keep = wanted
+            .zip(xuncha_schema::dataset(name))
+            .and_then(|(w, spec)| w.columns_of(spec));
+        if let Some(keep) = keep.filter(|k| k.len() < df.width()) {
+            let names = keep.into_iter().filter(|n| df.column(n).is_ok());
+            *df = df
+                .select(names)
+                .map_err(|e| IngestError::file(name, format!("选取列失败：{e}")))?;
+        }
         df.rechunk_mut();
     }
     Ok(out)
@@ -268,20 +306,32 @@ const LAKE_FILE: &str =
 /// A file of a canonical lake (`xuncha data lake`): Parquet or IPC named
 /// after its dataset with exactly the dataset's canonical columns and
 /// types, `_src`, `_valid` and `_raw` included. It was normalized when the
-/// lake was written, so it is taken as it is, and its `_src` keeps the
-/// rows of the exports it came from.
-fn lake_frame(table: &RawTable) -> Option<(&'static DatasetSpec, DataFrame)> {
-    let frame = table.typed.as_ref()?;
-    let spec = named_dataset(&table.file)?;
+/// lake was written, so it is taken as it is (only the wanted columns are
+/// read from disk), and its `_src` keeps the rows of the exports it came
+/// from. `None` for any other file, which is then read as an export.
+fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<FileOutcome> {
+    let spec = named_dataset(rel)?;
+    let format = Format::of(path).filter(|f| matches!(f, Format::Parquet | Format::Ipc))?;
     let schema = spec.schema();
-    let same = frame.width() == schema.len()
-        && schema
-            .iter()
-            .all(|(name, dtype)| frame.column(name).is_ok_and(|c| c.dtype() == dtype));
-    let frame = same
-        .then(|| frame.select(schema.iter_names().cloned()))?
-        .ok()?;
-    Some((spec, frame))
+    let columns = wanted.and_then(|w| w.columns_of(spec));
+    let frame = read::read_lake(path, format, &schema, columns)?;
+    let report = TableReport {
+        file: rel.to_string(),
+        encoding: "columnar".to_string(),
+        dataset: Some(spec.name.to_string()),
+        // The header is the file's schema.
+        header_row: Some(1),
+        data_rows: frame.height(),
+        rows_read: frame.height(),
+        rows_accepted: frame.height(),
+        note: Some(LAKE_FILE.to_string()),
+        ..Default::default()
+    };
+    Some(FileOutcome {
+        tables: vec![report],
+        frames: vec![(spec.name, frame)],
+        ..Default::default()
+    })
 }
 
 /// The canonical dataset a file is named after (`deaths.parquet`,
@@ -369,20 +419,6 @@ fn ingest_table(
     };
     if let Some(why) = &table.skipped {
         report.note = Some(why.clone());
-        outcome.tables.push(report);
-        return;
-    }
-    // A lake file of a dataset the run does not want was not read at all
-    // (`named_after_unwanted`).
-    if let Some((spec, frame)) = lake_frame(table) {
-        report.dataset = Some(spec.name.to_string());
-        // The header is the file's schema.
-        report.header_row = Some(1);
-        report.data_rows = frame.height();
-        report.rows_read = frame.height();
-        report.rows_accepted = frame.height();
-        report.note = Some(LAKE_FILE.to_string());
-        outcome.frames.push((spec.name, frame));
         outcome.tables.push(report);
         return;
     }

@@ -334,6 +334,45 @@ pub fn read_columnar(
     }])
 }
 
+/// A canonical lake file's frame, reading only `columns` (`None`: all), if
+/// the file holds exactly the columns of `schema` with their types; `None`
+/// otherwise (or if it cannot be read), and the file is read as an export.
+pub fn read_lake(
+    path: &Path,
+    format: Format,
+    schema: &Schema,
+    columns: Option<Vec<PlSmallStr>>,
+) -> Option<DataFrame> {
+    let file = std::fs::File::open(path).ok()?;
+    let names = columns.map(|c| c.iter().map(|n| n.to_string()).collect());
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
+        Format::Parquet => {
+            let mut reader = ParquetReader::new(file);
+            let file_schema = reader.schema().ok()?;
+            same_names(file_schema.iter_names(), schema)?;
+            reader.with_columns(names).finish().ok()
+        }
+        _ => {
+            let mut reader = IpcReader::new(file);
+            let file_schema = reader.schema().ok()?;
+            same_names(file_schema.iter_names(), schema)?;
+            reader.with_columns(names).finish().ok()
+        }
+    }));
+    let frame = read.ok()??;
+    frame
+        .columns()
+        .iter()
+        .all(|c| schema.get(c.name()) == Some(c.dtype()))
+        .then_some(frame)
+}
+
+/// `Some` when a file's column names are exactly the schema's.
+fn same_names<'a>(names: impl Iterator<Item = &'a PlSmallStr>, schema: &Schema) -> Option<()> {
+    let names: Vec<&PlSmallStr> = names.collect();
+    (names.len() == schema.len() && names.iter().all(|n| schema.contains(n))).then_some(())
+}
+
 /// The rows of a frame as text cells, numbered as below a header in row 1.
 pub fn frame_rows(df: &DataFrame) -> Vec<RawRow> {
     let columns: Vec<StringChunked> = df

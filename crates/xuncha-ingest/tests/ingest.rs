@@ -452,3 +452,56 @@ fn a_written_catalog_keeps_every_sheet_of_a_workbook() {
     assert!(after.errors.is_empty(), "{:?}", after.errors);
     assert_eq!(after.rows("deaths"), 2, "both sheets are read back");
 }
+
+/// A lake file (`deaths.parquet` with the canonical schema) is read as it is,
+/// only the wanted columns from disk; a CSV of a dataset is still normalized
+/// whole and then cut to the wanted columns; without a wish, all columns stay.
+#[test]
+fn a_run_keeps_only_the_columns_it_wants() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = xuncha_schema::dataset("deaths").unwrap().schema();
+    let columns: Vec<Column> = schema
+        .iter()
+        .map(|(name, dtype)| match name.as_str() {
+            "id_number" => Column::new(name.clone(), [id(1), id(2)]),
+            "_src" => Column::new(name.clone(), ["deaths.csv:2", "deaths.csv:3"]),
+            _ => Column::full_null(name.clone(), 2, dtype),
+        })
+        .collect();
+    let mut frame = DataFrame::new_infer_height(columns).unwrap();
+    let file = std::fs::File::create(dir.path().join("deaths.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+    write(
+        dir.path(),
+        "低保发放.csv",
+        format!(
+            "姓名,身份证号,村级区划代码,发放月份,发放金额,救助类别\n张三,{},411102001001,2024-03,500,农村低保\n",
+            id(3)
+        )
+        .as_bytes(),
+    );
+    let keep = |cols: &[&str]| cols.iter().map(|c| c.to_string()).collect();
+    let wanted = xuncha_ingest::Wanted {
+        datasets: keep(&["deaths", "benefit_payments"]),
+        columns: [
+            ("deaths".to_string(), keep(&["id_number", "_src"])),
+            (
+                "benefit_payments".to_string(),
+                keep(&["amount", "id_number"]),
+            ),
+        ]
+        .into(),
+    };
+    let data = xuncha_ingest::ingest_datasets(dir.path(), None, Some(&wanted)).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let deaths = &data.datasets["deaths"];
+    assert_eq!(deaths.get_column_names(), ["id_number", "_src"]);
+    assert_eq!(strings(deaths, "_src")[1].as_deref(), Some("deaths.csv:3"));
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(payments.get_column_names(), ["id_number", "amount"]);
+    assert_eq!(payments.height(), 1);
+
+    let all = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(all.datasets["deaths"].width(), schema.len());
+    assert!(all.datasets["benefit_payments"].width() > 5);
+}

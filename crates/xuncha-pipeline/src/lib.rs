@@ -17,7 +17,7 @@ use xuncha_engine::summary::DatasetCount;
 use xuncha_engine::{
     run_models, run_queries, ModelOutcome, ModelStatus, RunOptions, RunResult, RunSummary,
 };
-use xuncha_ingest::{ingest_datasets, read::Encoding, Ingested};
+use xuncha_ingest::{ingest_datasets, read::Encoding, Ingested, Wanted};
 use xuncha_model::{load_library, select, Library, Model};
 use xuncha_report::issues::{books, GroupBy, ModelInfo, RunInfo};
 use xuncha_schema::Finding;
@@ -325,15 +325,19 @@ struct Ran {
 }
 
 /// The datasets a run reads: what the selected models use, the required
-/// ones, and villages, which name the findings' places.
-fn wanted(req: &RunRequest, selected: &[&Model]) -> std::collections::BTreeSet<String> {
-    let mut wanted: std::collections::BTreeSet<String> = selected
+/// ones, and villages, which name the findings' places; of the datasets the
+/// models read, only the columns they read.
+fn wanted(req: &RunRequest, selected: &[&Model]) -> Wanted {
+    let mut datasets: std::collections::BTreeSet<String> = selected
         .iter()
         .flat_map(|m| m.spec.datasets.iter().cloned())
         .collect();
-    wanted.insert("villages".to_string());
-    wanted.extend(req.required.iter().cloned());
-    wanted
+    datasets.insert("villages".to_string());
+    datasets.extend(req.required.iter().cloned());
+    let mut columns = xuncha_model::columns::frame_columns(selected.iter().copied());
+    // Whole: villages (they name the places) and datasets only required.
+    columns.retain(|d, _| d != "villages" && !req.required.contains(d));
+    Wanted { datasets, columns }
 }
 
 /// Run the models (shown as progress) and time it after a read of `ingest_ms`.
@@ -387,9 +391,14 @@ fn run_on_spark(
     let clock = std::time::Instant::now();
     let session = xuncha_spark::Session::connect(remote).map_err(Failure::from)?;
     let lake = req.data.display().to_string();
-    let prepared =
-        xuncha_spark::prepare(&session, &lake, &wanted(req, selected), selected, req.as_of)
-            .map_err(Failure::from)?;
+    let prepared = xuncha_spark::prepare(
+        &session,
+        &lake,
+        &wanted(req, selected).datasets,
+        selected,
+        req.as_of,
+    )
+    .map_err(Failure::from)?;
     require(&req.required, |d| prepared.datasets.contains_key(d))?;
     let villages = match prepared.datasets.contains_key("villages") {
         true => Some(
