@@ -1,6 +1,7 @@
 //! `xuncha`: run comparison models over department exports.
 
 mod data_cmd;
+mod memory;
 mod models_cmd;
 mod nightly_cmd;
 mod report_cmd;
