@@ -48,8 +48,9 @@ pub struct RunArgs {
     /// 在标准输出打印 JSON 摘要
     #[arg(long)]
     pub json: bool,
-    /// 执行模型 SQL 的引擎：polars（本机）或 spark（Spark Connect 集群，--data 为集群可读的数据湖路径）
-    #[arg(long, default_value = "polars", value_parser = ["polars", "spark"])]
+    /// 执行模型 SQL 的引擎：polars（本机）；streaming（本机流式：分批读取数据湖、逐个运行模型，
+    /// 内存占用低，用于数据超过内存的大县、市）；spark（Spark Connect 集群，--data 为集群可读的数据湖路径）
+    #[arg(long, default_value = "polars", value_parser = ["polars", "streaming", "spark"])]
     pub engine: String,
     /// Spark Connect 服务地址（--engine spark 时必需），如 sc://localhost:15002
     #[arg(long, env = "SPARK_REMOTE", value_name = "sc://HOST:PORT")]
@@ -119,6 +120,7 @@ impl RunArgs {
             ("spark", None) => Err(Failure::from(
                 "--engine spark 需要 --remote sc://主机:端口（或环境变量 SPARK_REMOTE）",
             )),
+            ("streaming", _) => Ok(RunEngine::Streaming),
             _ => Ok(RunEngine::Local),
         }
     }

@@ -557,3 +557,66 @@ fn a_lake_gives_the_findings_of_its_exports_with_their_sources() {
     assert!(expected.iter().all(|f| !f.contains(".parquet:")));
     assert_eq!(fields(&via_lake), expected);
 }
+
+/// The streaming engine reads the lake in batches and runs one model at a
+/// time: the same findings as the in-memory run; exports are refused with
+/// the file named and how to convert them.
+#[test]
+fn the_streaming_engine_gives_the_same_findings_over_a_lake() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lake, memory, streamed) = (
+        dir.path().join("lake"),
+        dir.path().join("memory"),
+        dir.path().join("streamed"),
+    );
+    assert!(xuncha(&["data", "lake", &sample(), "--out", &s(&lake)])
+        .status
+        .success());
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["run", "--data", lake.to_str().unwrap(), "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend(["--as-of", "2024-12-31"]);
+        args.extend(extra);
+        xuncha(&args)
+    };
+    let in_memory = run(&memory, &[]);
+    assert!(in_memory.status.success(), "{in_memory:?}");
+    let streaming = run(&streamed, &["--engine", "streaming"]);
+    assert!(streaming.status.success(), "{streaming:?}");
+    let fields = |out: &Path| -> Vec<String> {
+        let mut all: Vec<String> = findings(out)
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                f.as_object_mut().unwrap().remove("run_id");
+                f.to_string()
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let expected = fields(&memory);
+    assert!(expected.len() > 100);
+    assert_eq!(fields(&streamed), expected);
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(streamed.join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["engine"], "polars（流式）");
+    assert!(summary["rows_accepted"].as_u64().unwrap() > 1000);
+
+    let exports = xuncha(&[
+        "run",
+        "--data",
+        &sample(),
+        "--out",
+        &s(&dir.path().join("refused")),
+        "--engine",
+        "streaming",
+    ]);
+    assert!(!exports.status.success());
+    let message = String::from_utf8_lossy(&exports.stderr);
+    assert!(
+        message.contains("流式运行只读取标准数据湖") && message.contains("xuncha data lake"),
+        "{message}"
+    );
+}

@@ -141,6 +141,22 @@ pub fn run_models(
     run_queries(models, opts, &villages, gaps, &query, on_done)
 }
 
+/// One model's rows from lazy scans (`frames`) with polars' streaming
+/// engine, which reads its inputs in batches: for data larger than memory.
+pub fn stream_query(
+    model: &Model,
+    params: &Params,
+    as_of: NaiveDate,
+    frames: &BTreeMap<String, LazyFrame>,
+) -> Result<DataFrame, QueryError> {
+    require_datasets(model, |d| frames.contains_key(d))?;
+    let lf = plan(model, params, as_of, frames).map_err(|e| QueryError::Failed(e.to_string()))?;
+    // One plan gives one frame.
+    lf.collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| run_failed(model, e))
+}
+
 /// Skip a model when a dataset it reads is not `present`.
 pub fn require_datasets(model: &Model, present: impl Fn(&str) -> bool) -> Result<(), QueryError> {
     let absent: Vec<&str> = model

@@ -11,6 +11,7 @@ pub mod lexicon;
 pub mod mapping;
 pub mod normalize;
 pub mod read;
+pub mod scan;
 mod typed;
 pub mod vocab;
 pub mod wide;
@@ -219,7 +220,7 @@ pub struct Wanted {
 
 impl Wanted {
     /// The columns to keep of a dataset, in its schema's order (`None`: all).
-    fn columns_of(&self, spec: &DatasetSpec) -> Option<Vec<PlSmallStr>> {
+    pub(crate) fn columns_of(&self, spec: &DatasetSpec) -> Option<Vec<PlSmallStr>> {
         let keep = self.columns.get(spec.name)?;
         Some(
             spec.schema()
@@ -300,7 +301,7 @@ pub fn ingest_datasets(
 
 /// Note of a table whose dataset the run does not use.
 const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
-const LAKE_FILE: &str =
+pub(crate) const LAKE_FILE: &str =
     "标准数据湖文件（xuncha data lake 写出），按原样读取，来源行指向原始导出文件";
 
 /// A file of a canonical lake (`xuncha data lake`): Parquet or IPC named
@@ -336,7 +337,7 @@ fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<Fil
 
 /// The canonical dataset a file is named after (`deaths.parquet`,
 /// `benefit_payments.2.parquet`), if any.
-fn named_dataset(rel: &str) -> Option<&'static DatasetSpec> {
+pub(crate) fn named_dataset(rel: &str) -> Option<&'static DatasetSpec> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     xuncha_schema::dataset(name.split('.').next().unwrap_or(name))
 }

@@ -368,7 +368,10 @@ pub fn read_lake(
 }
 
 /// `Some` when a file's column names are exactly the schema's.
-fn same_names<'a>(names: impl Iterator<Item = &'a PlSmallStr>, schema: &Schema) -> Option<()> {
+pub(crate) fn same_names<'a>(
+    names: impl Iterator<Item = &'a PlSmallStr>,
+    schema: &Schema,
+) -> Option<()> {
     let names: Vec<&PlSmallStr> = names.collect();
     (names.len() == schema.len() && names.iter().all(|n| schema.contains(n))).then_some(())
 }

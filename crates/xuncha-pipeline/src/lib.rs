@@ -62,6 +62,9 @@ pub enum RunEngine {
     /// Here, with polars, over the exports (or a lake) in `data`.
     #[default]
     Local,
+    /// Here, with polars' streaming engine over a lake (`xuncha data lake`)
+    /// read in batches, one model at a time: for data larger than memory.
+    Streaming,
     /// On a Spark Connect server (`sc://host:port`); `data` is then a lake
     /// written by `xuncha data lake`, at the path the cluster sees.
     Spark { remote: String },
@@ -192,7 +195,7 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         threads: req.threads,
     };
     // A Spark run's data is a path as the cluster sees it.
-    if matches!(req.engine, RunEngine::Local) && !req.data.is_dir() {
+    if !matches!(req.engine, RunEngine::Spark { .. }) && !req.data.is_dir() {
         return Err(Failure::from(format!(
             "数据目录不存在：{}",
             req.data.display()
@@ -206,6 +209,7 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         remote_datasets,
     } = match &req.engine {
         RunEngine::Local => run_local(req, &selected, &opts, progress)?,
+        RunEngine::Streaming => run_streaming(req, &selected, &opts, progress)?,
         RunEngine::Spark { remote } => run_on_spark(req, remote, &selected, &opts, progress)?,
     };
     let clock = std::time::Instant::now();
@@ -238,8 +242,10 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         None => (Vec::new(), TriageEffect::default()),
     };
     let mut summary = RunSummary::new(&req.data.display().to_string(), &data, &result, &opts);
-    if let RunEngine::Spark { remote } = &req.engine {
-        summary.engine = format!("Spark（{remote}）");
+    match &req.engine {
+        RunEngine::Spark { remote } => summary.engine = format!("Spark（{remote}）"),
+        RunEngine::Streaming => summary.engine = "polars（流式）".to_string(),
+        RunEngine::Local => {}
     }
     if let Some(counts) = remote_datasets {
         // The lake's rows were accepted when it was written.
@@ -377,6 +383,54 @@ fn run_local(
         result,
         timings,
         remote_datasets: None,
+    })
+}
+
+/// Scan the lake and run the models here one at a time with polars'
+/// streaming engine, which reads the scans in batches.
+fn run_streaming(
+    req: &RunRequest,
+    selected: &[&Model],
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Ran, Failure> {
+    let clock = std::time::Instant::now();
+    let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted(req, selected))?;
+    require(&req.required, |d| lake.frames.contains_key(d))?;
+    let villages = match lake.frames.get("villages") {
+        Some(v) => Some(
+            v.clone()
+                .collect()
+                .map_err(|e| Failure::from(format!("无法读取 villages：{e}")))?,
+        ),
+        None => None,
+    };
+    let ingest_ms = clock.elapsed().as_millis() as u64;
+    let opts = RunOptions {
+        threads: Some(1),
+        ..opts.clone()
+    };
+    let query = |model: &Model, params: &_| {
+        xuncha_engine::stream_query(model, params, opts.as_of, &lake.frames)
+    };
+    let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
+        run_queries(
+            selected,
+            &opts,
+            &VillageIndex::new(villages.as_ref()),
+            Vec::new(),
+            &query,
+            &|o| progress.done(o),
+        )
+    });
+    Ok(Ran {
+        data: Ingested {
+            tables: lake.tables,
+            ..Default::default()
+        },
+        result,
+        timings,
+        remote_datasets: Some(lake.rows),
     })
 }
 
