@@ -63,40 +63,70 @@ pub fn normalize_value(
     })
 }
 
+/// The values of one canonical column as rows are accepted.
 enum Buffer {
-    Text(Vec<Option<String>>),
-    Id(Vec<Option<String>>, Vec<Option<bool>>),
+    Text(StringChunkedBuilder),
+    /// Labels by index into `distinct`, each distinct label kept once; they
+    /// go through the vocabulary once each in `finish`.
+    Label {
+        index: std::collections::HashMap<String, u32>,
+        distinct: Vec<String>,
+        rows: Vec<Option<u32>>,
+    },
+    Id(StringChunkedBuilder, Vec<Option<bool>>),
     Date(Vec<Option<i32>>),
     Float(Vec<Option<f64>>),
     Int(Vec<Option<i64>>),
 }
 
 impl Buffer {
-    fn new(kind: ColumnKind) -> Self {
+    fn new(kind: ColumnKind, name: &str) -> Self {
         match kind {
-            ColumnKind::IdNumber => Buffer::Id(Vec::new(), Vec::new()),
+            ColumnKind::IdNumber => {
+                Buffer::Id(StringChunkedBuilder::new(name.into(), 0), Vec::new())
+            }
             ColumnKind::Date | ColumnKind::Period => Buffer::Date(Vec::new()),
             ColumnKind::Amount | ColumnKind::Number => Buffer::Float(Vec::new()),
             ColumnKind::Integer => Buffer::Int(Vec::new()),
-            _ => Buffer::Text(Vec::new()),
+            ColumnKind::Label => Buffer::Label {
+                index: Default::default(),
+                distinct: Vec::new(),
+                rows: Vec::new(),
+            },
+            _ => Buffer::Text(StringChunkedBuilder::new(name.into(), 0)),
         }
     }
 
     fn push(&mut self, value: Option<Value>) {
         match (self, value) {
-            (Buffer::Text(v), Some(Value::Text(s))) => v.push(Some(s)),
+            (Buffer::Text(v), Some(Value::Text(s))) => v.append_value(&s),
+            (
+                Buffer::Label {
+                    index,
+                    distinct,
+                    rows,
+                },
+                Some(Value::Text(s)),
+            ) => {
+                let i = *index.entry(s).or_insert_with_key(|s| {
+                    distinct.push(s.clone());
+                    distinct.len() as u32 - 1
+                });
+                rows.push(Some(i));
+            }
             (Buffer::Id(v, ok), Some(Value::Id { value, valid })) => {
-                v.push(Some(value));
+                v.append_value(&value);
                 ok.push(Some(valid));
             }
             (Buffer::Id(v, ok), None) => {
-                v.push(None);
+                v.append_null();
                 ok.push(None);
             }
             (Buffer::Date(v), Some(Value::Date(d))) => v.push(Some(date_days(d))),
             (Buffer::Float(v), Some(Value::Float(f))) => v.push(Some(f)),
             (Buffer::Int(v), Some(Value::Int(i))) => v.push(Some(i)),
-            (Buffer::Text(v), None) => v.push(None),
+            (Buffer::Text(v), None) => v.append_null(),
+            (Buffer::Label { rows, .. }, None) => rows.push(None),
             (Buffer::Date(v), None) => v.push(None),
             (Buffer::Float(v), None) => v.push(None),
             (Buffer::Int(v), None) => v.push(None),
@@ -104,11 +134,32 @@ impl Buffer {
         }
     }
 
-    fn into_columns(self, name: &str) -> Vec<Column> {
+    /// The finished columns; a label column becomes its canonical and raw
+    /// columns, its unknown labels added to `unknown`.
+    fn into_columns(
+        self,
+        dataset: &str,
+        name: &str,
+        unknown: &mut Vec<UnknownLabel>,
+    ) -> Vec<Column> {
         match self {
-            Buffer::Text(v) => vec![Column::new(name.into(), v)],
+            Buffer::Text(v) => vec![v.finish().into_column()],
+            Buffer::Label { distinct, rows, .. } => {
+                let canonical = canonical_labels(dataset, name, &distinct, &rows, unknown);
+                let text = |labels: &[String]| -> StringChunked {
+                    rows.iter()
+                        .map(|r| r.map(|i| labels[i as usize].as_str()))
+                        .collect()
+                };
+                vec![
+                    text(&canonical).with_name(name.into()).into_column(),
+                    text(&distinct)
+                        .with_name(format!("{name}_raw").into())
+                        .into_column(),
+                ]
+            }
             Buffer::Id(v, ok) => vec![
-                Column::new(name.into(), v),
+                v.finish().into_column(),
                 Column::new(format!("{name}_valid").into(), ok),
             ],
             Buffer::Date(v) => {
@@ -130,12 +181,13 @@ pub struct RowOrigin<'a> {
 }
 
 impl RowOrigin<'_> {
-    /// `file[#sheet]:row`, the form findings cite.
-    pub fn cite(&self) -> String {
-        match self.sheet {
-            Some(sheet) => format!("{}#{}:{}", self.file, sheet, self.line),
-            None => format!("{}:{}", self.file, self.line),
-        }
+    /// Append `file[#sheet]:row`, the form findings cite, to `out`.
+    pub fn cite_into(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = match self.sheet {
+            Some(sheet) => write!(out, "{}#{}:{}", self.file, sheet, self.line),
+            None => write!(out, "{}:{}", self.file, self.line),
+        };
     }
 }
 
@@ -162,6 +214,43 @@ pub struct Built {
     pub unknown: Vec<UnknownLabel>,
 }
 
+/// The canonical form of each distinct label of a column (a label no
+/// vocabulary rule knows stays as it is and is reported in `unknown` with
+/// how many of `rows` hold it).
+fn canonical_labels(
+    dataset: &str,
+    name: &str,
+    distinct: &[String],
+    rows: &[Option<u32>],
+    unknown: &mut Vec<UnknownLabel>,
+) -> Vec<String> {
+    let vocab = crate::vocab::for_column(dataset, name);
+    let mut counts = vec![0usize; distinct.len()];
+    for i in rows.iter().flatten() {
+        counts[*i as usize] += 1;
+    }
+    let mut misses: std::collections::BTreeMap<&str, usize> = Default::default();
+    let canonical = distinct
+        .iter()
+        .zip(&counts)
+        .map(
+            |(label, count)| match vocab.and_then(|v| v.canonical(label)) {
+                Some(c) => c.to_string(),
+                None => {
+                    *misses.entry(label).or_default() += count;
+                    label.clone()
+                }
+            },
+        )
+        .collect();
+    unknown.extend(misses.into_iter().map(|(value, count)| UnknownLabel {
+        column: name.to_string(),
+        value: value.to_string(),
+        count,
+    }));
+    canonical
+}
+
 /// Map a label column through its vocabulary: (canonical, raw) columns and
 /// the labels no rule knows. Each distinct label is looked up once.
 pub(crate) fn label_columns(
@@ -170,49 +259,36 @@ pub(crate) fn label_columns(
     labels: Vec<Option<String>>,
     unknown: &mut Vec<UnknownLabel>,
 ) -> Vec<Column> {
-    let vocab = crate::vocab::for_column(dataset, name);
-    let mut cache: std::collections::HashMap<&str, Option<&str>> = Default::default();
-    let mut misses: std::collections::BTreeMap<&str, usize> = Default::default();
-    let canonical: Vec<Option<String>> = labels
-        .iter()
-        .map(|l| {
-            let l = l.as_deref()?;
-            let hit = *cache
-                .entry(l)
-                .or_insert_with(|| vocab.and_then(|v| v.canonical(l)));
-            match hit {
-                Some(c) => Some(c.to_string()),
-                None => {
-                    *misses.entry(l).or_default() += 1;
-                    Some(l.to_string())
-                }
-            }
-        })
-        .collect();
-    unknown.extend(misses.into_iter().map(|(value, count)| UnknownLabel {
-        column: name.to_string(),
-        value: value.to_string(),
-        count,
-    }));
-    vec![
-        Column::new(name.into(), canonical),
-        Column::new(format!("{name}_raw").into(), labels),
-    ]
+    let mut buffer = Buffer::new(ColumnKind::Label, name);
+    for label in labels {
+        buffer.push(label.map(Value::Text));
+    }
+    buffer.into_columns(dataset, name, unknown)
 }
 
 /// Accumulates the rows of one canonical dataset.
 pub struct DatasetBuilder {
     spec: &'static DatasetSpec,
     buffers: Vec<Buffer>,
-    sources: Vec<String>,
+    sources: StringChunkedBuilder,
+    /// Rows accepted.
+    height: usize,
+    /// Reused to write each row's source.
+    cite: String,
 }
 
 impl DatasetBuilder {
     pub fn new(spec: &'static DatasetSpec) -> Self {
         Self {
             spec,
-            buffers: spec.columns.iter().map(|c| Buffer::new(c.kind)).collect(),
-            sources: Vec::new(),
+            buffers: spec
+                .columns
+                .iter()
+                .map(|c| Buffer::new(c.kind, c.name))
+                .collect(),
+            sources: StringChunkedBuilder::new(SOURCE_COLUMN.into(), 0),
+            height: 0,
+            cite: String::new(),
         }
     }
 
@@ -277,30 +353,24 @@ impl DatasetBuilder {
         for (buffer, value) in self.buffers.iter_mut().zip(values) {
             buffer.push(value);
         }
-        self.sources.push(origin.cite());
+        self.cite.clear();
+        origin.cite_into(&mut self.cite);
+        self.sources.append_value(&self.cite);
+        self.height += 1;
         true
     }
 
     /// The canonical DataFrame of the rows accepted, label columns mapped
     /// through their vocabularies.
     pub fn finish(self) -> PolarsResult<Built> {
-        let height = self.sources.len();
         let mut unknown = Vec::new();
         let mut columns: Vec<Column> = Vec::new();
         for (buffer, col) in self.buffers.into_iter().zip(self.spec.columns) {
-            match (col.kind, buffer) {
-                (ColumnKind::Label, Buffer::Text(labels)) => columns.extend(label_columns(
-                    self.spec.name,
-                    col.name,
-                    labels,
-                    &mut unknown,
-                )),
-                (_, buffer) => columns.extend(buffer.into_columns(col.name)),
-            }
+            columns.extend(buffer.into_columns(self.spec.name, col.name, &mut unknown));
         }
-        columns.push(Column::new(SOURCE_COLUMN.into(), self.sources));
+        columns.push(self.sources.finish().into_column());
         Ok(Built {
-            frame: DataFrame::new(height, columns)?,
+            frame: DataFrame::new(self.height, columns)?,
             unknown,
         })
     }
