@@ -118,6 +118,11 @@ fn checked(value: String) -> IdNumber {
 
 /// one form of the middle dot used in minority names, ASCII brackets.
 pub fn normalize_name(raw: &str) -> String {
+    let plain =
+        |c: char| !c.is_whitespace() && !matches!(c, '•' | '‧' | '・' | '･' | '∙' | '⋅' | '●');
+    if is_clean(raw) && raw.chars().all(plain) {
+        return raw.to_string();
+    }
     clean_cell(raw)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -130,6 +135,10 @@ pub fn normalize_name(raw: &str) -> String {
 
 /// Normalize a code (credit code, account, plate, serial): no whitespace, upper case.
 pub fn normalize_code(raw: &str) -> String {
+    let plain = |b: u8| b.is_ascii_graphic() && !b.is_ascii_lowercase();
+    if is_clean(raw) && raw.bytes().all(plain) {
+        return raw.to_string();
+    }
     clean_cell(raw)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -139,6 +148,9 @@ pub fn normalize_code(raw: &str) -> String {
 
 /// Normalize a village code to 12 digits; 9-digit township codes get `000`.
 pub fn normalize_village_code(raw: &str) -> Result<String, String> {
+    if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(raw.to_string());
+    }
     let s: String = clean_cell(raw)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -174,6 +186,21 @@ fn digit_groups(s: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The digit groups of `2024-03-05` (N = 3) or `2024-03` (N = 2) written
+/// exactly so, the form most exports use; `None` for anything else.
+fn dashed<const N: usize>(raw: &str) -> Option<[&str; N]> {
+    let b = raw.as_bytes();
+    let shape = b.len() == 3 * N + 1
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shape.then(|| std::array::from_fn(|i| &raw[[0, 5, 8][i]..[4, 7, 10][i]]))
+}
+
 fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     if y.len() != 4 {
         return None;
@@ -184,6 +211,9 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 /// Parse a date written as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日,
 /// 2024.03.05, an Excel serial number, or a datetime with any of these dates.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
+    if let Some([y, m, d]) = dashed(raw) {
+        return ymd(y, m, d).ok_or_else(|| format!("无法识别的日期“{raw}”"));
+    }
     let s = clean_cell(raw);
     let fail = || format!("无法识别的日期“{s}”");
     if let Ok(serial) = s.parse::<f64>() {
@@ -208,6 +238,9 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
 /// Parse a month written as 2024-03, 202403, 2024年3月, 2024.3 or a full date;
 /// returns the first day of that month.
 pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
+    if let Some([y, m]) = dashed(raw) {
+        return ymd(y, m, "1").ok_or_else(|| format!("无法识别的月份“{raw}”"));
+    }
     let s = clean_cell(raw);
     let fail = || format!("无法识别的月份“{s}”");
     let first_of = |y: &str, m: &str| ymd(y, m, "1");
@@ -227,6 +260,15 @@ pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
 /// on top (10,000 for a column declared in 万元). Accounting negatives
 /// `(1,000.00)` are understood.
 pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
+    // Most cells are a plain number already.
+    if let Some(v) = raw
+        .parse::<f64>()
+        .ok()
+        .map(|v| v * scale)
+        .filter(|v| v.is_finite())
+    {
+        return Ok(v);
+    }
     let s = clean_cell(raw);
     let mut t: String = s
         .chars()
@@ -417,5 +459,32 @@ mod tests {
     fn codes_are_upper_case_without_spaces() {
         assert_eq!(normalize_code(" 91410100 mA1234 "), "91410100MA1234");
         assert_eq!(normalize_code("'6228480012345678"), "6228480012345678");
+    }
+
+    #[test]
+    fn plain_cells_take_the_short_way_to_the_same_values() {
+        assert_eq!(normalize_code("ABC123"), "ABC123");
+        assert_eq!(normalize_code("abc 123"), normalize_code("ABC123"));
+        assert_eq!(normalize_name("张三"), "张三");
+        assert_eq!(normalize_name("张 三"), "张三");
+        assert_eq!(normalize_name("阿依•买买提"), "阿依·买买提");
+        assert_eq!(
+            normalize_village_code("411102001001").unwrap(),
+            "411102001001"
+        );
+        assert_eq!(parse_date("2024-03-05").unwrap(), d(2024, 3, 5));
+        assert_eq!(
+            parse_date("2024-02-30").unwrap_err(),
+            "无法识别的日期“2024-02-30”"
+        );
+        assert_eq!(parse_period("2024-03").unwrap(), d(2024, 3, 1));
+        assert_eq!(
+            parse_period("2024-13").unwrap_err(),
+            "无法识别的月份“2024-13”"
+        );
+        assert_eq!(parse_number("1500.5", 1.0).unwrap(), 1500.5);
+        assert_eq!(parse_number("1.5", 10_000.0).unwrap(), 15_000.0);
+        assert!(parse_number("NaN", 1.0).is_err());
+        assert!(parse_number("inf", 1.0).is_err());
     }
 }
