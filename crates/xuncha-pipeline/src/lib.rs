@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use polars::prelude::DataFrame;
 use sha2::{Digest, Sha256};
 use xuncha_engine::findings::VillageIndex;
 use xuncha_engine::summary::DatasetCount;
@@ -364,6 +365,28 @@ fn models_phase(
     (result, timings)
 }
 
+/// The models phase of a run whose rows come from `query` (the streaming
+/// engine, Spark): no gaps are known, since no frame was loaded.
+fn query_phase(
+    selected: &[&Model],
+    opts: &RunOptions,
+    villages: Option<&DataFrame>,
+    ingest_ms: u64,
+    progress: &dyn Progress,
+    query: &xuncha_engine::Query,
+) -> (RunResult, Timings) {
+    models_phase(selected.len(), ingest_ms, progress, || {
+        run_queries(
+            selected,
+            opts,
+            &VillageIndex::new(villages),
+            Vec::new(),
+            query,
+            &|o| progress.done(o),
+        )
+    })
+}
+
 /// Read the exports (or lake) the selected models use and run them here.
 fn run_local(
     req: &RunRequest,
@@ -413,16 +436,14 @@ fn run_streaming(
     let query = |model: &Model, params: &_| {
         xuncha_engine::stream_query(model, params, opts.as_of, &lake.frames)
     };
-    let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
-        run_queries(
-            selected,
-            &opts,
-            &VillageIndex::new(villages.as_ref()),
-            Vec::new(),
-            &query,
-            &|o| progress.done(o),
-        )
-    });
+    let (result, timings) = query_phase(
+        selected,
+        &opts,
+        villages.as_ref(),
+        ingest_ms,
+        progress,
+        &query,
+    );
     Ok(Ran {
         data: Ingested {
             tables: lake.tables,
@@ -464,16 +485,14 @@ fn run_on_spark(
     };
     let ingest_ms = clock.elapsed().as_millis() as u64;
     let query = |model: &Model, params: &_| prepared.query(&session, model, params);
-    let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
-        run_queries(
-            selected,
-            opts,
-            &VillageIndex::new(villages.as_ref()),
-            Vec::new(),
-            &query,
-            &|o| progress.done(o),
-        )
-    });
+    let (result, timings) = query_phase(
+        selected,
+        opts,
+        villages.as_ref(),
+        ingest_ms,
+        progress,
+        &query,
+    );
     Ok(Ran {
         data: Ingested::default(),
         result,
