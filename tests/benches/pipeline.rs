@@ -1,7 +1,8 @@
 //! End-to-end speed: generate a county, then run the whole pipeline over it
 //! (read, every model of the library, write findings) and time each stage. `cargo bench -p xuncha-tests`; the scale and format
 //! come from `XUNCHA_BENCH_SCALE` (default 1) and `XUNCHA_BENCH_FORMAT`
-//! (`messy`, the default, or `parquet`). Prints one line per stage.
+//! (`messy`, the default, or `parquet`). Prints one line per stage and the
+//! peak resident memory of the run (generation left out).
 
 use std::time::Instant;
 
@@ -10,7 +11,37 @@ use xuncha_model::Library;
 use xuncha_pipeline::{run_batch, Quiet, RunRequest};
 use xuncha_synth::{generate, OutputFormat};
 
+/// The allocator `xuncha` runs with (see the CLI's `memory.rs`), so that the
+/// times and peak are the ones users see.
+#[cfg(all(unix, not(target_os = "emscripten")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+#[cfg(all(unix, not(target_os = "emscripten")))]
+#[export_name = "_rjem_malloc_conf"]
+static JEMALLOC_CONF: &[u8; 37] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
+/// Peak resident memory since the last reset, in MB (Linux: `VmHWM`).
+fn peak_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024)
+}
+
 fn main() {
+    // As the CLI: polars' own deprecation notices are not the benchmark's output.
+    polars::error::set_warning_function(|message, warning| {
+        if !matches!(warning, polars::error::PolarsWarning::Deprecation) {
+            eprintln!("polars {warning:?}: {message}");
+        }
+    });
     let scale: f64 = std::env::var("XUNCHA_BENCH_SCALE")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -44,6 +75,8 @@ fn main() {
         required: Vec::new(),
         engine: Default::default(),
     };
+    // Reset the peak (Linux `clear_refs`) so that it leaves out generation.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let t = Instant::now();
     let done = run_batch(&request, &Quiet).expect("run");
     let total = t.elapsed().as_secs_f64();
@@ -62,6 +95,10 @@ fn main() {
     );
     println!("write     {:.2} s", ms(done.timings.write_ms));
     println!("total     {total:.2} s (read + all models + write findings)");
+    match peak_mb() {
+        Some(mb) => println!("peak      {mb} MB resident (read + models + write)"),
+        None => println!("peak      (not known on this system)"),
+    }
     for o in &s.models {
         println!("  {:<36} {:>6} ms", o.model_id, o.elapsed_ms);
     }
