@@ -106,26 +106,27 @@ pub enum NonData {
 
 /// Classify a data-area row that is not a record.
 pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
-    let filled: Vec<&str> = row
-        .cells
-        .iter()
-        .map(|c| c.trim())
-        .filter(|c| !c.is_empty())
-        .collect();
-    let Some(first) = filled.first() else {
+    let Some(first) = row.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()) else {
         return Some(NonData::Blank);
     };
-    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
-    if matches!(first.as_str(), "合计" | "总计" | "小计" | "合计:" | "总计:") {
+    let first = || first.chars().filter(|c| !c.is_whitespace());
+    if ["合计", "总计", "小计", "合计:", "总计:"]
+        .iter()
+        .any(|w| w.chars().eq(first()))
+    {
         return Some(NonData::Total);
     }
-    let same = row
-        .cells
-        .iter()
-        .zip(&header.raw)
-        .filter(|(c, h)| !h.trim().is_empty() && c.trim() == h.trim())
-        .count();
-    let header_cells = header.raw.iter().filter(|h| !h.trim().is_empty()).count();
+    let (mut same, mut header_cells) = (0, 0);
+    for (i, h) in header.raw.iter().enumerate() {
+        let h = h.trim();
+        if h.is_empty() {
+            continue;
+        }
+        header_cells += 1;
+        if row.cells.get(i).is_some_and(|c| c.trim() == h) {
+            same += 1;
+        }
+    }
     if header_cells > 0 && same * 2 > header_cells {
         return Some(NonData::RepeatedHeader);
     }

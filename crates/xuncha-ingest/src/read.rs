@@ -156,7 +156,10 @@ pub fn read_delimited(
     let (text, encoding) = decode(bytes, encoding);
     // The csv crate reports the line of a record after CRLF terminators one
     // too low; with LF only, record positions are the lines users see.
-    let text = text.replace("\r\n", "\n");
+    let text = match text.contains("\r\n") {
+        true => text.replace("\r\n", "\n"),
+        false => text,
+    };
     let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
