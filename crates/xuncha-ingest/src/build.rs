@@ -67,7 +67,7 @@ pub fn normalize_value(
 enum Buffer {
     Text(StringChunkedBuilder),
     /// Labels by index into `distinct`, each distinct label kept once; they
-    /// go through the vocabulary once each in `finish`.
+    /// go through the vocabulary once each when the column is finished.
     Label {
         index: std::collections::HashMap<String, u32>,
         distinct: Vec<String>,
