@@ -11,15 +11,8 @@ use xuncha_model::Library;
 use xuncha_pipeline::{run_batch, Quiet, RunRequest};
 use xuncha_synth::{generate, OutputFormat};
 
-/// The allocator `xuncha` runs with (see the CLI's `memory.rs`), so that the
-/// times and peak are the ones users see.
-#[cfg(all(unix, not(target_os = "emscripten")))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-#[cfg(all(unix, not(target_os = "emscripten")))]
-#[export_name = "_rjem_malloc_conf"]
-static JEMALLOC_CONF: &[u8; 37] = b"dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+// The allocator `xuncha` runs with, so that the times and peak are the ones users see.
+xuncha_pipeline::use_jemalloc!();
 
 /// Peak resident memory since the last reset, in MB (Linux: `VmHWM`).
 fn peak_mb() -> Option<u64> {

@@ -1,7 +1,6 @@
 //! `xuncha`: run comparison models over department exports.
 
 mod data_cmd;
-mod memory;
 mod models_cmd;
 mod nightly_cmd;
 mod report_cmd;
@@ -14,6 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xuncha_model::{load_library, Library, Model, ModelError};
+
+xuncha_pipeline::use_jemalloc!();
 
 /// 巡察比对模型引擎：读取各部门导出数据，运行比对模型，输出问题线索。
 #[derive(Parser)]
