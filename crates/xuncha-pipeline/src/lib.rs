@@ -350,20 +350,27 @@ struct Ran {
     data: Ingested,
     result: RunResult,
     timings: Timings,
-    /// Rows of each dataset a Spark run registered (a local run's are in `data`).
+    /// Rows of each dataset of a lake a run queried without loading it
+    /// (streaming, Spark); a local run's are in `data`.
     remote_datasets: Option<BTreeMap<String, usize>>,
 }
 
 /// The datasets a run reads: what the selected models use, the required
-/// ones, and villages, which name the findings' places; of the datasets the
-/// models read, only the columns they read.
-fn wanted(req: &RunRequest, selected: &[&Model]) -> Wanted {
+/// ones, and villages, which name the findings' places.
+fn wanted_datasets(req: &RunRequest, selected: &[&Model]) -> std::collections::BTreeSet<String> {
     let mut datasets: std::collections::BTreeSet<String> = selected
         .iter()
         .flat_map(|m| m.spec.datasets.iter().cloned())
         .collect();
     datasets.insert("villages".to_string());
     datasets.extend(req.required.iter().cloned());
+    datasets
+}
+
+/// The datasets a run reads and, of those the models read, only the columns
+/// they read.
+fn wanted(req: &RunRequest, selected: &[&Model]) -> Wanted {
+    let datasets = wanted_datasets(req, selected);
     let mut columns = xuncha_model::columns::frame_columns(selected.iter().copied());
     // Whole: villages (they name the places) and datasets only required.
     columns.retain(|d, _| d != "villages" && !req.required.contains(d));
@@ -388,26 +395,41 @@ fn models_phase(
     (result, timings)
 }
 
-/// The models phase of a run whose rows come from `query` (the streaming
-/// engine, Spark): no gaps are known, since no frame was loaded.
-fn query_phase(
+/// A lake queried without loading it (the streaming engine, Spark): its
+/// tables, its datasets' rows, and its villages, which name the places.
+struct Queried {
+    data: Ingested,
+    rows: BTreeMap<String, usize>,
+    villages: Option<DataFrame>,
+}
+
+/// The models phase of a run whose rows come from `query`, read since
+/// `clock` started: no gaps are known, since no frame was loaded.
+fn run_queried(
     selected: &[&Model],
     opts: &RunOptions,
-    villages: Option<&DataFrame>,
-    ingest_ms: u64,
+    lake: Queried,
+    clock: std::time::Instant,
     progress: &dyn Progress,
     query: &xuncha_engine::Query,
-) -> (RunResult, Timings) {
-    models_phase(selected.len(), ingest_ms, progress, || {
+) -> Ran {
+    let ingest_ms = clock.elapsed().as_millis() as u64;
+    let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
         run_queries(
             selected,
             opts,
-            &VillageIndex::new(villages),
+            &VillageIndex::new(lake.villages.as_ref()),
             Vec::new(),
             query,
             &|o| progress.done(o),
         )
-    })
+    });
+    Ran {
+        data: lake.data,
+        result,
+        timings,
+        remote_datasets: Some(lake.rows),
+    }
 }
 
 /// Read the exports (or lake) the selected models use and run them here.
@@ -451,7 +473,6 @@ fn run_streaming(
         ),
         None => None,
     };
-    let ingest_ms = clock.elapsed().as_millis() as u64;
     let opts = RunOptions {
         threads: Some(1),
         ..opts.clone()
@@ -459,23 +480,17 @@ fn run_streaming(
     let query = |model: &Model, params: &_| {
         xuncha_engine::stream_query(model, params, opts.as_of, &lake.frames)
     };
-    let (result, timings) = query_phase(
-        selected,
-        &opts,
-        villages.as_ref(),
-        ingest_ms,
-        progress,
-        &query,
-    );
-    Ok(Ran {
+    let queried = Queried {
         data: Ingested {
             tables: lake.tables,
             ..Default::default()
         },
-        result,
-        timings,
-        remote_datasets: Some(lake.rows),
-    })
+        rows: lake.rows,
+        villages,
+    };
+    Ok(run_queried(
+        selected, &opts, queried, clock, progress, &query,
+    ))
 }
 
 /// Register the lake on a Spark Connect server and run the models' SQL there.
@@ -492,7 +507,7 @@ fn run_on_spark(
     let prepared = xuncha_spark::prepare(
         &session,
         &lake,
-        &wanted(req, selected).datasets,
+        &wanted_datasets(req, selected),
         selected,
         req.as_of,
     )
@@ -506,22 +521,15 @@ fn run_on_spark(
         ),
         false => None,
     };
-    let ingest_ms = clock.elapsed().as_millis() as u64;
     let query = |model: &Model, params: &_| prepared.query(&session, model, params);
-    let (result, timings) = query_phase(
-        selected,
-        opts,
-        villages.as_ref(),
-        ingest_ms,
-        progress,
-        &query,
-    );
-    Ok(Ran {
+    let queried = Queried {
         data: Ingested::default(),
-        result,
-        timings,
-        remote_datasets: Some(prepared.datasets),
-    })
+        rows: prepared.datasets.clone(),
+        villages,
+    };
+    Ok(run_queried(
+        selected, opts, queried, clock, progress, &query,
+    ))
 }
 
 /// Stop before running when a required dataset is absent.
