@@ -301,7 +301,7 @@ pub fn ingest_datasets(
 
 /// Note of a table whose dataset the run does not use.
 const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
-pub(crate) const LAKE_FILE: &str =
+const LAKE_FILE: &str =
     "标准数据湖文件（xuncha data lake 写出），按原样读取，来源行指向原始导出文件";
 
 /// A file of a canonical lake (`xuncha data lake`): Parquet or IPC named
@@ -316,23 +316,28 @@ fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<Fil
     let schema = spec.schema();
     let columns = wanted.and_then(|w| w.columns_of(spec));
     let frame = read::read_lake(path, format, &schema, columns)?;
-    let report = TableReport {
+    Some(FileOutcome {
+        tables: vec![lake_report(rel, spec, frame.height())],
+        frames: vec![(spec.name, frame)],
+        ..Default::default()
+    })
+}
+
+/// The report of a lake file of `rows` rows: all of them accepted when the
+/// lake was written.
+pub(crate) fn lake_report(rel: &str, spec: &DatasetSpec, rows: usize) -> TableReport {
+    TableReport {
         file: rel.to_string(),
         encoding: "columnar".to_string(),
         dataset: Some(spec.name.to_string()),
         // The header is the file's schema.
         header_row: Some(1),
-        data_rows: frame.height(),
-        rows_read: frame.height(),
-        rows_accepted: frame.height(),
+        data_rows: rows,
+        rows_read: rows,
+        rows_accepted: rows,
         note: Some(LAKE_FILE.to_string()),
         ..Default::default()
-    };
-    Some(FileOutcome {
-        tables: vec![report],
-        frames: vec![(spec.name, frame)],
-        ..Default::default()
-    })
+    }
 }
 
 /// The canonical dataset a file is named after (`deaths.parquet`,

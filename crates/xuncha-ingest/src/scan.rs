@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use crate::catalog::Catalog;
 use crate::read::{same_names, Format};
-use crate::{list_exports, named_dataset, IngestError, TableReport, Wanted, LAKE_FILE};
+use crate::{lake_report, list_exports, named_dataset, IngestError, TableReport, Wanted};
 
 /// The wanted datasets of a lake as lazy scans, with their row counts.
 pub struct LakeScan {
@@ -65,17 +65,7 @@ pub fn scan_lake(dir: &Path, wanted: &Wanted) -> Result<LakeScan, IngestError> {
         }
         scans.entry(spec.name.to_string()).or_default().push(lf);
         *out.rows.entry(spec.name.to_string()).or_default() += rows;
-        out.tables.push(TableReport {
-            file: rel.clone(),
-            encoding: "columnar".to_string(),
-            dataset: Some(spec.name.to_string()),
-            header_row: Some(1),
-            data_rows: rows,
-            rows_read: rows,
-            rows_accepted: rows,
-            note: Some(LAKE_FILE.to_string()),
-            ..Default::default()
-        });
+        out.tables.push(lake_report(&rel, spec, rows));
     }
     for (name, parts) in scans {
         let frame = match parts.len() {
