@@ -371,9 +371,6 @@ fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ModelErro
     }
 }
 
-/// Keep the models matching any selector: an id, a glob on ids (`mz.*`) or
-/// a category (`民政`). No selectors keeps all. A selector matching nothing
-/// is returned as unmatched.
 /// The shared views some of `models` read, each once, every view after
 /// the views it reads (the order to create them in).
 pub fn shared_views<'m>(models: impl IntoIterator<Item = &'m Model>) -> Vec<&'m View> {
@@ -386,6 +383,9 @@ pub fn shared_views<'m>(models: impl IntoIterator<Item = &'m Model>) -> Vec<&'m 
     views
 }
 
+/// Keep the models matching any selector: an id, a glob on ids (`mz.*`) or
+/// a category (`民政`). No selectors keeps all. A selector matching nothing
+/// is returned as unmatched.
 pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>, Vec<String>) {
     if selectors.is_empty() {
         return (models.iter().collect(), Vec::new());
