@@ -57,3 +57,36 @@ PZ1,411102001001,2024-01-05,张三,1500,现金
         "{problems:?}"
     );
 }
+
+/// `partition_by` is the author's promise that the query groups and joins
+/// by that key only; a case run one key value at a time catches a model
+/// that breaks it (a shared account is three people, not one).
+#[test]
+fn a_false_partition_key_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/mz");
+    let model = std::fs::read_to_string(library.join("shared_account.toml")).unwrap();
+    let model = model.replacen("[query]\n", "[query]\npartition_by = \"id_number\"\n", 1);
+    std::fs::write(dir.path().join("shared_account.toml"), model).unwrap();
+    std::fs::copy(
+        library.join("shared_account.cases.toml"),
+        dir.path().join("shared_account.cases.toml"),
+    )
+    .unwrap();
+    let (models, errors) = load_dirs(&[dir.path().to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(
+        models[0].spec.query.partition_by.as_deref(),
+        Some("id_number")
+    );
+    let outcomes = run_cases(&models[0]).unwrap().unwrap();
+    let positive = outcomes.iter().find(|o| o.positive).unwrap();
+    assert!(
+        positive
+            .problems
+            .iter()
+            .any(|p| p.contains("partition_by") && p.contains("id_number")),
+        "{:?}",
+        positive.problems
+    );
+}

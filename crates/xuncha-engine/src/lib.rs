@@ -5,6 +5,7 @@
 pub mod analyzers;
 pub mod findings;
 pub mod gaps;
+pub mod slices;
 pub mod summary;
 pub mod values;
 
@@ -143,18 +144,35 @@ pub fn run_models(
 
 /// One model's rows from lazy scans (`frames`) with polars' streaming
 /// engine, which reads its inputs in batches: for data larger than memory.
+/// A model that declares `partition_by` runs in `parts` slices of its key
+/// (see [`slices`]), each alone, so its group-by state is a slice's.
 pub fn stream_query(
     model: &Model,
     params: &Params,
     as_of: NaiveDate,
     frames: &BTreeMap<String, LazyFrame>,
+    parts: usize,
 ) -> Result<DataFrame, QueryError> {
     require_datasets(model, |d| frames.contains_key(d))?;
-    let lf = plan(model, params, as_of, frames).map_err(|e| QueryError::Failed(e.to_string()))?;
-    // One plan gives one frame.
-    lf.collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(|e| run_failed(model, e))
+    let collect = |frames: &BTreeMap<String, LazyFrame>| {
+        let lf =
+            plan(model, params, as_of, frames).map_err(|e| QueryError::Failed(e.to_string()))?;
+        // One plan gives one frame.
+        lf.collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single())
+            .map_err(|e| run_failed(model, e))
+    };
+    let key = match &model.spec.query.partition_by {
+        Some(key) if parts > 1 => key,
+        _ => return collect(frames),
+    };
+    let mut rows = collect(&slices::cut(model, key, 0, parts, frames))?;
+    for part in 1..parts {
+        let slice = collect(&slices::cut(model, key, part, parts, frames))?;
+        rows.vstack_mut_owned(slice)
+            .map_err(|e| run_failed(model, e))?;
+    }
+    Ok(rows)
 }
 
 /// Skip a model when a dataset it reads is not `present`.

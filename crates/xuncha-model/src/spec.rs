@@ -67,6 +67,12 @@ pub struct QuerySpec {
     pub kind: QueryKind,
     /// The SQL text: the model's rows, or the analyzer's input rows.
     pub sql: Option<String>,
+    /// A column every dataset of the model holds (such as `id_number`) by
+    /// which its query groups and joins throughout, so rows with different
+    /// values never meet: the streaming engine may then run the query on
+    /// one slice of these values at a time and put the results together.
+    #[serde(default)]
+    pub partition_by: Option<String>,
 }
 
 /// How a model computes its rows: SQL alone, or SQL rows through a built-in

@@ -201,6 +201,28 @@ pub const ANALYZERS: &[Analyzer] = &[
     },
 ];
 
+/// A model run in slices by `key` must hold it in every dataset it reads,
+/// and cannot feed an analyzer, whose statistics need all rows at once.
+fn partition_errors(model: &Model, key: &str, analyzer: bool) -> Vec<ModelError> {
+    let mut errors = Vec::new();
+    if analyzer {
+        errors.push(model.error(
+            Some("partition_by"),
+            "partition_by 不能与分析器同用：分析器的统计要看到全部数据",
+        ));
+    }
+    for d in &model.spec.datasets {
+        let holds = xuncha_schema::dataset(d).is_some_and(|spec| spec.column(key).is_some());
+        if !holds {
+            errors.push(model.error(
+                Some("partition_by"),
+                format!("partition_by 指向的列 {key} 不在数据集 {d} 中"),
+            ));
+        }
+    }
+    errors
+}
+
 /// Check a model: datasets exist, the SQL compiles against the canonical
 /// schema, an analyzer model sets the analyzer's params and its SQL
 /// outputs the columns they name, and every column the finding mapping and
@@ -226,6 +248,9 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
         ));
     }
     let analyzer = spec.query.kind.analyzer();
+    if let Some(key) = &spec.query.partition_by {
+        errors.extend(partition_errors(model, key, analyzer.is_some()));
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -470,6 +495,30 @@ explain = "{total} {robust_z}"
             .collect();
         assert!(messages.iter().any(|m| m.contains("max_z")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("{z}")), "{messages:?}");
+    }
+
+    #[test]
+    fn a_partition_key_must_be_in_every_dataset_and_feed_no_analyzer() {
+        let keyed = |text: &str, key: &str| {
+            text.replacen(
+                "[query]\n",
+                &format!("[query]\npartition_by = \"{key}\"\n"),
+                1,
+            )
+        };
+        assert!(validate(&model(&keyed(GOOD, "id_number"))).is_ok());
+        let errors = validate(&model(&keyed(GOOD, "bank_account"))).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("bank_account") && errors[0].message.contains("deaths"),
+            "{}",
+            errors[0]
+        );
+        let errors = validate(&model(&keyed(BY_VILLAGE, "village_code"))).unwrap_err();
+        assert!(
+            errors.iter().any(|e| e.message.contains("分析器")),
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -15,14 +15,20 @@
 //! PZ1,411102001001,2024-01-05,张三,1500,现金
 //! """
 //! ```
+//!
+//! A model that declares `partition_by` is also run one key value at a
+//! time on each case, and must give the same findings as run whole.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
+use polars::prelude::*;
 use serde::Deserialize;
-use xuncha_engine::{run_models, ModelStatus, RunOptions};
-use xuncha_ingest::ingest_dir;
+use xuncha_engine::findings::VillageIndex;
+use xuncha_engine::{run_models, run_queries, stream_query, ModelStatus, QueryError, RunOptions};
+use xuncha_ingest::{ingest_dir, Ingested};
 use xuncha_model::Model;
+use xuncha_schema::Finding;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,7 +132,8 @@ fn run_case(model: &Model, case: &Case) -> Result<CaseOutcome, String> {
             problems.push(format!("模型未正常运行：{:?}", o.status));
         }
     }
-    let mut found: Vec<&xuncha_schema::Finding> = result.findings.iter().collect();
+    problems.extend(sliced_difference(model, &data, &opts, &result.findings));
+    let mut found: Vec<&Finding> = result.findings.iter().collect();
     for e in &case.expect {
         match found.iter().position(|f| f.subject_key == e.subject) {
             None => problems.push(format!("应发现 {} 而未发现", e.subject)),
@@ -158,4 +165,78 @@ fn run_case(model: &Model, case: &Case) -> Result<CaseOutcome, String> {
         positive: !case.expect.is_empty(),
         problems,
     })
+}
+
+/// Run `model` on `data` one `partition_by` key value at a time (the
+/// strictest slicing, where the streaming engine's slices hold many values
+/// each) and say how its findings differ from those of the whole run.
+fn sliced_difference(
+    model: &Model,
+    data: &Ingested,
+    opts: &RunOptions,
+    whole: &[Finding],
+) -> Option<String> {
+    let key = model.spec.query.partition_by.as_deref()?;
+    let own: Vec<(&String, &DataFrame)> = data
+        .datasets
+        .iter()
+        .filter(|(name, _)| model.spec.datasets.contains(name))
+        .collect();
+    let mut values = BTreeSet::new();
+    for (_, df) in &own {
+        let column = df.column(key).and_then(|c| c.cast(&DataType::String));
+        if let Ok(column) = column {
+            values.extend(column.str().ok()?.iter().map(|v| v.map(str::to_string)));
+        }
+    }
+    if values.is_empty() {
+        return None;
+    }
+    let query = |m: &Model, params: &_| {
+        let mut rows: Option<DataFrame> = None;
+        for value in &values {
+            let keep = match value {
+                Some(v) => col(key).cast(DataType::String).eq(lit(v.clone())),
+                None => col(key).is_null(),
+            };
+            let frames: BTreeMap<String, LazyFrame> = own
+                .iter()
+                .map(|(name, df)| ((*name).clone(), (*df).clone().lazy().filter(keep.clone())))
+                .collect();
+            let part = stream_query(m, params, opts.as_of, &frames, 1)?;
+            rows = Some(match rows {
+                None => part,
+                Some(mut all) => {
+                    all.vstack_mut_owned(part)
+                        .map_err(|e| QueryError::Failed(e.to_string()))?;
+                    all
+                }
+            });
+        }
+        rows.ok_or_else(|| QueryError::Skipped("用例没有数据".into()))
+    };
+    let villages = VillageIndex::new(data.datasets.get("villages"));
+    let sliced = run_queries(&[model], opts, &villages, Vec::new(), &query, &|_| {});
+    let text = |findings: &[Finding]| -> Vec<String> {
+        findings
+            .iter()
+            .map(|f| serde_json::to_string(f).unwrap_or_default())
+            .collect()
+    };
+    if let Some(o) = sliced.outcomes.first() {
+        if !matches!(o.status, ModelStatus::Ok { .. }) {
+            return Some(format!(
+                "按 partition_by 分批运行未正常结束：{:?}",
+                o.status
+            ));
+        }
+    }
+    if text(&sliced.findings) == text(whole) {
+        return None;
+    }
+    Some(format!(
+        "按 partition_by 分批运行的结果与整体运行不同（分批 {} 条，整体 {} 条）：查询须只在同一 {key} 的行之间分组和关联",
+        sliced.findings.len(),
+        whole.len(),
+    ))
 }

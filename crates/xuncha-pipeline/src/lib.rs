@@ -477,8 +477,10 @@ fn run_streaming(
         threads: Some(1),
         ..opts.clone()
     };
+    let rows = lake.rows.clone();
     let query = |model: &Model, params: &_| {
-        xuncha_engine::stream_query(model, params, opts.as_of, &lake.frames)
+        let parts = xuncha_engine::slices::count(model, &rows);
+        xuncha_engine::stream_query(model, params, opts.as_of, &lake.frames, parts)
     };
     let queried = Queried {
         data: Ingested {
