@@ -544,47 +544,95 @@ fn ingest_table(
         }
         None => &table.rows[header.data_start.min(table.rows.len())..],
     };
-    let mut builder = DatasetBuilder::new(mapping.dataset);
+    // Rows are normalized in chunks in parallel (files are too); each
+    // chunk's counts, rejects and frames join in row order.
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
-    let mut member_builder = DatasetBuilder::new(member_spec);
+    let chunks: Vec<Chunk> = rows
+        .par_chunks(CHUNK_ROWS)
+        .map(|rows| build_chunk(rows, table, &header, &mapping, &members, member_spec))
+        .collect();
+    let (mut rows_built, mut members_built) = (Vec::new(), Vec::new());
+    for chunk in chunks {
+        let counts = chunk.counts;
+        report.blank_rows += counts.blank_rows;
+        report.repeated_headers += counts.repeated_headers;
+        report.total_rows += counts.total_rows;
+        report.rows_read += counts.rows_read;
+        report.rows_rejected += counts.rows_rejected;
+        report.rows_accepted += counts.rows_accepted;
+        report.members_accepted += counts.members_accepted;
+        outcome.rejects.extend(chunk.rejects);
+        rows_built.push(chunk.rows);
+        members_built.push(chunk.members);
+    }
+    push_frames(outcome, &mut report, mapping.dataset, rows_built);
+    if !members.is_empty() {
+        push_frames(outcome, &mut report, member_spec, members_built);
+    }
+    outcome.tables.push(report);
+}
+
+/// Rows of an export normalized together on one thread.
+const CHUNK_ROWS: usize = 32 * 1024;
+
+/// One chunk of a table's rows, normalized: its row counts (only the
+/// count fields of the report are used), rejects and builders.
+struct Chunk {
+    counts: TableReport,
+    rejects: Vec<Reject>,
+    rows: DatasetBuilder,
+    members: DatasetBuilder,
+}
+
+fn build_chunk(
+    rows: &[read::RawRow],
+    table: &RawTable,
+    header: &Header,
+    mapping: &Mapping,
+    members: &[wide::MemberColumns],
+    member_spec: &'static DatasetSpec,
+) -> Chunk {
+    let mut chunk = Chunk {
+        counts: TableReport::default(),
+        rejects: Vec::new(),
+        rows: DatasetBuilder::new(mapping.dataset),
+        members: DatasetBuilder::new(member_spec),
+    };
+    let counts = &mut chunk.counts;
     for row in rows {
-        match header::non_data(row, &header) {
-            Some(NonData::Blank) => report.blank_rows += 1,
-            Some(NonData::RepeatedHeader) => report.repeated_headers += 1,
-            Some(NonData::Total) => report.total_rows += 1,
+        match header::non_data(row, header) {
+            Some(NonData::Blank) => counts.blank_rows += 1,
+            Some(NonData::RepeatedHeader) => counts.repeated_headers += 1,
+            Some(NonData::Total) => counts.total_rows += 1,
             None => {
-                report.rows_read += 1;
+                counts.rows_read += 1;
                 let origin = RowOrigin {
                     file: &table.file,
                     sheet: table.sheet.as_deref(),
                     line: row.line,
                 };
-                let cells = row_cells(&mapping, &header, &row.cells);
-                if !builder.push_row(&cells, origin, &mut outcome.rejects) {
-                    report.rows_rejected += 1;
+                let cells = row_cells(mapping, header, &row.cells);
+                if !chunk.rows.push_row(&cells, origin, &mut chunk.rejects) {
+                    counts.rows_rejected += 1;
                     continue;
                 }
-                report.rows_accepted += 1;
+                counts.rows_accepted += 1;
                 if !members.is_empty() {
-                    report.members_accepted += push_members(
-                        &mapping,
+                    counts.members_accepted += push_members(
+                        mapping,
                         &cells,
-                        &members,
-                        &header,
+                        members,
+                        header,
                         &row.cells,
                         origin,
-                        &mut member_builder,
-                        &mut outcome.rejects,
+                        &mut chunk.members,
+                        &mut chunk.rejects,
                     );
                 }
             }
         }
     }
-    push_frame(outcome, &mut report, mapping.dataset, builder);
-    if !members.is_empty() {
-        push_frame(outcome, &mut report, member_spec, member_builder);
-    }
-    outcome.tables.push(report);
+    chunk
 }
 
 /// A table not read: its note, and an error naming the file and sheet when
@@ -645,21 +693,43 @@ fn table_view<'a>(
     )
 }
 
-fn push_frame(
+/// Finish a table's chunks of one dataset: their frames in row order, and
+/// the labels no vocabulary knew, once per column and label with counts
+/// added up, in column order then by label (as one builder reports them).
+fn push_frames(
     outcome: &mut FileOutcome,
     report: &mut TableReport,
     spec: &'static DatasetSpec,
-    builder: DatasetBuilder,
+    builders: Vec<DatasetBuilder>,
 ) {
-    match builder.finish() {
-        Ok(built) => {
-            report.unknown_labels.extend(built.unknown);
-            outcome.frames.push((spec.name, built.frame));
+    let mut unknown: BTreeMap<(usize, String, String), usize> = BTreeMap::new();
+    for builder in builders {
+        match builder.finish() {
+            Ok(built) => {
+                for label in built.unknown {
+                    let at = spec.columns.iter().position(|c| c.name == label.column);
+                    *unknown
+                        .entry((at.unwrap_or(usize::MAX), label.column, label.value))
+                        .or_default() += label.count;
+                }
+                outcome.frames.push((spec.name, built.frame));
+            }
+            Err(e) => outcome
+                .errors
+                .push(IngestError::file(spec.name, format!("生成数据表失败：{e}"))),
         }
-        Err(e) => outcome
-            .errors
-            .push(IngestError::file(spec.name, format!("生成数据表失败：{e}"))),
     }
+    report
+        .unknown_labels
+        .extend(
+            unknown
+                .into_iter()
+                .map(|((_, column, value), count)| build::UnknownLabel {
+                    column,
+                    value,
+                    count,
+                }),
+        );
 }
 
 fn row_cells<'a>(mapping: &'a Mapping, header: &'a Header, cells: &'a [String]) -> Vec<Cell<'a>> {

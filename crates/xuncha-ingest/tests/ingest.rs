@@ -505,3 +505,60 @@ fn a_run_keeps_only_the_columns_it_wants() {
     assert_eq!(all.datasets["deaths"].width(), schema.len());
     assert!(all.datasets["benefit_payments"].width() > 5);
 }
+
+/// A table larger than one chunk of rows is normalized in parallel chunks:
+/// rows, sources and rejects stay in file order, counts add up, and an
+/// unknown label seen in several chunks is reported once with its total.
+#[test]
+fn a_large_table_reads_in_chunks_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = 100_000;
+    let mut text = String::from("姓名,身份证号,村代码,发放月份,发放金额,救助类别\n");
+    for n in 0..rows {
+        let amount = if n % 30_000 == 7 {
+            "不详".to_string()
+        } else {
+            n.to_string()
+        };
+        let program = if n % 25_000 == 3 {
+            "临时帮扶"
+        } else {
+            "农村低保"
+        };
+        let id = id(n % 1000);
+        text.push_str(&format!(
+            "人{n},{id},411102001001,2024-03,{amount},{program}\n"
+        ));
+    }
+    write(dir.path(), "低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(df.height(), rows as usize - 4);
+    let names = strings(df, "name");
+    assert_eq!(names[0].as_deref(), Some("人0"));
+    assert_eq!(
+        names[rows as usize - 5].as_deref(),
+        Some(format!("人{}", rows - 1).as_str())
+    );
+    let sources = strings(df, "_src");
+    assert_eq!(sources[1].as_deref(), Some("低保发放.csv:3"));
+    assert_eq!(
+        sources.last().unwrap().as_deref(),
+        Some(format!("低保发放.csv:{}", rows + 1).as_str())
+    );
+    let reject_rows: Vec<usize> = data.rejects.iter().map(|r| r.row).collect();
+    assert_eq!(reject_rows, vec![9, 30_009, 60_009, 90_009]);
+    let table = &data.tables[0];
+    assert_eq!(
+        (table.rows_read, table.rows_accepted, table.rows_rejected),
+        (rows as usize, rows as usize - 4, 4)
+    );
+    assert!(table.rows_balance());
+    let unknown: Vec<(&str, &str, usize)> = table
+        .unknown_labels
+        .iter()
+        .map(|u| (u.column.as_str(), u.value.as_str(), u.count))
+        .collect();
+    assert_eq!(unknown, vec![("program", "临时帮扶", 4)]);
+}
