@@ -204,48 +204,45 @@ pub fn run_queries(
     query: &Query,
     on_done: &(dyn Fn(&ModelOutcome) + Sync),
 ) -> RunResult {
-    let work = || {
-        models
-            .par_iter()
-            .map(|model| {
-                let started = Instant::now();
-                // A panic inside polars fails this model, not the batch.
-                let (status, found) =
-                    panic::catch_unwind(AssertUnwindSafe(|| run_one(model, query, opts, villages)))
-                        .unwrap_or_else(|cause| {
-                            let detail = cause
-                                .downcast_ref::<String>()
-                                .map(String::as_str)
-                                .or_else(|| cause.downcast_ref::<&str>().copied())
-                                .unwrap_or("未知原因");
-                            let error =
-                                format!("{}：执行时内部错误：{detail}", model.path.display());
-                            (ModelStatus::Failed { error }, Vec::new())
-                        });
-                let incomplete = gaps
-                    .iter()
-                    .filter(|g| g.models.contains(&model.spec.id))
-                    .map(|g| format!("{} {}", g.column, g.problem))
-                    .collect();
-                let outcome = ModelOutcome {
-                    model_id: model.spec.id.clone(),
-                    title: model.spec.title.clone(),
-                    category: model.spec.category.clone(),
-                    status,
-                    incomplete,
-                    elapsed_ms: started.elapsed().as_millis() as u64,
-                };
-                on_done(&outcome);
-                (outcome, found)
-            })
-            .collect::<Vec<_>>()
+    let run = |model: &&Model| {
+        let started = Instant::now();
+        // A panic inside polars fails this model, not the batch.
+        let (status, found) =
+            panic::catch_unwind(AssertUnwindSafe(|| run_one(model, query, opts, villages)))
+                .unwrap_or_else(|cause| {
+                    let detail = cause
+                        .downcast_ref::<String>()
+                        .map(String::as_str)
+                        .or_else(|| cause.downcast_ref::<&str>().copied())
+                        .unwrap_or("未知原因");
+                    let error = format!("{}：执行时内部错误：{detail}", model.path.display());
+                    (ModelStatus::Failed { error }, Vec::new())
+                });
+        let incomplete = gaps
+            .iter()
+            .filter(|g| g.models.contains(&model.spec.id))
+            .map(|g| format!("{} {}", g.column, g.problem))
+            .collect();
+        let outcome = ModelOutcome {
+            model_id: model.spec.id.clone(),
+            title: model.spec.title.clone(),
+            category: model.spec.category.clone(),
+            status,
+            incomplete,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        };
+        on_done(&outcome);
+        (outcome, found)
     };
-    let results = match opts
-        .threads
-        .and_then(|n| rayon::ThreadPoolBuilder::new().num_threads(n).build().ok())
-    {
-        Some(pool) => pool.install(work),
-        None => work(),
+    let results: Vec<_> = match opts.threads {
+        // One at a time on this thread: a one-thread rayon pool would start
+        // the next model whenever polars made its thread wait.
+        Some(1) => models.iter().map(run).collect(),
+        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(|| models.par_iter().map(run).collect()),
+            Err(_) => models.par_iter().map(run).collect(),
+        },
+        None => models.par_iter().map(run).collect(),
     };
     let mut out = RunResult {
         gaps,
