@@ -374,3 +374,54 @@ fn run_one(
         Err(QueryError::Failed(error)) => (ModelStatus::Failed { error }, Vec::new()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+    /// With one thread the models run one after another, even when a query
+    /// waits on another thread pool (as polars' queries do), where a rayon
+    /// worker would start the next model meanwhile.
+    #[test]
+    fn one_thread_runs_one_model_at_a_time() {
+        let models: Vec<Model> = (0..6)
+            .map(|i| {
+                let text = format!(
+                    "id = \"t.m{i}\"\ntitle = \"t\"\ncategory = \"t\"\nseverity = \"low\"\n\
+                     datasets = [\"persons\"]\n[query]\nsql = \"SELECT id_number FROM persons\"\n\
+                     [finding]\nsubject = \"id_number\"\nexplain = \"x\"\n"
+                );
+                Model::parse(std::path::Path::new("m.toml"), &text).unwrap()
+            })
+            .collect();
+        let models: Vec<&Model> = models.iter().collect();
+        let other = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let (running, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let query = |_: &Model, _: &Params| {
+            most.fetch_max(running.fetch_add(1, SeqCst) + 1, SeqCst);
+            other.install(|| std::thread::sleep(std::time::Duration::from_millis(20)));
+            running.fetch_sub(1, SeqCst);
+            Err(QueryError::Skipped("test".into()))
+        };
+        let opts = RunOptions {
+            run_id: "t".into(),
+            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            params: BTreeMap::new(),
+            threads: Some(1),
+        };
+        let result = run_queries(
+            &models,
+            &opts,
+            &VillageIndex::new(None),
+            Vec::new(),
+            &query,
+            &|_| {},
+        );
+        assert_eq!(result.outcomes.len(), 6);
+        assert_eq!(most.load(SeqCst), 1);
+    }
+}
