@@ -235,13 +235,7 @@ pub fn run_queries(
         (outcome, found)
     };
     let results: Vec<_> = match opts.threads {
-        // One at a time on this thread: a one-thread rayon pool would start
-        // the next model whenever polars made its thread wait.
-        Some(1) => models.iter().map(run).collect(),
-        Some(n) => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(|| models.par_iter().map(run).collect()),
-            Err(_) => models.par_iter().map(run).collect(),
-        },
+        Some(n) => at_most(n, models, run),
         None => models.par_iter().map(run).collect(),
     };
     let mut out = RunResult {
@@ -336,6 +330,38 @@ fn collect_together(
 }
 
 /// A model that failed while running, named by its file.
+/// `run` over `models` with at most `n` at a time, on plain threads: in a
+/// rayon pool of `n`, a thread waiting on polars' own pool would start
+/// another model meanwhile, and their memory would add up.
+fn at_most<T: Send>(n: usize, models: &[&Model], run: impl Fn(&&Model) -> T + Sync) -> Vec<T> {
+    if n <= 1 {
+        return models.iter().map(run).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, T)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..n.min(models.len()))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(model) = models.get(i) else { break };
+                        done.push((i, run(model)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a model's panic is caught in run"))
+            .collect()
+    });
+    let mut done: Vec<(usize, T)> = done.into_iter().flatten().collect();
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
 fn run_failed(model: &Model, error: impl std::fmt::Display) -> QueryError {
     QueryError::Failed(format!("{}：执行失败：{error}", model.path.display()))
 }
@@ -380,11 +406,11 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 
-    /// With one thread the models run one after another, even when a query
+    /// With `n` threads at most `n` models run at once, even when a query
     /// waits on another thread pool (as polars' queries do), where a rayon
     /// worker would start the next model meanwhile.
     #[test]
-    fn one_thread_runs_one_model_at_a_time() {
+    fn n_threads_run_at_most_n_models_at_a_time() {
         let models: Vec<Model> = (0..6)
             .map(|i| {
                 let text = format!(
@@ -407,21 +433,23 @@ mod tests {
             running.fetch_sub(1, SeqCst);
             Err(QueryError::Skipped("test".into()))
         };
-        let opts = RunOptions {
-            run_id: "t".into(),
-            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-            params: BTreeMap::new(),
-            threads: Some(1),
-        };
-        let result = run_queries(
-            &models,
-            &opts,
-            &VillageIndex::new(None),
-            Vec::new(),
-            &query,
-            &|_| {},
-        );
-        assert_eq!(result.outcomes.len(), 6);
-        assert_eq!(most.load(SeqCst), 1);
+        for threads in [1, 2] {
+            most.store(0, SeqCst);
+            let opts = RunOptions {
+                run_id: "t".into(),
+                as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+                params: BTreeMap::new(),
+                threads: Some(threads),
+            };
+            let villages = VillageIndex::new(None);
+            let result = run_queries(&models, &opts, &villages, Vec::new(), &query, &|_| {});
+            let ids: Vec<&str> = result
+                .outcomes
+                .iter()
+                .map(|o| o.model_id.as_str())
+                .collect();
+            assert_eq!(ids, ["t.m0", "t.m1", "t.m2", "t.m3", "t.m4", "t.m5"]);
+            assert_eq!(most.load(SeqCst), threads);
+        }
     }
 }

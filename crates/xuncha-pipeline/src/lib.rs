@@ -473,8 +473,9 @@ fn run_streaming(
         ),
         None => None,
     };
+    // One model at a time unless asked: the point is to fit in memory.
     let opts = RunOptions {
-        threads: Some(1),
+        threads: opts.threads.or(Some(1)),
         ..opts.clone()
     };
     let rows = lake.rows.clone();
