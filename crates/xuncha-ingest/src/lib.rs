@@ -547,10 +547,13 @@ fn ingest_table(
     // Rows are normalized in chunks in parallel (files are too); each
     // chunk's counts, rejects and frames join in row order.
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
-    let chunks: Vec<Chunk> = rows
-        .par_chunks(CHUNK_ROWS)
-        .map(|rows| build_chunk(rows, table, &header, &mapping, &members, member_spec))
-        .collect();
+    let build =
+        |rows: &[read::RawRow]| build_chunk(rows, table, &header, &mapping, &members, member_spec);
+    let mut chunks: Vec<Chunk> = rows.par_chunks(CHUNK_ROWS).map(build).collect();
+    // A table without data rows is still its dataset, empty.
+    if chunks.is_empty() {
+        chunks.push(build(&[]));
+    }
     let (mut rows_built, mut members_built) = (Vec::new(), Vec::new());
     for chunk in chunks {
         let counts = chunk.counts;

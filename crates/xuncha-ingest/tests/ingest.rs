@@ -562,3 +562,20 @@ fn a_large_table_reads_in_chunks_as_one() {
         .collect();
     assert_eq!(unknown, vec![("program", "临时帮扶", 4)]);
 }
+
+/// An export with its header and no rows is its dataset, empty: models
+/// that read it run (and find nothing) instead of being skipped.
+#[test]
+fn a_table_with_only_its_header_is_an_empty_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "低保发放.csv",
+        "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n".as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(df.height(), 0);
+    assert!(df.column("id_number").is_ok() && df.column("_src").is_ok());
+}
