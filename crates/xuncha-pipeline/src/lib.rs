@@ -105,6 +105,7 @@ pub struct ReportRequest {
 pub struct Executed {
     pub summary: RunSummary,
     pub triage: TriageEffect,
+    /// The files read, with their hashes, when the run has a store.
     pub inputs: Vec<InputFile>,
     /// Wall time of each stage.
     pub timings: Timings,
@@ -296,9 +297,20 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         "另一个 xuncha 运行正在写入此输出目录",
     )?;
     let out = |name: &str| req.out.join(name);
-    xuncha_report::write_parquet(&result.findings, &out("findings.parquet"))?;
-    xuncha_report::write_csv(&result.findings, &out("findings.csv"))?;
-    xuncha_report::write_jsonl(&result.findings, &out("findings.jsonl"))?;
+    // The three findings files are independent: written side by side.
+    let findings = &result.findings;
+    let (parquet, (csv, jsonl)) = rayon::join(
+        || xuncha_report::write_parquet(findings, &out("findings.parquet")),
+        || {
+            rayon::join(
+                || xuncha_report::write_csv(findings, &out("findings.csv")),
+                || xuncha_report::write_jsonl(findings, &out("findings.jsonl")),
+            )
+        },
+    );
+    parquet?;
+    csv?;
+    jsonl?;
     xuncha_report::write_rejects(&data.rejects, &out("rejects.csv"))?;
     xuncha_report::write_json(&summary, &out("summary.json"))?;
     if let Some(report) = &req.report {
@@ -316,7 +328,12 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
             &out("reports"),
         )?;
     }
-    let inputs = fingerprints(&req.data, &data)?;
+    // Input hashes are for the history store (what changed since): a run
+    // that records none does not read its inputs again to hash them.
+    let inputs = match store {
+        Some(_) => fingerprints(&req.data, &data)?,
+        None => Vec::new(),
+    };
     if let Some(store) = store.as_mut() {
         let record = RunRecord {
             run_id: opts.run_id.clone(),
