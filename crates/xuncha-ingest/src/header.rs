@@ -53,7 +53,7 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
             index
         }
     };
-    let raw = rows[index].cells.clone();
+    let raw: Vec<String> = rows[index].cells.iter().map(str::to_string).collect();
     let mut names = Vec::with_capacity(raw.len());
     let mut units = Vec::with_capacity(raw.len());
     for cell in &raw {
@@ -91,8 +91,8 @@ fn unit_of(cell: &str) -> Option<String> {
     UNITS.contains(&n).then(|| n.to_string())
 }
 
-fn is_units_row(cells: &[String]) -> bool {
-    let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
+fn is_units_row(cells: &csv::StringRecord) -> bool {
+    let filled: Vec<&str> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
     !filled.is_empty() && filled.iter().all(|c| unit_of(c).is_some())
 }
 

@@ -664,11 +664,11 @@ fn table_view<'a>(
     header: &'a Header,
     members: &[wide::MemberColumns],
 ) -> TableView<'a> {
-    let samples: Vec<&[String]> = table.rows[header.data_start.min(table.rows.len())..]
+    let samples: Vec<&csv::StringRecord> = table.rows[header.data_start.min(table.rows.len())..]
         .iter()
         .filter(|r| header::non_data(r, header).is_none())
         .take(evidence::SAMPLE_ROWS)
-        .map(|r| &r.cells[..])
+        .map(|r| &r.cells)
         .collect();
     let mut excluded = vec![false; header.raw.len()];
     for m in members {
@@ -683,7 +683,7 @@ fn table_view<'a>(
     }
     let title: Vec<&str> = table.rows[..header.index]
         .iter()
-        .flat_map(|r| r.cells.iter().map(String::as_str))
+        .flat_map(|r| r.cells.iter())
         .filter(|c| !c.trim().is_empty())
         .collect();
     TableView::new(
@@ -735,7 +735,11 @@ fn push_frames(
         );
 }
 
-fn row_cells<'a>(mapping: &'a Mapping, header: &'a Header, cells: &'a [String]) -> Vec<Cell<'a>> {
+fn row_cells<'a>(
+    mapping: &'a Mapping,
+    header: &'a Header,
+    cells: &'a csv::StringRecord,
+) -> Vec<Cell<'a>> {
     mapping
         .dataset
         .columns
@@ -743,9 +747,7 @@ fn row_cells<'a>(mapping: &'a Mapping, header: &'a Header, cells: &'a [String]) 
         .enumerate()
         .map(|(i, col)| {
             let (raw, head) = match &mapping.sources[i] {
-                ColumnSource::Header(h) => {
-                    (cells.get(*h).map(String::as_str), header.raw[*h].as_str())
-                }
+                ColumnSource::Header(h) => (cells.get(*h), header.raw[*h].as_str()),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 ColumnSource::Absent => (None, col.name),
             };
@@ -767,7 +769,7 @@ fn push_members(
     household: &[Cell<'_>],
     members: &[wide::MemberColumns],
     header: &Header,
-    cells: &[String],
+    cells: &csv::StringRecord,
     origin: RowOrigin<'_>,
     builder: &mut DatasetBuilder,
     rejects: &mut Vec<Reject>,
@@ -803,7 +805,7 @@ fn push_members(
         accepted += 1;
     }
     let at = |i: Option<usize>| Cell {
-        raw: i.and_then(|i| cells.get(i)).map(String::as_str),
+        raw: i.and_then(|i| cells.get(i)),
         header: i.map_or("", |i| header.raw[i].as_str()),
         scale: 1.0,
         date_format: None,

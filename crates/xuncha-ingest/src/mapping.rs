@@ -99,7 +99,7 @@ impl<'a> TableView<'a> {
     /// [`crate::evidence::SAMPLE_ROWS`] data rows.
     pub fn new(
         header: &'a Header,
-        samples: &[&[String]],
+        samples: &[&csv::StringRecord],
         excluded: Vec<bool>,
         file: &str,
         sheet: Option<&str>,
@@ -108,7 +108,7 @@ impl<'a> TableView<'a> {
         let lex = lexicon();
         let readings = header.raw.iter().map(|h| lex.read(h)).collect();
         let profiles = (0..header.raw.len())
-            .map(|i| Profile::of(samples.iter().filter_map(|r| r.get(i).map(String::as_str))))
+            .map(|i| Profile::of(samples.iter().filter_map(|r| r.get(i))))
             .collect();
         let name = file.rsplit('/').next().unwrap_or(file);
         let stem = name.split('.').next().unwrap_or(name).to_string();
@@ -455,10 +455,8 @@ mod tests {
     fn recognise(file: &str, table: &[&[&str]]) -> Recognition {
         let rows = rows(table);
         let header = detect(&rows, None).unwrap();
-        let samples: Vec<&[String]> = rows[header.data_start..]
-            .iter()
-            .map(|r| &r.cells[..])
-            .collect();
+        let samples: Vec<&csv::StringRecord> =
+            rows[header.data_start..].iter().map(|r| &r.cells).collect();
         let view = TableView::new(
             &header,
             &samples,

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use calamine::{open_workbook_auto, Data, Reader};
+use csv::StringRecord;
 use polars::prelude::*;
 
 use crate::normalize::excel_serial_to_date;
@@ -14,7 +15,8 @@ use crate::IngestError;
 #[derive(Debug, Clone)]
 pub struct RawRow {
     pub line: usize,
-    pub cells: Vec<String>,
+    /// The cells, held in one buffer (rows are many, cells short).
+    pub cells: StringRecord,
 }
 
 /// One table as read from a file or sheet, before header detection.
@@ -175,7 +177,7 @@ pub fn read_delimited(
             .map_or(rows.len() + 1, |p| p.line() as usize);
         rows.push(RawRow {
             line,
-            cells: record.iter().map(str::to_string).collect(),
+            cells: record,
         });
     }
     Ok(RawTable {
@@ -323,7 +325,7 @@ pub fn read_columnar(
         .collect();
     let mut rows = vec![RawRow {
         line: 1,
-        cells: names,
+        cells: StringRecord::from(names),
     }];
     let sample = df.head(Some(crate::evidence::SAMPLE_ROWS));
     rows.extend(frame_rows(&sample));
@@ -393,10 +395,7 @@ pub fn frame_rows(df: &DataFrame) -> Vec<RawRow> {
     (0..df.height())
         .map(|i| RawRow {
             line: i + 2,
-            cells: columns
-                .iter()
-                .map(|c| c.get(i).unwrap_or("").to_string())
-                .collect(),
+            cells: columns.iter().map(|c| c.get(i).unwrap_or("")).collect(),
         })
         .collect()
 }
@@ -420,7 +419,7 @@ mod tests {
         let table = read_delimited(&gbk, "x.csv", None, false).unwrap();
         assert_eq!(table.encoding, "GB18030");
         assert_eq!(table.rows[0].cells, vec!["姓名", "身份证号"]);
-        assert_eq!(table.rows[1].cells[0], "张三");
+        assert_eq!(&table.rows[1].cells[0], "张三");
         assert_eq!(table.rows[1].line, 2);
     }
 
@@ -435,7 +434,7 @@ mod tests {
         .unwrap();
         assert_eq!(table.encoding, "UTF-8");
         assert_eq!(table.rows[0].cells, vec!["姓名", "金额"]);
-        assert_eq!(table.rows[1].cells[1], "1,000");
+        assert_eq!(&table.rows[1].cells[1], "1,000");
     }
 
     #[test]

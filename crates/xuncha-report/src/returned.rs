@@ -44,7 +44,7 @@ pub fn read_returned(path: &Path) -> Result<Vec<ReturnedRow>, String> {
         found_header = true;
         let note_col = find(&[RECTIFICATION_HEADER, "说明", "note"]);
         let by_col = find(&["核实人", "by"]);
-        let cell = |cells: &[String], i: Option<usize>| {
+        let cell = |cells: &csv::StringRecord, i: Option<usize>| {
             i.and_then(|i| cells.get(i))
                 .map(|c| c.trim().to_string())
                 .unwrap_or_default()
