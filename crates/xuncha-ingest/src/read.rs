@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{open_workbook_auto, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets};
 use csv::StringRecord;
 use polars::prelude::*;
 
@@ -220,6 +220,28 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
+/// The rows of a sheet's used range, numbered as in the sheet, each cell
+/// written into its row by `push`.
+fn range_rows<T: CellType>(range: &Range<T>, push: impl Fn(&mut StringRecord, &T)) -> Vec<RawRow> {
+    let Some((row0, _)) = range.start() else {
+        return Vec::new();
+    };
+    range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut cells = StringRecord::with_capacity(64, r.len());
+            for cell in r {
+                push(&mut cells, cell);
+            }
+            RawRow {
+                line: row0 as usize + i + 1,
+                cells,
+            }
+        })
+        .collect()
+}
+
 /// First bytes of an OLE compound file: legacy `.xls`, and the container
 /// Excel writes for a password-protected `.xlsx`.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -274,20 +296,24 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
             });
             continue;
         }
-        let range = book
-            .worksheet_range(&sheet)
-            .map_err(|e| IngestError::file(display, format!("无法读取工作表“{sheet}”：{e}")))?;
-        let Some((row0, _)) = range.start() else {
-            continue;
+        let unreadable = |e: calamine::Error| {
+            IngestError::file(display, format!("无法读取工作表“{sheet}”：{e}"))
         };
-        let rows: Vec<RawRow> = range
-            .rows()
-            .enumerate()
-            .map(|(i, r)| RawRow {
-                line: row0 as usize + i + 1,
-                cells: r.iter().map(cell_text).collect(),
-            })
-            .collect();
+        // xlsx and xlsb lend their shared strings instead of copying each.
+        let rows = match book {
+            Sheets::Xlsx(_) | Sheets::Xlsb(_) => {
+                let range = book.worksheet_range_ref(&sheet).map_err(unreadable)?;
+                range_rows(&range, |record, cell| match cell {
+                    DataRef::SharedString(s) => record.push_field(s),
+                    DataRef::String(s) => record.push_field(s),
+                    other => record.push_field(&cell_text(&Data::from(other.clone()))),
+                })
+            }
+            _ => {
+                let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+                range_rows(&range, |record, cell| record.push_field(&cell_text(cell)))
+            }
+        };
         if rows
             .iter()
             .any(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
