@@ -167,35 +167,69 @@ fn inspect(
     Ok(())
 }
 
-/// Write every canonical dataset read from `dir` as `out/<dataset>.parquet`.
+/// `xuncha data lake`: one Parquet file per dataset, written as the folder
+/// is read file by file (row groups appended), so a county larger than
+/// memory needs only its largest file in memory. Each file is written
+/// beside its final name and renamed when complete.
 pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
-    let mut data = ingest_dir(dir, None)?;
+    use polars::io::parquet::write::{BatchedWriter, ParquetWriter};
     std::fs::create_dir_all(out)?;
-    for (name, df) in data.datasets.iter_mut() {
-        let path = out.join(format!("{name}.parquet"));
-        xuncha_report::atomic(&path, |partial| {
-            let file = std::fs::File::create(partial).map_err(|e| xuncha_report::WriteError {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            })?;
-            polars::prelude::ParquetWriter::new(file)
-                .finish(df)
-                .map(|_| ())
-                .map_err(|e| xuncha_report::WriteError {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                })
-        })?;
-        println!("  {name}: {} 行", df.height());
+    struct Part {
+        partial: PathBuf,
+        writer: BatchedWriter<std::fs::File>,
+        rows: usize,
     }
-    for e in &data.errors {
+    let mut parts: std::collections::BTreeMap<String, Part> = Default::default();
+    let mut errors = Vec::new();
+    let failed = |name: &str, e: &dyn std::fmt::Display| {
+        xuncha_ingest::IngestError::file(&format!("{name}.parquet"), format!("写出失败：{e}"))
+    };
+    let written = xuncha_ingest::ingest_each(dir, None, |data| {
+        errors.extend(data.errors);
+        for (name, df) in data.datasets {
+            let part = match parts.entry(name.clone()) {
+                std::collections::btree_map::Entry::Occupied(part) => part.into_mut(),
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    let partial =
+                        out.join(format!(".{name}.parquet.partial-{}", std::process::id()));
+                    let file = std::fs::File::create(&partial).map_err(|e| failed(&name, &e))?;
+                    let writer = ParquetWriter::new(file)
+                        .batched(df.schema())
+                        .map_err(|e| failed(&name, &e))?;
+                    slot.insert(Part {
+                        partial,
+                        writer,
+                        rows: 0,
+                    })
+                }
+            };
+            part.writer
+                .write_batch(&df)
+                .map_err(|e| failed(&name, &e))?;
+            part.rows += df.height();
+        }
+        Ok(())
+    });
+    let finished = written.and_then(|()| {
+        parts.iter().try_for_each(|(name, part)| {
+            part.writer.finish().map_err(|e| failed(name, &e))?;
+            std::fs::rename(&part.partial, out.join(format!("{name}.parquet")))
+                .map_err(|e| failed(name, &e))
+        })
+    });
+    if let Err(e) = finished {
+        for part in parts.values() {
+            let _ = std::fs::remove_file(&part.partial);
+        }
+        return Err(e.into());
+    }
+    for (name, part) in &parts {
+        println!("  {name}: {} 行", part.rows);
+    }
+    for e in &errors {
         eprintln!("！{e}");
     }
-    println!(
-        "已写入 {} 个数据集到 {}",
-        data.datasets.len(),
-        out.display()
-    );
+    println!("已写入 {} 个数据集到 {}", parts.len(), out.display());
     Ok(())
 }
 

@@ -245,27 +245,62 @@ pub fn ingest_datasets(
 ) -> Result<Ingested, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
-    let wanted_sets = wanted.map(|w| &w.datasets);
     let results: Vec<FileOutcome> = files
         .par_iter()
-        .map(|(path, rel)| {
-            if let Some(other) = named_after_unwanted(rel, wanted_sets) {
-                return FileOutcome {
-                    tables: vec![TableReport {
-                        file: rel.clone(),
-                        dataset: Some(other.to_string()),
-                        note: Some(NOT_WANTED.to_string()),
-                        ..Default::default()
-                    }],
-                    ..Default::default()
-                };
-            }
-            if let Some(outcome) = read_lake_file(path, rel, wanted) {
-                return outcome;
-            }
-            ingest_file(path, rel, &catalog.entries_for(rel), encoding, wanted_sets)
-        })
+        .map(|(path, rel)| read_one(path, rel, &catalog, encoding, wanted))
         .collect();
+    gather(results, wanted)
+}
+
+/// Read the exports of a folder one file after another (the rows of a large
+/// file still in parallel), handing `each` that file's datasets, rejects,
+/// errors and table reports in file order: memory holds one file's rows,
+/// not the folder's (`xuncha data lake` of a county larger than memory).
+pub fn ingest_each(
+    dir: &Path,
+    encoding: Option<Encoding>,
+    mut each: impl FnMut(Ingested) -> Result<(), IngestError>,
+) -> Result<(), IngestError> {
+    let catalog = Catalog::load(dir)?;
+    for (path, rel) in list_exports(dir, &catalog)? {
+        each(gather(
+            vec![read_one(&path, &rel, &catalog, encoding, None)],
+            None,
+        )?)?;
+    }
+    Ok(())
+}
+
+/// One file of a data folder: not read when named after a dataset the run
+/// does not want, taken as it is when a lake file, else read as an export.
+fn read_one(
+    path: &Path,
+    rel: &str,
+    catalog: &Catalog,
+    encoding: Option<Encoding>,
+    wanted: Option<&Wanted>,
+) -> FileOutcome {
+    let wanted_sets = wanted.map(|w| &w.datasets);
+    if let Some(other) = named_after_unwanted(rel, wanted_sets) {
+        return FileOutcome {
+            tables: vec![TableReport {
+                file: rel.to_string(),
+                dataset: Some(other.to_string()),
+                note: Some(NOT_WANTED.to_string()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+    }
+    if let Some(outcome) = read_lake_file(path, rel, wanted) {
+        return outcome;
+    }
+    ingest_file(path, rel, &catalog.entries_for(rel), encoding, wanted_sets)
+}
+
+/// Put files' outcomes together in order: the frames of each dataset
+/// stacked into one, cut to the wanted columns.
+fn gather(results: Vec<FileOutcome>, wanted: Option<&Wanted>) -> Result<Ingested, IngestError> {
     let mut out = Ingested::default();
     for outcome in results {
         out.tables.extend(outcome.tables);

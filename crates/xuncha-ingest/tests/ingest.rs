@@ -579,3 +579,53 @@ fn a_table_with_only_its_header_is_an_empty_dataset() {
     assert_eq!(df.height(), 0);
     assert!(df.column("id_number").is_ok() && df.column("_src").is_ok());
 }
+
+/// `ingest_each` hands over one file at a time, in file order, with the
+/// same rows, sources and rejects as reading the folder at once.
+#[test]
+fn a_folder_read_file_by_file_gives_what_it_gives_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n";
+    write(
+        dir.path(),
+        "2024年1月低保发放.csv",
+        format!("{head}甲,{},411102001001,2024-01,100,农村低保\n乙,{},411102001001,2024-01,不详,农村低保\n", id(1), id(2)).as_bytes(),
+    );
+    write(
+        dir.path(),
+        "2024年2月低保发放.csv",
+        format!("{head}丙,{},411102001001,2024-02,300,农村低保\n", id(3)).as_bytes(),
+    );
+    let whole = ingest_dir(dir.path(), None).unwrap();
+    let mut files = Vec::new();
+    let mut sources = Vec::new();
+    let mut rejects = 0;
+    xuncha_ingest::ingest_each(dir.path(), None, |data| {
+        files.push(
+            data.tables
+                .iter()
+                .map(|t| t.file.clone())
+                .collect::<Vec<_>>(),
+        );
+        sources.extend(strings(&data.datasets["benefit_payments"], "_src"));
+        rejects += data.rejects.len();
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(
+        files,
+        vec![vec!["2024年1月低保发放.csv"], vec!["2024年2月低保发放.csv"]]
+    );
+    assert_eq!(
+        sources,
+        strings(&whole.datasets["benefit_payments"], "_src")
+    );
+    assert_eq!(
+        sources,
+        vec![
+            Some("2024年1月低保发放.csv:2".into()),
+            Some("2024年2月低保发放.csv:2".into())
+        ]
+    );
+    assert_eq!((rejects, whole.rejects.len()), (1, 1));
+}
