@@ -245,11 +245,23 @@ pub fn ingest_datasets(
 ) -> Result<Ingested, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
-    let results: Vec<FileOutcome> = files
-        .par_iter()
-        .map(|(path, rel)| read_one(path, rel, &catalog, encoding, wanted))
+    // Largest files first, so that no core is left with one at the end;
+    // their outcomes are then put back in file order.
+    let mut order: Vec<(u64, usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (path, _))| (std::fs::metadata(path).map_or(0, |m| m.len()), i))
         .collect();
-    gather(results, wanted)
+    order.sort_by(|a, b| b.cmp(a));
+    let mut results: Vec<(usize, FileOutcome)> = order
+        .par_iter()
+        .map(|&(_, i)| {
+            let (path, rel) = &files[i];
+            (i, read_one(path, rel, &catalog, encoding, wanted))
+        })
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    gather(results.into_iter().map(|(_, r)| r).collect(), wanted)
 }
 
 /// Read the exports of a folder one file after another (the rows of a large
@@ -319,7 +331,7 @@ fn gather(results: Vec<FileOutcome>, wanted: Option<&Wanted>) -> Result<Ingested
             }
         }
     }
-    for (name, df) in out.datasets.iter_mut() {
+    out.datasets.par_iter_mut().try_for_each(|(name, df)| {
         let keep = wanted
             .zip(xuncha_schema::dataset(name))
             .and_then(|(w, spec)| w.columns_of(spec));
@@ -330,7 +342,8 @@ fn gather(results: Vec<FileOutcome>, wanted: Option<&Wanted>) -> Result<Ingested
                 .map_err(|e| IngestError::file(name, format!("选取列失败：{e}")))?;
         }
         df.rechunk_mut();
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 
