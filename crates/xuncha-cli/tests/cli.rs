@@ -559,8 +559,9 @@ fn a_lake_gives_the_findings_of_its_exports_with_their_sources() {
 }
 
 /// The streaming engine reads the lake in batches and runs one model at a
-/// time: the same findings as the in-memory run; exports are refused with
-/// the file named and how to convert them.
+/// time: the same findings as the in-memory run, chosen or by itself when
+/// the lake would not fit in memory; exports are refused with the file
+/// named and how to convert them.
 #[test]
 fn the_streaming_engine_gives_the_same_findings_over_a_lake() {
     let dir = tempfile::tempdir().unwrap();
@@ -603,6 +604,32 @@ fn the_streaming_engine_gives_the_same_findings_over_a_lake() {
             .unwrap();
     assert_eq!(summary["engine"], "polars（流式）");
     assert!(summary["rows_accepted"].as_u64().unwrap() > 1000);
+
+    // A lake larger than the memory the run may use streams by itself, and
+    // says so; with room it loads the lake as before.
+    let cramped = dir.path().join("cramped");
+    let mut args = vec!["run", "--data", lake.to_str().unwrap(), "--out"];
+    args.push(cramped.to_str().unwrap());
+    args.extend(["--as-of", "2024-12-31"]);
+    let out = common::command(&args)
+        .env("XUNCHA_MEMORY_LIMIT", "1M")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("已自动改为逐个模型流式读取"),
+        "{out:?}"
+    );
+    assert_eq!(fields(&cramped), expected);
+    let roomy = common::command(&args)
+        .env("XUNCHA_MEMORY_LIMIT", "64G")
+        .output()
+        .unwrap();
+    assert!(roomy.status.success(), "{roomy:?}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(cramped.join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["engine"], "polars");
 
     let exports = xuncha(&[
         "run",

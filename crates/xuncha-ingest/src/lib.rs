@@ -220,7 +220,7 @@ pub struct Wanted {
 
 impl Wanted {
     /// The columns to keep of a dataset, in its schema's order (`None`: all).
-    pub(crate) fn columns_of(&self, spec: &DatasetSpec) -> Option<Vec<PlSmallStr>> {
+    pub fn columns_of(&self, spec: &DatasetSpec) -> Option<Vec<PlSmallStr>> {
         let keep = self.columns.get(spec.name)?;
         Some(
             spec.schema()

@@ -6,6 +6,7 @@
 pub mod cases;
 pub mod exit;
 pub mod lock;
+pub mod memory;
 
 /// jemalloc, for [`use_jemalloc!`].
 #[cfg(all(unix, not(target_os = "emscripten")))]
@@ -227,12 +228,17 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         )));
     }
     let mut store = req.store.as_deref().map(Store::open).transpose()?;
+    let too_large = match req.engine {
+        RunEngine::Local => too_large(req, &selected),
+        _ => None,
+    };
     let Ran {
         data,
         mut result,
         mut timings,
         remote_datasets,
     } = match &req.engine {
+        RunEngine::Local if too_large.is_some() => run_streaming(req, &selected, &opts, progress)?,
         RunEngine::Local => run_local(req, &selected, &opts, progress)?,
         RunEngine::Streaming => run_streaming(req, &selected, &opts, progress)?,
         RunEngine::Spark { remote } => run_on_spark(req, remote, &selected, &opts, progress)?,
@@ -270,7 +276,11 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
     match &req.engine {
         RunEngine::Spark { remote } => summary.engine = format!("Spark（{remote}）"),
         RunEngine::Streaming => summary.engine = "polars（流式）".to_string(),
-        RunEngine::Local => {}
+        RunEngine::Local => {
+            if let Some(why) = too_large {
+                summary.engine = format!("polars（流式：{why}）");
+            }
+        }
     }
     if let Some(counts) = remote_datasets {
         // The lake's rows were accepted when it was written.
@@ -392,6 +402,23 @@ fn wanted(req: &RunRequest, selected: &[&Model]) -> Wanted {
     // Whole: villages (they name the places) and datasets only required.
     columns.retain(|d, _| d != "villages" && !req.required.contains(d));
     Wanted { datasets, columns }
+}
+
+/// Why a local run over a lake streams instead of loading it: the datasets
+/// it would load need more memory than the process may use. `None` for
+/// exports (which are normalized in memory), or when the lake fits.
+fn too_large(req: &RunRequest, selected: &[&Model]) -> Option<String> {
+    let wanted = wanted(req, selected);
+    let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted).ok()?;
+    let (needed, available) = (memory::needed(&lake.rows, &wanted), memory::available()?);
+    let gb = |bytes: u64| bytes as f64 / f64::from(1 << 30);
+    (needed > available).then(|| {
+        format!(
+            "数据约需 {:.1} GB 内存，可用 {:.1} GB，已自动改为逐个模型流式读取",
+            gb(needed),
+            gb(available)
+        )
+    })
 }
 
 /// Run the models (shown as progress) and time it after a read of `ingest_ms`.
