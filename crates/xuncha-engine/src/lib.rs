@@ -329,7 +329,6 @@ fn collect_together(
     Some(ids.into_iter().zip(frames).collect())
 }
 
-/// A model that failed while running, named by its file.
 /// `run` over `models` with at most `n` at a time, on plain threads: in a
 /// rayon pool of `n`, a thread waiting on polars' own pool would start
 /// another model meanwhile, and their memory would add up.
@@ -362,6 +361,7 @@ fn at_most<T: Send>(n: usize, models: &[&Model], run: impl Fn(&&Model) -> T + Sy
     done.into_iter().map(|(_, t)| t).collect()
 }
 
+/// A model that failed while running, named by its file.
 fn run_failed(model: &Model, error: impl std::fmt::Display) -> QueryError {
     QueryError::Failed(format!("{}：执行失败：{error}", model.path.display()))
 }

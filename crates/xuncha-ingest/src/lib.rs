@@ -635,6 +635,7 @@ struct Chunk {
     members: DatasetBuilder,
 }
 
+/// Normalize one chunk of a table's rows (and a wide household row's members).
 fn build_chunk(
     rows: &[read::RawRow],
     table: &RawTable,
