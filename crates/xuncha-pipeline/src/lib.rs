@@ -228,20 +228,27 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
         )));
     }
     let mut store = req.store.as_deref().map(Store::open).transpose()?;
-    let too_large = match req.engine {
-        RunEngine::Local => too_large(req, &selected),
-        _ => None,
+    let read_started = std::time::Instant::now();
+    // A local run over a lake too large for memory streams the lake it scanned.
+    let (too_large, scanned) = match req.engine {
+        RunEngine::Local => too_large(req, &selected).unzip(),
+        _ => (None, None),
     };
     let Ran {
         data,
         mut result,
         mut timings,
         remote_datasets,
-    } = match &req.engine {
-        RunEngine::Local if too_large.is_some() => run_streaming(req, &selected, &opts, progress)?,
-        RunEngine::Local => run_local(req, &selected, &opts, progress)?,
-        RunEngine::Streaming => run_streaming(req, &selected, &opts, progress)?,
-        RunEngine::Spark { remote } => run_on_spark(req, remote, &selected, &opts, progress)?,
+    } = match (&req.engine, scanned) {
+        (RunEngine::Local, Some(lake)) => {
+            run_streaming(lake, read_started, req, &selected, &opts, progress)?
+        }
+        (RunEngine::Local, None) => run_local(req, &selected, &opts, progress)?,
+        (RunEngine::Streaming, _) => {
+            let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted(req, &selected))?;
+            run_streaming(lake, read_started, req, &selected, &opts, progress)?
+        }
+        (RunEngine::Spark { remote }, _) => run_on_spark(req, remote, &selected, &opts, progress)?,
     };
     let clock = std::time::Instant::now();
     result
@@ -404,21 +411,24 @@ fn wanted(req: &RunRequest, selected: &[&Model]) -> Wanted {
     Wanted { datasets, columns }
 }
 
-/// Why a local run over a lake streams instead of loading it: the datasets
-/// it would load need more memory than the process may use. `None` for
-/// exports (which are normalized in memory), or when the lake fits.
-fn too_large(req: &RunRequest, selected: &[&Model]) -> Option<String> {
+/// Why a local run over a lake streams instead of loading it (the datasets
+/// it would load need more memory than the process may use), and the lake
+/// scanned to find out. `None` for exports (which are normalized in
+/// memory), or when the lake fits.
+fn too_large(
+    req: &RunRequest,
+    selected: &[&Model],
+) -> Option<(String, xuncha_ingest::scan::LakeScan)> {
     let wanted = wanted(req, selected);
     let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted).ok()?;
     let (needed, available) = (memory::needed(&lake.rows, &wanted), memory::available()?);
     let gb = |bytes: u64| bytes as f64 / f64::from(1 << 30);
-    (needed > available).then(|| {
-        format!(
-            "数据约需 {:.1} GB 内存，可用 {:.1} GB，已自动改为逐个模型流式读取",
-            gb(needed),
-            gb(available)
-        )
-    })
+    let why = format!(
+        "数据约需 {:.1} GB 内存，可用 {:.1} GB，已自动改为逐个模型流式读取",
+        gb(needed),
+        gb(available)
+    );
+    (needed > available).then_some((why, lake))
 }
 
 /// Run the models (shown as progress) and time it after a read of `ingest_ms`.
@@ -498,16 +508,17 @@ fn run_local(
     })
 }
 
-/// Scan the lake and run the models here one at a time with polars'
-/// streaming engine, which reads the scans in batches.
+/// Run the models over a scanned lake here, one at a time, with polars'
+/// streaming engine, which reads the scans in batches; `clock` started
+/// before the scan.
 fn run_streaming(
+    lake: xuncha_ingest::scan::LakeScan,
+    clock: std::time::Instant,
     req: &RunRequest,
     selected: &[&Model],
     opts: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<Ran, Failure> {
-    let clock = std::time::Instant::now();
-    let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted(req, selected))?;
     require(&req.required, |d| lake.frames.contains_key(d))?;
     let villages = match lake.frames.get("villages") {
         Some(v) => Some(
