@@ -190,8 +190,7 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
             let part = match parts.entry(name.clone()) {
                 std::collections::btree_map::Entry::Occupied(part) => part.into_mut(),
                 std::collections::btree_map::Entry::Vacant(slot) => {
-                    let partial =
-                        out.join(format!(".{name}.parquet.partial-{}", std::process::id()));
+                    let partial = xuncha_report::partial_of(&out.join(format!("{name}.parquet")));
                     let file = std::fs::File::create(&partial).map_err(|e| failed(&name, &e))?;
                     let writer = ParquetWriter::new(file)
                         .batched(df.schema())

@@ -44,10 +44,7 @@ pub fn atomic<T>(
     path: &Path,
     write: impl FnOnce(&Path) -> Result<T, WriteError>,
 ) -> Result<T, WriteError> {
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_string_lossy());
-    let partial = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let partial = partial_of(path);
     match write(&partial).and_then(|v| {
         std::fs::rename(&partial, path)
             .map(|_| v)
@@ -59,6 +56,15 @@ pub fn atomic<T>(
             Err(e)
         }
     }
+}
+
+/// The temporary file beside `path` that [`atomic`] (and any writer that
+/// fills `path` over time) writes before renaming it: `.name.partial-<pid>`.
+pub fn partial_of(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(Default::default, |n| n.to_string_lossy());
+    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
 }
 
 /// A buffered file for [`atomic`] writers; errors name the final path.
