@@ -154,25 +154,44 @@ pub fn stream_query(
     parts: usize,
 ) -> Result<DataFrame, QueryError> {
     require_datasets(model, |d| frames.contains_key(d))?;
-    let collect = |frames: &BTreeMap<String, LazyFrame>| {
-        let lf =
-            plan(model, params, as_of, frames).map_err(|e| QueryError::Failed(e.to_string()))?;
-        // One plan gives one frame.
-        lf.collect_with_engine(Engine::Streaming)
-            .map(|r| r.unwrap_single())
-            .map_err(|e| run_failed(model, e))
-    };
-    let key = match &model.spec.query.partition_by {
-        Some(key) if parts > 1 => key,
-        _ => return collect(frames),
-    };
-    let mut rows = collect(&slices::cut(model, key, 0, parts, frames))?;
-    for part in 1..parts {
-        let slice = collect(&slices::cut(model, key, part, parts, frames))?;
-        rows.vstack_mut_owned(slice)
-            .map_err(|e| run_failed(model, e))?;
+    match &model.spec.query.partition_by {
+        Some(key) if parts > 1 => stream_slices(
+            model,
+            params,
+            as_of,
+            (0..parts).map(|part| slices::cut(model, key, part, parts, frames)),
+        ),
+        _ => stream_slices(model, params, as_of, [frames.clone()]),
     }
-    Ok(rows)
+}
+
+/// One model's rows over each slice of its data in turn (each a set of
+/// frames, queried alone with the streaming engine), stacked in order.
+pub fn stream_slices(
+    model: &Model,
+    params: &Params,
+    as_of: NaiveDate,
+    slices: impl IntoIterator<Item = BTreeMap<String, LazyFrame>>,
+) -> Result<DataFrame, QueryError> {
+    let mut rows: Option<DataFrame> = None;
+    for frames in slices {
+        let lf =
+            plan(model, params, as_of, &frames).map_err(|e| QueryError::Failed(e.to_string()))?;
+        // One plan gives one frame.
+        let slice = lf
+            .collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single())
+            .map_err(|e| run_failed(model, e))?;
+        rows = Some(match rows {
+            None => slice,
+            Some(mut all) => {
+                all.vstack_mut_owned(slice)
+                    .map_err(|e| run_failed(model, e))?;
+                all
+            }
+        });
+    }
+    rows.ok_or_else(|| QueryError::Skipped("没有可查询的数据".into()))
 }
 
 /// Skip a model when a dataset it reads is not `present`.

@@ -25,7 +25,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Deserialize;
 use xuncha_engine::findings::VillageIndex;
-use xuncha_engine::{run_models, run_queries, stream_query, ModelStatus, QueryError, RunOptions};
+use xuncha_engine::{run_models, run_queries, stream_slices, ModelStatus, RunOptions};
 use xuncha_ingest::{ingest_dir, Ingested};
 use xuncha_model::Model;
 use xuncha_schema::Finding;
@@ -193,27 +193,16 @@ fn sliced_difference(
         return None;
     }
     let query = |m: &Model, params: &_| {
-        let mut rows: Option<DataFrame> = None;
-        for value in &values {
+        let slices = values.iter().map(|value| {
             let keep = match value {
                 Some(v) => col(key).cast(DataType::String).eq(lit(v.clone())),
                 None => col(key).is_null(),
             };
-            let frames: BTreeMap<String, LazyFrame> = own
-                .iter()
+            own.iter()
                 .map(|(name, df)| ((*name).clone(), (*df).clone().lazy().filter(keep.clone())))
-                .collect();
-            let part = stream_query(m, params, opts.as_of, &frames, 1)?;
-            rows = Some(match rows {
-                None => part,
-                Some(mut all) => {
-                    all.vstack_mut_owned(part)
-                        .map_err(|e| QueryError::Failed(e.to_string()))?;
-                    all
-                }
-            });
-        }
-        rows.ok_or_else(|| QueryError::Skipped("用例没有数据".into()))
+                .collect()
+        });
+        stream_slices(m, params, opts.as_of, slices)
     };
     let villages = VillageIndex::new(data.datasets.get("villages"));
     let sliced = run_queries(&[model], opts, &villages, Vec::new(), &query, &|_| {});
