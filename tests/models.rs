@@ -27,9 +27,12 @@ fn run(model_id: &str, files: &[(&str, String)], params: &[(&str, &str)]) -> Vec
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let mut data = ingest_dir(dir.path(), None).unwrap();
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    // As `xuncha run` does: findings must cite `file:row`, not the tokens.
+    data.compact_sources();
+    assert!(!data.sources.is_empty());
     let (models, errors) = xuncha_model::load_dirs(&[models_dir()]);
     assert!(errors.is_empty(), "{errors:?}");
     let (selected, _) = xuncha_model::select(&models, &[model_id.to_string()]);
@@ -115,6 +118,9 @@ fn deceased_benefit_flags_months_after_the_month_of_death() {
         Some(500.0),
         "two death records must not double the amount"
     );
+    // One of the two death rows: the first, as `MIN(_src)` over references.
+    assert!(found[1].sources.contains(&"死亡.csv:4".to_string()));
+    assert!(!found[1].sources.contains(&"死亡.csv:5".to_string()));
     assert_eq!(found[0].severity, xuncha_schema::Severity::High);
 
     let lenient = run(

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use xuncha_ingest::sources::SourceNames;
 use xuncha_model::Model;
 use xuncha_schema::Finding;
 
@@ -96,6 +97,7 @@ pub fn assemble(
     result: &DataFrame,
     run_id: &str,
     villages: &VillageIndex,
+    names: &SourceNames,
 ) -> Vec<Finding> {
     let spec = &model.spec;
     let f = &spec.finding;
@@ -105,7 +107,7 @@ pub fn assemble(
             let mut evidence = Map::new();
             let mut sources = Vec::new();
             for col in columns {
-                let value = to_json(&col.get(i).unwrap_or(AnyValue::Null));
+                let value = expand(to_json(&col.get(i).unwrap_or(AnyValue::Null)), names);
                 if col.name().starts_with(SOURCE_PREFIX) {
                     collect_sources(&value, &mut sources);
                 } else {
@@ -178,6 +180,18 @@ fn source_order(source: &str) -> (&str, u64, &str) {
     match source.rsplit_once(':') {
         Some((file, row)) => (file, row.parse().unwrap_or(u64::MAX), row),
         None => (source, 0, ""),
+    }
+}
+
+/// A value with compacted source references (a query's `_src`, under any
+/// name) turned back into `file:row`.
+fn expand(value: Value, names: &SourceNames) -> Value {
+    match value {
+        Value::String(s) if !names.is_empty() => Value::String(names.expand(&s).into_owned()),
+        Value::Array(items) if !names.is_empty() => {
+            Value::Array(items.into_iter().map(|v| expand(v, names)).collect())
+        }
+        other => other,
     }
 }
 

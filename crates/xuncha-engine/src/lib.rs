@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
-use xuncha_ingest::Ingested;
+use xuncha_ingest::{sources::SourceNames, Ingested};
 use xuncha_model::{validate::plan, Model};
 use xuncha_schema::Finding;
 
@@ -139,7 +139,15 @@ pub fn run_models(
             .collect()
             .map_err(|e| run_failed(model, e))
     };
-    run_queries(models, opts, &villages, gaps, &query, on_done)
+    run_queries(
+        models,
+        opts,
+        &villages,
+        &data.sources,
+        gaps,
+        &query,
+        on_done,
+    )
 }
 
 /// One model's rows from lazy scans (`frames`) with polars' streaming
@@ -219,6 +227,7 @@ pub fn run_queries(
     models: &[&Model],
     opts: &RunOptions,
     villages: &VillageIndex,
+    names: &SourceNames,
     gaps: Vec<gaps::Gap>,
     query: &Query,
     on_done: &(dyn Fn(&ModelOutcome) + Sync),
@@ -226,17 +235,18 @@ pub fn run_queries(
     let run = |model: &&Model| {
         let started = Instant::now();
         // A panic inside polars fails this model, not the batch.
-        let (status, found) =
-            panic::catch_unwind(AssertUnwindSafe(|| run_one(model, query, opts, villages)))
-                .unwrap_or_else(|cause| {
-                    let detail = cause
-                        .downcast_ref::<String>()
-                        .map(String::as_str)
-                        .or_else(|| cause.downcast_ref::<&str>().copied())
-                        .unwrap_or("未知原因");
-                    let error = format!("{}：执行时内部错误：{detail}", model.path.display());
-                    (ModelStatus::Failed { error }, Vec::new())
-                });
+        let (status, found) = panic::catch_unwind(AssertUnwindSafe(|| {
+            run_one(model, query, opts, villages, names)
+        }))
+        .unwrap_or_else(|cause| {
+            let detail = cause
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| cause.downcast_ref::<&str>().copied())
+                .unwrap_or("未知原因");
+            let error = format!("{}：执行时内部错误：{detail}", model.path.display());
+            (ModelStatus::Failed { error }, Vec::new())
+        });
         let incomplete = gaps
             .iter()
             .filter(|g| g.models.contains(&model.spec.id))
@@ -390,6 +400,7 @@ fn run_one(
     query: &Query,
     opts: &RunOptions,
     villages: &VillageIndex,
+    names: &SourceNames,
 ) -> (ModelStatus, Vec<Finding>) {
     let rows = model
         .params(&opts.params)
@@ -400,7 +411,7 @@ fn run_one(
         });
     match rows {
         Ok(df) => {
-            let found = assemble(model, &df, &opts.run_id, villages);
+            let found = assemble(model, &df, &opts.run_id, villages, names);
             let amount = model
                 .spec
                 .finding
@@ -461,7 +472,15 @@ mod tests {
                 threads: Some(threads),
             };
             let villages = VillageIndex::new(None);
-            let result = run_queries(&models, &opts, &villages, Vec::new(), &query, &|_| {});
+            let result = run_queries(
+                &models,
+                &opts,
+                &villages,
+                &SourceNames::default(),
+                Vec::new(),
+                &query,
+                &|_| {},
+            );
             let ids: Vec<&str> = result
                 .outcomes
                 .iter()

@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod normalize;
 pub mod read;
 pub mod scan;
+pub mod sources;
 mod typed;
 pub mod vocab;
 pub mod wide;
@@ -29,6 +30,7 @@ use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
 use mapping::{Candidate, ColumnSource, Decision, Mapping, TableView, Unmapped};
 use read::{Encoding, Format, RawTable};
+use sources::SourceNames;
 pub use xuncha_schema::{Reject, RejectAction};
 
 /// A problem with a whole file or table. Other files are still read.
@@ -142,6 +144,8 @@ pub struct Ingested {
     pub tables: Vec<TableReport>,
     pub rejects: Vec<Reject>,
     pub errors: Vec<IngestError>,
+    /// The files of compacted `_src` tokens (none until [`Ingested::compact_sources`]).
+    pub sources: SourceNames,
 }
 
 impl TableReport {
@@ -160,6 +164,14 @@ impl Ingested {
     /// Rows accepted for a dataset.
     pub fn rows(&self, dataset: &str) -> usize {
         self.datasets.get(dataset).map_or(0, DataFrame::height)
+    }
+
+    /// Replace `_src` references by short tokens (see [`sources`]) for a run
+    /// over these frames; findings expand them back with `sources`.
+    pub fn compact_sources(&mut self) {
+        if self.sources.is_empty() {
+            self.sources = SourceNames::compact(&mut self.datasets);
+        }
     }
 
     /// Input files read (each once, in path order).

@@ -103,7 +103,9 @@ fn run_case(model: &Model, case: &Case) -> Result<CaseOutcome, String> {
     for (name, text) in &case.files {
         std::fs::write(dir.path().join(name), text).map_err(|e| format!("{name}：{e}"))?;
     }
-    let data = ingest_dir(dir.path(), None).map_err(|e| e.to_string())?;
+    let mut data = ingest_dir(dir.path(), None).map_err(|e| e.to_string())?;
+    // As a run over loaded frames does: the cases check the tokens too.
+    data.compact_sources();
     let mut problems: Vec<String> = data
         .errors
         .iter()
@@ -205,7 +207,15 @@ fn sliced_difference(
         stream_slices(m, params, opts.as_of, slices)
     };
     let villages = VillageIndex::new(data.datasets.get("villages"));
-    let sliced = run_queries(&[model], opts, &villages, Vec::new(), &query, &|_| {});
+    let sliced = run_queries(
+        &[model],
+        opts,
+        &villages,
+        &data.sources,
+        Vec::new(),
+        &query,
+        &|_| {},
+    );
     let text = |findings: &[Finding]| -> Vec<String> {
         findings
             .iter()

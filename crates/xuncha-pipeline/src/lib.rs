@@ -473,6 +473,7 @@ fn run_queried(
             selected,
             opts,
             &VillageIndex::new(lake.villages.as_ref()),
+            &lake.data.sources,
             Vec::new(),
             query,
             &|o| progress.done(o),
@@ -494,7 +495,8 @@ fn run_local(
     progress: &dyn Progress,
 ) -> Result<Ran, Failure> {
     let clock = std::time::Instant::now();
-    let data = ingest_datasets(&req.data, req.encoding, Some(&wanted(req, selected)))?;
+    let mut data = ingest_datasets(&req.data, req.encoding, Some(&wanted(req, selected)))?;
+    data.compact_sources();
     let ingest_ms = clock.elapsed().as_millis() as u64;
     require(&req.required, |d| data.datasets.contains_key(d))?;
     let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
