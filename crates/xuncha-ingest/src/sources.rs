@@ -5,7 +5,8 @@
 //! string longer than 12 bytes outside its 16-byte view), and models carry
 //! it through their joins and `ARRAY_AGG`s. [`SourceNames::compact`]
 //! replaces each value with a token: a fixed-width code for its file, then
-//! the row text as it was; mostly 12 bytes or less, so held in the view.
+//! the row text as it was: 12 bytes or less for rows up to 9 digits, so held
+//! in the view.
 //!
 //! Codes are bytes 0x01–0x1F, which no file name starts with, given in the
 //! order of `file:`. Tokens therefore compare, sort, group and join as the
@@ -147,7 +148,8 @@ fn pieces(ca: &StringChunked) -> Vec<StringChunked> {
 /// The files a piece refers to, `None` when a value is not `file:row` or
 /// is already a token. Rows of one file come together (ingest and the lake
 /// stack them file by file), so after each new file the end of its rows is
-/// searched for; [`tokens`] then finds any file this missed.
+/// searched for; a file this missed makes [`tokens`] give up, and the
+/// frames stay as they are.
 fn files_of(piece: &StringChunked) -> Option<BTreeSet<String>> {
     let file_at = |i: usize| {
         piece
