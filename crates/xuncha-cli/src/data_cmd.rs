@@ -175,6 +175,7 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
     use polars::io::parquet::write::{BatchedWriter, ParquetWriter};
     std::fs::create_dir_all(out)?;
     struct Part {
+        path: PathBuf,
         partial: PathBuf,
         writer: BatchedWriter<std::fs::File>,
         rows: usize,
@@ -190,12 +191,14 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
             let part = match parts.entry(name.clone()) {
                 std::collections::btree_map::Entry::Occupied(part) => part.into_mut(),
                 std::collections::btree_map::Entry::Vacant(slot) => {
-                    let partial = xuncha_report::partial_of(&out.join(format!("{name}.parquet")));
+                    let path = out.join(format!("{name}.parquet"));
+                    let partial = xuncha_report::partial_of(&path);
                     let file = std::fs::File::create(&partial).map_err(|e| failed(&name, &e))?;
                     let writer = ParquetWriter::new(file)
                         .batched(df.schema())
                         .map_err(|e| failed(&name, &e))?;
                     slot.insert(Part {
+                        path,
                         partial,
                         writer,
                         rows: 0,
@@ -212,8 +215,7 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
     let finished = written.and_then(|()| {
         parts.iter().try_for_each(|(name, part)| {
             part.writer.finish().map_err(|e| failed(name, &e))?;
-            std::fs::rename(&part.partial, out.join(format!("{name}.parquet")))
-                .map_err(|e| failed(name, &e))
+            std::fs::rename(&part.partial, &part.path).map_err(|e| failed(name, &e))
         })
     });
     if let Err(e) = finished {

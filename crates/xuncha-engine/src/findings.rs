@@ -1,6 +1,7 @@
 //! Findings assembly: one result row of a model becomes one finding with a
 //! stable id, village attached, evidence, sources and the explain sentence.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use polars::prelude::*;
@@ -184,10 +185,16 @@ fn source_order(source: &str) -> (&str, u64, &str) {
 }
 
 /// A value with compacted source references (a query's `_src`, under any
-/// name) turned back into `file:row`.
+/// name) turned back into `file:row`; other text is kept, not copied.
 fn expand(value: Value, names: &SourceNames) -> Value {
     match value {
-        Value::String(s) if !names.is_empty() => Value::String(names.expand(&s).into_owned()),
+        Value::String(s) => {
+            let expanded = match names.expand(&s) {
+                Cow::Owned(reference) => Some(reference),
+                Cow::Borrowed(_) => None,
+            };
+            Value::String(expanded.unwrap_or(s))
+        }
         Value::Array(items) if !names.is_empty() => {
             Value::Array(items.into_iter().map(|v| expand(v, names)).collect())
         }
