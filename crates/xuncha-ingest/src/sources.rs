@@ -40,20 +40,20 @@ impl SourceNames {
     /// not `file:row`, or when one `file:` begins another (their tokens
     /// would then not sort as the references do).
     pub fn compact(datasets: &mut BTreeMap<String, DataFrame>) -> Self {
-        let sources: Vec<(&String, StringChunked)> = datasets
+        let names_of: Vec<String> = datasets
             .iter()
-            .filter_map(|(name, df)| {
-                Some((name, df.column(SOURCE_COLUMN).ok()?.str().ok()?.clone()))
-            })
+            .filter(|(_, df)| source(df).is_some())
+            .map(|(name, _)| name.clone())
             .collect();
         // All pieces of all frames at once, so that the workers stay busy.
-        let pieces: Vec<(usize, StringChunked)> = sources
+        let found: Option<Vec<BTreeSet<String>>> = names_of
             .iter()
-            .enumerate()
-            .flat_map(|(i, (_, ca))| pieces(ca).into_iter().map(move |p| (i, p)))
+            .filter_map(|name| source(&datasets[name]))
+            .flat_map(pieces)
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map(files_of)
             .collect();
-        let found: Option<Vec<BTreeSet<String>>> =
-            pieces.par_iter().map(|(_, p)| files_of(p)).collect();
         let Some(names) = found.and_then(|f| Self::of_files(f.into_iter().flatten().collect()))
         else {
             return Self::default();
@@ -64,25 +64,34 @@ impl SourceNames {
             .enumerate()
             .map(|(i, f)| (f.as_str(), names.code(i)))
             .collect();
-        let tokens: Option<Vec<StringChunked>> =
-            pieces.par_iter().map(|(_, p)| tokens(p, &codes)).collect();
-        let Some(tokens) = tokens else {
-            return Self::default();
-        };
-        let mut columns: Vec<StringChunked> = sources
-            .iter()
-            .map(|_| StringChunked::full_null(SOURCE_COLUMN.into(), 0))
-            .collect();
-        for ((i, _), part) in pieces.iter().zip(tokens) {
-            columns[*i].append_owned(part).expect("same type");
-        }
-        let names_of: Vec<String> = sources.iter().map(|(n, _)| (*n).clone()).collect();
-        drop((sources, pieces));
-        for (name, ca) in names_of.into_iter().zip(columns) {
-            if let Some(df) = datasets.get_mut(&name) {
-                df.replace(SOURCE_COLUMN, ca.into_column())
-                    .expect("the frame has the column");
+        // One frame at a time, its references dropped as soon as its tokens
+        // replace them: the references and tokens of every frame are never
+        // held at once.
+        for (done, name) in names_of.iter().enumerate() {
+            let df = datasets.get_mut(name).expect("listed above");
+            let parts: Option<Vec<StringChunked>> = source(df)
+                .map(pieces)
+                .unwrap_or_default()
+                .par_iter()
+                .map(|p| tokens(p, &codes))
+                .collect();
+            let Some(parts) = parts else {
+                for name in &names_of[..done] {
+                    let df = datasets.get_mut(name).expect("listed above");
+                    let refs: StringChunked = source(df)
+                        .expect("compacted above")
+                        .iter()
+                        .map(|v| v.map(|t| names.expand(t)))
+                        .collect();
+                    replace_source(df, refs);
+                }
+                return Self::default();
+            };
+            let mut column = StringChunked::full_null(SOURCE_COLUMN.into(), 0);
+            for part in parts {
+                column.append_owned(part).expect("same type");
             }
+            replace_source(df, column);
         }
         names
     }
@@ -132,6 +141,19 @@ impl SourceNames {
         }
         String::from_utf8(bytes).expect("ASCII")
     }
+}
+
+/// A frame's `_src`, when it is a string column.
+fn source(df: &DataFrame) -> Option<&StringChunked> {
+    df.column(SOURCE_COLUMN).ok()?.str().ok()
+}
+
+fn replace_source(df: &mut DataFrame, column: StringChunked) {
+    df.replace(
+        SOURCE_COLUMN,
+        column.with_name(SOURCE_COLUMN.into()).into_column(),
+    )
+    .expect("the frame has the column");
 }
 
 fn is_code(b: u8) -> bool {
@@ -269,6 +291,22 @@ mod tests {
         let names = SourceNames::compact(&mut data);
         assert!(names.is_empty());
         assert_eq!(column(&data["a"])[2].as_deref(), Some("b.csv:2"));
+    }
+
+    #[test]
+    fn a_frame_that_cannot_be_compacted_leaves_every_frame_as_it_was() {
+        let a = ["a.csv:2", "a.csv:3"];
+        let b = [
+            "b.csv:2", "b.csv:3", "c.csv:2", "b.csv:4", "b.csv:5", "b.csv:6",
+        ];
+        let mut data = BTreeMap::from([
+            ("a".to_string(), frame(&a.map(Some))),
+            ("b".to_string(), frame(&b.map(Some))),
+        ]);
+        let names = SourceNames::compact(&mut data);
+        assert!(names.is_empty());
+        assert_eq!(column(&data["a"]), a.map(|r| Some(r.to_string())));
+        assert_eq!(column(&data["b"]), b.map(|r| Some(r.to_string())));
     }
 
     #[test]
