@@ -3,6 +3,7 @@
 //! and issue lists, and record the run. The CLI's `run` and `nightly`, the
 //! benchmark and the tests all call [`run_batch`].
 
+mod allocator;
 pub mod cases;
 pub mod exit;
 pub mod lock;
@@ -230,20 +231,21 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
     let mut store = req.store.as_deref().map(Store::open).transpose()?;
     let read_started = std::time::Instant::now();
     // A local run over a lake too large for memory streams the lake it scanned.
-    let (too_large, scanned) = match req.engine {
-        RunEngine::Local => too_large(req, &selected).unzip(),
-        _ => (None, None),
+    let lake = match req.engine {
+        RunEngine::Local => local_lake(req, &selected),
+        _ => None,
     };
+    let too_large = lake.as_ref().and_then(|l| l.too_large.clone());
     let Ran {
         data,
         mut result,
         mut timings,
         remote_datasets,
-    } = match (&req.engine, scanned) {
-        (RunEngine::Local, Some(lake)) => {
-            run_streaming(lake, read_started, req, &selected, &opts, progress)?
+    } = match (&req.engine, lake) {
+        (RunEngine::Local, Some(lake)) if lake.too_large.is_some() => {
+            run_streaming(lake.scan, read_started, req, &selected, &opts, progress)?
         }
-        (RunEngine::Local, None) => run_local(req, &selected, &opts, progress)?,
+        (RunEngine::Local, lake) => run_local(req, &selected, &opts, progress, lake.is_some())?,
         (RunEngine::Streaming, _) => {
             let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted(req, &selected))?;
             run_streaming(lake, read_started, req, &selected, &opts, progress)?
@@ -411,24 +413,29 @@ fn wanted(req: &RunRequest, selected: &[&Model]) -> Wanted {
     Wanted { datasets, columns }
 }
 
-/// Why a local run over a lake streams instead of loading it (the datasets
-/// it would load need more memory than the process may use), and the lake
-/// scanned to find out. `None` for exports (which are normalized in
-/// memory), or when the lake fits.
-fn too_large(
-    req: &RunRequest,
-    selected: &[&Model],
-) -> Option<(String, xuncha_ingest::scan::LakeScan)> {
+/// The data of a local run when it is a lake (`None` for exports).
+struct LocalLake {
+    scan: xuncha_ingest::scan::LakeScan,
+    /// Why the run streams instead of loading the lake: the datasets it
+    /// would load need more memory than the process may use.
+    too_large: Option<String>,
+}
+
+fn local_lake(req: &RunRequest, selected: &[&Model]) -> Option<LocalLake> {
     let wanted = wanted(req, selected);
-    let lake = xuncha_ingest::scan::scan_lake(&req.data, &wanted).ok()?;
-    let (needed, available) = (memory::needed(&lake.rows, &wanted), memory::available()?);
+    let scan = xuncha_ingest::scan::scan_lake(&req.data, &wanted).ok()?;
+    let needed = memory::needed(&scan.rows, &wanted);
     let gb = |bytes: u64| bytes as f64 / f64::from(1 << 30);
-    let why = format!(
-        "数据约需 {:.1} GB 内存，可用 {:.1} GB，已自动改为逐个模型流式读取",
-        gb(needed),
-        gb(available)
-    );
-    (needed > available).then_some((why, lake))
+    let too_large = memory::available()
+        .filter(|&available| needed > available)
+        .map(|available| {
+            format!(
+                "数据约需 {:.1} GB 内存，可用 {:.1} GB，已自动改为逐个模型流式读取",
+                gb(needed),
+                gb(available)
+            )
+        });
+    Some(LocalLake { scan, too_large })
 }
 
 /// Run the models (shown as progress) and time it after a read of `ingest_ms`.
@@ -493,10 +500,14 @@ fn run_local(
     selected: &[&Model],
     opts: &RunOptions,
     progress: &dyn Progress,
+    lake: bool,
 ) -> Result<Ran, Failure> {
     let clock = std::time::Instant::now();
+    // Loading a lake frees as much as it keeps (see `allocator`).
+    let no_decay = lake.then(allocator::NoDecay::start);
     let mut data = ingest_datasets(&req.data, req.encoding, Some(&wanted(req, selected)))?;
     data.compact_sources();
+    drop(no_decay);
     let ingest_ms = clock.elapsed().as_millis() as u64;
     require(&req.required, |d| data.datasets.contains_key(d))?;
     let (result, timings) = models_phase(selected.len(), ingest_ms, progress, || {
