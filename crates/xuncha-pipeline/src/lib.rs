@@ -494,7 +494,8 @@ fn run_queried(
     }
 }
 
-/// Read the exports (or lake) the selected models use and run them here.
+/// Read the exports (or, when `lake`, the lake) the selected models use and
+/// run them here.
 fn run_local(
     req: &RunRequest,
     selected: &[&Model],

@@ -12,7 +12,9 @@ use polars::prelude::DataType;
 use xuncha_ingest::Wanted;
 
 /// Working memory of a batch beyond its datasets, as a share of them
-/// (measured: scale 10 peaks at ≈ 1.45× the datasets it loads).
+/// (measured: scale 10 peaked at ≈ 1.45× the datasets it loads, by this
+/// estimate of them; ≈ 0.9× since source tokens and loading lakes without
+/// allocator decay, so the estimate errs towards streaming).
 const WORKING: f64 = 1.5;
 
 /// Bytes a loaded dataset row needs for its wanted columns.
