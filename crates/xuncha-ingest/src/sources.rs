@@ -69,9 +69,7 @@ impl SourceNames {
         // held at once.
         for (done, name) in names_of.iter().enumerate() {
             let df = datasets.get_mut(name).expect("listed above");
-            let parts: Option<Vec<StringChunked>> = source(df)
-                .map(pieces)
-                .unwrap_or_default()
+            let parts: Option<Vec<StringChunked>> = pieces(source(df).expect("listed above"))
                 .par_iter()
                 .map(|p| tokens(p, &codes))
                 .collect();
