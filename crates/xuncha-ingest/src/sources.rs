@@ -24,8 +24,12 @@ use xuncha_schema::SOURCE_COLUMN;
 /// The first and the number of code bytes.
 const FIRST_CODE: u8 = 0x01;
 const CODES: usize = 0x1F;
-/// Rows compacted together by one worker.
-const PIECE_ROWS: usize = 1 << 20;
+/// Rows compacted together by one worker: a column is cut into a piece per
+/// worker (so that a small county's frames, compacted one at a time, still
+/// keep every worker busy), none longer than the most nor, unless the
+/// column is, shorter than the least.
+const MOST_PIECE_ROWS: usize = 1 << 20;
+const LEAST_PIECE_ROWS: usize = 1 << 14;
 
 /// The files of compacted source references, by code.
 #[derive(Debug, Clone, Default)]
@@ -160,8 +164,12 @@ fn is_code(b: u8) -> bool {
 
 /// Zero-copy slices of a column for the workers.
 fn pieces(ca: &StringChunked) -> Vec<StringChunked> {
-    (0..ca.len().div_ceil(PIECE_ROWS))
-        .map(|i| ca.slice((i * PIECE_ROWS) as i64, PIECE_ROWS))
+    let rows = ca
+        .len()
+        .div_ceil(rayon::current_num_threads())
+        .clamp(LEAST_PIECE_ROWS, MOST_PIECE_ROWS);
+    (0..ca.len().div_ceil(rows))
+        .map(|i| ca.slice((i * rows) as i64, rows))
         .collect()
 }
 
