@@ -333,24 +333,22 @@ fn collect_together(
     if models.len() < 2 || opts.threads.is_some() {
         return None;
     }
-    let mut ids = Vec::new();
-    let mut plans = Vec::new();
-    let mut flags = None;
-    for model in models {
-        if model.spec.datasets.iter().any(|d| !frames.contains_key(d)) {
-            continue;
-        }
-        let Ok(params) = model.params(&opts.params) else {
-            continue;
-        };
-        let Ok(lf) = plan(model, &params, opts.as_of, frames) else {
-            continue;
-        };
-        flags.get_or_insert_with(|| lf.get_current_optimizations());
-        ids.push(model.spec.id.clone());
-        plans.push(lf.logical_plan);
-    }
-    let flags = flags?;
+    // Planning parses each model's SQL and resolves its schemas: in
+    // parallel, in the models' order.
+    let planned: Vec<(String, LazyFrame)> = models
+        .par_iter()
+        .filter(|model| model.spec.datasets.iter().all(|d| frames.contains_key(d)))
+        .filter_map(|model| {
+            let params = model.params(&opts.params).ok()?;
+            let lf = plan(model, &params, opts.as_of, frames).ok()?;
+            Some((model.spec.id.clone(), lf))
+        })
+        .collect();
+    let flags = planned.first()?.1.get_current_optimizations();
+    let (ids, plans): (Vec<String>, Vec<_>) = planned
+        .into_iter()
+        .map(|(id, lf)| (id, lf.logical_plan))
+        .unzip();
     let collected = panic::catch_unwind(AssertUnwindSafe(|| {
         LazyFrame::collect_all_with_engine(plans, Engine::Auto, flags)
     }));
