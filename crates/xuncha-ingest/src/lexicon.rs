@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
 use crate::normalize::to_half_width;
@@ -111,10 +112,17 @@ pub struct Lexicon {
     subjects: Vec<(String, String)>,
     /// The first word listed for each subject, for messages.
     subject_examples: BTreeMap<String, String>,
+    /// Finds the first of `subjects` a text contains.
+    subject_finder: WordFinder,
     /// Neutral words, longest first.
     neutral: Vec<String>,
+    /// Finds whether a text contains any neutral word.
+    neutral_finder: WordFinder,
     /// (word, attribute), longest word first.
     attribute_words: Vec<(String, String)>,
+    /// Finds the first of `attribute_words` of two characters or more a
+    /// text contains.
+    attribute_finder: WordFinder,
     pub attributes: BTreeMap<String, Attribute>,
     pub datasets: BTreeMap<String, DatasetWords>,
 }
@@ -152,6 +160,34 @@ impl Reading {
             Some(a) => format!("{subject}，属性 {a}"),
             None => format!("{subject}，无已知属性"),
         }
+    }
+}
+
+/// Finds, in one pass over a text, the first word of a list (in the list's
+/// order) that the text contains, as trying `str::find` word by word would:
+/// a cell is read against hundreds of words.
+#[derive(Debug)]
+struct WordFinder {
+    automaton: AhoCorasick,
+    /// The list index of each word given to the automaton.
+    index: Vec<usize>,
+}
+
+impl WordFinder {
+    /// A finder of the `(list index, word)`s given.
+    fn new<'a>(words: impl IntoIterator<Item = (usize, &'a str)>) -> Result<Self, String> {
+        let (index, words): (Vec<usize>, Vec<&str>) = words.into_iter().unzip();
+        let automaton = AhoCorasick::new(words).map_err(|e| format!("lexicon.toml: {e}"))?;
+        Ok(Self { automaton, index })
+    }
+
+    /// The list index of the first listed word `text` contains, and the
+    /// byte offset of its leftmost occurrence.
+    fn first(&self, text: &str) -> Option<(usize, usize)> {
+        self.automaton
+            .find_overlapping_iter(text)
+            .map(|m| (self.index[m.pattern().as_usize()], m.start()))
+            .min()
     }
 }
 
@@ -220,11 +256,23 @@ impl Lexicon {
                 },
             );
         }
+        let subject_finder = WordFinder::new(subjects.iter().map(|(w, _)| w.as_str()).enumerate())?;
+        let neutral_finder = WordFinder::new(neutral.iter().map(String::as_str).enumerate())?;
+        let attribute_finder = WordFinder::new(
+            attribute_words
+                .iter()
+                .enumerate()
+                .filter(|(_, (w, _))| w.chars().count() >= 2)
+                .map(|(i, (w, _))| (i, w.as_str())),
+        )?;
         Ok(Lexicon {
             subjects,
             subject_examples,
+            subject_finder,
             neutral,
+            neutral_finder,
             attribute_words,
+            attribute_finder,
             attributes: file.attributes,
             datasets,
         })
@@ -286,10 +334,9 @@ impl Lexicon {
             .find(|(w, _)| base.ends_with(w.as_str()))
             .map(|(w, a)| (base.len() - w.len(), w, a))
             .or_else(|| {
-                self.attribute_words
-                    .iter()
-                    .filter(|(w, _)| w.chars().count() >= 2)
-                    .find_map(|(w, a)| base.find(w.as_str()).map(|at| (at, w, a)))
+                let (i, at) = self.attribute_finder.first(base)?;
+                let (w, a) = &self.attribute_words[i];
+                Some((at, w, a))
             });
         let (rest, attribute) = match found {
             Some((at, w, a)) => (
@@ -308,16 +355,14 @@ impl Lexicon {
     }
 
     fn subject_of(&self, rest: &str) -> Subject {
-        if let Some((_, s)) = self
-            .subjects
-            .iter()
-            .find(|(w, _)| rest.contains(w.as_str()))
-        {
-            return Subject::Known(s.clone());
+        if let Some((i, _)) = self.subject_finder.first(rest) {
+            return Subject::Known(self.subjects[i].1.clone());
         }
         let mut left = rest.to_string();
-        for w in &self.neutral {
-            left = left.replace(w.as_str(), "");
+        if self.neutral_finder.first(rest).is_some() {
+            for w in &self.neutral {
+                left = left.replace(w.as_str(), "");
+            }
         }
         let left: String = left
             .chars()
@@ -506,6 +551,23 @@ fn strip_unit_owned(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The finder answers as `str::find` tried word by word in the
+        /// list's order would, overlapping and repeated words included.
+        #[test]
+        fn word_finder_finds_the_first_listed_word_at_its_leftmost(
+            words in proptest::collection::vec("[ab户主名]{1,3}", 1..12),
+            text in "[ab户主名]{0,12}",
+        ) {
+            let finder = WordFinder::new(words.iter().map(String::as_str).enumerate()).unwrap();
+            let by_word = words
+                .iter()
+                .enumerate()
+                .find_map(|(i, w)| text.find(w.as_str()).map(|at| (i, at)));
+            proptest::prop_assert_eq!(finder.first(&text), by_word);
+        }
+    }
 
     #[test]
     fn embedded_files_load_and_name_canonical_columns() {
