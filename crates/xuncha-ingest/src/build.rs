@@ -2,6 +2,8 @@
 //! collect the columns of a canonical DataFrame, sending unreadable values
 //! to the rejects table.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use polars::prelude::*;
 use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
@@ -20,11 +22,12 @@ fn date_days(d: NaiveDate) -> i32 {
     d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
 }
 
-/// A normalized value.
+/// A normalized value; text borrows the cell it came from when the cell
+/// needed no cleaning.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Text(String),
-    Id { value: String, valid: bool },
+pub enum Value<'a> {
+    Text(Cow<'a, str>),
+    Id { value: Cow<'a, str>, valid: bool },
     Date(NaiveDate),
     Float(f64),
     Int(i64),
@@ -32,15 +35,15 @@ pub enum Value {
 
 /// Normalize one cell by column kind. `scale` converts amounts to 元;
 /// `date_format` is a chrono format tried before the built-in forms.
-pub fn normalize_value(
+pub fn normalize_value<'a>(
     kind: ColumnKind,
-    raw: &str,
+    raw: &'a str,
     scale: f64,
     date_format: Option<&str>,
-) -> Result<Value, String> {
+) -> Result<Value<'a>, String> {
     let with_format = |raw: &str| {
         date_format
-            .and_then(|f| NaiveDate::parse_from_str(clean_cell(raw).as_str(), f).ok())
+            .and_then(|f| NaiveDate::parse_from_str(&clean_cell(raw), f).ok())
             .map_or_else(|| parse_date(raw), Ok)
     };
     Ok(match kind {
@@ -108,10 +111,15 @@ impl Buffer {
                 },
                 Some(Value::Text(s)),
             ) => {
-                let i = *index.entry(s).or_insert_with_key(|s| {
-                    distinct.push(s.clone());
-                    distinct.len() as u32 - 1
-                });
+                let i = match index.get(s.as_ref()) {
+                    Some(&i) => i,
+                    None => {
+                        let i = distinct.len() as u32;
+                        index.insert(s.to_string(), i);
+                        distinct.push(s.into_owned());
+                        i
+                    }
+                };
                 rows.push(Some(i));
             }
             (Buffer::Id(v, ok), Some(Value::Id { value, valid })) => {
@@ -261,7 +269,7 @@ pub(crate) fn label_columns(
 ) -> Vec<Column> {
     let mut buffer = Buffer::new(ColumnKind::Label, name);
     for label in labels {
-        buffer.push(label.map(Value::Text));
+        buffer.push(label.map(|l| Value::Text(Cow::Owned(l))));
     }
     buffer.into_columns(dataset, name, unknown)
 }

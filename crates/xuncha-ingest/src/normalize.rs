@@ -2,6 +2,8 @@
 //! periods, amounts, codes. Each returns a Chinese reason on failure, which
 //! ends up in the rejects table.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, NaiveDate};
 pub use xuncha_schema::idcard::{id_birth_date, id_check_char, id_gender};
 
@@ -38,23 +40,26 @@ pub fn id_valid(id: &str) -> bool {
 }
 
 /// Trim a raw cell: half-width, surrounding whitespace, leading apostrophes
-/// and tabs that Excel users add to keep digits as text.
-pub fn clean_cell(raw: &str) -> String {
+/// and tabs that Excel users add to keep digits as text. A clean cell is
+/// borrowed, not copied (this and the normalizers below run on every cell).
+pub fn clean_cell(raw: &str) -> Cow<'_, str> {
     if is_clean(raw) {
-        return raw.to_string();
+        return Cow::Borrowed(raw);
     }
     let s = to_half_width(raw);
-    s.trim()
-        .trim_start_matches(['\'', '`', '\t', '='])
-        .trim_matches('"')
-        .trim()
-        .to_string()
+    Cow::Owned(
+        s.trim()
+            .trim_start_matches(['\'', '`', '\t', '='])
+            .trim_matches('"')
+            .trim()
+            .to_string(),
+    )
 }
 
 /// A normalized 18-character ID number with its check-digit validity.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdNumber {
-    pub value: String,
+pub struct IdNumber<'a> {
+    pub value: Cow<'a, str>,
     pub valid: bool,
 }
 
@@ -63,14 +68,14 @@ pub struct IdNumber {
 /// digit, and read a third-generation disability certificate number (the
 /// ID followed by category 1–7 and grade 1–4) as its ID. A wrong check digit
 /// is kept, flagged `valid = false`.
-pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
+pub fn normalize_id(raw: &str) -> Result<IdNumber<'_>, String> {
     // Already canonical: 17 digits and a digit or X.
     let b = raw.as_bytes();
     if b.len() == 18
         && b[..17].iter().all(u8::is_ascii_digit)
         && matches!(b[17], b'0'..=b'9' | b'X')
     {
-        return Ok(checked(raw.to_string()));
+        return Ok(checked(Cow::Borrowed(raw)));
     }
     let s: String = clean_cell(raw)
         .chars()
@@ -106,22 +111,22 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber, String> {
         }
         _ => return Err(format!("身份证号“{s}”不是15位或18位号码")),
     };
-    Ok(checked(value))
+    Ok(checked(Cow::Owned(value)))
 }
 
 /// An 18-character ID number with its validity: a real birth date and the
 /// right check character.
-fn checked(value: String) -> IdNumber {
+fn checked(value: Cow<'_, str>) -> IdNumber<'_> {
     let valid = id_valid(&value);
     IdNumber { value, valid }
 }
 
 /// one form of the middle dot used in minority names, ASCII brackets.
-pub fn normalize_name(raw: &str) -> String {
+pub fn normalize_name(raw: &str) -> Cow<'_, str> {
     let plain =
         |c: char| !c.is_whitespace() && !matches!(c, '•' | '‧' | '・' | '･' | '∙' | '⋅' | '●');
     if is_clean(raw) && raw.chars().all(plain) {
-        return raw.to_string();
+        return Cow::Borrowed(raw);
     }
     clean_cell(raw)
         .chars()
@@ -134,10 +139,10 @@ pub fn normalize_name(raw: &str) -> String {
 }
 
 /// Normalize a code (credit code, account, plate, serial): no whitespace, upper case.
-pub fn normalize_code(raw: &str) -> String {
+pub fn normalize_code(raw: &str) -> Cow<'_, str> {
     let plain = |b: u8| b.is_ascii_graphic() && !b.is_ascii_lowercase();
     if is_clean(raw) && raw.bytes().all(plain) {
-        return raw.to_string();
+        return Cow::Borrowed(raw);
     }
     clean_cell(raw)
         .chars()
@@ -147,9 +152,9 @@ pub fn normalize_code(raw: &str) -> String {
 }
 
 /// Normalize a village code to 12 digits; 9-digit township codes get `000`.
-pub fn normalize_village_code(raw: &str) -> Result<String, String> {
+pub fn normalize_village_code(raw: &str) -> Result<Cow<'_, str>, String> {
     if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
-        return Ok(raw.to_string());
+        return Ok(Cow::Borrowed(raw));
     }
     let s: String = clean_cell(raw)
         .chars()
@@ -159,8 +164,8 @@ pub fn normalize_village_code(raw: &str) -> Result<String, String> {
         return Err(format!("区划代码“{s}”含有非数字字符"));
     }
     match s.len() {
-        12 => Ok(s),
-        9 => Ok(format!("{s}000")),
+        12 => Ok(Cow::Owned(s)),
+        9 => Ok(Cow::Owned(format!("{s}000"))),
         n => Err(format!("区划代码“{s}”应为12位（或9位乡镇代码），实际{n}位")),
     }
 }

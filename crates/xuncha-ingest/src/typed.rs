@@ -219,7 +219,7 @@ fn build_checked(
                     }
                     match normalize_value(kind, v, 1.0, None) {
                         Ok(Value::Id { value, valid: ok }) => {
-                            owned.push(value);
+                            owned.push(value.into_owned());
                             slots.push(Slot::Owned(owned.len() - 1));
                             valid.push(Some(ok));
                         }
@@ -231,7 +231,7 @@ fn build_checked(
                             valid.push(None);
                         }
                         Ok(Value::Text(t)) => {
-                            owned.push(t);
+                            owned.push(t.into_owned());
                             slots.push(Slot::Owned(owned.len() - 1));
                             valid.push(None);
                         }
