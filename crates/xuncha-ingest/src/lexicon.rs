@@ -116,8 +116,8 @@ pub struct Lexicon {
     subject_finder: WordFinder,
     /// Neutral words, longest first.
     neutral: Vec<String>,
-    /// Finds whether a text contains any neutral word.
-    neutral_finder: WordFinder,
+    /// Tells whether a text contains any neutral word.
+    neutral_finder: AhoCorasick,
     /// (word, attribute), longest word first.
     attribute_words: Vec<(String, String)>,
     /// Finds the first of `attribute_words` of two characters or more a
@@ -257,7 +257,8 @@ impl Lexicon {
             );
         }
         let subject_finder = WordFinder::new(subjects.iter().map(|(w, _)| w.as_str()).enumerate())?;
-        let neutral_finder = WordFinder::new(neutral.iter().map(String::as_str).enumerate())?;
+        let neutral_finder =
+            AhoCorasick::new(&neutral).map_err(|e| format!("lexicon.toml: {e}"))?;
         let attribute_finder = WordFinder::new(
             attribute_words
                 .iter()
@@ -359,7 +360,7 @@ impl Lexicon {
             return Subject::Known(self.subjects[i].1.clone());
         }
         let mut left = rest.to_string();
-        if self.neutral_finder.first(rest).is_some() {
+        if self.neutral_finder.is_match(rest) {
             for w in &self.neutral {
                 left = left.replace(w.as_str(), "");
             }
