@@ -18,7 +18,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 use xuncha_ingest::{sources::SourceNames, Ingested};
-use xuncha_model::{validate::plan, Model};
+use xuncha_model::{validate::plan, Executor, Model};
 use xuncha_schema::Finding;
 
 use findings::{assemble, VillageIndex};
@@ -134,10 +134,13 @@ pub fn run_models(
         if let Some(df) = together.as_ref().and_then(|t| t.get(&model.spec.id)) {
             return Ok(df.clone());
         }
-        plan(model, params, opts.as_of, &frames)
-            .map_err(|e| QueryError::Failed(e.to_string()))?
-            .collect()
-            .map_err(|e| run_failed(model, e))
+        let lf = plan(model, params, opts.as_of, &frames)
+            .map_err(|e| QueryError::Failed(e.to_string()))?;
+        match model.spec.query.executor {
+            Executor::InMemory => lf.collect(),
+            Executor::Streaming => collect_streaming(lf),
+        }
+        .map_err(|e| run_failed(model, e))
     };
     run_queries(
         models,
@@ -185,11 +188,7 @@ pub fn stream_slices(
     for frames in slices {
         let lf =
             plan(model, params, as_of, &frames).map_err(|e| QueryError::Failed(e.to_string()))?;
-        // One plan gives one frame.
-        let slice = lf
-            .collect_with_engine(Engine::Streaming)
-            .map(|r| r.unwrap_single())
-            .map_err(|e| run_failed(model, e))?;
+        let slice = collect_streaming(lf).map_err(|e| run_failed(model, e))?;
         rows = Some(match rows {
             None => slice,
             Some(mut all) => {
@@ -200,6 +199,12 @@ pub fn stream_slices(
         });
     }
     rows.ok_or_else(|| QueryError::Skipped("没有可查询的数据".into()))
+}
+
+/// A plan's rows from polars' streaming engine (one plan gives one frame).
+fn collect_streaming(lf: LazyFrame) -> PolarsResult<DataFrame> {
+    lf.collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
 }
 
 /// Skip a model when a dataset it reads is not `present`.
@@ -321,7 +326,8 @@ fn unrecognised_columns(data: &Ingested) -> std::collections::BTreeSet<(String, 
 
 /// The query results of a batch of models collected as one plan, so that
 /// scans and sub-plans they share are computed once (15–20 % faster on the
-/// models phase of a scale-10 county). `None` for a single model, when the
+/// models phase of a scale-10 county); models that ask for the streaming
+/// executor are left out and run alone. `None` for a single model, when the
 /// run bounds how many models run at once (`threads`: all queries at once
 /// would ignore it), or when the batch fails or panics: each model then
 /// runs on its own and a failing one fails alone, as before.
@@ -338,6 +344,7 @@ fn collect_together(
     let planned: Vec<(String, LazyFrame)> = models
         .par_iter()
         .filter(|model| model.spec.datasets.iter().all(|d| frames.contains_key(d)))
+        .filter(|model| model.spec.query.executor == Executor::InMemory)
         .filter_map(|model| {
             let params = model.params(&opts.params).ok()?;
             let lf = plan(model, &params, opts.as_of, frames).ok()?;
@@ -433,6 +440,85 @@ fn run_one(
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+    fn model(id: &str, query: &str) -> Model {
+        let text = format!(
+            "id = \"{id}\"\ntitle = \"t\"\ncategory = \"t\"\nseverity = \"low\"\n\
+             datasets = [\"payments\"]\n[query]\n{query}\n\
+             [finding]\nsubject = \"id_number\"\namount = \"paid\"\n\
+             explain = \"{{id_number}} 于 {{period}} 领取 {{paid}} 元\"\n"
+        );
+        Model::parse(std::path::Path::new("m.toml"), &text).unwrap()
+    }
+
+    /// A model that asks for the streaming executor is left out of the
+    /// batch's shared plan and runs alone, with the findings the in-memory
+    /// engine gives for the same query.
+    #[test]
+    fn streaming_models_run_alone_with_the_same_findings() {
+        let sql = "sql = \"SELECT id_number, period, SUM(amount) AS paid FROM payments \
+                   GROUP BY id_number, period HAVING COUNT(*) > 1\"";
+        let in_memory = model("t.in_memory", sql);
+        let streaming = model("t.streaming", &format!("executor = \"streaming\"\n{sql}"));
+        let other = model(
+            "t.other",
+            "sql = \"SELECT id_number, 0.0 AS paid FROM payments\"",
+        );
+        assert_eq!(streaming.spec.query.executor, Executor::Streaming);
+        let models = [&in_memory, &streaming, &other];
+        let payments = df!(
+            "id_number" => ["A", "A", "A", "B", "C", "C"],
+            "period" => ["2024-01", "2024-01", "2024-02", "2024-01", "2024-03", "2024-03"],
+            "amount" => [100.0, 50.0, 100.0, 80.0, 20.0, 30.0],
+        )
+        .unwrap();
+        let opts = RunOptions {
+            run_id: "t".into(),
+            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            params: BTreeMap::new(),
+            threads: None,
+        };
+        let frames = BTreeMap::from([("payments".to_string(), payments.clone().lazy())]);
+        let together = collect_together(&models, &frames, &opts).unwrap();
+        assert_eq!(
+            together.keys().collect::<Vec<_>>(),
+            ["t.in_memory", "t.other"]
+        );
+
+        let data = Ingested {
+            datasets: BTreeMap::from([("payments".to_string(), payments)]),
+            ..Default::default()
+        };
+        let result = run_models(&models, &data, &opts, &|_| {});
+        assert!(result
+            .outcomes
+            .iter()
+            .all(|o| matches!(o.status, ModelStatus::Ok { .. })));
+        let found = |id: &str| {
+            result
+                .findings
+                .iter()
+                .filter(|f| f.model_id == id)
+                .map(|f| (f.subject_key.clone(), f.amount, f.explain.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("t.streaming"),
+            [
+                (
+                    "A".to_string(),
+                    Some(150.0),
+                    "A 于 2024-01 领取 150.00 元".to_string()
+                ),
+                (
+                    "C".to_string(),
+                    Some(50.0),
+                    "C 于 2024-03 领取 50.00 元".to_string()
+                ),
+            ]
+        );
+        assert_eq!(found("t.streaming"), found("t.in_memory"));
+    }
 
     /// With `n` threads at most `n` models run at once, even when a query
     /// waits on another thread pool (as polars' queries do), where a rayon

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use globset::Glob;
 use serde::Serialize;
 
-pub use spec::{FindingSpec, ModelSpec, QueryKind, QuerySpec, ViewSpec};
+pub use spec::{Executor, FindingSpec, ModelSpec, QueryKind, QuerySpec, ViewSpec};
 
 /// A problem with one model file, located by file and (where known) line.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]

@@ -73,6 +73,27 @@ pub struct QuerySpec {
     /// one slice of these values at a time and put the results together.
     #[serde(default)]
     pub partition_by: Option<String>,
+    /// Which of polars' engines runs the query over loaded data.
+    #[serde(default)]
+    pub executor: Executor,
+}
+
+/// Which of polars' engines runs a model's query over loaded data. Both give
+/// the same rows; they differ in speed by the shape of the query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Executor {
+    /// The in-memory engine, the query collected with the batch's other
+    /// in-memory queries as one plan, so scans they share run once.
+    #[default]
+    InMemory,
+    /// The streaming engine, the query alone: it aggregates and joins in
+    /// batches on every core without listing each group's rows, so a
+    /// group-by over many groups (a person and a month of every payment)
+    /// runs faster. Aggregates it cannot stream (`COUNT(DISTINCT …)`,
+    /// `STRING_AGG`, `MEDIAN`) fall back to the in-memory engine there and
+    /// run slower than in the batch.
+    Streaming,
 }
 
 /// How a model computes its rows: SQL alone, or SQL rows through a built-in
