@@ -22,7 +22,7 @@ use serde::Serialize;
 use sqlparser::ast::{
     DataType, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr,
     FunctionArgumentClause, FunctionArguments, Ident, ObjectName, ObjectNamePart, Statement, Value,
-    Visit, VisitMut, Visitor, VisitorMut,
+    ValueWithSpan, Visit, VisitMut, Visitor, VisitorMut,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -106,14 +106,24 @@ pub enum Support {
     Unchecked { constructs: Vec<String> },
 }
 
-/// The query rewritten for `engine`, as SQL text. Polars and DuckDB take
-/// the library's SQL as it is.
+/// The query rewritten for `engine`, as SQL text. DuckDB takes the
+/// library's SQL as it is; polars takes it with its `LIKE`s made faster
+/// (see [`like_as_substring_search`]), the same rows.
 pub fn to_engine(sql: &str, engine: Engine) -> Result<String, String> {
-    if engine != Engine::Spark {
+    let rewritten = match engine {
+        Engine::DuckDb => false,
+        // Most queries have no LIKE: they are not parsed again.
+        Engine::Polars if !sql.to_ascii_uppercase().contains("LIKE") => false,
+        Engine::Polars | Engine::Spark => true,
+    };
+    if !rewritten {
         return Ok(sql.to_string());
     }
     let mut statements = parse(sql)?;
-    let rewrites = rewrite_for_spark(&mut statements)?;
+    let rewrites = match engine {
+        Engine::Spark => rewrite_for_spark(&mut statements)?,
+        _ => rewrite_for_polars(&mut statements)?,
+    };
     if rewrites.is_empty() {
         return Ok(sql.to_string());
     }
@@ -191,6 +201,87 @@ fn rewrite_for_spark(statements: &mut Vec<Statement>) -> Result<BTreeSet<String>
         return Err(error);
     }
     Ok(spark.applied)
+}
+
+/// Rewrite parsed statements for polars; the rewrites that applied.
+fn rewrite_for_polars(statements: &mut Vec<Statement>) -> Result<BTreeSet<String>, String> {
+    let mut applied = BTreeSet::new();
+    let outcome = VisitMut::visit(statements, &mut PolarsRewrite(&mut applied));
+    if let ControlFlow::Break(error) = outcome {
+        return Err(error);
+    }
+    Ok(applied)
+}
+
+/// The polars rewrites, applied bottom-up.
+struct PolarsRewrite<'a>(&'a mut BTreeSet<String>);
+
+impl VisitorMut for PolarsRewrite<'_> {
+    type Break = String;
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<String> {
+        match like_as_substring_search(expr) {
+            Ok(Some(new)) => {
+                *expr = new;
+                self.0.insert("LIKE → REGEXP_LIKE".to_string());
+                ControlFlow::Continue(())
+            }
+            Ok(None) => ControlFlow::Continue(()),
+            Err(error) => ControlFlow::Break(error),
+        }
+    }
+}
+
+/// `x LIKE '%text%'` → `REGEXP_LIKE(x, 'text')`, and `'text%'`, `'%text'` →
+/// `'^text'`, `'text$'` (the text escaped; `NOT LIKE` likewise). polars runs
+/// every `LIKE` with a wildcard as the expression `^(?s).*text.*$`, which its
+/// regex engine matches through each value; a bare literal is found with a
+/// substring search instead (`mz.benefit_over_standard`, three `LIKE`s over
+/// 4.6 M payments at scale 10: 390 → 340 ms). The same rows: both are
+/// case-sensitive and a null value gives null. `None` for any other
+/// expression, and for patterns with `_` or an inner `%`, left to polars.
+fn like_as_substring_search(expr: &Expr) -> Result<Option<Expr>, String> {
+    let Expr::Like {
+        negated,
+        any: false,
+        expr: value,
+        pattern,
+        escape_char: None,
+    } = expr
+    else {
+        return Ok(None);
+    };
+    let Expr::Value(ValueWithSpan {
+        value: Value::SingleQuotedString(pattern),
+        ..
+    }) = pattern.as_ref()
+    else {
+        return Ok(None);
+    };
+    let (starts, rest) = match pattern.strip_prefix('%') {
+        Some(rest) => (false, rest),
+        None => (true, pattern.as_str()),
+    };
+    let (text, ends) = match rest.strip_suffix('%') {
+        Some(text) => (text, false),
+        None => (rest, true),
+    };
+    // An exact match (no wildcard) polars already compares as equality.
+    if text.is_empty() || text.contains(['%', '_']) || (starts && ends) {
+        return Ok(None);
+    }
+    let regex = format!(
+        "{}{}{}",
+        if starts { "^" } else { "" },
+        regex::escape(text),
+        if ends { "$" } else { "" }
+    );
+    let not = if *negated { "NOT " } else { "" };
+    parse_expr(&format!(
+        "({not}REGEXP_LIKE({value}, '{}'))",
+        regex.replace('\'', "''")
+    ))
+    .map(Some)
 }
 
 /// Lower-case names of the functions a query calls.
@@ -483,6 +574,60 @@ mod tests {
         // Nothing to rewrite: Spark also gets the text unchanged.
         let plain = "SELECT  a FROM t";
         assert_eq!(to_engine(plain, Engine::Spark).unwrap(), plain);
+    }
+
+    #[test]
+    fn polars_gets_like_with_wildcards_only_at_the_ends_as_a_substring_search() {
+        let sql =
+            "SELECT a FROM t WHERE p LIKE '%低保%' AND q NOT LIKE 'x.y%' AND r LIKE '%it''s' \
+                   AND s LIKE 'a_b%' AND u LIKE 'exact' AND v LIKE '%a%b%'";
+        assert_eq!(
+            to_engine(sql, Engine::Polars).unwrap(),
+            "SELECT a FROM t WHERE (REGEXP_LIKE(p, '低保')) AND (NOT REGEXP_LIKE(q, '^x\\.y')) \
+             AND (REGEXP_LIKE(r, 'it''s$')) AND s LIKE 'a_b%' AND u LIKE 'exact' AND v LIKE '%a%b%'"
+        );
+        assert_eq!(to_engine(sql, Engine::DuckDb).unwrap(), sql);
+        // A query without LIKE goes as written, not parsed and printed again.
+        let plain = "SELECT  a FROM t";
+        assert_eq!(to_engine(plain, Engine::Polars).unwrap(), plain);
+    }
+
+    /// The rewritten `LIKE`s give polars' own rows for every pattern, nulls,
+    /// regex characters and quotes included.
+    #[test]
+    fn rewritten_like_gives_the_rows_polars_like_gives() {
+        use polars::prelude::{df, IntoLazy};
+        use polars::sql::SQLContext;
+        let values = [
+            Some("农村低保"),
+            Some("低保金"),
+            Some("城市低保\n续"),
+            None,
+            Some("a.b"),
+            Some("aXb"),
+            Some("it's"),
+            Some(""),
+        ];
+        let mut ctx = SQLContext::new();
+        ctx.register("t", df!("v" => values).unwrap().lazy());
+        for pattern in [
+            "%低保%", "低保%", "%低保", "%a.b%", "%it''s", "a.b%", "%续%", "a_b", "%",
+        ] {
+            for not in ["", "NOT "] {
+                let sql = format!("SELECT v {not}LIKE '{pattern}' AS m FROM t");
+                let rewritten = to_engine(&sql, Engine::Polars).unwrap();
+                let mut rows = |sql: &str| {
+                    let df = ctx.execute(sql).unwrap().collect().unwrap();
+                    df.column("m")
+                        .unwrap()
+                        .bool()
+                        .unwrap()
+                        .iter()
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(rows(&rewritten), rows(&sql), "{sql} → {rewritten}");
+            }
+        }
     }
 
     #[test]

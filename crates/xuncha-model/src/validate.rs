@@ -13,6 +13,7 @@ use sqlparser::ast::{Query, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 
+use crate::dialect;
 use crate::spec::{placeholders, QueryKind};
 use crate::{Model, ModelError};
 
@@ -58,12 +59,18 @@ pub fn plan(
         readable.extend(view.spec.views.iter().cloned());
         check_relations(&view_sql, &readable).map_err(view_error)?;
         let lf = ctx
-            .execute(&view_sql)
+            .execute(&polars_sql(&view_sql))
             .map_err(|e| view_error(format!("SQL 无法编译：{e}")))?;
         ctx.register(&view.spec.id, lf);
     }
-    ctx.execute(&sql)
+    ctx.execute(&polars_sql(&sql))
         .map_err(|e| sql_error(model, &e.to_string()))
+}
+
+/// The SQL text as polars runs it (see [`dialect::to_engine`]); a text the
+/// rewrite cannot parse goes as written, for polars to report its error.
+fn polars_sql(sql: &str) -> String {
+    dialect::to_engine(sql, dialect::Engine::Polars).unwrap_or_else(|_| sql.to_string())
 }
 
 /// Tables a query reads and the CTE names it defines.
