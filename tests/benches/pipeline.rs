@@ -88,8 +88,13 @@ fn main() {
     );
     println!("write     {:.2} s", ms(done.timings.write_ms));
     println!("total     {total:.2} s (read + all models + write findings)");
+    let held = s.data_bytes as f64 / (1 << 20) as f64;
+    println!("data      {held:.0} MB held by the loaded datasets");
     match peak_mb() {
-        Some(mb) => println!("peak      {mb} MB resident (read + models + write)"),
+        Some(mb) => println!(
+            "peak      {mb} MB resident (read + models + write), {:.2}x the data",
+            mb as f64 / held
+        ),
         None => println!("peak      (not known on this system)"),
     }
     for o in &s.models {

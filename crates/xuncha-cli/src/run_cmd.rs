@@ -139,8 +139,12 @@ fn print_summary(args: &RunArgs, done: &Executed) -> Result<(), Failure> {
         }
         let t = done.timings;
         let secs = |ms: u64| ms as f64 / 1000.0;
+        let held = match done.summary.data_bytes {
+            0 => String::new(),
+            bytes => format!("；载入的数据占内存 {:.2} GB", bytes as f64 / 1e9),
+        };
         println!(
-            "用时：读取 {:.2} 秒，模型 {:.2} 秒，写出 {:.2} 秒",
+            "用时：读取 {:.2} 秒，模型 {:.2} 秒，写出 {:.2} 秒{held}",
             secs(t.ingest_ms),
             secs(t.models_ms),
             secs(t.write_ms)

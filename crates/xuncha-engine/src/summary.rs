@@ -43,6 +43,9 @@ pub struct RunSummary {
     pub unmasked_reports: bool,
     /// Where the model SQL ran: `polars`, or the Spark Connect server.
     pub engine: String,
+    /// Bytes the loaded datasets hold in memory; 0 when the models scanned
+    /// a lake instead of loading it (streaming, Spark).
+    pub data_bytes: usize,
 }
 
 impl RunSummary {
@@ -85,6 +88,7 @@ impl RunSummary {
             rebounds: 0,
             unmasked_reports: false,
             engine: "polars".to_string(),
+            data_bytes: data.held_bytes(),
         }
     }
 
