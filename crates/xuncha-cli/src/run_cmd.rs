@@ -141,7 +141,10 @@ fn print_summary(args: &RunArgs, done: &Executed) -> Result<(), Failure> {
         let secs = |ms: u64| ms as f64 / 1000.0;
         let held = match done.summary.data_bytes {
             0 => String::new(),
-            bytes => format!("；载入的数据占内存 {:.2} GB", bytes as f64 / 1e9),
+            bytes if bytes >= 1_000_000_000 => {
+                format!("；载入的数据占内存 {:.2} GB", bytes as f64 / 1e9)
+            }
+            bytes => format!("；载入的数据占内存 {:.1} MB", bytes as f64 / 1e6),
         };
         println!(
             "用时：读取 {:.2} 秒，模型 {:.2} 秒，写出 {:.2} 秒{held}",
