@@ -18,7 +18,15 @@ fn id(n: u32) -> String {
 }
 
 fn models_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../models")
+    manifest_dir().join("../models")
+}
+
+/// This package's folder as cargo gives it to the running test, so that a
+/// test binary reused from a build in a clone at another path (a shared
+/// target folder) reads this clone's files; the build-time one otherwise.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// Ingest the files and run one model; returns its findings.

@@ -14,7 +14,15 @@ use serde::Deserialize;
 use xuncha_ingest::{ingest_dir, Ingested};
 
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+    manifest_dir().join("tests/corpus")
+}
+
+/// This package's folder as cargo gives it to the running test, so that a
+/// test binary reused from a build in a clone at another path (a shared
+/// target folder) reads this clone's files; the build-time one otherwise.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 #[derive(Debug, Deserialize)]

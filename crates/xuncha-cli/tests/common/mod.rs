@@ -9,7 +9,15 @@ use std::process::{Command, Output};
 
 /// The repository root, where the built-in `models/` folder is found.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    manifest_dir().join("../..")
+}
+
+/// This package's folder as cargo gives it to the running test, so that a
+/// test binary reused from a build in a clone at another path (a shared
+/// target folder) reads this clone's files; the build-time one otherwise.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// The `xuncha` binary with arguments, run from the repository root.
