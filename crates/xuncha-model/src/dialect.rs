@@ -110,20 +110,17 @@ pub enum Support {
 /// library's SQL as it is; polars takes it with its `LIKE`s made faster
 /// (see [`like_as_substring_search`]), the same rows.
 pub fn to_engine(sql: &str, engine: Engine) -> Result<String, String> {
-    let rewritten = match engine {
+    let may_rewrite = match engine {
         Engine::DuckDb => false,
         // Most queries have no LIKE: they are not parsed again.
-        Engine::Polars if !sql.to_ascii_uppercase().contains("LIKE") => false,
-        Engine::Polars | Engine::Spark => true,
+        Engine::Polars => sql.to_ascii_uppercase().contains("LIKE"),
+        Engine::Spark => true,
     };
-    if !rewritten {
+    if !may_rewrite {
         return Ok(sql.to_string());
     }
     let mut statements = parse(sql)?;
-    let rewrites = match engine {
-        Engine::Spark => rewrite_for_spark(&mut statements)?,
-        _ => rewrite_for_polars(&mut statements)?,
-    };
+    let rewrites = rewrite(&mut statements, engine)?;
     if rewrites.is_empty() {
         return Ok(sql.to_string());
     }
@@ -159,7 +156,7 @@ pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
         .map(|n| format!("函数 {}", n.to_uppercase()))
         .collect();
     // A construct the rewrite map cannot carry over leaves Spark unchecked.
-    let spark = match rewrite_for_spark(&mut statements) {
+    let spark = match rewrite(&mut statements, Engine::Spark) {
         Ok(rewrites) if rewrites.is_empty() => Support::AsIs,
         Ok(rewrites) => Support::Rewritten {
             rewrites: rewrites.into_iter().collect(),
@@ -194,42 +191,28 @@ fn parse(sql: &str) -> Result<Vec<Statement>, String> {
     Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))
 }
 
-/// Rewrite parsed statements for Spark; the rewrites that applied.
-fn rewrite_for_spark(statements: &mut Vec<Statement>) -> Result<BTreeSet<String>, String> {
-    let mut spark = SparkRewrite::default();
-    if let ControlFlow::Break(error) = VisitMut::visit(statements, &mut spark) {
+/// Rewrite parsed statements for `engine`; the rewrites that applied.
+fn rewrite(statements: &mut Vec<Statement>, engine: Engine) -> Result<BTreeSet<String>, String> {
+    let mut rewrite = Rewrite {
+        engine,
+        applied: BTreeSet::new(),
+    };
+    if let ControlFlow::Break(error) = VisitMut::visit(statements, &mut rewrite) {
         return Err(error);
     }
-    Ok(spark.applied)
+    Ok(rewrite.applied)
 }
 
-/// Rewrite parsed statements for polars; the rewrites that applied.
-fn rewrite_for_polars(statements: &mut Vec<Statement>) -> Result<BTreeSet<String>, String> {
-    let mut applied = BTreeSet::new();
-    let outcome = VisitMut::visit(statements, &mut PolarsRewrite(&mut applied));
-    if let ControlFlow::Break(error) = outcome {
-        return Err(error);
-    }
-    Ok(applied)
-}
-
-/// The polars rewrites, applied bottom-up.
-struct PolarsRewrite<'a>(&'a mut BTreeSet<String>);
-
-impl VisitorMut for PolarsRewrite<'_> {
-    type Break = String;
-
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<String> {
-        match like_as_substring_search(expr) {
-            Ok(Some(new)) => {
-                *expr = new;
-                self.0.insert("LIKE → REGEXP_LIKE".to_string());
-                ControlFlow::Continue(())
-            }
-            Ok(None) => ControlFlow::Continue(()),
-            Err(error) => ControlFlow::Break(error),
+/// The polars rewrite of one expression: the name of the rewrite that
+/// applied, `""` for none.
+fn polars_rewrite(expr: &mut Expr) -> Result<&'static str, String> {
+    Ok(match like_as_substring_search(expr)? {
+        Some(new) => {
+            *expr = new;
+            "LIKE → REGEXP_LIKE"
         }
-    }
+        None => "",
+    })
 }
 
 /// `x LIKE '%text%'` → `REGEXP_LIKE(x, 'text')`, and `'text%'`, `'%text'` →
@@ -301,37 +284,21 @@ impl Visitor for FunctionNames {
     }
 }
 
-/// The Spark rewrites, applied bottom-up.
-#[derive(Default)]
-struct SparkRewrite {
+/// An engine's rewrites, applied bottom-up, and the names of those that
+/// applied.
+struct Rewrite {
+    engine: Engine,
     applied: BTreeSet<String>,
 }
 
-impl VisitorMut for SparkRewrite {
+impl VisitorMut for Rewrite {
     type Break = String;
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<String> {
-        let outcome = match expr {
-            Expr::Function(f) => match f.name.to_string().to_lowercase().as_str() {
-                "strftime" => strftime_to_date_format(f).map(|()| "STRFTIME → date_format"),
-                "string_agg" if is_distinct(f) => distinct_string_agg(f).map(|new| {
-                    *expr = new;
-                    "STRING_AGG(DISTINCT … ORDER BY …) → array_join(array_sort(collect_set(…)))"
-                }),
-                "string_agg" if ordered_string_agg(f) => {
-                    Ok("STRING_AGG(… ORDER BY …) → WITHIN GROUP")
-                }
-                "round" => round_half_even(f).map(|new| {
-                    *expr = new;
-                    "ROUND → bround（与 polars 同为银行家舍入）"
-                }),
-                _ => Ok(""),
-            },
-            Expr::Cast { data_type, .. } if matches!(data_type, DataType::Varchar(None)) => {
-                *data_type = DataType::String(None);
-                Ok("CAST(… AS VARCHAR) → CAST(… AS STRING)")
-            }
-            _ => Ok(""),
+        let outcome = match self.engine {
+            Engine::Spark => spark_rewrite(expr),
+            Engine::Polars => polars_rewrite(expr),
+            Engine::DuckDb => Ok(""),
         };
         match outcome {
             Ok("") => ControlFlow::Continue(()),
@@ -341,6 +308,31 @@ impl VisitorMut for SparkRewrite {
             }
             Err(error) => ControlFlow::Break(error),
         }
+    }
+}
+
+/// The Spark rewrite of one expression: the name of the rewrite that
+/// applied, `""` for none.
+fn spark_rewrite(expr: &mut Expr) -> Result<&'static str, String> {
+    match expr {
+        Expr::Function(f) => match f.name.to_string().to_lowercase().as_str() {
+            "strftime" => strftime_to_date_format(f).map(|()| "STRFTIME → date_format"),
+            "string_agg" if is_distinct(f) => distinct_string_agg(f).map(|new| {
+                *expr = new;
+                "STRING_AGG(DISTINCT … ORDER BY …) → array_join(array_sort(collect_set(…)))"
+            }),
+            "string_agg" if ordered_string_agg(f) => Ok("STRING_AGG(… ORDER BY …) → WITHIN GROUP"),
+            "round" => round_half_even(f).map(|new| {
+                *expr = new;
+                "ROUND → bround（与 polars 同为银行家舍入）"
+            }),
+            _ => Ok(""),
+        },
+        Expr::Cast { data_type, .. } if matches!(data_type, DataType::Varchar(None)) => {
+            *data_type = DataType::String(None);
+            Ok("CAST(… AS VARCHAR) → CAST(… AS STRING)")
+        }
+        _ => Ok(""),
     }
 }
 
