@@ -2,8 +2,9 @@
 //! (as `xuncha models test` runs it). Every model of the library carries
 //! cases: at least one that must be found and one hard negative that must not be.
 
-use std::path::PathBuf;
+mod support;
 
+use support::models_dir;
 use xuncha_model::{load_dirs, load_library, Library};
 use xuncha_pipeline::cases::run_cases;
 
@@ -29,7 +30,7 @@ fn every_case_of_the_library_passes() {
 #[test]
 fn a_wrong_expectation_is_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let library = manifest_dir().join("../models/cw");
+    let library = models_dir().join("cw");
     std::fs::copy(
         library.join("large_cash.toml"),
         dir.path().join("large_cash.toml"),
@@ -66,7 +67,7 @@ PZ1,411102001001,2024-01-05,张三,1500,现金
 #[test]
 fn a_false_partition_key_is_reported() {
     let dir = tempfile::tempdir().unwrap();
-    let library = manifest_dir().join("../models/mz");
+    let library = models_dir().join("mz");
     let model = std::fs::read_to_string(library.join("shared_account.toml")).unwrap();
     let model = model.replacen("[query]\n", "[query]\npartition_by = \"id_number\"\n", 1);
     std::fs::write(dir.path().join("shared_account.toml"), model).unwrap();
@@ -91,12 +92,4 @@ fn a_false_partition_key_is_reported() {
         "{:?}",
         positive.problems
     );
-}
-
-/// This package's folder as cargo gives it to the running test, so that a
-/// test binary reused from a build in a clone at another path (a shared
-/// target folder) reads this clone's files; the build-time one otherwise.
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }

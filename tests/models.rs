@@ -3,10 +3,12 @@
 //! amounts and evidence checked by hand. Every model is also scored on the
 //! synthetic county in `synth_eval.rs`.
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use support::models_dir;
 use xuncha_engine::{run_models, ModelStatus, RunOptions};
 use xuncha_ingest::{ingest_dir, normalize::id_check_char};
 use xuncha_schema::Finding;
@@ -15,18 +17,6 @@ use xuncha_schema::Finding;
 fn id(n: u32) -> String {
     let first17 = format!("41110219500101{n:03}");
     format!("{first17}{}", id_check_char(&first17).unwrap())
-}
-
-fn models_dir() -> PathBuf {
-    manifest_dir().join("../models")
-}
-
-/// This package's folder as cargo gives it to the running test, so that a
-/// test binary reused from a build in a clone at another path (a shared
-/// target folder) reads this clone's files; the build-time one otherwise.
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// Ingest the files and run one model; returns its findings.
