@@ -384,7 +384,11 @@ fn gather(results: Vec<FileOutcome>, wanted: Option<&Wanted>) -> Result<Ingested
                 .select(names)
                 .map_err(|e| IngestError::file(name, format!("选取列失败：{e}")))?;
         }
-        df.rechunk_mut();
+        // One chunk per column, the columns in parallel: a lake's largest
+        // datasets (payments and residents, 16–22 row groups) took one core
+        // for long copying their string views column after column while the
+        // other had finished the rest (scale 10: the read 2.0–2.2 → 1.7–1.9 s).
+        df.rechunk_mut_par();
         Ok(())
     })?;
     Ok(out)
