@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use xuncha_pipeline::{model_infos, write_reports, ReportRequest};
 use xuncha_report::issues::{GroupBy, PatrolGroups, RunInfo};
+use xuncha_schema::config_message::located;
 
 use crate::{Failure, ModelSource};
 
@@ -44,8 +45,11 @@ impl ReportOptions {
                 let text = std::fs::read_to_string(&self.groups).map_err(|e| {
                     Failure::from(format!("巡察组分工文件 {}：{e}", self.groups.display()))
                 })?;
-                let groups: PatrolGroups = toml::from_str(&text)
-                    .map_err(|e| Failure::from(format!("{}：{e}", self.groups.display())))?;
+                let groups: PatrolGroups = toml::from_str(&text).map_err(|e| {
+                    let at = e.span().map(|s| s.start);
+                    let why = located(&text, at, e.message());
+                    Failure::from(format!("{}：{why}", self.groups.display()))
+                })?;
                 GroupBy::PatrolGroup(groups)
             }
             _ => GroupBy::Township,

@@ -24,6 +24,7 @@ use std::path::Path;
 
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
+use xuncha_schema::config_message::located;
 
 use crate::IngestError;
 
@@ -85,8 +86,10 @@ impl Catalog {
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| IngestError::file(CATALOG_FILE, format!("无法读取：{e}")))?;
-        let catalog: Catalog =
-            toml::from_str(&text).map_err(|e| IngestError::file(CATALOG_FILE, e.to_string()))?;
+        let catalog: Catalog = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map(|s| s.start);
+            IngestError::file(CATALOG_FILE, located(&text, at, e.message()))
+        })?;
         for entry in &catalog.files {
             let spec = xuncha_schema::dataset(&entry.dataset).ok_or_else(|| {
                 IngestError::file(CATALOG_FILE, format!("未知数据集“{}”", entry.dataset))
@@ -233,5 +236,18 @@ mod tests {
         let g = glob(&glob_literal("村(社区)[名录]*.xlsx")).unwrap();
         assert!(g.is_match("村(社区)[名录]*.xlsx"));
         assert!(!g.is_match("村(社区)名.xlsx"));
+    }
+
+    #[test]
+    fn a_catalog_that_does_not_fit_names_the_line_in_chinese() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[[files]]\npattern = \"低保*.csv\"\ndataset = \"benefit_payments\"\n";
+        std::fs::write(dir.path().join(CATALOG_FILE), text).unwrap();
+        let message = Catalog::load(dir.path()).unwrap_err().to_string();
+        assert!(message.contains(CATALOG_FILE), "{message}");
+        assert!(
+            message.contains("第 2 行：未知字段 `pattern`，可用的字段：`match`、`dataset`"),
+            "{message}"
+        );
     }
 }

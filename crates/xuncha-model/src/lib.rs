@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use globset::Glob;
 use serde::Serialize;
+use xuncha_schema::config_message::{in_chinese, line_of};
 
 pub use spec::{Executor, FindingSpec, ModelSpec, QueryKind, QuerySpec, ViewSpec};
 
@@ -24,6 +25,18 @@ pub struct ModelError {
     pub file: String,
     pub line: Option<usize>,
     pub message: String,
+}
+
+impl ModelError {
+    /// A file that does not fit the model (or view) format: serde's message
+    /// in Chinese, at the line it points to.
+    fn unparsed(path: &Path, text: &str, e: toml::de::Error) -> Self {
+        ModelError {
+            file: path.display().to_string(),
+            line: e.span().map(|s| line_of(text, s.start)),
+            message: in_chinese(e.message()),
+        }
+    }
 }
 
 /// A loaded model: its spec, where it came from, the file's text and the
@@ -56,11 +69,8 @@ pub struct View {
 impl View {
     /// Parse a view from its file text.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ModelError> {
-        let spec: ViewSpec = toml::from_str(text).map_err(|e| ModelError {
-            file: path.display().to_string(),
-            line: e.span().map(|s| line_of(text, s.start)),
-            message: e.message().to_string(),
-        })?;
+        let spec: ViewSpec =
+            toml::from_str(text).map_err(|e| ModelError::unparsed(path, text, e))?;
         Ok(View {
             spec,
             path: path.to_path_buf(),
@@ -111,14 +121,8 @@ fn is_view(path: &Path) -> bool {
 impl Model {
     /// Parse a model from its file text.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ModelError> {
-        let spec: ModelSpec = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start));
-            ModelError {
-                file: path.display().to_string(),
-                line,
-                message: e.message().to_string(),
-            }
-        })?;
+        let spec: ModelSpec =
+            toml::from_str(text).map_err(|e| ModelError::unparsed(path, text, e))?;
         Ok(Model {
             spec,
             path: path.to_path_buf(),
@@ -175,10 +179,6 @@ impl Model {
             .ok_or_else(|| self.error(Some("[query]"), "模型缺少 [query] sql"))?;
         params::substitute(sql, params, as_of).map_err(|e| self.error(Some("sql"), e))
     }
-}
-
-fn line_of(text: &str, byte: usize) -> usize {
-    text[..byte.min(text.len())].matches('\n').count() + 1
 }
 
 /// The built-in model library, embedded at build time from `models/`.

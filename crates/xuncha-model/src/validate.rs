@@ -485,7 +485,10 @@ explain = "{total} {robust_z}"
         // An unknown kind does not parse, and the error carries its line.
         let bad = BY_VILLAGE.replace("kind = \"peer_outlier\"", "kind = \"zscore\"");
         let e = Model::parse(Path::new("m.toml"), &bad).unwrap_err();
-        assert!(e.message.contains("zscore"), "{e}");
+        assert!(
+            e.message == "取值 `zscore` 无效，可选：`sql`、`benford`、`peer_outlier`",
+            "{e}"
+        );
         assert_eq!(e.line, Some(16));
         // A column param naming a column the SQL does not output.
         let bad = BY_VILLAGE.replace("metric_column = \"total\"", "metric_column = \"spend\"");
@@ -532,5 +535,22 @@ explain = "{total} {robust_z}"
     fn toml_errors_carry_the_line() {
         let e = Model::parse(Path::new("m.toml"), "id = \"x\"\ntitle = \n").unwrap_err();
         assert_eq!(e.line, Some(2));
+        // serde's own messages read in Chinese, the names as written.
+        let bad = GOOD.replace("[query]\n", "[query]\nexecutor = \"fast\"\n");
+        let e = Model::parse(Path::new("m.toml"), &bad).unwrap_err();
+        assert_eq!(
+            e.message,
+            "取值 `fast` 无效，可选：`in_memory`、`streaming`"
+        );
+        assert_eq!(
+            bad.lines().nth(e.line.unwrap() - 1),
+            Some("executor = \"fast\"")
+        );
+        let bad = GOOD.replace("[query]\n", "[query]\nsqll = \"x\"\n");
+        let e = Model::parse(Path::new("m.toml"), &bad).unwrap_err();
+        assert!(
+            e.message.starts_with("未知字段 `sqll`，可用的字段：`"),
+            "{e}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The contract every stage agrees on: canonical datasets (names, columns,
 //! value kinds) and the findings schema.
 
+pub mod config_message;
 mod datasets;
 mod finding;
 pub mod idcard;

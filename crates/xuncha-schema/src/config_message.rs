@@ -1,0 +1,140 @@
+//! Chinese for the messages serde gives when a file users write (a model, a
+//! view, `catalog.toml`, the nightly configuration) does not fit its format.
+//! serde words them in English (`unknown variant `fast`, expected `in_memory`
+//! or `streaming``); an analyst reads them in Chinese, the names kept as written.
+
+/// The message in Chinese when it is one of serde's own (a missing, unknown or
+/// repeated field, an unknown value, a value of the wrong type); any other
+/// message (a TOML syntax error, a check of our own) is returned as it is.
+pub fn in_chinese(message: &str) -> String {
+    let (first, rest) = match message.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (message, None),
+    };
+    let Some(translated) = translate_line(first) else {
+        return message.to_string();
+    };
+    match rest {
+        Some(rest) => format!("{translated}\n{rest}"),
+        None => translated,
+    }
+}
+
+/// `第 N 行：` and the message in Chinese, for an error found at byte `at`
+/// of a file's `text` (without a place, the message alone).
+pub fn located(text: &str, at: Option<usize>, message: &str) -> String {
+    let message = in_chinese(message);
+    match at {
+        Some(byte) => format!("第 {} 行：{message}", line_of(text, byte)),
+        None => message,
+    }
+}
+
+/// The line (from 1) that byte `byte` of `text` is on.
+pub fn line_of(text: &str, byte: usize) -> usize {
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+fn translate_line(line: &str) -> Option<String> {
+    if let Some(name) = line.strip_prefix("missing field ") {
+        return Some(format!("缺少字段 {name}"));
+    }
+    if let Some(name) = line.strip_prefix("duplicate field ") {
+        return Some(format!("字段 {name} 重复"));
+    }
+    if let Some(rest) = line.strip_prefix("unknown field ") {
+        let (name, expected) = split_expected(rest);
+        return Some(match expected {
+            Some(names) => format!("未知字段 {name}，可用的字段：{names}"),
+            None => format!("未知字段 {name}"),
+        });
+    }
+    if let Some(rest) = line.strip_prefix("unknown variant ") {
+        let (value, expected) = split_expected(rest);
+        return Some(match expected {
+            Some(values) => format!("取值 {value} 无效，可选：{values}"),
+            None => format!("取值 {value} 无效"),
+        });
+    }
+    for (prefix, words) in [
+        ("invalid type: ", "类型不对"),
+        ("invalid value: ", "取值不对"),
+    ] {
+        if let Some(rest) = line.strip_prefix(prefix) {
+            let (found, expected) = rest.rsplit_once(", expected ")?;
+            return Some(format!("{words}：写的是 {found}，应为 {expected}"));
+        }
+    }
+    None
+}
+
+/// `\`x\`, expected \`a\`, \`b\`` → (`\`x\``, the expected names joined with
+/// `、`); `None` when serde says there are none.
+fn split_expected(rest: &str) -> (&str, Option<String>) {
+    let Some((name, expected)) = rest.split_once(", expected ") else {
+        let name = rest.split(", there are no").next().unwrap_or(rest);
+        return (name, None);
+    };
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let joined = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join("、");
+    (name, (!names.is_empty()).then_some(joined))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_chinese;
+
+    #[test]
+    fn serde_messages_read_in_chinese() {
+        assert_eq!(
+            in_chinese("unknown variant `fast`, expected `in_memory` or `streaming`"),
+            "取值 `fast` 无效，可选：`in_memory`、`streaming`"
+        );
+        assert_eq!(
+            in_chinese("unknown field `sqll`, expected one of `sql`, `executor`, `partition_by`"),
+            "未知字段 `sqll`，可用的字段：`sql`、`executor`、`partition_by`"
+        );
+        assert_eq!(
+            in_chinese("unknown field `x`, there are no fields"),
+            "未知字段 `x`"
+        );
+        assert_eq!(in_chinese("missing field `title`"), "缺少字段 `title`");
+        assert_eq!(in_chinese("duplicate field `sql`"), "字段 `sql` 重复");
+        assert_eq!(
+            in_chinese("invalid type: integer `3`, expected a string"),
+            "类型不对：写的是 integer `3`，应为 a string"
+        );
+    }
+
+    #[test]
+    fn located_names_the_line() {
+        let text = "a = 1\nb = 2\nexecutor = \"fast\"\n";
+        assert_eq!(
+            super::located(
+                text,
+                text.find("executor"),
+                "unknown variant `fast`, expected `streaming`"
+            ),
+            "第 3 行：取值 `fast` 无效，可选：`streaming`"
+        );
+        assert_eq!(
+            super::located(text, None, "missing field `sql`"),
+            "缺少字段 `sql`"
+        );
+    }
+
+    #[test]
+    fn other_messages_are_kept() {
+        for message in ["invalid string\nexpected `\"`, `'`", "未知数据集“x”", ""] {
+            assert_eq!(in_chinese(message), message);
+        }
+    }
+}
