@@ -1,11 +1,13 @@
-//! Chinese for the messages serde gives when a file users write (a model, a
-//! view, `catalog.toml`, the nightly configuration) does not fit its format.
-//! serde words them in English (`unknown variant `fast`, expected `in_memory`
-//! or `streaming``); an analyst reads them in Chinese, the names kept as written.
+//! Chinese for the messages serde and the TOML parser give when a file users
+//! write (a model, a view, `catalog.toml`, the nightly configuration) does not
+//! fit its format. They word them in English (`unknown variant `fast`,
+//! expected `in_memory` or `streaming``); an analyst reads them in Chinese,
+//! the names kept as written.
 
 /// The message in Chinese when it is one of serde's own (a missing, unknown or
-/// repeated field, an unknown value, a value of the wrong type); any other
-/// message (a TOML syntax error, a check of our own) is returned as it is.
+/// repeated field, an unknown value, a value of the wrong type) or one of the
+/// TOML mistakes people make most (text without quotes, an unclosed string or
+/// table, a key given twice); any other message is returned as it is.
 pub fn in_chinese(message: &str) -> String {
     let (first, rest) = match message.split_once('\n') {
         Some((first, rest)) => (first, Some(rest)),
@@ -69,8 +71,45 @@ fn translate_line(line: &str) -> Option<String> {
             return Some(format!("{words}：写的是 {found}，应为 {expected}"));
         }
     }
-    None
+    // The parser's `, expected …` adds nothing the Chinese does not say.
+    let what = line.split(", expected ").next().unwrap_or(line);
+    let (_, words) = TOML_SYNTAX.iter().find(|(english, _)| *english == what)?;
+    Some(words.to_string())
 }
+
+/// The TOML parser's words for the mistakes most often made by hand.
+const TOML_SYNTAX: &[(&str, &str)] = &[
+    (
+        "string values must be quoted",
+        "文字要用引号括起来，如 title = \"……\"",
+    ),
+    ("invalid basic string", "引号没有配对，文字缺少结尾的引号"),
+    (
+        "invalid literal string",
+        "单引号没有配对，文字缺少结尾的单引号",
+    ),
+    (
+        "invalid multiline basic string",
+        "三引号没有配对，缺少结尾的 \"\"\"",
+    ),
+    ("duplicate key", "同一个键写了两次"),
+    ("unclosed table", "表头缺少结尾的 ]"),
+    ("unclosed array table", "表头缺少结尾的 ]]"),
+    ("unclosed array", "数组缺少结尾的 ]"),
+    (
+        "missing comma between array elements",
+        "数组元素之间缺少逗号",
+    ),
+    ("extra comma in array", "数组中有多余的逗号"),
+    ("missing value", "缺少取值"),
+    ("missing value for key", "键后缺少取值"),
+    ("key with no value", "键后缺少 = 和取值"),
+    (
+        "missing assignment between key-value pairs",
+        "键和取值之间缺少 =",
+    ),
+    ("invalid unquoted key", "键名含有需要加引号的字符"),
+];
 
 /// `\`x\`, expected \`a\`, \`b\`` → (`\`x\``, the expected names joined with
 /// `、`); `None` when serde says there are none.
@@ -129,6 +168,19 @@ mod tests {
             super::located(text, None, "missing field `sql`"),
             "缺少字段 `sql`"
         );
+    }
+
+    #[test]
+    fn common_toml_mistakes_read_in_chinese() {
+        assert_eq!(
+            in_chinese("string values must be quoted, expected literal string"),
+            "文字要用引号括起来，如 title = \"……\""
+        );
+        assert_eq!(
+            in_chinese("unclosed table, expected `]`"),
+            "表头缺少结尾的 ]"
+        );
+        assert_eq!(in_chinese("duplicate key"), "同一个键写了两次");
     }
 
     #[test]
