@@ -25,7 +25,7 @@ use sqlparser::ast::{
     ValueWithSpan, Visit, VisitMut, Visitor, VisitorMut,
 };
 use sqlparser::dialect::GenericDialect;
-use sqlparser::parser::Parser;
+use sqlparser::parser::{Parser, ParserError};
 
 /// An engine that runs model SQL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -119,7 +119,7 @@ pub fn to_engine(sql: &str, engine: Engine) -> Result<String, String> {
     if !may_rewrite {
         return Ok(sql.to_string());
     }
-    let mut statements = parse(sql)?;
+    let mut statements = parse_sql(sql)?;
     let rewrites = rewrite(&mut statements, engine)?;
     if rewrites.is_empty() {
         return Ok(sql.to_string());
@@ -146,7 +146,7 @@ pub fn create_view(name: &str, body: &str, engine: Engine) -> Result<String, Str
 /// How each engine takes the query: as written, after rewrites, or with
 /// constructs not known to run there.
 pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
-    let mut statements = parse(sql)?;
+    let mut statements = parse_sql(sql)?;
     let mut used = FunctionNames::default();
     let _ = statements.visit(&mut used);
     let unknown: Vec<String> = used
@@ -187,8 +187,49 @@ pub fn support(sql: &str) -> Result<Vec<(Engine, Support)>, String> {
 /// Functions the rewrite map knows (their other engines run them as written).
 const REWRITTEN: &[&str] = &["strftime", "string_agg", "round"];
 
-fn parse(sql: &str) -> Result<Vec<Statement>, String> {
-    Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))
+/// Parse a model's SQL; a failure says where and what in Chinese.
+pub(crate) fn parse_sql(sql: &str) -> Result<Vec<Statement>, String> {
+    Parser::parse_sql(&GenericDialect {}, sql)
+        .map_err(|e| format!("SQL 无法解析：{}", parse_error_in_chinese(&e)))
+}
+
+/// sqlparser's message in Chinese where its form is known (`Expected: …,
+/// found: …`, an unterminated string), led by its line and column in the SQL.
+fn parse_error_in_chinese(e: &ParserError) -> String {
+    let text = match e {
+        ParserError::TokenizerError(s) | ParserError::ParserError(s) => s.as_str(),
+        ParserError::RecursionLimitExceeded => return "嵌套层数过多".to_string(),
+    };
+    let (what, place) = match text.rsplit_once(" at Line: ").and_then(|(what, at)| {
+        let (line, column) = at.split_once(", Column: ")?;
+        Some((what, format!("SQL 第 {line} 行第 {column} 列：")))
+    }) {
+        Some((what, place)) => (what, place),
+        None => (text, String::new()),
+    };
+    let what = match what
+        .strip_prefix("Expected: ")
+        .and_then(|r| r.rsplit_once(", found: "))
+    {
+        Some((expected, found)) => {
+            let expected = match expected {
+                "an SQL statement" => "一条 SQL 语句",
+                "end of statement" => "语句结束",
+                "an expression" => "表达式",
+                "identifier" => "名称",
+                other => other,
+            };
+            let found = if found == "EOF" {
+                "SQL 的结尾"
+            } else {
+                found
+            };
+            format!("此处应为 {expected}，写的是 {found}")
+        }
+        None if what == "Unterminated string literal" => "文字缺少结尾的引号".to_string(),
+        None => what.to_string(),
+    };
+    format!("{place}{what}")
 }
 
 /// Rewrite parsed statements for `engine`; the rewrites that applied.
@@ -484,6 +525,19 @@ fn java_date_pattern(strftime: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sql_that_does_not_parse_says_where_in_chinese() {
+        let e = parse_sql("SELEC id_number FROM deaths").unwrap_err();
+        assert_eq!(
+            e,
+            "SQL 无法解析：SQL 第 1 行第 1 列：此处应为 一条 SQL 语句，写的是 SELEC"
+        );
+        let e = parse_sql("SELECT id_number\nFROM deaths WHERE name = '张三").unwrap_err();
+        assert_eq!(e, "SQL 无法解析：SQL 第 2 行第 26 列：文字缺少结尾的引号");
+        let e = parse_sql("SELECT id_number FROM deaths WHERE").unwrap_err();
+        assert_eq!(e, "SQL 无法解析：此处应为 表达式，写的是 SQL 的结尾");
+    }
 
     fn spark(sql: &str) -> String {
         to_engine(sql, Engine::Spark).unwrap()

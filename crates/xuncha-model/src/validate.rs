@@ -10,8 +10,6 @@ use std::ops::ControlFlow;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 use sqlparser::ast::{Query, TableFactor, Visit, Visitor};
-use sqlparser::dialect::GenericDialect;
-use sqlparser::parser::Parser;
 
 use crate::dialect;
 use crate::spec::{placeholders, QueryKind};
@@ -116,8 +114,7 @@ impl Visitor for Relations {
 /// no other table. A model from someone else's folder cannot read the
 /// machine's files.
 pub fn check_relations(sql: &str, datasets: &[String]) -> Result<(), String> {
-    let statements =
-        Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL 无法解析：{e}"))?;
+    let statements = dialect::parse_sql(sql)?;
     let mut seen = Relations::default();
     let _ = statements.visit(&mut seen);
     if let Some(f) = seen.functions.first() {
