@@ -56,9 +56,12 @@ pub fn plan(
         let mut readable = view.spec.datasets.clone();
         readable.extend(view.spec.views.iter().cloned());
         check_relations(&view_sql, &readable).map_err(view_error)?;
-        let lf = ctx
-            .execute(&polars_sql(&view_sql))
-            .map_err(|e| view_error(format!("SQL 无法编译：{e}")))?;
+        let lf = ctx.execute(&polars_sql(&view_sql)).map_err(|e| {
+            view_error(format!(
+                "SQL 无法编译：{}",
+                polars_message_in_chinese(&e.to_string())
+            ))
+        })?;
         ctx.register(&view.spec.id, lf);
     }
     ctx.execute(&polars_sql(&sql))
@@ -142,7 +145,36 @@ fn sql_error(model: &Model, message: &str) -> ModelError {
         .step_by(2)
         .find(|name| !name.is_empty() && model.text.contains(name));
     let needle = quoted.or(Some("sql"));
-    model.error(needle, format!("SQL 无法编译：{message}"))
+    model.error(
+        needle,
+        format!("SQL 无法编译：{}", polars_message_in_chinese(message)),
+    )
+}
+
+/// polars' SQL messages an analyst meets most (a column or table that is not
+/// there, a function polars does not have) in Chinese, names as written;
+/// any other message as it is.
+fn polars_message_in_chinese(message: &str) -> String {
+    let quoted: Vec<&str> = message.split('\'').skip(1).step_by(2).collect();
+    if message.starts_with("no column named '") && quoted.len() == 2 {
+        return format!("表 {} 中没有列 {}", quoted[1], quoted[0]);
+    }
+    if message.starts_with("unsupported function '") && quoted.len() == 1 {
+        return format!(
+            "polars 没有函数 {}（模型可用的函数见 README 的 Portable model SQL 一节）",
+            quoted[0]
+        );
+    }
+    if message.starts_with("table '") && message.ends_with("' does not exist") {
+        return format!("表 {} 不存在", quoted[0]);
+    }
+    if let Some(rest) = message.strip_prefix("ambiguous reference to column ") {
+        if let Some((column, choices)) = rest.split_once(" (use one of: ") {
+            let choices = choices.trim_end_matches(')');
+            return format!("列 {column} 不止一个表有，请写明表名：{choices}");
+        }
+    }
+    message.to_string()
 }
 
 /// Empty frames with the canonical schema of every dataset.
@@ -389,7 +421,17 @@ explain = "{name}于{death_date}死亡，共{amount}元"
         let errors = validate(&model(&bad)).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(15), "{}", errors[0]);
-        assert!(errors[0].message.contains("died_on"));
+        assert_eq!(errors[0].message, "SQL 无法编译：表 d 中没有列 died_on");
+        // A function polars does not have, named in Chinese too.
+        let bad = GOOD.replace("SUM(", "SUMM(");
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .starts_with("SQL 无法编译：polars 没有函数 summ（"),
+            "{}",
+            errors[0]
+        );
     }
 
     #[test]
