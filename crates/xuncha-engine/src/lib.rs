@@ -18,7 +18,8 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
 use xuncha_ingest::{sources::SourceNames, Ingested};
-use xuncha_model::{validate::plan, Executor, Model};
+use xuncha_model::validate::{plan, polars_message_in_chinese};
+use xuncha_model::{Executor, Model};
 use xuncha_schema::Finding;
 
 use findings::{assemble, VillageIndex};
@@ -397,6 +398,7 @@ fn at_most<T: Send>(n: usize, models: &[&Model], run: impl Fn(&&Model) -> T + Sy
 
 /// A model that failed while running, named by its file.
 fn run_failed(model: &Model, error: impl std::fmt::Display) -> QueryError {
+    let error = polars_message_in_chinese(&error.to_string());
     QueryError::Failed(format!("{}：执行失败：{error}", model.path.display()))
 }
 
@@ -518,6 +520,56 @@ mod tests {
             ]
         );
         assert_eq!(found("t.streaming"), found("t.in_memory"));
+    }
+
+    /// A model whose query fails while it runs (text compared with a number
+    /// passes planning) fails alone, with the reason in Chinese; the batch's
+    /// other model still gives its findings.
+    #[test]
+    fn a_model_failing_at_run_time_fails_alone_in_chinese() {
+        let good = model(
+            "t.good",
+            "sql = \"SELECT id_number, period, amount AS paid FROM payments WHERE amount > 60\"",
+        );
+        let bad = model(
+            "t.bad",
+            "sql = \"SELECT id_number, period, amount AS paid FROM payments WHERE amount > 'abc'\"",
+        );
+        let payments = df!(
+            "id_number" => ["A", "B"],
+            "period" => ["2024-01", "2024-01"],
+            "amount" => [100.0, 50.0],
+        )
+        .unwrap();
+        let data = Ingested {
+            datasets: BTreeMap::from([("payments".to_string(), payments)]),
+            ..Default::default()
+        };
+        let opts = RunOptions {
+            run_id: "t".into(),
+            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            params: BTreeMap::new(),
+            threads: None,
+        };
+        let result = run_models(&[&good, &bad], &data, &opts, &|_| {});
+        let status = |id: &str| {
+            let outcome = result.outcomes.iter().find(|o| o.model_id == id).unwrap();
+            outcome.status.clone()
+        };
+        assert!(matches!(status("t.good"), ModelStatus::Ok { .. }));
+        match status("t.bad") {
+            ModelStatus::Failed { error } => assert!(
+                error.contains("执行失败：文字和数值不能直接比较"),
+                "{error}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let subjects: Vec<&str> = result
+            .findings
+            .iter()
+            .map(|f| f.subject_key.as_str())
+            .collect();
+        assert_eq!(subjects, ["A"]);
     }
 
     /// With `n` threads at most `n` models run at once, even when a query

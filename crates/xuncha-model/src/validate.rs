@@ -151,10 +151,10 @@ fn sql_error(model: &Model, message: &str) -> ModelError {
     )
 }
 
-/// polars' SQL messages an analyst meets most (a column or table that is not
-/// there, a function polars does not have) in Chinese, names as written;
-/// any other message as it is.
-fn polars_message_in_chinese(message: &str) -> String {
+/// polars' messages an analyst meets most (a column or table that is not
+/// there, a function polars does not have, text compared with a number) in
+/// Chinese, names as written; any other message as it is.
+pub fn polars_message_in_chinese(message: &str) -> String {
     let quoted: Vec<&str> = message.split('\'').skip(1).step_by(2).collect();
     if message.starts_with("no column named '") && quoted.len() == 2 {
         return format!("表 {} 中没有列 {}", quoted[1], quoted[0]);
@@ -167,6 +167,11 @@ fn polars_message_in_chinese(message: &str) -> String {
     }
     if message.starts_with("table '") && message.ends_with("' does not exist") {
         return format!("表 {} 不存在", quoted[0]);
+    }
+    if let Some(dtype) = message.strip_prefix("cannot compare string with numeric type ") {
+        return format!(
+            "文字和数值不能直接比较 {dtype}：比较的两边须是同一类型（数值列不要和带引号的常量比）"
+        );
     }
     if let Some(rest) = message.strip_prefix("ambiguous reference to column ") {
         if let Some((column, choices)) = rest.split_once(" (use one of: ") {
