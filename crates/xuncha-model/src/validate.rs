@@ -297,8 +297,14 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
     }
     let as_of = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
     let output = plan(model, &spec.params, as_of, &canonical_frames()).and_then(|mut lf| {
-        lf.collect_schema()
-            .map_err(|e| sql_error(model, &e.to_string()))
+        let schema = lf
+            .collect_schema()
+            .map_err(|e| sql_error(model, &e.to_string()))?;
+        // Some type errors (text compared with a number) show only when the
+        // query runs: run it over the empty datasets, so that they are found
+        // here and not in the batch.
+        lf.collect().map_err(|e| sql_error(model, &e.to_string()))?;
+        Ok(schema)
     });
     let mut output: Vec<String> = match output {
         Ok(schema) => schema.iter_names().map(|n| n.to_string()).collect(),
@@ -434,6 +440,14 @@ explain = "{name}于{death_date}死亡，共{amount}元"
             errors[0]
                 .message
                 .starts_with("SQL 无法编译：polars 没有函数 summ（"),
+            "{}",
+            errors[0]
+        );
+        // A type error that shows only when the query runs is found too.
+        let bad = GOOD.replace("GROUP BY", "AND p.amount > 'abc'\nGROUP BY");
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert!(
+            errors[0].message.contains("文字和数值不能直接比较"),
             "{}",
             errors[0]
         );
