@@ -58,14 +58,8 @@ pub struct NightlyArgs {
 pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     let text = std::fs::read_to_string(&args.config)
         .map_err(|e| Failure::from(format!("{}：{e}", args.config.display())))?;
-    let config: NightlyConfig = toml::from_str(&text).map_err(|e| {
-        let at = e.span().map(|s| s.start);
-        Failure::from(format!(
-            "{}：{}",
-            args.config.display(),
-            located(&text, at, e.message())
-        ))
-    })?;
+    let config: NightlyConfig = toml::from_str(&text)
+        .map_err(|e| Failure::from(format!("{}：{}", args.config.display(), located(&text, &e))))?;
     let base = args.config.parent().unwrap_or(Path::new(".")).to_path_buf();
     let at = |p: &Path| {
         if p.is_absolute() {

@@ -46,9 +46,7 @@ impl ReportOptions {
                     Failure::from(format!("巡察组分工文件 {}：{e}", self.groups.display()))
                 })?;
                 let groups: PatrolGroups = toml::from_str(&text).map_err(|e| {
-                    let at = e.span().map(|s| s.start);
-                    let why = located(&text, at, e.message());
-                    Failure::from(format!("{}：{why}", self.groups.display()))
+                    Failure::from(format!("{}：{}", self.groups.display(), located(&text, &e)))
                 })?;
                 GroupBy::PatrolGroup(groups)
             }

@@ -86,10 +86,8 @@ impl Catalog {
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| IngestError::file(CATALOG_FILE, format!("无法读取：{e}")))?;
-        let catalog: Catalog = toml::from_str(&text).map_err(|e| {
-            let at = e.span().map(|s| s.start);
-            IngestError::file(CATALOG_FILE, located(&text, at, e.message()))
-        })?;
+        let catalog: Catalog = toml::from_str(&text)
+            .map_err(|e| IngestError::file(CATALOG_FILE, located(&text, &e)))?;
         for entry in &catalog.files {
             let spec = xuncha_schema::dataset(&entry.dataset).ok_or_else(|| {
                 IngestError::file(CATALOG_FILE, format!("未知数据集“{}”", entry.dataset))

@@ -22,12 +22,12 @@ pub fn in_chinese(message: &str) -> String {
     }
 }
 
-/// `第 N 行：` and the message in Chinese, for an error found at byte `at`
-/// of a file's `text` (without a place, the message alone).
-pub fn located(text: &str, at: Option<usize>, message: &str) -> String {
-    let message = in_chinese(message);
-    match at {
-        Some(byte) => format!("第 {} 行：{message}", line_of(text, byte)),
+/// `第 N 行：` and the message in Chinese, for a file's `text` that does not
+/// fit its format (without a place, the message alone).
+pub fn located(text: &str, e: &toml::de::Error) -> String {
+    let message = in_chinese(e.message());
+    match e.span() {
+        Some(span) => format!("第 {} 行：{message}", line_of(text, span.start)),
         None => message,
     }
 }
@@ -155,18 +155,26 @@ mod tests {
 
     #[test]
     fn located_names_the_line() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Executor {
+            Streaming,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        struct Query {
+            #[allow(dead_code)]
+            executor: Executor,
+        }
         let text = "a = 1\nb = 2\nexecutor = \"fast\"\n";
+        let e = toml::from_str::<Query>(text).unwrap_err();
         assert_eq!(
-            super::located(
-                text,
-                text.find("executor"),
-                "unknown variant `fast`, expected `streaming`"
-            ),
+            super::located(text, &e),
             "第 3 行：取值 `fast` 无效，可选：`streaming`"
         );
-        assert_eq!(
-            super::located(text, None, "missing field `sql`"),
-            "缺少字段 `sql`"
+        let e = toml::from_str::<Query>("a = 1\n").unwrap_err();
+        assert!(
+            super::located("a = 1\n", &e).ends_with("缺少字段 `executor`"),
+            "{e}"
         );
     }
 
