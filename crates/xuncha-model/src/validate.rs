@@ -296,18 +296,17 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
         return Err(errors);
     }
     let as_of = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
-    let output = plan(model, &spec.params, as_of, &canonical_frames()).and_then(|mut lf| {
-        let schema = lf
-            .collect_schema()
-            .map_err(|e| sql_error(model, &e.to_string()))?;
-        // Some type errors (text compared with a number) show only when the
-        // query runs: run it over the empty datasets, so that they are found
-        // here and not in the batch.
-        lf.collect().map_err(|e| sql_error(model, &e.to_string()))?;
-        Ok(schema)
-    });
+    // The query runs over the empty datasets, not only its schema resolved:
+    // some type errors (text compared with a number) show only when it runs,
+    // and are then found here rather than in the batch.
+    let output = plan(model, &spec.params, as_of, &canonical_frames())
+        .and_then(|lf| lf.collect().map_err(|e| sql_error(model, &e.to_string())));
     let mut output: Vec<String> = match output {
-        Ok(schema) => schema.iter_names().map(|n| n.to_string()).collect(),
+        Ok(df) => df
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
         Err(e) => return Err(vec![e]),
     };
     if let Some(a) = analyzer {
