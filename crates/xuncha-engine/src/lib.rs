@@ -453,6 +453,24 @@ mod tests {
         Model::parse(std::path::Path::new("m.toml"), &text).unwrap()
     }
 
+    /// A run's options as of 2024-12-31, `threads` models at a time.
+    fn options(threads: Option<usize>) -> RunOptions {
+        RunOptions {
+            run_id: "t".into(),
+            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+            params: BTreeMap::new(),
+            threads,
+        }
+    }
+
+    /// Loaded data holding the test dataset `payments`.
+    fn loaded(payments: DataFrame) -> Ingested {
+        Ingested {
+            datasets: BTreeMap::from([("payments".to_string(), payments)]),
+            ..Default::default()
+        }
+    }
+
     /// A model that asks for the streaming executor is left out of the
     /// batch's shared plan and runs alone, with the findings the in-memory
     /// engine gives for the same query.
@@ -474,12 +492,7 @@ mod tests {
             "amount" => [100.0, 50.0, 100.0, 80.0, 20.0, 30.0],
         )
         .unwrap();
-        let opts = RunOptions {
-            run_id: "t".into(),
-            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-            params: BTreeMap::new(),
-            threads: None,
-        };
+        let opts = options(None);
         let frames = BTreeMap::from([("payments".to_string(), payments.clone().lazy())]);
         let together = collect_together(&models, &frames, &opts).unwrap();
         assert_eq!(
@@ -487,10 +500,7 @@ mod tests {
             ["t.in_memory", "t.other"]
         );
 
-        let data = Ingested {
-            datasets: BTreeMap::from([("payments".to_string(), payments)]),
-            ..Default::default()
-        };
+        let data = loaded(payments);
         let result = run_models(&models, &data, &opts, &|_| {});
         assert!(result
             .outcomes
@@ -541,16 +551,8 @@ mod tests {
             "amount" => [100.0, 50.0],
         )
         .unwrap();
-        let data = Ingested {
-            datasets: BTreeMap::from([("payments".to_string(), payments)]),
-            ..Default::default()
-        };
-        let opts = RunOptions {
-            run_id: "t".into(),
-            as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-            params: BTreeMap::new(),
-            threads: None,
-        };
+        let data = loaded(payments);
+        let opts = options(None);
         let result = run_models(&[&good, &bad], &data, &opts, &|_| {});
         let status = |id: &str| {
             let outcome = result.outcomes.iter().find(|o| o.model_id == id).unwrap();
@@ -601,12 +603,7 @@ mod tests {
         };
         for threads in [1, 2] {
             most.store(0, SeqCst);
-            let opts = RunOptions {
-                run_id: "t".into(),
-                as_of: NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
-                params: BTreeMap::new(),
-                threads: Some(threads),
-            };
+            let opts = options(Some(threads));
             let villages = VillageIndex::new(None);
             let result = run_queries(
                 &models,
