@@ -6,7 +6,7 @@ use crate::lexicon::{lexicon, normalize_header, strip_unit, UNITS};
 use crate::read::RawRow;
 
 /// How many rows from the top are searched for the header.
-const HEADER_SEARCH_ROWS: usize = 30;
+pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
 
 /// The header of a table and where its data starts.
 #[derive(Debug, Clone)]

@@ -286,6 +286,19 @@ pub fn ingest_datasets(
     encoding: Option<Encoding>,
     wanted: Option<&Wanted>,
 ) -> Result<Ingested, IngestError> {
+    read_datasets(dir, encoding, wanted)?.gather(wanted)
+}
+
+/// The files of a data folder, each read and normalized, their frames not
+/// yet put together ([`FilesRead::gather`]).
+pub struct FilesRead(Vec<FileOutcome>);
+
+/// Read the files of a folder as [`ingest_datasets`] does, in parallel.
+pub fn read_datasets(
+    dir: &Path,
+    encoding: Option<Encoding>,
+    wanted: Option<&Wanted>,
+) -> Result<FilesRead, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
     // Largest files first, so that no core is left with one at the end;
@@ -304,7 +317,21 @@ pub fn ingest_datasets(
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
-    gather(results.into_iter().map(|(_, r)| r).collect(), wanted)
+    Ok(FilesRead(results.into_iter().map(|(_, r)| r).collect()))
+}
+
+impl FilesRead {
+    /// Put the files' outcomes together in file order: the frames of each
+    /// dataset stacked into one, cut to the wanted columns.
+    pub fn gather(self, wanted: Option<&Wanted>) -> Result<Ingested, IngestError> {
+        gather(self.0, wanted)
+    }
+
+    /// Bytes the files' frames hold (see [`held_bytes`]).
+    pub fn held_bytes(&self) -> usize {
+        let frames = self.0.iter().flat_map(|o| &o.frames);
+        frames.map(|(_, df)| held_bytes(df)).sum()
+    }
 }
 
 /// Read the exports of a folder one file after another (the rows of a large
@@ -476,7 +503,7 @@ fn ingest_file(
         .find_map(|e| e.encoding.as_deref())
         .and_then(Encoding::from_name)
         .or(encoding);
-    let tables = match read::read_file(path, rel, forced) {
+    let tables = match read::read_file_head(path, rel, forced, HEAD_ROWS) {
         Ok(t) => t,
         Err(e) => {
             outcome.tables.push(TableReport {
@@ -488,7 +515,7 @@ fn ingest_file(
             return outcome;
         }
     };
-    for table in tables {
+    for mut table in tables {
         // The entry for this sheet, else one for any sheet; a workbook whose
         // entries all name other sheets skips this one.
         let sheet_entry = entries
@@ -501,13 +528,18 @@ fn ingest_file(
         if entry.is_none() && !entries.is_empty() && table.sheet.is_some() {
             continue;
         }
-        ingest_table(&table, entry, wanted, &mut outcome);
+        ingest_table(&mut table, entry, wanted, &mut outcome);
     }
     outcome
 }
 
+/// Rows of a CSV parsed before its header is looked for: the rows the
+/// header may be on, a units row below it, and a sample of data rows. The
+/// rest of the file is parsed batch by batch while it is normalized.
+const HEAD_ROWS: usize = header::HEADER_SEARCH_ROWS + 1 + evidence::SAMPLE_ROWS;
+
 fn ingest_table(
-    table: &RawTable,
+    table: &mut RawTable,
     entry: Option<&CatalogEntry>,
     wanted: Option<&BTreeSet<String>>,
     outcome: &mut FileOutcome,
@@ -523,7 +555,15 @@ fn ingest_table(
         outcome.tables.push(report);
         return;
     }
-    let Some(header) = header::detect(&table.rows, entry.and_then(|e| e.header_row)) else {
+    let forced_line = entry.and_then(|e| e.header_row);
+    // A header line the catalog gives is read up to, with the row below it.
+    let head = table.read_while(|rows| {
+        forced_line.is_some_and(|line| rows.last().is_none_or(|r| r.line <= line))
+    });
+    if let Err(e) = head {
+        return unreadable(e, report, outcome);
+    }
+    let Some(header) = header::detect(&table.rows, forced_line) else {
         // Only a table the catalog names is an error; others are listed as unused.
         refuse(
             table,
@@ -535,6 +575,18 @@ fn ingest_table(
         return;
     };
     report.header_row = Some(header.line(&table.rows));
+    // Recognition samples the first data rows: read on until there are enough.
+    let sample = table.read_while(|rows| {
+        let below = &rows[header.data_start.min(rows.len())..];
+        let data = below
+            .iter()
+            .filter(|r| header::non_data(r, &header).is_none());
+        data.count() < evidence::SAMPLE_ROWS
+    });
+    if let Err(e) = sample {
+        return unreadable(e, report, outcome);
+    }
+    let table = &*table;
     report.data_rows = table.rows.len().saturating_sub(header.data_start);
     let members = match entry.and_then(|e| e.members.as_ref()) {
         Some(rule) => wide::from_rule(rule, &header),
@@ -561,6 +613,7 @@ fn ingest_table(
                     "同时符合数据集 {}，未自动归类；请在 catalog.toml 中用 dataset 指定",
                     names.join(" 和 ")
                 );
+                count_unread(table, &mut report);
                 refuse(table, report, note, true, outcome);
                 return;
             }
@@ -568,6 +621,7 @@ fn ingest_table(
         }
     };
     let Some(mapping) = mapping else {
+        count_unread(table, &mut report);
         report.note = Some("未识别为任何标准数据集".to_string());
         outcome.tables.push(report);
         return;
@@ -588,11 +642,13 @@ fn ingest_table(
         })
         .collect();
     if wanted.is_some_and(|w| !wants(w, mapping.dataset.name)) {
+        count_unread(table, &mut report);
         report.note = Some(NOT_WANTED.to_string());
         outcome.tables.push(report);
         return;
     }
     if !mapping.missing.is_empty() {
+        count_unread(table, &mut report);
         let error = missing_columns_error(table, &view, &mapping, entry);
         report.note = Some(error.to_string());
         outcome.errors.push(error);
@@ -640,18 +696,39 @@ fn ingest_table(
         None => &table.rows[header.data_start.min(table.rows.len())..],
     };
     // Rows are normalized in chunks in parallel (files are too); each
-    // chunk's counts, rejects and frames join in row order.
+    // chunk's counts, rejects and frames join in row order. The rest of a
+    // CSV is parsed a few chunks at a time while the few before are
+    // normalized, so that only those are held as rows.
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
     let build =
         |rows: &[read::RawRow]| build_chunk(rows, table, &header, &mapping, &members, member_spec);
     let mut chunks: Vec<Chunk> = rows.par_chunks(CHUNK_ROWS).map(build).collect();
+    if let Some(rest) = &table.rest {
+        let mut batches = rest.batches(CHUNK_ROWS);
+        let few = 2 * rayon::current_num_threads();
+        let mut parse = || -> Result<Vec<_>, IngestError> { batches.by_ref().take(few).collect() };
+        let mut parsed = parse();
+        loop {
+            let rows = match parsed {
+                Ok(rows) if rows.is_empty() => break,
+                Ok(rows) => rows,
+                Err(e) => return unreadable(e, report, outcome),
+            };
+            let built: Vec<Chunk>;
+            (built, parsed) =
+                rayon::join(|| rows.par_iter().map(|r| build(r)).collect(), &mut parse);
+            chunks.extend(built);
+        }
+    }
     // A table without data rows is still its dataset, empty.
     if chunks.is_empty() {
         chunks.push(build(&[]));
     }
     let (mut rows_built, mut members_built) = (Vec::new(), Vec::new());
+    report.data_rows = 0;
     for chunk in chunks {
         let counts = chunk.counts;
+        report.data_rows += counts.data_rows;
         report.blank_rows += counts.blank_rows;
         report.repeated_headers += counts.repeated_headers;
         report.total_rows += counts.total_rows;
@@ -698,6 +775,7 @@ fn build_chunk(
         members: DatasetBuilder::new(member_spec),
     };
     let counts = &mut chunk.counts;
+    counts.data_rows = rows.len();
     for row in rows {
         match header::non_data(row, header) {
             Some(NonData::Blank) => counts.blank_rows += 1,
@@ -732,6 +810,19 @@ fn build_chunk(
         }
     }
     chunk
+}
+
+/// A table whose text could not be parsed: an error, and the table not used.
+fn unreadable(error: IngestError, mut report: TableReport, outcome: &mut FileOutcome) {
+    report.note = Some(error.to_string());
+    outcome.errors.push(error);
+    outcome.tables.push(report);
+}
+
+/// The rows below the header of a table left unread, counted: a CSV's
+/// rows past those parsed for recognition are parsed to count them.
+fn count_unread(table: &RawTable, report: &mut TableReport) {
+    report.data_rows += table.rest.as_ref().map_or(0, read::Unparsed::count);
 }
 
 /// A table not read: its note, and an error naming the file and sheet when

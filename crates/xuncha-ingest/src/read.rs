@@ -34,6 +34,179 @@ pub struct RawTable {
     /// A Parquet or IPC file's frame: `rows` then hold only the header and a
     /// sample for recognition, and the data rows come from the frame.
     pub typed: Option<DataFrame>,
+    /// A delimited file read with a row limit ([`read_file_head`]): its text
+    /// after `rows`, parsed batch by batch as the table is normalized.
+    pub rest: Option<Unparsed>,
+}
+
+impl RawTable {
+    /// Parse more rows of a table read with a row limit while `more` says
+    /// the rows so far are not enough and text is left.
+    pub fn read_while(&mut self, more: impl Fn(&[RawRow]) -> bool) -> Result<(), IngestError> {
+        while more(&self.rows) {
+            let Some(rest) = self.rest.as_mut() else {
+                break;
+            };
+            let rows = rest.take(READ_ON_ROWS)?;
+            if rows.len() < READ_ON_ROWS {
+                self.rest = None;
+            }
+            self.rows.extend(rows);
+        }
+        Ok(())
+    }
+}
+
+/// Rows parsed at a time by [`RawTable::read_while`].
+const READ_ON_ROWS: usize = 256;
+
+/// The text of a delimited file after the rows parsed so far. Ingest parses
+/// only an export's first rows up front (enough to find its header and
+/// sample its columns) and the rest in batches while normalizing them, so a
+/// large CSV is never held whole as rows of cells (a 1.5 M-row, 108 MB file
+/// took ≈ 0.6 GB as rows).
+#[derive(Clone)]
+pub struct Unparsed {
+    text: String,
+    /// Byte offset of the next record in `text`.
+    byte: usize,
+    /// Lines before that record, so that rows keep the lines users see.
+    lines_before: usize,
+    delimiter: u8,
+    display: String,
+}
+
+impl std::fmt::Debug for Unparsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unparsed")
+            .field("byte", &self.byte)
+            .field("bytes_left", &(self.text.len() - self.byte))
+            .finish()
+    }
+}
+
+impl Unparsed {
+    /// Parse up to `n` more rows; an empty vector when none are left.
+    pub fn take(&mut self, n: usize) -> Result<Vec<RawRow>, IngestError> {
+        let mut batches = self.batches(n);
+        let rows = batches.next().transpose()?.unwrap_or_default();
+        let (byte, lines_before) = batches.position();
+        (self.byte, self.lines_before) = (byte, lines_before);
+        Ok(rows)
+    }
+
+    /// The rows left, `n` at a time, in order.
+    pub fn batches(&self, n: usize) -> Batches<'_> {
+        let text = &self.text.as_bytes()[self.byte..];
+        Batches {
+            reader: csv_reader(self.delimiter, text),
+            text,
+            start: (self.byte, self.lines_before),
+            n,
+            display: &self.display,
+            done: false,
+        }
+    }
+
+    /// How many rows are left, counted without keeping them.
+    pub fn count(&self) -> usize {
+        let mut reader = csv_reader(self.delimiter, &self.text.as_bytes()[self.byte..]);
+        let mut record = csv::ByteRecord::new();
+        let mut n = 0;
+        while reader.read_byte_record(&mut record).unwrap_or(false) {
+            n += 1;
+        }
+        n
+    }
+}
+
+/// The rows of an [`Unparsed`] text in batches (see [`Unparsed::batches`]).
+pub struct Batches<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    text: &'a [u8],
+    /// Byte offset and lines before where the reader started.
+    start: (usize, usize),
+    n: usize,
+    display: &'a str,
+    done: bool,
+}
+
+impl Batches<'_> {
+    /// Byte offset and lines before the next record not yet parsed.
+    fn position(&self) -> (usize, usize) {
+        let p = self.reader.position();
+        (
+            self.start.0 + p.byte() as usize,
+            self.start.1 + p.line() as usize - 1,
+        )
+    }
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Result<Vec<RawRow>, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let rows = parse_records(
+            &mut self.reader,
+            self.text,
+            self.start.1,
+            self.n,
+            self.display,
+        );
+        self.done = rows.as_ref().map_or(true, |r| r.len() < self.n);
+        match rows {
+            Ok(r) if r.is_empty() => None,
+            other => Some(other),
+        }
+    }
+}
+
+/// A CSV reader as every export is read: no header row (the header is
+/// found later), rows of any length.
+fn csv_reader(delimiter: u8, text: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text)
+}
+
+/// Parse up to `limit` records of `text`, each numbered by the line it
+/// starts on (`lines_before` the first line of `text`).
+fn parse_records(
+    reader: &mut csv::Reader<&[u8]>,
+    text: &[u8],
+    lines_before: usize,
+    limit: usize,
+    display: &str,
+) -> Result<Vec<RawRow>, IngestError> {
+    let mut rows = Vec::new();
+    let mut record = StringRecord::new();
+    while rows.len() < limit
+        && reader
+            .read_record(&mut record)
+            .map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?
+    {
+        let line = record.position().map_or(rows.len() + 1, |p| {
+            // The csv crate skips empty lines but places the record after
+            // them on the first one.
+            let empty = text[p.byte() as usize..]
+                .iter()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .filter(|b| **b == b'\n')
+                .count();
+            p.line() as usize + empty
+        });
+        rows.push(RawRow {
+            line: lines_before + line,
+            // A clone holds exactly its cells; the record keeps its grown buffers.
+            cells: record.clone(),
+        });
+    }
+    Ok(rows)
 }
 
 /// Text encodings a CSV may be forced to.
@@ -86,18 +259,32 @@ pub fn read_file(
     display: &str,
     encoding: Option<Encoding>,
 ) -> Result<Vec<RawTable>, IngestError> {
-    std::panic::catch_unwind(|| read_file_unguarded(path, display, encoding)).unwrap_or_else(|_| {
-        Err(IngestError::file(
-            display,
-            "文件已损坏，读取时出错；请从业务系统重新导出",
-        ))
-    })
+    read_file_head(path, display, encoding, usize::MAX)
+}
+
+/// [`read_file`], parsing at most `head` rows of a CSV or TSV: the text
+/// after them is kept in the table's `rest`.
+pub fn read_file_head(
+    path: &Path,
+    display: &str,
+    encoding: Option<Encoding>,
+    head: usize,
+) -> Result<Vec<RawTable>, IngestError> {
+    std::panic::catch_unwind(|| read_file_unguarded(path, display, encoding, head)).unwrap_or_else(
+        |_| {
+            Err(IngestError::file(
+                display,
+                "文件已损坏，读取时出错；请从业务系统重新导出",
+            ))
+        },
+    )
 }
 
 fn read_file_unguarded(
     path: &Path,
     display: &str,
     encoding: Option<Encoding>,
+    head: usize,
 ) -> Result<Vec<RawTable>, IngestError> {
     let format = Format::of(path).ok_or_else(|| IngestError::file(display, "不支持的文件格式"))?;
     match format {
@@ -105,10 +292,11 @@ fn read_file_unguarded(
             let bytes = std::fs::read(path)
                 .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
             Ok(vec![read_delimited(
-                &bytes,
+                bytes,
                 display,
                 encoding,
                 format == Format::Tsv,
+                head,
             )?])
         }
         Format::Workbook => read_workbook(path, display),
@@ -119,24 +307,28 @@ fn read_file_unguarded(
 /// Decode bytes: UTF-8 (BOM stripped) when valid, otherwise GB18030 (a
 /// superset of GBK). A file pasted together from both (some lines valid
 /// UTF-8, others not) is decoded line by line.
-pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> (String, &'static str) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+/// UTF-8 text keeps the buffer it was read into.
+pub fn decode(mut bytes: Vec<u8>, forced: Option<Encoding>) -> (String, &'static str) {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     let gb = |b: &[u8]| encoding_rs::GB18030.decode(b).0.into_owned();
-    match forced {
-        Some(Encoding::Utf8) => return (String::from_utf8_lossy(bytes).into_owned(), "UTF-8"),
-        Some(Encoding::Gb18030) => return (gb(bytes), "GB18030"),
-        None => {}
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_string(), "UTF-8");
-    }
+    let bytes = match (forced, String::from_utf8(bytes)) {
+        (Some(Encoding::Gb18030), Ok(text)) => return (gb(text.as_bytes()), "GB18030"),
+        (_, Ok(text)) => return (text, "UTF-8"),
+        (Some(Encoding::Utf8), Err(e)) => {
+            return (String::from_utf8_lossy(e.as_bytes()).into_owned(), "UTF-8")
+        }
+        (Some(Encoding::Gb18030), Err(e)) => return (gb(e.as_bytes()), "GB18030"),
+        (None, Err(e)) => e.into_bytes(),
+    };
     let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
     // Lines of multi-byte text that are valid UTF-8 say the file mixes encodings.
     let utf8_text = lines
         .iter()
         .any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok());
     if !utf8_text {
-        return (gb(bytes), "GB18030");
+        return (gb(&bytes), "GB18030");
     }
     let text = lines
         .iter()
@@ -148,38 +340,40 @@ pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> (String, &'static str) 
     (text, "UTF-8+GB18030")
 }
 
-/// Parse CSV or TSV text; the delimiter of a `.csv` is sniffed from the first lines.
+/// Parse CSV or TSV text, at most `head` rows (the text after them is the
+/// table's `rest`); the delimiter of a `.csv` is sniffed from the first lines.
 pub fn read_delimited(
-    bytes: &[u8],
+    mut bytes: Vec<u8>,
     display: &str,
     encoding: Option<Encoding>,
     tsv: bool,
+    head: usize,
 ) -> Result<RawTable, IngestError> {
-    let (text, encoding) = decode(bytes, encoding);
     // The csv crate reports the line of a record after CRLF terminators one
-    // too low; with LF only, record positions are the lines users see.
-    let text = match text.contains("\r\n") {
-        true => text.replace("\r\n", "\n"),
-        false => text,
-    };
-    let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record =
-            record.map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?;
-        let line = record
-            .position()
-            .map_or(rows.len() + 1, |p| p.line() as usize);
-        rows.push(RawRow {
-            line,
-            cells: record,
+    // too low; with LF only, record positions are the lines users see. A CR
+    // or LF byte is never part of a multi-byte GBK or UTF-8 character, so
+    // this is done on the bytes, in place.
+    if memchr::memmem::find(&bytes, b"\r\n").is_some() {
+        bytes.dedup_by(|next, cr| {
+            *cr == b'\r' && *next == b'\n' && {
+                *cr = b'\n';
+                true
+            }
         });
     }
+    let (text, encoding) = decode(bytes, encoding);
+    let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
+    let mut reader = csv_reader(delimiter, text.as_bytes());
+    let rows = parse_records(&mut reader, text.as_bytes(), 0, head, display)?;
+    let next = reader.position();
+    let (byte, lines_before) = (next.byte() as usize, next.line() as usize - 1);
+    let rest = (rows.len() == head && byte < text.len()).then(|| Unparsed {
+        text,
+        byte,
+        lines_before,
+        delimiter,
+        display: display.to_string(),
+    });
     Ok(RawTable {
         file: display.to_string(),
         sheet: None,
@@ -187,6 +381,7 @@ pub fn read_delimited(
         encoding,
         skipped: None,
         typed: None,
+        rest,
     })
 }
 
@@ -293,6 +488,7 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
                     "隐藏的工作表，未读取（如需使用请取消隐藏或在 catalog.toml 中另行整理）".into(),
                 ),
                 typed: None,
+                rest: None,
             });
             continue;
         }
@@ -325,6 +521,7 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
                 encoding: "XLSX",
                 skipped: None,
                 typed: None,
+                rest: None,
             });
         }
     }
@@ -362,6 +559,7 @@ pub fn read_columnar(
         encoding: "columnar",
         skipped: None,
         typed: Some(df),
+        rest: None,
     }])
 }
 
@@ -434,7 +632,7 @@ mod tests {
     fn a_file_mixing_utf8_and_gbk_lines_is_decoded_line_by_line() {
         let mut bytes = "姓名,金额\n张三,1\n".as_bytes().to_vec();
         bytes.extend_from_slice(&encoding_rs::GBK.encode("李四,2\n").0);
-        let (text, encoding) = decode(&bytes, None);
+        let (text, encoding) = decode(bytes, None);
         assert_eq!(text, "姓名,金额\n张三,1\n李四,2\n");
         assert_eq!(encoding, "UTF-8+GB18030");
     }
@@ -442,7 +640,7 @@ mod tests {
     #[test]
     fn gbk_bytes_are_detected_and_decoded() {
         let (gbk, _, _) = encoding_rs::GBK.encode("姓名,身份证号\n张三,'110105194912310021\n");
-        let table = read_delimited(&gbk, "x.csv", None, false).unwrap();
+        let table = read_delimited(gbk.into_owned(), "x.csv", None, false, usize::MAX).unwrap();
         assert_eq!(table.encoding, "GB18030");
         assert_eq!(table.rows[0].cells, vec!["姓名", "身份证号"]);
         assert_eq!(&table.rows[1].cells[0], "张三");
@@ -452,10 +650,11 @@ mod tests {
     #[test]
     fn utf8_bom_is_stripped_and_tabs_sniffed() {
         let table = read_delimited(
-            "\u{FEFF}姓名\t金额\n李四\t1,000\n".as_bytes(),
+            "\u{FEFF}姓名\t金额\n李四\t1,000\n".into(),
             "x.csv",
             None,
             false,
+            usize::MAX,
         )
         .unwrap();
         assert_eq!(table.encoding, "UTF-8");
@@ -465,7 +664,14 @@ mod tests {
 
     #[test]
     fn crlf_files_report_the_lines_users_see() {
-        let table = read_delimited(b"a,b\r\nx,1\r\ny,2\r\n", "x.csv", None, false).unwrap();
+        let table = read_delimited(
+            b"a,b\r\nx,1\r\ny,2\r\n".into(),
+            "x.csv",
+            None,
+            false,
+            usize::MAX,
+        )
+        .unwrap();
         assert_eq!(
             table.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
             vec![1, 2, 3]
@@ -473,9 +679,52 @@ mod tests {
     }
 
     #[test]
+    fn rows_parsed_in_batches_are_the_rows_parsed_at_once() {
+        let text = "标题\r\n姓名,备注,金额\r\n张三,\"两行\r\n备注\",1\r\n\r\n李四,,2\r\n\"王\n五\",\"x\",3\n赵六,,4";
+        let whole = read_delimited(text.into(), "x.csv", None, false, usize::MAX).unwrap();
+        assert!(whole.rest.is_none());
+        let lines = |rows: &[RawRow]| -> Vec<(usize, Vec<String>)> {
+            rows.iter()
+                .map(|r| (r.line, r.cells.iter().map(str::to_string).collect()))
+                .collect()
+        };
+        for head in 0..=whole.rows.len() {
+            for n in 1..=3 {
+                let mut table = read_delimited(text.into(), "x.csv", None, false, head).unwrap();
+                assert_eq!(table.rows.len(), head);
+                let mut rows = table.rows.clone();
+                if let Some(rest) = table.rest.as_mut() {
+                    rows.extend(rest.take(1).unwrap());
+                    assert_eq!(rest.count(), whole.rows.len() - rows.len());
+                    for batch in rest.batches(n) {
+                        let batch = batch.unwrap();
+                        assert!(!batch.is_empty() && batch.len() <= n);
+                        rows.extend(batch);
+                    }
+                }
+                assert_eq!(
+                    lines(&rows),
+                    lines(&whole.rows),
+                    "head {head}, batches of {n}"
+                );
+            }
+        }
+        assert_eq!(
+            whole.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![1, 2, 3, 6, 7, 9]
+        );
+    }
+
+    #[test]
     fn quoted_multiline_records_keep_their_start_line() {
-        let table =
-            read_delimited("a,b\n\"x\ny\",1\nz,2\n".as_bytes(), "x.csv", None, false).unwrap();
+        let table = read_delimited(
+            "a,b\n\"x\ny\",1\nz,2\n".into(),
+            "x.csv",
+            None,
+            false,
+            usize::MAX,
+        )
+        .unwrap();
         assert_eq!(table.rows[1].line, 2);
         assert_eq!(table.rows[2].line, 4);
     }

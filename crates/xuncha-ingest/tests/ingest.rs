@@ -563,6 +563,81 @@ fn a_large_table_reads_in_chunks_as_one() {
     assert_eq!(unknown, vec![("program", "临时帮扶", 4)]);
 }
 
+/// Only a CSV's first rows are parsed before its header is found; the rest
+/// is parsed chunk by chunk while normalized. Rows past the first ones keep
+/// the lines users see (CRLF ends, an empty line, a cell over two lines),
+/// and a table the run does not use still counts all its rows.
+#[test]
+fn a_large_csv_keeps_its_row_numbers_past_the_rows_read_for_recognition() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = 50_000;
+    let mut text = String::from(
+        "2024年低保发放明细\r\n姓名,身份证号,村代码,发放月份,发放金额,救助类别,备注\r\n",
+    );
+    // Line of data row `k`: the empty line before row 40,000 and row
+    // 45,000's second line push later rows down.
+    let line = |k: usize| 3 + k + usize::from(k >= 40_000) + usize::from(k > 45_000);
+    for k in 0..rows {
+        if k == 40_000 {
+            text.push_str("\r\n");
+        }
+        let amount = if k == 49_000 {
+            "不详".into()
+        } else {
+            k.to_string()
+        };
+        let note = if k == 45_000 {
+            "\"两行\r\n备注\""
+        } else {
+            ""
+        };
+        let id = id((k % 1000) as u32);
+        text.push_str(&format!(
+            "人{k},{id},411102001001,2024-03,{amount},农村低保,{note}\r\n"
+        ));
+    }
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    write(dir.path(), "低保发放.csv", &gbk);
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(df.height(), rows - 1);
+    let (names, sources) = (strings(df, "name"), strings(df, "_src"));
+    for k in [
+        0,
+        300,
+        39_999,
+        40_000,
+        45_000,
+        45_001,
+        48_999,
+        49_001,
+        rows - 1,
+    ] {
+        let at = k - usize::from(k > 49_000);
+        assert_eq!(names[at].as_deref(), Some(format!("人{k}").as_str()));
+        let source = format!("低保发放.csv:{}", line(k));
+        assert_eq!(sources[at].as_deref(), Some(source.as_str()), "row {k}");
+    }
+    let rejects: Vec<usize> = data.rejects.iter().map(|r| r.row).collect();
+    assert_eq!(rejects, vec![line(49_000)]);
+    let table = &data.tables[0];
+    assert_eq!((table.header_row, table.data_rows), (Some(2), rows));
+    assert!(table.rows_balance());
+
+    let wanted = xuncha_ingest::Wanted {
+        datasets: ["deaths".to_string()].into(),
+        columns: Default::default(),
+    };
+    let unused = xuncha_ingest::ingest_datasets(dir.path(), None, Some(&wanted)).unwrap();
+    let table = &unused.tables[0];
+    assert_eq!(
+        (table.dataset.as_deref(), table.data_rows),
+        (Some("benefit_payments"), rows)
+    );
+    assert_eq!(table.rows_read, 0);
+}
+
 /// An export with its header and no rows is its dataset, empty: models
 /// that read it run (and find nothing) instead of being skipped.
 #[test]

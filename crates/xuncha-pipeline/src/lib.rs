@@ -43,7 +43,7 @@ use xuncha_engine::summary::DatasetCount;
 use xuncha_engine::{
     run_models, run_queries, ModelOutcome, ModelStatus, RunOptions, RunResult, RunSummary,
 };
-use xuncha_ingest::{ingest_datasets, read::Encoding, Ingested, Wanted};
+use xuncha_ingest::{read::Encoding, read_datasets, Ingested, Wanted};
 use xuncha_model::{load_library, select, Library, Model};
 use xuncha_report::issues::{books, GroupBy, ModelInfo, RunInfo};
 use xuncha_schema::Finding;
@@ -504,9 +504,14 @@ fn run_local(
     lake: bool,
 ) -> Result<Ran, Failure> {
     let clock = std::time::Instant::now();
-    // Loading a lake frees as much as it keeps (see `allocator`).
+    let wanted = wanted(req, selected);
+    // Loading a lake frees as much as it keeps (see `allocator`), and so
+    // does putting large exports' frames together.
     let no_decay = lake.then(allocator::NoDecay::start);
-    let mut data = ingest_datasets(&req.data, req.encoding, Some(&wanted(req, selected)))?;
+    let files = read_datasets(&req.data, req.encoding, Some(&wanted))?;
+    let large = files.held_bytes() >= allocator::GATHER_WITHOUT_DECAY;
+    let no_decay = no_decay.or_else(|| large.then(allocator::NoDecay::start));
+    let mut data = files.gather(Some(&wanted))?;
     data.compact_sources();
     drop(no_decay);
     let ingest_ms = clock.elapsed().as_millis() as u64;
