@@ -638,6 +638,36 @@ fn a_large_csv_keeps_its_row_numbers_past_the_rows_read_for_recognition() {
     assert_eq!(table.rows_read, 0);
 }
 
+/// A catalog's `header_row` below the rows parsed for recognition is read
+/// up to: the header, its units row and the data below it are found there.
+#[test]
+fn a_catalog_header_row_past_the_first_rows_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "catalog.toml",
+        "[[files]]\nmatch = \"低保*.csv\"\ndataset = \"benefit_payments\"\nheader_row = 402\n"
+            .as_bytes(),
+    );
+    let mut text: String = (1..=401).map(|n| format!("说明第{n}行,,,,,\n")).collect();
+    text.push_str("姓名,身份证号,村代码,发放月份,发放金额,救助类别\n,,,,万元,\n");
+    text.push_str(&format!(
+        "张三,{},411102001001,2024-03,0.05,农村低保\n",
+        id(1)
+    ));
+    write(dir.path(), "低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let table = &data.tables[0];
+    assert_eq!((table.header_row, table.data_rows), (Some(402), 1));
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(strings(df, "_src"), vec![Some("低保发放.csv:404".into())]);
+    assert_eq!(
+        df.column("amount").unwrap().f64().unwrap().get(0),
+        Some(500.0)
+    );
+}
+
 /// An export with its header and no rows is its dataset, empty: models
 /// that read it run (and find nothing) instead of being skipped.
 #[test]
