@@ -363,17 +363,15 @@ pub fn read_delimited(
     }
     let (text, encoding) = decode(bytes, encoding);
     let delimiter = if tsv { b'\t' } else { sniff_delimiter(&text) };
-    let mut reader = csv_reader(delimiter, text.as_bytes());
-    let rows = parse_records(&mut reader, text.as_bytes(), 0, head, display)?;
-    let next = reader.position();
-    let (byte, lines_before) = (next.byte() as usize, next.line() as usize - 1);
-    let rest = (rows.len() == head && byte < text.len()).then(|| Unparsed {
+    let mut rest = Unparsed {
         text,
-        byte,
-        lines_before,
+        byte: 0,
+        lines_before: 0,
         delimiter,
         display: display.to_string(),
-    });
+    };
+    let rows = rest.take(head)?;
+    let rest = (rows.len() == head && rest.byte < rest.text.len()).then_some(rest);
     Ok(RawTable {
         file: display.to_string(),
         sheet: None,

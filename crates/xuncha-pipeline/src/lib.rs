@@ -509,8 +509,10 @@ fn run_local(
     // does putting large exports' frames together.
     let no_decay = lake.then(allocator::NoDecay::start);
     let files = read_datasets(&req.data, req.encoding, Some(&wanted))?;
-    let large = files.held_bytes() >= allocator::GATHER_WITHOUT_DECAY;
-    let no_decay = no_decay.or_else(|| large.then(allocator::NoDecay::start));
+    let no_decay = no_decay.or_else(|| {
+        let large = files.held_bytes() >= allocator::GATHER_WITHOUT_DECAY;
+        large.then(allocator::NoDecay::start)
+    });
     let mut data = files.gather(Some(&wanted))?;
     data.compact_sources();
     drop(no_decay);
