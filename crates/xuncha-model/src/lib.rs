@@ -292,6 +292,12 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
                     line: None,
                     message: format!("视图 id {} 重复", v.spec.id),
                 }),
+                // A batch passes a view's computed rows among the datasets, by id.
+                Ok(v) if xuncha_schema::dataset(&v.spec.id).is_some() => errors.push(ModelError {
+                    file: path.display().to_string(),
+                    line: None,
+                    message: format!("视图 id {} 与标准数据集同名，请换一个名字", v.spec.id),
+                }),
                 Ok(v) => views.push(v),
                 Err(e) => errors.push(e),
             }
@@ -415,4 +421,31 @@ pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>,
         .map(|(m, _)| m)
         .collect();
     (chosen, unmatched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A view named after a canonical dataset is refused by name (a batch
+    /// passes a view's computed rows among the datasets, by id).
+    #[test]
+    fn a_view_named_after_a_dataset_is_refused() {
+        let view = "id = \"residents\"\ntitle = \"t\"\ndescription = \"t\"\n\
+                    datasets = [\"residents\"]\nsql = \"SELECT * FROM residents\"\n";
+        let files = vec![(
+            PathBuf::from("models/_views/residents.toml"),
+            Ok(view.to_string()),
+        )];
+        let (_, errors) = parse_all(files);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].file, "models/_views/residents.toml");
+        assert!(
+            errors[0]
+                .message
+                .contains("视图 id residents 与标准数据集同名"),
+            "{}",
+            errors[0].message
+        );
+    }
 }

@@ -16,7 +16,9 @@ use crate::spec::{placeholders, QueryKind};
 use crate::{Model, ModelError};
 
 /// Compile a model's SQL into a lazy plan over the given frames. Only the
-/// datasets the model declares are visible to its query.
+/// datasets the model declares are visible to its query. A frame named after
+/// one of the model's views stands for that view's rows (computed once for a
+/// batch, see [`plan_view`]); other views are compiled from their SQL.
 pub fn plan(
     model: &Model,
     params: &BTreeMap<String, toml::Value>,
@@ -27,6 +29,37 @@ pub fn plan(
     let mut readable = model.spec.datasets.clone();
     readable.extend(model.views.iter().map(|v| v.spec.id.clone()));
     check_relations(&sql, &readable).map_err(|message| model.error(Some("sql"), message))?;
+    let (mut ctx, _) = register(model, &model.views, as_of, frames)?;
+    ctx.execute(&polars_sql(&sql))
+        .map_err(|e| sql_error(model, &e.to_string()))
+}
+
+/// The rows of one of the model's views (`view` is its id), planned over the
+/// same frames as [`plan`] plans the model.
+pub fn plan_view(
+    model: &Model,
+    view: &str,
+    as_of: NaiveDate,
+    frames: &BTreeMap<String, LazyFrame>,
+) -> Result<LazyFrame, ModelError> {
+    // A model's views come after the views they read (attached so).
+    let upto = model
+        .views
+        .iter()
+        .position(|v| v.spec.id == view)
+        .ok_or_else(|| model.error(Some("views"), format!("模型不读取视图 {view}")))?;
+    let (_, last) = register(model, &model.views[..=upto], as_of, frames)?;
+    Ok(last.expect("at least the view itself is registered"))
+}
+
+/// A SQL context holding the model's datasets and `views` (in their order),
+/// with the plan of the last view registered.
+fn register(
+    model: &Model,
+    views: &[crate::View],
+    as_of: NaiveDate,
+    frames: &BTreeMap<String, LazyFrame>,
+) -> Result<(SQLContext, Option<LazyFrame>), ModelError> {
     let mut ctx = SQLContext::new();
     for name in &model.spec.datasets {
         let lf = frames
@@ -34,8 +67,9 @@ pub fn plan(
             .ok_or_else(|| model.error(Some(name), format!("缺少数据集 {name}")))?;
         ctx.register(name, lf.clone());
     }
+    let mut last = None;
     // Views read only canonical datasets; each is registered under its id.
-    for view in &model.views {
+    for view in views {
         let view_error = |message: String| ModelError {
             file: view.path.display().to_string(),
             line: None,
@@ -56,16 +90,19 @@ pub fn plan(
         let mut readable = view.spec.datasets.clone();
         readable.extend(view.spec.views.iter().cloned());
         check_relations(&view_sql, &readable).map_err(view_error)?;
-        let lf = ctx.execute(&polars_sql(&view_sql)).map_err(|e| {
-            view_error(format!(
-                "SQL 无法编译：{}",
-                polars_message_in_chinese(&e.to_string())
-            ))
-        })?;
-        ctx.register(&view.spec.id, lf);
+        let lf = match frames.get(&view.spec.id) {
+            Some(rows) => rows.clone(),
+            None => ctx.execute(&polars_sql(&view_sql)).map_err(|e| {
+                view_error(format!(
+                    "SQL 无法编译：{}",
+                    polars_message_in_chinese(&e.to_string())
+                ))
+            })?,
+        };
+        ctx.register(&view.spec.id, lf.clone());
+        last = Some(lf);
     }
-    ctx.execute(&polars_sql(&sql))
-        .map_err(|e| sql_error(model, &e.to_string()))
+    Ok((ctx, last))
 }
 
 /// The SQL text as polars runs it (see [`dialect::to_engine`]); a text the
