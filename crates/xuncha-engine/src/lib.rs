@@ -340,7 +340,7 @@ fn with_computed_views(
     let runnable: Vec<&Model> = models
         .iter()
         .copied()
-        .filter(|m| m.spec.datasets.iter().all(|d| frames.contains_key(d)))
+        .filter(|m| require_datasets(m, |d| frames.contains_key(d)).is_ok())
         .collect();
     // Every view comes after those it reads, which are then computed already.
     for view in xuncha_model::shared_views(runnable.iter().copied()) {
@@ -381,7 +381,7 @@ fn collect_together(
     // parallel, in the models' order.
     let planned: Vec<(String, LazyFrame)> = models
         .par_iter()
-        .filter(|model| model.spec.datasets.iter().all(|d| frames.contains_key(d)))
+        .filter(|model| require_datasets(model, |d| frames.contains_key(d)).is_ok())
         .filter(|model| model.spec.query.executor == Executor::InMemory)
         .filter_map(|model| {
             let params = model.params(&opts.params).ok()?;
