@@ -2,10 +2,13 @@
 xuncha reads (a `xuncha data lake` folder), timing the load and every model.
 
     python3 bench/peer_duckdb.py LAKE_DIR SQL_DIR [--json OUT.json]
+        [--only IDS.txt --repeat N]
 
 SQL_DIR is written by `xuncha models sql SQL_DIR --as-of DATE`: one file per
 model with its parameters substituted, and views.sql with the shared views.
 Statistical models run only their SQL (the analyzer's input rows).
+With --only, only the models listed in the file (one id a line) run, each
+N times, and every run's time is kept (`runs_ms`).
 """
 
 import argparse
@@ -21,7 +24,10 @@ def main() -> None:
     ap.add_argument("lake")
     ap.add_argument("sql")
     ap.add_argument("--json")
+    ap.add_argument("--only")
+    ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
+    only = set(pathlib.Path(args.only).read_text().split()) if args.only else None
     lake = pathlib.Path(args.lake)
     sql_dir = pathlib.Path(args.sql)
 
@@ -36,11 +42,14 @@ def main() -> None:
 
     models = {}
     for path in sorted(sql_dir.glob("*.sql")):
-        if path.name == "views.sql":
+        if path.name == "views.sql" or (only is not None and path.stem not in only):
             continue
-        t = time.perf_counter()
-        rows = len(con.execute(path.read_text()).fetchall())
-        models[path.stem] = {"rows": rows, "ms": (time.perf_counter() - t) * 1000}
+        runs = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            rows = len(con.execute(path.read_text()).fetchall())
+            runs.append((time.perf_counter() - t) * 1000)
+        models[path.stem] = {"rows": rows, "ms": runs[0], "runs_ms": runs}
     sql_s = sum(m["ms"] for m in models.values()) / 1000
     result = {"load_s": load_s, "sql_s": sql_s, "total_s": load_s + sql_s, "models": models}
     print(f"duckdb    load {load_s:.2f} s, SQL {sql_s:.2f} s, total {load_s + sql_s:.2f} s")
