@@ -68,7 +68,8 @@ fn register(
         ctx.register(name, lf.clone());
     }
     let mut last = None;
-    // Views read only canonical datasets; each is registered under its id.
+    // A view reads canonical datasets and the views registered before it;
+    // each is registered under its id (its computed rows when `frames` has them).
     for view in views {
         let view_error = |message: String| ModelError {
             file: view.path.display().to_string(),
