@@ -273,6 +273,9 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
     let mut models: Vec<Model> = Vec::new();
     let mut views: Vec<View> = Vec::new();
     let mut cases: Vec<CaseFile> = Vec::new();
+    // View files that failed to parse, by file stem (a view's id is its stem
+    // by convention): a model naming one is told so, not that it is missing.
+    let mut broken_views: Vec<(String, String)> = Vec::new();
     for (path, text) in files {
         let text = match text {
             Ok(t) => t,
@@ -299,7 +302,12 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
                     message: format!("视图 id {} 与标准数据集同名，请换一个名字", v.spec.id),
                 }),
                 Ok(v) => views.push(v),
-                Err(e) => errors.push(e),
+                Err(e) => {
+                    if let Some(stem) = path.file_stem() {
+                        broken_views.push((stem.to_string_lossy().into_owned(), e.file.clone()));
+                    }
+                    errors.push(e)
+                }
             }
             continue;
         }
@@ -338,17 +346,28 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
             .iter()
             .find(|c| c.path.to_string_lossy() == format!("{stem}.cases.toml"))
             .cloned();
-        let mut unknown = None;
+        let mut unknown = Vec::new();
         for name in m.spec.views.clone() {
             if let Err(name) = attach(&name, &views, &mut m.views, 0) {
-                unknown = Some(name);
+                unknown.push(name);
             }
         }
-        match unknown {
-            Some(name) => errors.push(m.error(
-                Some(&name),
-                format!("未知视图 {name}（models/_views/ 中没有）"),
-            )),
+        match unknown.first() {
+            Some(first) => {
+                let message = unknown
+                    .iter()
+                    .map(
+                        |name| match broken_views.iter().find(|(stem, _)| stem == name) {
+                            Some((_, file)) => {
+                                format!("视图 {name} 无法使用：{file} 有错误（见该文件的报错）")
+                            }
+                            None => format!("未知视图 {name}（models/_views/ 中没有）"),
+                        },
+                    )
+                    .collect::<Vec<_>>()
+                    .join("；");
+                errors.push(m.error(Some(first), message))
+            }
             None => attached.push(m),
         }
     }
@@ -446,6 +465,34 @@ mod tests {
                 .contains("视图 id residents 与标准数据集同名"),
             "{}",
             errors[0].message
+        );
+    }
+
+    /// A model reading a view whose file does not parse is told that the
+    /// view has errors (and where), not that no such view exists.
+    #[test]
+    fn a_model_reading_a_broken_view_names_the_view_file() {
+        let view = "id = \"people\"\ntitle = \"t\"\nsql = \"\"\"\nSELECT 1\n";
+        let model = "id = \"m.one\"\ntitle = \"t\"\ncategory = \"t\"\nseverity = \"low\"\n\
+                     datasets = [\"residents\"]\nviews = [\"people\", \"absent\"]\n\
+                     [query]\nsql = \"SELECT * FROM people\"\n\
+                     [finding]\nsubject = \"id_number\"\nexplain = \"{id_number}\"\n";
+        let files = vec![
+            (
+                PathBuf::from("models/_views/people.toml"),
+                Ok(view.to_string()),
+            ),
+            (PathBuf::from("models/m/one.toml"), Ok(model.to_string())),
+        ];
+        let (models, errors) = parse_all(files);
+        assert!(models.is_empty());
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].file, "models/_views/people.toml");
+        assert_eq!(errors[1].file, "models/m/one.toml");
+        assert_eq!(
+            errors[1].message,
+            "视图 people 无法使用：models/_views/people.toml 有错误（见该文件的报错）；\
+             未知视图 absent（models/_views/ 中没有）"
         );
     }
 }
