@@ -273,9 +273,6 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
     let mut models: Vec<Model> = Vec::new();
     let mut views: Vec<View> = Vec::new();
     let mut cases: Vec<CaseFile> = Vec::new();
-    // View files that failed to parse, by file stem (a view's id is its stem
-    // by convention): a model naming one is told so, not that it is missing.
-    let mut broken_views: Vec<(String, String)> = Vec::new();
     for (path, text) in files {
         let text = match text {
             Ok(t) => t,
@@ -302,12 +299,7 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
                     message: format!("视图 id {} 与标准数据集同名，请换一个名字", v.spec.id),
                 }),
                 Ok(v) => views.push(v),
-                Err(e) => {
-                    if let Some(stem) = path.file_stem() {
-                        broken_views.push((stem.to_string_lossy().into_owned(), e.file.clone()));
-                    }
-                    errors.push(e)
-                }
+                Err(e) => errors.push(e),
             }
             continue;
         }
@@ -356,14 +348,7 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
             Some(first) => {
                 let message = unknown
                     .iter()
-                    .map(
-                        |name| match broken_views.iter().find(|(stem, _)| stem == name) {
-                            Some((_, file)) => {
-                                format!("视图 {name} 无法使用：{file} 有错误（见该文件的报错）")
-                            }
-                            None => format!("未知视图 {name}（models/_views/ 中没有）"),
-                        },
-                    )
+                    .map(|name| why_unusable(name, &errors))
                     .collect::<Vec<_>>()
                     .join("；");
                 errors.push(m.error(Some(first), message))
@@ -372,6 +357,20 @@ fn parse_all(files: Vec<SourceFile>) -> (Vec<Model>, Vec<ModelError>) {
         }
     }
     (attached, errors)
+}
+
+/// Why a view a model names cannot be attached: a view file of that name
+/// (a view's id is its file stem by convention) already has an error in
+/// `errors`, or there is no such view.
+fn why_unusable(name: &str, errors: &[ModelError]) -> String {
+    let broken = errors.iter().find(|e| {
+        let file = Path::new(&e.file);
+        is_view(file) && file.file_stem().is_some_and(|s| s == name)
+    });
+    match broken {
+        Some(e) => format!("视图 {name} 无法使用：{} 有错误（见该文件的报错）", e.file),
+        None => format!("未知视图 {name}（models/_views/ 中没有）"),
+    }
 }
 
 fn collect_toml(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<ModelError>) {
