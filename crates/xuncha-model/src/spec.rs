@@ -84,7 +84,7 @@ pub struct QuerySpec {
 #[serde(rename_all = "snake_case")]
 pub enum Executor {
     /// The in-memory engine, the query collected with the batch's other
-    /// in-memory queries as one plan, so scans they share run once.
+    /// in-memory queries in one polars call that runs them side by side.
     #[default]
     InMemory,
     /// The streaming engine, the query alone: it aggregates and joins in
