@@ -87,18 +87,21 @@ fn register(
                 format!("视图 {} 读取 {d}，模型的 datasets 须包含它", view.spec.id),
             ));
         }
-        let view_sql = view.sql(as_of)?;
-        let mut readable = view.spec.datasets.clone();
-        readable.extend(view.spec.views.iter().cloned());
-        check_relations(&view_sql, &readable).map_err(view_error)?;
+        // Computed rows were planned (and their SQL checked) when computed.
         let lf = match frames.get(&view.spec.id) {
             Some(rows) => rows.clone(),
-            None => ctx.execute(&polars_sql(&view_sql)).map_err(|e| {
-                view_error(format!(
-                    "SQL 无法编译：{}",
-                    polars_message_in_chinese(&e.to_string())
-                ))
-            })?,
+            None => {
+                let view_sql = view.sql(as_of)?;
+                let mut readable = view.spec.datasets.clone();
+                readable.extend(view.spec.views.iter().cloned());
+                check_relations(&view_sql, &readable).map_err(view_error)?;
+                ctx.execute(&polars_sql(&view_sql)).map_err(|e| {
+                    view_error(format!(
+                        "SQL 无法编译：{}",
+                        polars_message_in_chinese(&e.to_string())
+                    ))
+                })?
+            }
         };
         ctx.register(&view.spec.id, lf.clone());
         last = Some(lf);
