@@ -83,20 +83,22 @@ enum Buffer {
 }
 
 impl Buffer {
-    fn new(kind: ColumnKind, name: &str) -> Self {
+    /// An empty column with room for `rows` values.
+    fn new(kind: ColumnKind, name: &str, rows: usize) -> Self {
         match kind {
-            ColumnKind::IdNumber => {
-                Buffer::Id(StringChunkedBuilder::new(name.into(), 0), Vec::new())
-            }
-            ColumnKind::Date | ColumnKind::Period => Buffer::Date(Vec::new()),
-            ColumnKind::Amount | ColumnKind::Number => Buffer::Float(Vec::new()),
-            ColumnKind::Integer => Buffer::Int(Vec::new()),
+            ColumnKind::IdNumber => Buffer::Id(
+                StringChunkedBuilder::new(name.into(), rows),
+                Vec::with_capacity(rows),
+            ),
+            ColumnKind::Date | ColumnKind::Period => Buffer::Date(Vec::with_capacity(rows)),
+            ColumnKind::Amount | ColumnKind::Number => Buffer::Float(Vec::with_capacity(rows)),
+            ColumnKind::Integer => Buffer::Int(Vec::with_capacity(rows)),
             ColumnKind::Label => Buffer::Label {
                 index: Default::default(),
                 distinct: Vec::new(),
-                rows: Vec::new(),
+                rows: Vec::with_capacity(rows),
             },
-            _ => Buffer::Text(StringChunkedBuilder::new(name.into(), 0)),
+            _ => Buffer::Text(StringChunkedBuilder::new(name.into(), rows)),
         }
     }
 
@@ -267,7 +269,7 @@ pub(crate) fn label_columns(
     labels: Vec<Option<String>>,
     unknown: &mut Vec<UnknownLabel>,
 ) -> Vec<Column> {
-    let mut buffer = Buffer::new(ColumnKind::Label, name);
+    let mut buffer = Buffer::new(ColumnKind::Label, name, 0);
     for label in labels {
         buffer.push(label.map(|l| Value::Text(Cow::Owned(l))));
     }
@@ -286,15 +288,16 @@ pub struct DatasetBuilder {
 }
 
 impl DatasetBuilder {
-    pub fn new(spec: &'static DatasetSpec) -> Self {
+    /// An empty builder with room for `rows` rows.
+    pub fn new(spec: &'static DatasetSpec, rows: usize) -> Self {
         Self {
             spec,
             buffers: spec
                 .columns
                 .iter()
-                .map(|c| Buffer::new(c.kind, c.name))
+                .map(|c| Buffer::new(c.kind, c.name, rows))
                 .collect(),
-            sources: StringChunkedBuilder::new(SOURCE_COLUMN.into(), 0),
+            sources: StringChunkedBuilder::new(SOURCE_COLUMN.into(), rows),
             height: 0,
             cite: String::new(),
         }
@@ -400,7 +403,7 @@ mod tests {
     #[test]
     fn rows_become_typed_columns_and_bad_rows_rejects() {
         let spec = xuncha_schema::dataset("deaths").unwrap();
-        let mut b = DatasetBuilder::new(spec);
+        let mut b = DatasetBuilder::new(spec, 0);
         let mut rejects = Vec::new();
         let origin = |line| RowOrigin {
             file: "d.csv",
@@ -448,7 +451,7 @@ mod tests {
     #[test]
     fn unreadable_optional_values_are_cleared_not_dropped() {
         let spec = xuncha_schema::dataset("public_employees").unwrap();
-        let mut b = DatasetBuilder::new(spec);
+        let mut b = DatasetBuilder::new(spec, 0);
         let mut rejects = Vec::new();
         let origin = RowOrigin {
             file: "e.xlsx",

@@ -21,6 +21,9 @@ pub struct Header {
     pub units: Vec<Option<String>>,
     /// Index of the first data row.
     pub data_start: usize,
+    /// Column and trimmed text of each header cell that is not blank, as a
+    /// repeated header row is compared with it.
+    filled: Vec<(usize, String)>,
 }
 
 impl Header {
@@ -74,12 +77,20 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
             data_start += 1;
         }
     }
+    let filled = raw
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (i, h.trim()))
+        .filter(|(_, h)| !h.is_empty())
+        .map(|(i, h)| (i, h.to_string()))
+        .collect();
     Some(Header {
         index,
         raw,
         names,
         units,
         data_start,
+        filled,
     })
 }
 
@@ -104,33 +115,38 @@ pub enum NonData {
     Total,
 }
 
-/// Classify a data-area row that is not a record.
+/// Classify a data-area row that is not a record. Called for every row of
+/// every export, so a data row is told apart with as few comparisons as the
+/// tests allow.
 pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
     let Some(first) = row.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()) else {
         return Some(NonData::Blank);
     };
-    let first = || first.chars().filter(|c| !c.is_whitespace());
-    if ["合计", "总计", "小计", "合计:", "总计:"]
-        .iter()
-        .any(|w| w.chars().eq(first()))
-    {
-        return Some(NonData::Total);
-    }
-    let (mut same, mut header_cells) = (0, 0);
-    for (i, h) in header.raw.iter().enumerate() {
-        let h = h.trim();
-        if h.is_empty() {
-            continue;
+    // Every total word starts with one of these (`first` is trimmed).
+    if first.starts_with(['合', '总', '小']) {
+        let letters = || first.chars().filter(|c| !c.is_whitespace());
+        if ["合计", "总计", "小计", "合计:", "总计:"]
+            .iter()
+            .any(|w| w.chars().eq(letters()))
+        {
+            return Some(NonData::Total);
         }
-        header_cells += 1;
-        if row.cells.get(i).is_some_and(|c| c.trim() == h) {
+    }
+    // A repeated header repeats more than half of the header's cells: stop
+    // once so many differ that it cannot.
+    let filled = header.filled.len();
+    let (mut same, mut differ) = (0, 0);
+    for (i, h) in &header.filled {
+        if row.cells.get(*i).is_some_and(|c| c.trim() == h) {
             same += 1;
+        } else {
+            differ += 1;
+            if differ * 2 >= filled {
+                return None;
+            }
         }
     }
-    if header_cells > 0 && same * 2 > header_cells {
-        return Some(NonData::RepeatedHeader);
-    }
-    None
+    (filled > 0 && same * 2 > filled).then_some(NonData::RepeatedHeader)
 }
 
 #[cfg(test)]
@@ -192,5 +208,25 @@ mod tests {
         assert_eq!(non_data(&t[2], &h), Some(NonData::Total));
         assert_eq!(non_data(&t[3], &h), Some(NonData::Blank));
         assert_eq!(non_data(&t[4], &h), None);
+    }
+
+    #[test]
+    fn a_repeated_header_repeats_more_than_half_of_its_cells() {
+        let t = rows(&[
+            &["姓名", "身份证号", "金额", "村组", ""],
+            &["姓名", "身份证号", "1", "一组", ""],
+            &[" 姓名", "身份证号 ", "金额", "一组", "x"],
+            &["张三", "身份证号", "金额", "村组", ""],
+            &[" 小 计 ", "", "", "", ""],
+            &["小计划", "", "", "", ""],
+        ]);
+        let h = detect(&t, None).unwrap();
+        // Half of the four filled header cells is not enough.
+        assert_eq!(non_data(&t[1], &h), None);
+        assert_eq!(non_data(&t[2], &h), Some(NonData::RepeatedHeader));
+        // The cells that differ may come first.
+        assert_eq!(non_data(&t[3], &h), Some(NonData::RepeatedHeader));
+        assert_eq!(non_data(&t[4], &h), Some(NonData::Total));
+        assert_eq!(non_data(&t[5], &h), None);
     }
 }

@@ -771,8 +771,8 @@ fn build_chunk(
     let mut chunk = Chunk {
         counts: TableReport::default(),
         rejects: Vec::new(),
-        rows: DatasetBuilder::new(mapping.dataset),
-        members: DatasetBuilder::new(member_spec),
+        rows: DatasetBuilder::new(mapping.dataset, rows.len()),
+        members: DatasetBuilder::new(member_spec, 0),
     };
     let counts = &mut chunk.counts;
     counts.data_rows = rows.len();
