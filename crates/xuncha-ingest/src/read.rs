@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use calamine::{open_workbook_auto, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets};
+use calamine::{
+    open_workbook_auto, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets, Xlsx, XlsxError,
+};
 use csv::StringRecord;
 use polars::prelude::*;
 
@@ -435,6 +437,90 @@ fn range_rows<T: CellType>(range: &Range<T>, push: impl Fn(&mut StringRecord, &T
         .collect()
 }
 
+/// Write a workbook cell lent by calamine into a row.
+fn push_ref(record: &mut StringRecord, cell: &DataRef<'_>) {
+    match cell {
+        DataRef::SharedString(s) => record.push_field(s),
+        DataRef::String(s) => record.push_field(s),
+        other => record.push_field(&cell_text(&Data::from(other.clone()))),
+    }
+}
+
+/// The rows of an xlsx sheet as [`range_rows`] gives them for its used
+/// range, built while calamine reads the cells, so that no sheet-sized
+/// range of cells is held beside them. `None` when the cells do not come
+/// row by row and left to right (the sheet is then read as a range).
+fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
+    book: &mut Xlsx<RS>,
+    sheet: &str,
+) -> Result<Option<Vec<RawRow>>, XlsxError> {
+    let mut cells = match book.worksheet_cells_reader(sheet) {
+        Ok(cells) => cells,
+        // A chart sheet: no cells, as `worksheet_range_ref` gives it.
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Some(Vec::new())),
+        Err(e) => return Err(e),
+    };
+    // Each row's cells by absolute column, from column A, written into one
+    // record and cloned (a clone holds exactly its cells). A row is padded
+    // as it is kept to the rightmost column so far (a sheet's declared
+    // dimension may be its whole grid); the few rows kept before the used
+    // range's last column was seen, and every row when it does not start
+    // at column A, are cut and padded to the used range at the end.
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut record = StringRecord::new();
+    let keep = |rows: &mut Vec<RawRow>, record: &mut StringRecord, row: u32, width: u32| {
+        while record.len() < width as usize {
+            record.push_field("");
+        }
+        rows.push(RawRow {
+            line: row as usize + 1,
+            cells: record.clone(),
+        });
+        record.clear();
+    };
+    let mut last: Option<(u32, u32)> = None;
+    let (mut first_col, mut last_col) = (u32::MAX, 0);
+    while let Some(cell) = cells.next_cell()? {
+        if matches!(cell.get_value(), DataRef::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        if let Some((last_row, last_in_row)) = last {
+            if row < last_row || (row == last_row && col <= last_in_row) {
+                return Ok(None);
+            }
+            if row > last_row {
+                keep(&mut rows, &mut record, last_row, last_col + 1);
+                // Rows without a cell inside the used range are blank rows.
+                for blank in last_row + 1..row {
+                    keep(&mut rows, &mut record, blank, last_col + 1);
+                }
+            }
+        }
+        while record.len() < col as usize {
+            record.push_field("");
+        }
+        push_ref(&mut record, cell.get_value());
+        (first_col, last_col) = (first_col.min(col), last_col.max(col));
+        last = Some((row, col));
+    }
+    let Some((last_row, _)) = last else {
+        return Ok(Some(Vec::new()));
+    };
+    keep(&mut rows, &mut record, last_row, last_col + 1);
+    let (first, end) = (first_col as usize, last_col as usize + 1);
+    for row in &mut rows {
+        if first > 0 || row.cells.len() != end {
+            let mut cells: StringRecord = row.cells.iter().take(end).skip(first).collect();
+            while cells.len() < end - first {
+                cells.push_field("");
+            }
+            row.cells = cells;
+        }
+    }
+    Ok(Some(rows))
+}
+
 /// First bytes of an OLE compound file: legacy `.xls`, and the container
 /// Excel writes for a password-protected `.xlsx`.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -493,17 +579,21 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
         let unreadable = |e: calamine::Error| {
             IngestError::file(display, format!("无法读取工作表“{sheet}”：{e}"))
         };
-        // xlsx and xlsb lend their shared strings instead of copying each.
-        let rows = match book {
-            Sheets::Xlsx(_) | Sheets::Xlsb(_) => {
-                let range = book.worksheet_range_ref(&sheet).map_err(unreadable)?;
-                range_rows(&range, |record, cell| match cell {
-                    DataRef::SharedString(s) => record.push_field(s),
-                    DataRef::String(s) => record.push_field(s),
-                    other => record.push_field(&cell_text(&Data::from(other.clone()))),
-                })
+        // An xlsx sheet's rows are built as its cells are read; xlsx and
+        // xlsb lend their shared strings instead of copying each.
+        let in_order = match &mut book {
+            Sheets::Xlsx(xlsx) => {
+                xlsx_rows(xlsx, &sheet).map_err(|e| unreadable(calamine::Error::Xlsx(e)))?
             }
-            _ => {
+            _ => None,
+        };
+        let rows = match (in_order, &book) {
+            (Some(rows), _) => rows,
+            (None, Sheets::Xlsx(_) | Sheets::Xlsb(_)) => {
+                let range = book.worksheet_range_ref(&sheet).map_err(unreadable)?;
+                range_rows(&range, push_ref)
+            }
+            (None, _) => {
                 let range = book.worksheet_range(&sheet).map_err(unreadable)?;
                 range_rows(&range, |record, cell| record.push_field(&cell_text(cell)))
             }
@@ -725,5 +815,46 @@ mod tests {
         .unwrap();
         assert_eq!(table.rows[1].line, 2);
         assert_eq!(table.rows[2].line, 4);
+    }
+
+    #[test]
+    fn xlsx_rows_read_cell_by_cell_are_the_sheets_used_range() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        // The used range starts at C2: a title, a blank row, a header, a row
+        // with gaps, an empty text cell, a number and a date, and a last
+        // cell further right than any other.
+        sheet.write_string(1, 2, "花名册").unwrap();
+        sheet.write_string(3, 2, "姓名").unwrap();
+        sheet.write_string(3, 3, "金额").unwrap();
+        sheet.write_string(3, 4, "日期").unwrap();
+        sheet.write_string(4, 2, "张三").unwrap();
+        sheet.write_number(4, 3, 1200.0).unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 3, 5).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        sheet
+            .write_datetime_with_format(4, 4, &date, &format)
+            .unwrap();
+        sheet.write_string(5, 3, "").unwrap();
+        sheet.write_number(6, 6, 0.5).unwrap();
+        book.save(&path).unwrap();
+
+        let mut xlsx: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+        let rows = xlsx_rows(&mut xlsx, "Sheet1").unwrap().unwrap();
+        let range = xlsx.worksheet_range_ref("Sheet1").unwrap();
+        let expected = range_rows(&range, push_ref);
+        let text = |rows: &[RawRow]| -> Vec<(usize, Vec<String>)> {
+            rows.iter()
+                .map(|r| (r.line, r.cells.iter().map(str::to_string).collect()))
+                .collect()
+        };
+        assert_eq!(text(&rows), text(&expected));
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[1].cells, vec![""; 5]);
+        assert_eq!(rows[3].cells, vec!["张三", "1200", "2024-03-05", "", ""]);
+        assert_eq!(rows[5].cells, vec!["", "", "", "", "0.5"]);
     }
 }
