@@ -146,7 +146,7 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
             }
         }
     }
-    (filled > 0 && same * 2 > filled).then_some(NonData::RepeatedHeader)
+    (same * 2 > filled).then_some(NonData::RepeatedHeader)
 }
 
 #[cfg(test)]

@@ -469,9 +469,7 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
     let mut rows: Vec<RawRow> = Vec::new();
     let mut record = StringRecord::new();
     let keep = |rows: &mut Vec<RawRow>, record: &mut StringRecord, row: u32, width: u32| {
-        while record.len() < width as usize {
-            record.push_field("");
-        }
+        pad(record, width as usize);
         rows.push(RawRow {
             line: row as usize + 1,
             cells: record.clone(),
@@ -497,9 +495,7 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
                 }
             }
         }
-        while record.len() < col as usize {
-            record.push_field("");
-        }
+        pad(&mut record, col as usize);
         push_ref(&mut record, cell.get_value());
         (first_col, last_col) = (first_col.min(col), last_col.max(col));
         last = Some((row, col));
@@ -509,16 +505,22 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
     };
     keep(&mut rows, &mut record, last_row, last_col + 1);
     let (first, end) = (first_col as usize, last_col as usize + 1);
+    // No row is wider than the used range: each was padded to at most it.
     for row in &mut rows {
-        if first > 0 || row.cells.len() != end {
-            let mut cells: StringRecord = row.cells.iter().take(end).skip(first).collect();
-            while cells.len() < end - first {
-                cells.push_field("");
-            }
+        if first > 0 || row.cells.len() < end {
+            let mut cells: StringRecord = row.cells.iter().skip(first).collect();
+            pad(&mut cells, end - first);
             row.cells = cells;
         }
     }
     Ok(Some(rows))
+}
+
+/// Add empty cells to a row until it has `width`.
+fn pad(record: &mut StringRecord, width: usize) {
+    while record.len() < width {
+        record.push_field("");
+    }
 }
 
 /// First bytes of an OLE compound file: legacy `.xls`, and the container
