@@ -193,11 +193,14 @@ pub struct RowOrigin<'a> {
 impl RowOrigin<'_> {
     /// Append `file[#sheet]:row`, the form findings cite, to `out`.
     pub fn cite_into(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        let _ = match self.sheet {
-            Some(sheet) => write!(out, "{}#{}:{}", self.file, sheet, self.line),
-            None => write!(out, "{}:{}", self.file, self.line),
-        };
+        // Once per row read: pushed piece by piece, not through `format!`.
+        out.push_str(self.file);
+        if let Some(sheet) = self.sheet {
+            out.push('#');
+            out.push_str(sheet);
+        }
+        out.push(':');
+        out.push_str(itoa::Buffer::new().format(self.line));
     }
 }
 

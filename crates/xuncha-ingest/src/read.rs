@@ -406,7 +406,8 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => format!("{f:.0}"),
+        // Exact: an integral double below 1e17 is an `i64` (−0 becomes 0).
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => (*f as i64).to_string(),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => excel_serial_to_date(dt.as_f64())
@@ -717,6 +718,19 @@ pub fn frame_rows(df: &DataFrame) -> Vec<RawRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integral_numbers_in_cells_are_written_without_a_fraction() {
+        let text = |f: f64| cell_text(&Data::Float(f));
+        // A 15-digit ID typed as a number, exact as an integer.
+        assert_eq!(text(411102500101001.0), "411102500101001");
+        assert_eq!(text(99_999_999_999_999_984.0), "99999999999999984");
+        assert_eq!(text(-1200.0), "-1200");
+        assert_eq!(text(-0.0), "0");
+        assert_eq!(text(1200.5), "1200.5");
+        // At 1e17 and above a double no longer holds every integer: as read.
+        assert_eq!(text(1e17), "100000000000000000");
+    }
 
     #[test]
     fn a_file_mixing_utf8_and_gbk_lines_is_decoded_line_by_line() {
