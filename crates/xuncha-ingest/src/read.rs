@@ -324,16 +324,13 @@ pub fn decode(mut bytes: Vec<u8>, forced: Option<Encoding>) -> (String, &'static
         (Some(Encoding::Gb18030), Err(e)) => return (gb(e.as_bytes()), "GB18030"),
         (None, Err(e)) => e.into_bytes(),
     };
-    let lines: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    let lines = || bytes.split_inclusive(|b| *b == b'\n');
     // Lines of multi-byte text that are valid UTF-8 say the file mixes encodings.
-    let utf8_text = lines
-        .iter()
-        .any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok());
+    let utf8_text = lines().any(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok());
     if !utf8_text {
         return (gb(&bytes), "GB18030");
     }
-    let text = lines
-        .iter()
+    let text = lines()
         .map(|l| match std::str::from_utf8(l) {
             Ok(t) => t.to_string(),
             Err(_) => gb(l),
