@@ -20,7 +20,8 @@ pub struct Gap {
 }
 
 impl Gap {
-    /// The console line: what is missing and which models it blinds.
+    /// The console line: what is missing, which models it blinds, and for a
+    /// column no header gave, how the catalog can supply it.
     pub fn to_chinese(&self) -> String {
         let first = self.models.first().map_or("", String::as_str);
         let more = if self.models.len() > 1 {
@@ -28,8 +29,14 @@ impl Gap {
         } else {
             " ".to_string()
         };
+        let hint = if self.problem == UNRECOGNISED {
+            "（表头写法不同的，可在 catalog.toml 的 columns 中指明；文件中每行取值相同的，\
+             如只含一个救助项目的发放表，可用 constants 给出）"
+        } else {
+            ""
+        };
         format!(
-            "{} {}：{first}{more}模型将无法发现与此列有关的问题",
+            "{} {}：{first}{more}模型将无法发现与此列有关的问题{hint}",
             self.column, self.problem
         )
     }
@@ -60,10 +67,13 @@ pub fn columns_read(model: &Model) -> Vec<(String, String)> {
     out
 }
 
+/// The problem of a column no table had a header for.
+const UNRECOGNISED: &str = "未识别";
+
 /// Why a column of a loaded dataset gives a model nothing to work with, if it does.
 fn problem(frame: &DataFrame, column: &str) -> Option<&'static str> {
     match frame.column(column) {
-        Err(_) => Some("未识别"),
+        Err(_) => Some(UNRECOGNISED),
         Ok(c) if frame.height() > 0 && c.null_count() == frame.height() => Some("全部为空"),
         Ok(_) => None,
     }
@@ -86,7 +96,7 @@ pub fn find(
                 continue;
             };
             if unrecognised.contains(&(d.clone(), c.clone())) {
-                what = "未识别";
+                what = UNRECOGNISED;
             }
             gaps.entry((format!("{d}.{c}"), what))
                 .or_default()
@@ -160,8 +170,11 @@ explain = "x"
             BTreeSet::from([("benefit_payments".to_string(), "program".to_string())]);
         let gaps = find(&[&m], &datasets, &unrecognised);
         assert_eq!(gaps[0].problem, "未识别");
-        assert!(gaps[0]
-            .to_chinese()
-            .contains("benefit_payments.program 未识别：t.m"));
+        let line = gaps[0].to_chinese();
+        assert!(
+            line.contains("benefit_payments.program 未识别：t.m"),
+            "{line}"
+        );
+        assert!(line.contains("catalog.toml"), "{line}");
     }
 }
