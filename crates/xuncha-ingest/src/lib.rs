@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod catalog;
+mod copies;
 pub mod evidence;
 pub mod header;
 pub mod lexicon;
@@ -301,6 +302,7 @@ pub fn read_datasets(
 ) -> Result<FilesRead, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
+    let copies = copies::copies(&files);
     // Largest files first, so that no core is left with one at the end;
     // their outcomes are then put back in file order.
     let mut order: Vec<(u64, usize)> = files
@@ -313,7 +315,11 @@ pub fn read_datasets(
         .par_iter()
         .map(|&(_, i)| {
             let (path, rel) = &files[i];
-            (i, read_one(path, rel, &catalog, encoding, wanted))
+            let outcome = match copies[i] {
+                Some(j) => copies::skipped(rel, &files[j].1),
+                None => read_one(path, rel, &catalog, encoding, wanted),
+            };
+            (i, outcome)
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
@@ -344,11 +350,13 @@ pub fn ingest_each(
     mut each: impl FnMut(Ingested) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
     let catalog = Catalog::load(dir)?;
-    for (path, rel) in list_exports(dir, &catalog)? {
-        each(gather(
-            vec![read_one(&path, &rel, &catalog, encoding, None)],
-            None,
-        )?)?;
+    let files = list_exports(dir, &catalog)?;
+    for ((path, rel), copy) in files.iter().zip(copies::copies(&files)) {
+        let outcome = match copy {
+            Some(j) => copies::skipped(rel, &files[j].1),
+            None => read_one(path, rel, &catalog, encoding, None),
+        };
+        each(gather(vec![outcome], None)?)?;
     }
     Ok(())
 }

@@ -734,3 +734,38 @@ fn a_folder_read_file_by_file_gives_what_it_gives_at_once() {
     );
     assert_eq!((rejects, whole.rejects.len()), (1, 1));
 }
+
+#[test]
+fn a_second_copy_of_an_export_is_reported_and_not_read_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |amount: u32| {
+        format!(
+            "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n\
+             张三,{},411102001001,2024-03,{amount},农村低保\n",
+            id(1)
+        )
+    };
+    write(dir.path(), "低保发放.csv", text(500).as_bytes());
+    write(dir.path(), "低保发放(1).csv", text(500).as_bytes());
+    // Same size, other bytes: a file of its own.
+    write(dir.path(), "低保发放_补发.csv", text(600).as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.datasets["benefit_payments"].height(), 2);
+    let copy = data
+        .tables
+        .iter()
+        .find(|t| t.file == "低保发放(1).csv")
+        .unwrap();
+    assert!(copy.dataset.is_none());
+    assert!(copy
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("与 低保发放.csv 内容完全相同"));
+    assert_eq!(data.errors.len(), 1, "{:?}", data.errors);
+    let error = data.errors[0].to_string();
+    assert!(
+        error.contains("低保发放(1).csv") && error.contains("低保发放.csv"),
+        "{error}"
+    );
+}
