@@ -315,11 +315,8 @@ pub fn read_datasets(
         .par_iter()
         .map(|&(_, i)| {
             let (path, rel) = &files[i];
-            let outcome = match copies[i] {
-                Some(j) => copies::skipped(rel, &files[j].1),
-                None => read_one(path, rel, &catalog, encoding, wanted),
-            };
-            (i, outcome)
+            let copy_of = copies[i].map(|j| files[j].1.as_str());
+            (i, read_one(path, rel, copy_of, &catalog, encoding, wanted))
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
@@ -352,24 +349,27 @@ pub fn ingest_each(
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
     for ((path, rel), copy) in files.iter().zip(copies::copies(&files)) {
-        let outcome = match copy {
-            Some(j) => copies::skipped(rel, &files[j].1),
-            None => read_one(path, rel, &catalog, encoding, None),
-        };
+        let copy_of = copy.map(|j| files[j].1.as_str());
+        let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
         each(gather(vec![outcome], None)?)?;
     }
     Ok(())
 }
 
-/// One file of a data folder: not read when named after a dataset the run
-/// does not want, taken as it is when a lake file, else read as an export.
+/// One file of a data folder: not read when a copy of the file `copy_of`
+/// or named after a dataset the run does not want, taken as it is when a
+/// lake file, else read as an export.
 fn read_one(
     path: &Path,
     rel: &str,
+    copy_of: Option<&str>,
     catalog: &Catalog,
     encoding: Option<Encoding>,
     wanted: Option<&Wanted>,
 ) -> FileOutcome {
+    if let Some(original) = copy_of {
+        return copies::skipped(rel, original);
+    }
     let wanted_sets = wanted.map(|w| &w.datasets);
     if let Some(other) = named_after_unwanted(rel, wanted_sets) {
         return FileOutcome {
