@@ -140,14 +140,19 @@ fn inspect(
                     );
                 }
                 println!(
-                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}",
+                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}{}",
                     t.rows_read,
                     t.rows_accepted,
                     t.rows_rejected,
                     t.blank_rows,
                     t.repeated_headers,
                     t.total_rows,
-                    if t.members_accepted > 0 {
+                    if t.overlapping_rows > 0 {
+                        format!("；与先前表格重复 {} 行，未重复读入", t.overlapping_rows)
+                    } else {
+                        String::new()
+                    },
+                    if t.members_accepted + t.overlapping_members > 0 {
                         format!("；拆出家庭成员 {} 行", t.members_accepted)
                     } else {
                         String::new()
@@ -169,7 +174,8 @@ fn inspect(
 
 /// `xuncha data lake`: one Parquet file per dataset, written as the folder
 /// is read file by file (row groups appended), so a county larger than
-/// memory needs only its largest file in memory. Each file is written
+/// memory needs only its largest file in memory (and each row's hash, to
+/// read a row overlapping exports share once). Each file is written
 /// beside its final name and renamed when complete.
 pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
     use polars::io::parquet::write::{BatchedWriter, ParquetWriter};

@@ -11,6 +11,7 @@ pub mod header;
 pub mod lexicon;
 pub mod mapping;
 pub mod normalize;
+mod overlaps;
 pub mod read;
 pub mod scan;
 pub mod sources;
@@ -30,6 +31,7 @@ use build::{Cell, DatasetBuilder, RowOrigin};
 use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
 use mapping::{Candidate, ColumnSource, Decision, Mapping, TableView, Unmapped};
+use overlaps::Overlaps;
 use read::{Encoding, Format, RawTable};
 use sources::SourceNames;
 pub use xuncha_schema::{Reject, RejectAction};
@@ -122,7 +124,7 @@ pub struct TableReport {
     /// Datasets the table was compared with, best first.
     pub candidates: Vec<Candidate>,
     /// Rows below the header (and units row): every one of them is counted
-    /// once in accepted, rejected, blank, repeated headers or totals.
+    /// once in accepted, rejected, blank, repeated headers, totals or overlapping.
     pub data_rows: usize,
     pub rows_read: usize,
     pub rows_accepted: usize,
@@ -130,8 +132,13 @@ pub struct TableReport {
     pub blank_rows: usize,
     pub repeated_headers: usize,
     pub total_rows: usize,
+    /// Rows left out because an earlier table of the dataset holds them
+    /// (exports whose ranges overlap), each one a reject.
+    pub overlapping_rows: usize,
     /// Member rows unpivoted from a wide household export.
     pub members_accepted: usize,
+    /// Member rows left out because an earlier table holds them.
+    pub overlapping_members: usize,
     /// Labels (programs, statuses, methods) no vocabulary rule knows.
     pub unknown_labels: Vec<build::UnknownLabel>,
     /// Why a table was not used, if it was not.
@@ -184,6 +191,7 @@ impl TableReport {
                 + self.blank_rows
                 + self.repeated_headers
                 + self.total_rows
+                + self.overlapping_rows
     }
 }
 
@@ -327,13 +335,18 @@ impl FilesRead {
     /// Put the files' outcomes together in file order: the frames of each
     /// dataset stacked into one, cut to the wanted columns.
     pub fn gather(self, wanted: Option<&Wanted>) -> Result<Ingested, IngestError> {
-        gather(self.0, wanted)
+        let frames = self.0.iter().enumerate().flat_map(|(i, outcome)| {
+            let frames = outcome.frames.iter();
+            frames.filter_map(move |f| Some((f.dataset, (i, f.table?), &f.df)))
+        });
+        let (mut overlaps, checked) = Overlaps::among(frames);
+        gather(self.0, wanted, &mut overlaps, Some(&checked))
     }
 
     /// Bytes the files' frames hold (see [`held_bytes`]).
     pub fn held_bytes(&self) -> usize {
         let frames = self.0.iter().flat_map(|o| &o.frames);
-        frames.map(|(_, df)| held_bytes(df)).sum()
+        frames.map(|f| held_bytes(&f.df)).sum()
     }
 }
 
@@ -348,10 +361,12 @@ pub fn ingest_each(
 ) -> Result<(), IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
+    // Every row is remembered (by its hash) until the last file is read.
+    let mut overlaps = Overlaps::default();
     for ((path, rel), copy) in files.iter().zip(copies::copies(&files)) {
         let copy_of = copy.map(|j| files[j].1.as_str());
         let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
-        each(gather(vec![outcome], None)?)?;
+        each(gather(vec![outcome], None, &mut overlaps, None)?)?;
     }
     Ok(())
 }
@@ -389,14 +404,25 @@ fn read_one(
 }
 
 /// Put files' outcomes together in order: the frames of each dataset
-/// stacked into one, cut to the wanted columns.
-fn gather(results: Vec<FileOutcome>, wanted: Option<&Wanted>) -> Result<Ingested, IngestError> {
+/// stacked into one, cut to the wanted columns. Of the `checked` tables (by
+/// file and table; `None`: every export table), rows an earlier table
+/// already gave are left out ([`overlaps`]).
+fn gather(
+    mut results: Vec<FileOutcome>,
+    wanted: Option<&Wanted>,
+    overlaps: &mut Overlaps,
+    checked: Option<&BTreeSet<(usize, usize)>>,
+) -> Result<Ingested, IngestError> {
+    overlaps.leave_out(&mut results, checked);
     let mut out = Ingested::default();
     for outcome in results {
         out.tables.extend(outcome.tables);
         out.rejects.extend(outcome.rejects);
         out.errors.extend(outcome.errors);
-        for (name, df) in outcome.frames {
+        for Frame {
+            dataset: name, df, ..
+        } in outcome.frames
+        {
             match out.datasets.get_mut(name) {
                 Some(existing) => {
                     existing
@@ -429,6 +455,15 @@ fn gather(results: Vec<FileOutcome>, wanted: Option<&Wanted>) -> Result<Ingested
     Ok(out)
 }
 
+/// Rows of one dataset read from a file.
+struct Frame {
+    dataset: &'static str,
+    /// The table of the file's `tables` they came from; `None` for a lake
+    /// file, whose rows were checked for overlaps when the lake was written.
+    table: Option<usize>,
+    df: DataFrame,
+}
+
 /// Note of a table whose dataset the run does not use.
 const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
 const LAKE_FILE: &str =
@@ -448,7 +483,11 @@ fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<Fil
     let frame = read::read_lake(path, format, &schema, columns)?;
     Some(FileOutcome {
         tables: vec![lake_report(rel, spec, frame.height())],
-        frames: vec![(spec.name, frame)],
+        frames: vec![Frame {
+            dataset: spec.name,
+            table: None,
+            df: frame,
+        }],
         ..Default::default()
     })
 }
@@ -493,7 +532,7 @@ fn wants(wanted: &BTreeSet<String>, dataset: &str) -> bool {
 #[derive(Default)]
 struct FileOutcome {
     tables: Vec<TableReport>,
-    frames: Vec<(&'static str, DataFrame)>,
+    frames: Vec<Frame>,
     rejects: Vec<Reject>,
     errors: Vec<IngestError>,
 }
@@ -684,7 +723,11 @@ fn ingest_table(
                     report.rows_rejected = rejected;
                     report.rows_accepted = df.height() - rejected;
                     report.unknown_labels.extend(built.unknown);
-                    outcome.frames.push((mapping.dataset.name, built.frame));
+                    outcome.frames.push(Frame {
+                        dataset: mapping.dataset.name,
+                        table: Some(outcome.tables.len()),
+                        df: built.frame,
+                    });
                     outcome.tables.push(report);
                     return;
                 }
@@ -910,7 +953,12 @@ fn push_frames(
                         .entry((at.unwrap_or(usize::MAX), label.column, label.value))
                         .or_default() += label.count;
                 }
-                outcome.frames.push((spec.name, built.frame));
+                outcome.frames.push(Frame {
+                    dataset: spec.name,
+                    // The table's report is pushed after its frames.
+                    table: Some(outcome.tables.len()),
+                    df: built.frame,
+                });
             }
             Err(e) => outcome
                 .errors

@@ -769,3 +769,168 @@ fn a_second_copy_of_an_export_is_reported_and_not_read_twice() {
         "{error}"
     );
 }
+
+#[test]
+fn rows_two_overlapping_exports_both_hold_are_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n";
+    let row = |name: &str, n: u32, month: &str, amount: &str| {
+        format!("{name},{},411102001001,{month},{amount},农村低保\n", id(n))
+    };
+    // 乙 was paid twice in January: a real duplicate, in both exports.
+    let first = [
+        row("甲", 1, "2024-01", "500"),
+        row("乙", 2, "2024-01", "400"),
+        row("乙", 2, "2024-01", "400"),
+    ];
+    write(
+        dir.path(),
+        "低保发放_1-6月.csv",
+        format!("{head}{}", first.concat()).as_bytes(),
+    );
+    // The whole year, written otherwise (500.00, 2024年1月), with a third
+    // January payment to 乙 the first export did not have.
+    let year = [
+        row("甲", 1, "2024年1月", "500.00"),
+        row("乙", 2, "2024-01", "400"),
+        row("乙", 2, "2024-01", "400"),
+        row("乙", 2, "2024-01", "400"),
+        row("丙", 3, "2024-01", "300"),
+        row("甲", 1, "2024-02", "500"),
+    ];
+    write(
+        dir.path(),
+        "低保发放_全年.csv",
+        format!("{head}{}", year.concat()).as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(
+        strings(payments, "_src"),
+        [
+            "低保发放_1-6月.csv:2",
+            "低保发放_1-6月.csv:3",
+            "低保发放_1-6月.csv:4",
+            "低保发放_全年.csv:5",
+            "低保发放_全年.csv:6",
+            "低保发放_全年.csv:7",
+        ]
+        .map(|s| Some(s.to_string()))
+    );
+    let repeats: Vec<_> = data
+        .rejects
+        .iter()
+        .map(|r| (r.file.as_str(), r.row))
+        .collect();
+    assert_eq!(
+        repeats,
+        [
+            ("低保发放_全年.csv", 2),
+            ("低保发放_全年.csv", 3),
+            ("低保发放_全年.csv", 4)
+        ]
+    );
+    for r in &data.rejects {
+        assert_eq!(r.action, RejectAction::RowDropped);
+        assert!(
+            r.reason.contains("与 低保发放_1-6月.csv 中的一行完全相同"),
+            "{}",
+            r.reason
+        );
+    }
+    let year_table = data
+        .tables
+        .iter()
+        .find(|t| t.file == "低保发放_全年.csv")
+        .unwrap();
+    assert_eq!(
+        (year_table.rows_accepted, year_table.overlapping_rows),
+        (3, 3)
+    );
+    assert!(data.tables.iter().all(|t| t.rows_balance()));
+    assert_eq!(data.errors.len(), 1, "{:?}", data.errors);
+    let error = data.errors[0].to_string();
+    assert!(
+        error.contains("低保发放_全年.csv") && error.contains("有 3 行与 低保发放_1-6月.csv"),
+        "{error}"
+    );
+    // Read file by file (`xuncha data lake`), the same rows are left out.
+    let mut sources = Vec::new();
+    let mut rejects = 0;
+    xuncha_ingest::ingest_each(dir.path(), None, |data| {
+        sources.extend(strings(&data.datasets["benefit_payments"], "_src"));
+        rejects += data.rejects.len();
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!((sources, rejects), (strings(payments, "_src"), 3));
+}
+
+#[test]
+fn a_household_two_wide_rosters_both_hold_is_read_once_with_its_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "家庭编号,救助类别,户主姓名,户主身份证号,村代码,保障人数,\
+                成员1姓名,成员1身份证号,成员1与户主关系,成员2姓名,成员2身份证号,成员2与户主关系\n";
+    let h001 = format!(
+        "H001,农村低保,赵一,{},411102001001,3,钱二,{},配偶,孙三,{},子\n",
+        id(10),
+        id(11),
+        id(12)
+    );
+    let h002 = format!(
+        "H002,农村低保,周四,{},411102001002,2,吴五,{},子,,,\n",
+        id(20),
+        id(21)
+    );
+    let h003 = format!(
+        "H003,农村低保,郑六,{},411102001003,2,王七,{},子,,,\n",
+        id(30),
+        id(31)
+    );
+    write(
+        dir.path(),
+        "低保花名册.csv",
+        format!("{head}{h001}{h002}").as_bytes(),
+    );
+    write(
+        dir.path(),
+        "低保花名册_新增.csv",
+        format!("{head}{h001}{h003}").as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let households = strings(&data.datasets["relief_households"], "household_id");
+    assert_eq!(
+        households,
+        ["H001", "H002", "H003"].map(|h| Some(h.to_string()))
+    );
+    let members = strings(&data.datasets["relief_members"], "household_id");
+    // Each household's head is a member too.
+    let expected = ["H001", "H001", "H001", "H002", "H002", "H003", "H003"];
+    assert_eq!(members, expected.map(|h| Some(h.to_string())));
+    let added = data
+        .tables
+        .iter()
+        .find(|t| t.file == "低保花名册_新增.csv")
+        .unwrap();
+    assert_eq!(
+        (added.rows_accepted, added.overlapping_rows),
+        (1, 1),
+        "{added:?}"
+    );
+    assert_eq!((added.members_accepted, added.overlapping_members), (2, 3));
+    assert!(added.rows_balance());
+    let left_out: Vec<_> = data
+        .rejects
+        .iter()
+        .map(|r| (r.dataset.as_str(), r.row))
+        .collect();
+    assert_eq!(
+        left_out,
+        [
+            ("relief_households", 2),
+            ("relief_members", 2),
+            ("relief_members", 2),
+            ("relief_members", 2)
+        ]
+    );
+}
