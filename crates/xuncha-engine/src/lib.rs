@@ -367,7 +367,7 @@ fn with_computed_views(
 /// faster on the models phase of a scale-10 county than each model calling
 /// polars from its own thread); models that ask for the streaming executor
 /// are left out and run alone. Sub-plans the queries have in common are not
-/// shared: that needs polars' `cse` feature, measured without gain (README).
+/// shared: that needs polars' `cse` feature, measured without gain (docs/performance.md).
 /// `None` for a single model, when the run bounds how many models run at
 /// once (`threads`: all queries at once would ignore it), or when the batch
 /// fails or panics: each model then runs on its own and a failing one fails
