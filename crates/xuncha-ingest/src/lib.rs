@@ -339,8 +339,8 @@ impl FilesRead {
             let frames = outcome.frames.iter();
             frames.filter_map(move |f| Some((f.dataset, (i, f.table?), &f.df)))
         });
-        let (mut overlaps, checked) = Overlaps::among(frames);
-        gather(self.0, wanted, &mut overlaps, Some(&checked))
+        let mut overlaps = Overlaps::among(frames);
+        gather(self.0, wanted, &mut overlaps)
     }
 
     /// Bytes the files' frames hold (see [`held_bytes`]).
@@ -366,7 +366,7 @@ pub fn ingest_each(
     for ((path, rel), copy) in files.iter().zip(copies::copies(&files)) {
         let copy_of = copy.map(|j| files[j].1.as_str());
         let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
-        each(gather(vec![outcome], None, &mut overlaps, None)?)?;
+        each(gather(vec![outcome], None, &mut overlaps)?)?;
     }
     Ok(())
 }
@@ -404,16 +404,14 @@ fn read_one(
 }
 
 /// Put files' outcomes together in order: the frames of each dataset
-/// stacked into one, cut to the wanted columns. Of the `checked` tables (by
-/// file and table; `None`: every export table), rows an earlier table
-/// already gave are left out ([`overlaps`]).
+/// stacked into one, cut to the wanted columns, without the rows an
+/// earlier table already gave ([`overlaps`]).
 fn gather(
     mut results: Vec<FileOutcome>,
     wanted: Option<&Wanted>,
     overlaps: &mut Overlaps,
-    checked: Option<&BTreeSet<(usize, usize)>>,
 ) -> Result<Ingested, IngestError> {
-    overlaps.leave_out(&mut results, checked);
+    overlaps.leave_out(&mut results);
     let mut out = Ingested::default();
     for outcome in results {
         out.tables.extend(outcome.tables);

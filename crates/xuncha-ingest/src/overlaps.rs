@@ -36,6 +36,8 @@ pub(crate) struct Overlaps {
     /// when all tables were hashed before any is checked ([`Overlaps::narrow`]);
     /// `None` while tables come one after another (each value is then kept).
     shared: Option<HashMap<&'static str, HashSet<u64, IdBuildHasher>>>,
+    /// The export tables checked (`None`: all).
+    checked: Option<BTreeSet<TableKey>>,
     hasher: PlSeedableRandomStateQuality,
     seen: HashMap<&'static str, HashMap<u64, Seen, IdBuildHasher>>,
     /// The table being checked, and how often it held each value an
@@ -53,6 +55,9 @@ pub(crate) struct Overlaps {
 /// number, every value is a candidate).
 const TABLE_BITS: u64 = 0xFFFF;
 
+/// A table of a folder: the file's place in file order, the table's in the file.
+pub(crate) type TableKey = (usize, usize);
+
 /// A table's rows as the overlap check sees them.
 struct Table<'a> {
     /// Its number from [`Overlaps::table`].
@@ -63,13 +68,13 @@ struct Table<'a> {
 
 impl Overlaps {
     /// A check of the export tables among `frames` (rows of a dataset, by
-    /// file and table) that can share a row with another table of their
-    /// dataset ([`Ranges`]); those tables are returned with it.
+    /// table) that can share a row with another table of their dataset
+    /// ([`Ranges`]), all hashed before any is checked; the others are not.
     pub(crate) fn among<'a>(
-        frames: impl Iterator<Item = (&'static str, (usize, usize), &'a DataFrame)>,
-    ) -> (Self, BTreeSet<(usize, usize)>) {
+        frames: impl Iterator<Item = (&'static str, TableKey, &'a DataFrame)>,
+    ) -> Self {
         let frames: Vec<_> = frames.collect();
-        let mut tables: BTreeMap<&str, BTreeSet<(usize, usize)>> = BTreeMap::new();
+        let mut tables: BTreeMap<&str, BTreeSet<TableKey>> = BTreeMap::new();
         for (dataset, table, _) in &frames {
             tables.entry(dataset).or_default().insert(*table);
         }
@@ -84,7 +89,7 @@ impl Overlaps {
                 Ranges::of(spec, df)
             })
             .collect();
-        let mut by_table: BTreeMap<(&'static str, (usize, usize)), Ranges> = BTreeMap::new();
+        let mut by_table: BTreeMap<(&'static str, TableKey), Ranges> = BTreeMap::new();
         for ((dataset, table, _), ranges) in frames.iter().zip(ranges) {
             by_table.entry((dataset, *table)).or_default().merge(ranges);
         }
@@ -95,23 +100,20 @@ impl Overlaps {
                 checked.insert(*table);
             }
         }
-        let overlaps = Overlaps {
+        Overlaps {
             shared: Some(HashMap::new()),
+            checked: Some(checked),
             ..Default::default()
-        };
-        (overlaps, checked)
+        }
     }
 
-    /// Leave out of the `checked` export tables of `outcomes` (by file and
-    /// table; `None`: all) the rows an earlier table gave, each a reject,
-    /// with one error a table for the user to see; their reports count them.
-    pub(crate) fn leave_out(
-        &mut self,
-        outcomes: &mut [FileOutcome],
-        checked: Option<&BTreeSet<(usize, usize)>>,
-    ) {
+    /// Leave out of the checked export tables of `outcomes` (files in
+    /// order) the rows an earlier table gave, each a reject, with one error
+    /// a table for the user to see; the tables' reports count them.
+    pub(crate) fn leave_out(&mut self, outcomes: &mut [FileOutcome]) {
         // Rows are hashed in parallel, then checked in file order.
         let this = &*self;
+        let checked = self.checked.as_ref();
         let hashes: Vec<Vec<Option<PolarsResult<Vec<u64>>>>> = outcomes
             .par_iter()
             .enumerate()
@@ -129,7 +131,7 @@ impl Overlaps {
                     .collect()
             })
             .collect();
-        if checked.is_some() {
+        if self.shared.is_some() {
             let frames = outcomes
                 .iter()
                 .zip(&hashes)
@@ -193,14 +195,11 @@ impl Overlaps {
     /// (`hashes`: of a dataset's rows, by file and table), found by sorting
     /// all of a dataset's hashes: a map of every row (`take` without this)
     /// costs a cache miss a row.
-    fn narrow<'a>(
-        &mut self,
-        hashes: impl Iterator<Item = (&'static str, (usize, usize), &'a [u64])>,
-    ) {
+    fn narrow<'a>(&mut self, hashes: impl Iterator<Item = (&'static str, TableKey, &'a [u64])>) {
         // Each row as one number: its hash's top 48 bits, then its table's
         // number. A value is shared when its 48 bits come with two tables;
         // `take` checks the candidates by their whole hash.
-        let mut tables: Vec<(usize, usize)> = Vec::new();
+        let mut tables: Vec<TableKey> = Vec::new();
         let mut by_dataset: BTreeMap<&'static str, Vec<u64>> = BTreeMap::new();
         for (dataset, table, hashes) in hashes {
             if tables.last() != Some(&table) {
@@ -499,11 +498,9 @@ mod tests {
         let county = frame(&["411102001002", "411102002005"], &[Some(50.0), Some(60.0)]);
         let blank_a = frame(&["411102003001"], &[None]);
         let blank_b = frame(&["411102003001"], &[None]);
-        let checked = |frames: Vec<(&'static str, (usize, usize), &DataFrame)>| {
-            Overlaps::among(frames.into_iter())
-                .1
-                .into_iter()
-                .collect::<Vec<_>>()
+        let checked = |frames: Vec<(&'static str, TableKey, &DataFrame)>| {
+            let overlaps = Overlaps::among(frames.into_iter());
+            overlaps.checked.unwrap().into_iter().collect::<Vec<_>>()
         };
         // Apart by village, or by amount.
         assert!(checked(vec![
