@@ -4,14 +4,23 @@
 
 use std::path::PathBuf;
 
+use crate::catalog::{Catalog, CatalogEntry};
 use crate::{FileOutcome, IngestError, TableReport};
 
 /// For each file, the index of the file with the same bytes that is read in
 /// its place: of identical files, the one with the shortest name (a copy's
 /// name adds `(1)` or `- 副本`), the first in path order among equals. Only
 /// files of the same size are read and compared; a file that cannot be read
-/// is no copy (reading it later reports why).
-pub(crate) fn copies(files: &[(PathBuf, String)]) -> Vec<Option<usize>> {
+/// is no copy (reading it later reports why), nor is one the catalog reads
+/// otherwise (other entries, say another `program` for each file).
+pub(crate) fn copies(files: &[(PathBuf, String)], catalog: &Catalog) -> Vec<Option<usize>> {
+    let entries: Vec<Vec<&CatalogEntry>> = (files.iter())
+        .map(|(_, rel)| catalog.entries_for(rel))
+        .collect();
+    let read_alike = |i: usize, j: usize| {
+        let (a, b) = (&entries[i], &entries[j]);
+        a.len() == b.len() && a.iter().zip(b).all(|(a, b)| std::ptr::eq(*a, *b))
+    };
     let sizes: Vec<Option<u64>> = files
         .iter()
         .map(|(path, _)| std::fs::metadata(path).ok().map(|m| m.len()))
@@ -20,7 +29,8 @@ pub(crate) fn copies(files: &[(PathBuf, String)]) -> Vec<Option<usize>> {
     let mut first: Vec<usize> = (0..files.len()).collect();
     for i in 0..files.len() {
         let Some(size) = sizes[i] else { continue };
-        let earlier = (0..i).filter(|&j| sizes[j] == Some(size) && first[j] == j);
+        let earlier =
+            (0..i).filter(|&j| sizes[j] == Some(size) && first[j] == j && read_alike(i, j));
         let mut bytes = None;
         for j in earlier {
             let mine = bytes.get_or_insert_with(|| std::fs::read(&files[i].0).ok());

@@ -310,7 +310,7 @@ pub fn read_datasets(
 ) -> Result<FilesRead, IngestError> {
     let catalog = Catalog::load(dir)?;
     let files = list_exports(dir, &catalog)?;
-    let copies = copies::copies(&files);
+    let copies = copies::copies(&files, &catalog);
     // Largest files first, so that no core is left with one at the end;
     // their outcomes are then put back in file order.
     let mut order: Vec<(u64, usize)> = files
@@ -363,7 +363,7 @@ pub fn ingest_each(
     let files = list_exports(dir, &catalog)?;
     // Every row is remembered (by its hash) until the last file is read.
     let mut overlaps = Overlaps::default();
-    for ((path, rel), copy) in files.iter().zip(copies::copies(&files)) {
+    for ((path, rel), copy) in files.iter().zip(copies::copies(&files, &catalog)) {
         let copy_of = copy.map(|j| files[j].1.as_str());
         let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
         each(gather(vec![outcome], None, &mut overlaps)?)?;

@@ -328,7 +328,8 @@ impl Overlaps {
             .map(|((table, first), rows)| {
                 let message = format!(
                     "有 {rows} 行与 {} 中的行完全相同（两份导出的范围重叠？），每行只读入一次，略去的行见拒收表；\
-                     若两份文件确是不同的记录，请检查导出是否缺了区分它们的列（如发放年月）",
+                     若两份文件确是不同的记录（如低保与特困各一份、都没有救助类别列），\
+                     请重新导出带上区分它们的列，或在 catalog.toml 中为各文件补上（如 constants = {{ program = \"特困供养\" }}）",
                     self.tables[first as usize]
                 );
                 (self.tables[table as usize].clone(), message)

@@ -934,3 +934,52 @@ fn a_household_two_wide_rosters_both_hold_is_read_once_with_its_members() {
         ]
     );
 }
+
+#[test]
+fn two_programs_exported_without_their_program_are_told_apart_by_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two subsidies of 80 元 a month, one file each, no program column.
+    let head = "姓名,身份证号,村代码,发放月份,发放金额\n";
+    let first = format!("甲,{},411102001001,2024-01,80\n", id(1));
+    let second = format!("乙,{},411102001001,2024-01,80\n", id(2));
+    write(
+        dir.path(),
+        "残疾人生活补贴.csv",
+        format!("{head}{first}").as_bytes(),
+    );
+    let care = format!("{head}{first}{second}");
+    write(dir.path(), "重度残疾人护理补贴.csv", care.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.datasets["benefit_payments"].height(), 2);
+    let error = data
+        .errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<String>();
+    assert!(error.contains("constants = { program"), "{error}");
+    write(
+        dir.path(),
+        "catalog.toml",
+        "[[files]]\nmatch = \"残疾人生活补贴.csv\"\ndataset = \"benefit_payments\"\n\
+         constants = { program = \"困难残疾人生活补贴\" }\n\n\
+         [[files]]\nmatch = \"重度残疾人护理补贴.csv\"\ndataset = \"benefit_payments\"\n\
+         constants = { program = \"重度残疾人护理补贴\" }\n"
+            .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.datasets["benefit_payments"].height(), 3);
+    assert!(
+        data.rejects.is_empty() && data.errors.is_empty(),
+        "{:?}",
+        data.errors
+    );
+    // Byte for byte the same, but read as two programs: not a copy either.
+    write(
+        dir.path(),
+        "重度残疾人护理补贴.csv",
+        format!("{head}{first}").as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.datasets["benefit_payments"].height(), 2);
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+}
