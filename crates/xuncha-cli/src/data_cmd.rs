@@ -148,7 +148,11 @@ fn inspect(
                     t.repeated_headers,
                     t.total_rows,
                     if t.overlapping_rows > 0 {
-                        format!("；与先前表格重复 {} 行，未重复读入", t.overlapping_rows)
+                        format!(
+                            "；与 {} 重复 {} 行，未重复读入",
+                            t.overlapping_with.join("、"),
+                            t.overlapping_rows
+                        )
                     } else {
                         String::new()
                     },

@@ -135,6 +135,8 @@ pub struct TableReport {
     /// Rows left out because an earlier table of the dataset holds them
     /// (exports whose ranges overlap), each one a reject.
     pub overlapping_rows: usize,
+    /// The earlier tables (`file[#sheet]`) those rows were found in.
+    pub overlapping_with: Vec<String>,
     /// Member rows unpivoted from a wide household export.
     pub members_accepted: usize,
     /// Member rows left out because an earlier table holds them.

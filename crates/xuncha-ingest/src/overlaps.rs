@@ -185,9 +185,19 @@ impl Overlaps {
                     report.overlapping_members += left_out;
                 }
             }
-            let messages = self.take_messages().into_iter();
-            (outcome.errors)
-                .extend(messages.map(|(table, message)| IngestError::file(&table, message)));
+            for (id, earlier, rows) in self.take_repeats() {
+                let t = ids.iter().find(|(_, i)| **i == id).map(|(t, _)| *t);
+                let report = &mut outcome.tables[t.expect("a table of this file")];
+                let message = format!(
+                    "有 {rows} 行与 {earlier} 中的行完全相同（两份导出的范围重叠？），每行只读入一次，略去的行见拒收表；\
+                     若两份文件确是不同的记录（如低保与特困各一份、都没有救助类别列），\
+                     请重新导出带上区分它们的列，或在 catalog.toml 中为各文件补上（如 constants = {{ program = \"特困供养\" }}）"
+                );
+                outcome
+                    .errors
+                    .push(IngestError::file(&self.tables[id as usize], message));
+                report.overlapping_with.push(earlier);
+            }
         }
     }
 
@@ -320,20 +330,12 @@ impl Overlaps {
         Ok(Some((kept, left_out.len())))
     }
 
-    /// One message per table that repeated rows of an earlier one, for
-    /// the tables checked since the last call.
-    fn take_messages(&mut self) -> Vec<(String, String)> {
-        std::mem::take(&mut self.repeats)
-            .into_iter()
-            .map(|((table, first), rows)| {
-                let message = format!(
-                    "有 {rows} 行与 {} 中的行完全相同（两份导出的范围重叠？），每行只读入一次，略去的行见拒收表；\
-                     若两份文件确是不同的记录（如低保与特困各一份、都没有救助类别列），\
-                     请重新导出带上区分它们的列，或在 catalog.toml 中为各文件补上（如 constants = {{ program = \"特困供养\" }}）",
-                    self.tables[first as usize]
-                );
-                (self.tables[table as usize].clone(), message)
-            })
+    /// Of each table that repeated rows of an earlier one since the last
+    /// call: the table, the earlier one, and how many rows.
+    fn take_repeats(&mut self) -> Vec<(u32, String, usize)> {
+        let repeats = std::mem::take(&mut self.repeats).into_iter();
+        repeats
+            .map(|((table, first), rows)| (table, self.tables[first as usize].clone(), rows))
             .collect()
     }
 }
@@ -472,18 +474,8 @@ mod tests {
         assert!(rejects
             .iter()
             .all(|r| r.reason.contains("与 a 中的一行完全相同")));
-        let messages = overlaps.take_messages();
-        let opening = |m: &String| m.chars().take(10).collect::<String>();
-        assert_eq!(
-            messages
-                .iter()
-                .map(|(t, m)| (t.as_str(), opening(m)))
-                .collect::<Vec<_>>(),
-            [
-                ("b", "有 1 行与 a 中".into()),
-                ("c", "有 2 行与 a 中".into())
-            ]
-        );
+        let repeats = overlaps.take_repeats();
+        assert_eq!(repeats, [(1, "a".to_string(), 1), (2, "a".to_string(), 2)]);
     }
 
     #[test]

@@ -847,6 +847,7 @@ fn rows_two_overlapping_exports_both_hold_are_read_once() {
         (year_table.rows_accepted, year_table.overlapping_rows),
         (3, 3)
     );
+    assert_eq!(year_table.overlapping_with, ["低保发放_1-6月.csv"]);
     assert!(data.tables.iter().all(|t| t.rows_balance()));
     assert_eq!(data.errors.len(), 1, "{:?}", data.errors);
     let error = data.errors[0].to_string();
