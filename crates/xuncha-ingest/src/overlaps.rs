@@ -346,7 +346,7 @@ impl Overlaps {
 /// split by month, village or program never do, and are not hashed. A
 /// column whose range could not be taken (`None`) meets any other.
 #[derive(Debug, Default)]
-pub(crate) struct Ranges(Vec<Option<Range>>);
+struct Ranges(Vec<Option<Range>>);
 
 #[derive(Debug)]
 struct Range {
@@ -357,7 +357,7 @@ struct Range {
 
 impl Ranges {
     /// The ranges of `df`, rows of `spec`.
-    pub(crate) fn of(spec: &DatasetSpec, df: &DataFrame) -> Ranges {
+    fn of(spec: &DatasetSpec, df: &DataFrame) -> Ranges {
         let range = |c: &Column| -> PolarsResult<Range> {
             let s = c.as_materialized_series();
             let value = |v: Scalar| (!v.is_null()).then(|| v.value().clone().into_static());
@@ -380,7 +380,7 @@ impl Ranges {
     }
 
     /// The ranges of this table's rows and `other`'s together.
-    pub(crate) fn merge(&mut self, other: Ranges) {
+    fn merge(&mut self, other: Ranges) {
         if self.0.is_empty() {
             *self = other;
             return;
@@ -407,7 +407,7 @@ impl Ranges {
     }
 
     /// Can a row of this table equal a row of `other`?
-    pub(crate) fn meet(&self, other: &Ranges) -> bool {
+    fn meet(&self, other: &Ranges) -> bool {
         self.0.iter().zip(&other.0).all(|(a, b)| {
             let (Some(a), Some(b)) = (a, b) else {
                 return true;
