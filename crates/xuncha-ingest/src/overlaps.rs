@@ -46,8 +46,6 @@ pub(crate) struct Overlaps {
     in_current: HashMap<u64, u32, IdBuildHasher>,
     /// Each table met, as `file[#sheet]`.
     tables: Vec<String>,
-    /// Rows left out, by (table, the earlier table that holds them).
-    repeats: BTreeMap<(u32, u32), usize>,
 }
 
 /// The low bits of a row's hash that [`Overlaps::narrow`] gives its
@@ -146,6 +144,8 @@ impl Overlaps {
         }
         for (outcome, hashes) in outcomes.iter_mut().zip(hashes) {
             let mut ids = BTreeMap::new();
+            // Rows left out, by table and the earlier table that holds them.
+            let mut repeats: BTreeMap<(usize, u32), usize> = BTreeMap::new();
             for (frame, hashes) in outcome.frames.iter_mut().zip(hashes) {
                 let (Some(t), Some(hashes)) = (frame.table, hashes) else {
                     continue;
@@ -164,9 +164,12 @@ impl Overlaps {
                     self.take(spec, &table, &frame.df, hashes, &mut outcome.rejects)
                 });
                 let left_out = match taken {
-                    Ok(Some((kept, left_out))) => {
+                    Ok(Some((kept, by_earlier))) => {
                         frame.df = kept;
-                        left_out
+                        for (first, rows) in &by_earlier {
+                            *repeats.entry((t, *first)).or_default() += rows;
+                        }
+                        by_earlier.values().sum()
                     }
                     Ok(None) => 0,
                     Err(e) => {
@@ -185,18 +188,16 @@ impl Overlaps {
                     report.overlapping_members += left_out;
                 }
             }
-            for (id, earlier, rows) in self.take_repeats() {
-                let t = ids.iter().find(|(_, i)| **i == id).map(|(t, _)| *t);
-                let report = &mut outcome.tables[t.expect("a table of this file")];
+            for ((t, first), rows) in repeats {
+                let earlier = self.tables[first as usize].clone();
                 let message = format!(
                     "有 {rows} 行与 {earlier} 中的行完全相同（两份导出的范围重叠？），每行只读入一次，略去的行见拒收表；\
                      若两份文件确是不同的记录（如低保与特困各一份、都没有救助类别列），\
                      请重新导出带上区分它们的列，或在 catalog.toml 中为各文件补上（如 constants = {{ program = \"特困供养\" }}）"
                 );
-                outcome
-                    .errors
-                    .push(IngestError::file(&self.tables[id as usize], message));
-                report.overlapping_with.push(earlier);
+                let table = &self.tables[ids[&t] as usize];
+                outcome.errors.push(IngestError::file(table, message));
+                outcome.tables[t].overlapping_with.push(earlier);
             }
         }
     }
@@ -259,8 +260,9 @@ impl Overlaps {
 
     /// `df` (rows of `spec` from `table`, their [`Overlaps::hashes`])
     /// without the rows earlier tables already gave, each of which is added
-    /// to `rejects`, and how many those are (`None`: none); a table's
-    /// frames come in row order, and its rows' repeats among themselves stay.
+    /// to `rejects`, and how many those are by the earlier table that holds
+    /// them (`None`: none); a table's frames come in row order, and its
+    /// rows' repeats among themselves stay.
     fn take(
         &mut self,
         spec: &'static DatasetSpec,
@@ -268,7 +270,7 @@ impl Overlaps {
         df: &DataFrame,
         hashes: Vec<u64>,
         rejects: &mut Vec<Reject>,
-    ) -> PolarsResult<Option<(DataFrame, usize)>> {
+    ) -> PolarsResult<Option<(DataFrame, BTreeMap<u32, usize>)>> {
         let shared = match &self.shared {
             Some(shared) => match shared.get(spec.name) {
                 Some(values) if !values.is_empty() => Some(values),
@@ -308,9 +310,10 @@ impl Overlaps {
         }
         let sources = df.column(xuncha_schema::SOURCE_COLUMN)?.str()?.clone();
         let mut keep = vec![true; df.height()];
+        let mut by_earlier = BTreeMap::new();
         for &(row, first) in &left_out {
             keep[row] = false;
-            *self.repeats.entry((table.id, first)).or_default() += 1;
+            *by_earlier.entry(first).or_default() += 1;
             let line = sources.get(row).and_then(line_of).unwrap_or_default();
             rejects.push(Reject {
                 file: table.file.to_string(),
@@ -327,16 +330,7 @@ impl Overlaps {
             });
         }
         let kept = df.filter(&BooleanChunked::from_slice(PlSmallStr::EMPTY, &keep))?;
-        Ok(Some((kept, left_out.len())))
-    }
-
-    /// Of each table that repeated rows of an earlier one since the last
-    /// call: the table, the earlier one, and how many rows.
-    fn take_repeats(&mut self) -> Vec<(u32, String, usize)> {
-        let repeats = std::mem::take(&mut self.repeats).into_iter();
-        repeats
-            .map(|((table, first), rows)| (table, self.tables[first as usize].clone(), rows))
-            .collect()
+        Ok(Some((kept, by_earlier)))
     }
 }
 
@@ -446,6 +440,7 @@ mod tests {
         let mut overlaps = Overlaps::default();
         let mut rejects = Vec::new();
         let mut kept = Vec::new();
+        let mut repeats = Vec::new();
         let tables = [
             ("a", vec!["x", "x", "y"]),
             ("b", vec!["x"]),
@@ -461,7 +456,13 @@ mod tests {
             let df = frame(file, &values);
             let hashes = overlaps.hashes(spec, &df).unwrap();
             let taken = overlaps.take(spec, &table, &df, hashes, &mut rejects);
-            let df = taken.unwrap().map_or(df, |(kept, _)| kept);
+            let df = match taken.unwrap() {
+                Some((kept, by_earlier)) => {
+                    repeats.push((id, by_earlier.into_iter().collect::<Vec<_>>()));
+                    kept
+                }
+                None => df,
+            };
             let sources = df.column("_src").unwrap().str().unwrap();
             kept.extend(sources.iter().flatten().map(str::to_string));
         }
@@ -474,8 +475,7 @@ mod tests {
         assert!(rejects
             .iter()
             .all(|r| r.reason.contains("与 a 中的一行完全相同")));
-        let repeats = overlaps.take_repeats();
-        assert_eq!(repeats, [(1, "a".to_string(), 1), (2, "a".to_string(), 2)]);
+        assert_eq!(repeats, [(1, vec![(0, 1)]), (2, vec![(0, 2)])]);
     }
 
     #[test]
