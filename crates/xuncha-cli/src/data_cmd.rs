@@ -156,7 +156,7 @@ fn inspect(
                     } else {
                         String::new()
                     },
-                    if t.members_accepted + t.overlapping_members > 0 {
+                    if t.unpivots_members() {
                         format!("；拆出家庭成员 {} 行", t.members_accepted)
                     } else {
                         String::new()

@@ -301,7 +301,7 @@ fn unrecognised_columns(data: &Ingested) -> std::collections::BTreeSet<(String, 
         if let Some(d) = &t.dataset {
             let cols = provided.entry(d.as_str()).or_default();
             cols.extend(t.mapping.iter().map(|(c, _)| c.as_str()));
-            if t.members_accepted + t.overlapping_members > 0 {
+            if t.unpivots_members() {
                 provided.entry("relief_members").or_default().extend([
                     "household_id",
                     "id_number",

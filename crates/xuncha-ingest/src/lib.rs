@@ -185,6 +185,12 @@ pub fn held_bytes(df: &DataFrame) -> usize {
 }
 
 impl TableReport {
+    /// Did the table unpivot household members (wide roster), whether or
+    /// not an earlier table already held them?
+    pub fn unpivots_members(&self) -> bool {
+        self.members_accepted + self.overlapping_members > 0
+    }
+
     /// Every data row of a table that was read is accounted for exactly once.
     pub fn rows_balance(&self) -> bool {
         self.data_rows
