@@ -134,7 +134,7 @@ impl Profile {
             ColumnKind::Date => judge(self.date, 0.8, 0.3),
             ColumnKind::Period => judge(self.month, 0.8, 0.3),
             ColumnKind::Amount | ColumnKind::Number | ColumnKind::Integer => {
-                judge(self.number, 0.9, 0.3)
+                judge(self.quantities(), 0.9, 0.3)
             }
             // Exports carry masked accounts and codes with wrong check
             // characters: content can confirm these columns, never rule them out.
@@ -151,6 +151,21 @@ impl Profile {
         }
     }
 
+    /// Share of numbers that can be quantities: none when most values are
+    /// codes written in digits (ID and account numbers, 12-digit village
+    /// codes, 20240305), which parse as numbers but count nothing.
+    fn quantities(&self) -> f32 {
+        let coded = (self.id)
+            .max(self.village_code)
+            .max(self.account)
+            .max(self.date);
+        if coded >= 0.5 {
+            0.0
+        } else {
+            self.number
+        }
+    }
+
     /// Short Chinese account of what the content looks like.
     pub fn describe(&self) -> String {
         if self.filled == 0 {
@@ -158,18 +173,13 @@ impl Profile {
         }
         let pct = |x: f32| (x * 100.0).round() as i32;
         let mut parts = Vec::new();
-        // A 12-digit code is no account, and codes are no quantities.
-        let coded = self
-            .id
-            .max(self.village_code)
-            .max(self.account)
-            .max(self.date);
+        // A 12-digit code is no account.
         let account = if self.village_code >= 0.5 {
             0.0
         } else {
             self.account
         };
-        let number = if coded >= 0.5 { 0.0 } else { self.number };
+        let number = self.quantities();
         for (share, what) in [
             (self.id, "身份证号"),
             (self.credit_code, "统一社会信用代码"),
@@ -244,5 +254,20 @@ mod tests {
             Verdict::RulesOut
         );
         assert_eq!(names.verdict(ColumnKind::Name, "name"), Verdict::Neutral);
+    }
+
+    #[test]
+    fn codes_written_in_digits_are_no_quantities() {
+        let codes = Profile::of(["411102001001", "411102001002", "411102002001"]);
+        assert_eq!(
+            codes.verdict(ColumnKind::Amount, "amount"),
+            Verdict::RulesOut
+        );
+        assert_eq!(
+            codes.verdict(ColumnKind::VillageCode, "village_code"),
+            Verdict::Fits
+        );
+        let amounts = Profile::of(["850", "1,200.00", "300元"]);
+        assert_eq!(amounts.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);
     }
 }

@@ -2,8 +2,9 @@
 //! beneath it, and recognise rows that are not data (blank, repeated
 //! headers, totals).
 
-use crate::lexicon::{lexicon, normalize_header, strip_unit, UNITS};
+use crate::lexicon::{lexicon, normalize_header, strip_unit, Subject, UNITS};
 use crate::read::RawRow;
+use crate::wide;
 
 /// How many rows from the top are searched for the header.
 pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
@@ -11,7 +12,8 @@ pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
 /// The header of a table and where its data starts.
 #[derive(Debug, Clone)]
 pub struct Header {
-    /// Index into the table's rows of the header row.
+    /// Index into the table's rows of the header row (the upper one of a
+    /// header on two rows).
     pub index: usize,
     /// Headers as written in the file.
     pub raw: Vec<String>,
@@ -24,6 +26,8 @@ pub struct Header {
     /// Column and trimmed text of each header cell that is not blank, as a
     /// repeated header row is compared with it.
     filled: Vec<(usize, String)>,
+    /// The same of the upper row of a header on two rows (else empty).
+    filled_above: Vec<(usize, String)>,
 }
 
 impl Header {
@@ -40,6 +44,7 @@ fn known_count(row: &RawRow) -> usize {
 
 /// Find the header: the row among the first rows that names the most known
 /// columns (at least two), or the row at `forced_line` when a catalog says so.
+/// A header written on two rows ([`two_rows`]) is read as one.
 pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
     let index = match forced_line {
         Some(line) => rows.iter().position(|r| r.line == line)?,
@@ -56,7 +61,18 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
             index
         }
     };
-    let raw: Vec<String> = rows[index].cells.iter().map(str::to_string).collect();
+    let (index, raw, filled_above) = match two_rows(rows, index) {
+        Some((upper, cells)) => (upper, cells, filled_cells(rows[upper].cells.iter())),
+        None => {
+            let raw = rows[index].cells.iter().map(str::to_string).collect();
+            (index, raw, Vec::new())
+        }
+    };
+    let lower = if filled_above.is_empty() {
+        index
+    } else {
+        index + 1
+    };
     let mut names = Vec::with_capacity(raw.len());
     let mut units = Vec::with_capacity(raw.len());
     for cell in &raw {
@@ -65,7 +81,7 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
         names.push(bare.to_string());
         units.push(unit.map(str::to_string));
     }
-    let mut data_start = index + 1;
+    let mut data_start = lower + 1;
     if let Some(next) = rows.get(data_start) {
         if is_units_row(&next.cells) {
             for (i, cell) in next.cells.iter().enumerate() {
@@ -77,21 +93,136 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
             data_start += 1;
         }
     }
-    let filled = raw
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (i, h.trim()))
-        .filter(|(_, h)| !h.is_empty())
-        .map(|(i, h)| (i, h.to_string()))
-        .collect();
     Some(Header {
         index,
+        filled: filled_cells(rows[lower].cells.iter()),
+        filled_above,
         raw,
         names,
         units,
         data_start,
-        filled,
     })
+}
+
+/// Column and trimmed text of each cell of a header row that is not blank.
+fn filled_cells<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<(usize, String)> {
+    (cells.enumerate())
+        .map(|(i, h)| (i, h.trim()))
+        .filter(|(_, h)| !h.is_empty())
+        .map(|(i, h)| (i, h.to_string()))
+        .collect()
+}
+
+/// A header written on two rows, as government exports often are: group
+/// labels (户主信息, 发放情况, 家庭成员1) above the headers of their columns,
+/// each label merged across its columns (so written in the first of them
+/// only), and a column without sub-headers merged down (so blank in the
+/// lower row). `index` is the row naming the most known columns; with the
+/// row above or below it, the upper row's index and one header cell a
+/// column ([`join_rows`]). Taken when the two rows together name more known
+/// columns than either alone and the upper row names two itself, or when
+/// group labels were joined to headers and lose none; a title, units or
+/// data row next to a header does neither, and a row with a note
+/// ([`is_note`]) is no header row.
+fn two_rows(rows: &[RawRow], index: usize) -> Option<(usize, Vec<String>)> {
+    let lex = lexicon();
+    let known =
+        |cells: &mut dyn Iterator<Item = &str>| cells.filter(|c| lex.is_known_header(c)).count();
+    let pairs = [
+        index.checked_sub(1).map(|upper| (upper, index)),
+        Some((index, index + 1)),
+    ];
+    pairs
+        .into_iter()
+        .flatten()
+        .filter(|&(_, lower)| lower < rows.len())
+        .filter_map(|(upper, lower)| {
+            let (above, below) = (&rows[upper].cells, &rows[lower].cells);
+            if above.iter().chain(below).any(is_note) {
+                return None;
+            }
+            let (cells, joined) = join_rows(above, below);
+            let together = known(&mut cells.iter().map(String::as_str));
+            let (above, below) = (known(&mut above.iter()), known(&mut below.iter()));
+            let labelled = joined && together >= below;
+            let grouped = above >= 2 && together > above.max(below);
+            (labelled || grouped).then_some((together, upper, cells))
+        })
+        .max_by_key(|(together, _, _)| *together)
+        .map(|(_, upper, cells)| (upper, cells))
+}
+
+/// A note written as `名目：内容` (填报单位：城关镇, 制表日期：2024年4月1日), as
+/// the rows around a header hold; a unit in brackets (`金额（单位：元）`) is
+/// no note.
+fn is_note(cell: &str) -> bool {
+    let Some((before, after)) = cell.split_once([':', '：']) else {
+        return false;
+    };
+    let opened = before.matches(['(', '（']).count() > before.matches([')', '）']).count();
+    !opened && !after.trim().is_empty()
+}
+
+/// One header cell a column from two header rows: the lower row's header,
+/// the upper's where the lower is blank, and a group label joined to the
+/// header below it when the label tells whose value the column holds: a
+/// numbered member (家庭成员1 over 姓名: 家庭成员1姓名, for [`crate::wide`]),
+/// or a subject the lexicon knows (户主信息 over 身份证号) over a header the
+/// lower row repeats, in a header that has columns merged down (a title
+/// row has none), when the two read as a known header (a member's label
+/// over a data row's name does not). Also whether any label was joined.
+fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<String>, bool) {
+    fn cell(row: &csv::StringRecord, i: usize) -> &str {
+        row.get(i).map_or("", str::trim)
+    }
+    let width = upper.len().max(lower.len());
+    // The label over each column, while a label spans the columns after it.
+    let mut labels: Vec<Option<&str>> = Vec::with_capacity(width);
+    let mut merged_down = false;
+    for i in 0..width {
+        let (up, low) = (cell(upper, i), cell(lower, i));
+        let label = match (up.is_empty(), low.is_empty()) {
+            (false, false) => Some(up),
+            (true, false) => labels.last().copied().flatten(),
+            (false, true) => {
+                merged_down = true;
+                None
+            }
+            (true, true) => None,
+        };
+        labels.push(label);
+    }
+    let lex = lexicon();
+    let repeated = |low: &str| (0..width).filter(|&i| cell(lower, i) == low).count() > 1;
+    // The label and the header below it as one header, when the label
+    // tells whose value the column holds and the two read as a known header.
+    let join = |label: &str, low: &str| {
+        let whose = wide::is_member_label(label)
+            || (merged_down && repeated(low) && {
+                let reading = lex.read(label);
+                reading.attribute.is_none() && matches!(reading.subject, Subject::Known(_))
+            });
+        let both = format!("{label}{low}");
+        (whose && lex.is_known_header(&both)).then_some(both)
+    };
+    let mut joined = false;
+    let cells = (0..width)
+        .zip(labels)
+        .map(|(i, label)| {
+            let (up, low) = (cell(upper, i), cell(lower, i));
+            if low.is_empty() {
+                return up.to_string();
+            }
+            match label.and_then(|label| join(label, low)) {
+                Some(both) => {
+                    joined = true;
+                    both
+                }
+                None => low.to_string(),
+            }
+        })
+        .collect();
+    (cells, joined)
 }
 
 /// A unit cell such as `元`, `(万元)`, `单位：亩`.
@@ -132,21 +263,25 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
             return Some(NonData::Total);
         }
     }
-    // A repeated header repeats more than half of the header's cells: stop
-    // once so many differ that it cannot.
-    let filled = header.filled.len();
+    let repeated = repeats(row, &header.filled) || repeats(row, &header.filled_above);
+    repeated.then_some(NonData::RepeatedHeader)
+}
+
+/// Does the row repeat more than half of a header row's filled cells? Stops
+/// once so many differ that it cannot.
+fn repeats(row: &RawRow, filled: &[(usize, String)]) -> bool {
     let (mut same, mut differ) = (0, 0);
-    for (i, h) in &header.filled {
+    for (i, h) in filled {
         if row.cells.get(*i).is_some_and(|c| c.trim() == h) {
             same += 1;
         } else {
             differ += 1;
-            if differ * 2 >= filled {
-                return None;
+            if differ * 2 >= filled.len() {
+                return false;
             }
         }
     }
-    (same * 2 > filled).then_some(NonData::RepeatedHeader)
+    same * 2 > filled.len()
 }
 
 #[cfg(test)]
@@ -228,5 +363,84 @@ mod tests {
         assert_eq!(non_data(&t[3], &h), Some(NonData::RepeatedHeader));
         assert_eq!(non_data(&t[4], &h), Some(NonData::Total));
         assert_eq!(non_data(&t[5], &h), None);
+    }
+
+    #[test]
+    fn a_header_on_two_rows_is_one_header() {
+        let t = rows(&[
+            &["某镇低保家庭花名册", "", "", "", "", "", ""],
+            &[
+                "序号",
+                "户主信息",
+                "",
+                "保障人数",
+                "家庭成员1",
+                "",
+                "发放情况",
+            ],
+            &[
+                "",
+                "姓名",
+                "身份证号",
+                "",
+                "姓名",
+                "身份证号",
+                "发放金额（元）",
+            ],
+            &["1", "张三", "x", "2", "李四", "y", "850"],
+        ]);
+        let h = detect(&t, None).unwrap();
+        assert_eq!((h.line(&t), h.data_start), (2, 3));
+        assert_eq!(
+            h.raw,
+            [
+                "序号",
+                "户主信息姓名",
+                "户主信息身份证号",
+                "保障人数",
+                "家庭成员1姓名",
+                "家庭成员1身份证号",
+                "发放金额（元）"
+            ]
+        );
+        assert_eq!(h.units[6].as_deref(), Some("元"));
+        // Both header rows repeated at a page break are not data.
+        assert_eq!(non_data(&t[1], &h), Some(NonData::RepeatedHeader));
+        assert_eq!(non_data(&t[2], &h), Some(NonData::RepeatedHeader));
+        assert_eq!(non_data(&t[3], &h), None);
+    }
+
+    #[test]
+    fn a_units_data_or_note_row_beside_a_header_is_no_second_header_row() {
+        let units = rows(&[
+            &["姓名", "身份证号", "发放金额", "发放月份"],
+            &["", "", "元", ""],
+            &["张三", "x", "1", "2024-03"],
+        ]);
+        let h = detect(&units, None).unwrap();
+        assert_eq!((h.line(&units), h.data_start), (1, 2));
+        assert_eq!(h.raw[2], "发放金额");
+        // A data row with blank cells under known headers.
+        let data = rows(&[
+            &["姓名", "身份证号", "发放金额", "发放月份", "救助类别"],
+            &["张三", "x", "", "", "农村低保"],
+        ]);
+        let h = detect(&data, None).unwrap();
+        assert_eq!((h.line(&data), h.data_start), (1, 1));
+        // Members' names under their numbered labels are data.
+        let named = rows(&[
+            &["户主", "身份证号", "家庭成员1", "家庭成员2", "救助类别"],
+            &["张三", "x", "李四", "王五", "农村低保"],
+        ]);
+        let h = detect(&named, None).unwrap();
+        assert_eq!((h.line(&named), h.data_start), (1, 1));
+        // A note row, its date over a header column without a name.
+        let note = rows(&[
+            &["填报单位：城关镇", "", "", "填报日期：2024年4月1日", ""],
+            &["姓名", "身份证号", "发放金额", "", "救助类别"],
+        ]);
+        let h = detect(&note, None).unwrap();
+        assert_eq!((h.line(&note), h.raw[3].as_str()), (2, ""));
+        assert!(is_note("制表人: 张三") && !is_note("金额（单位：元）") && !is_note("备注："));
     }
 }

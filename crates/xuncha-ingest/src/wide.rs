@@ -42,6 +42,17 @@ pub fn from_rule(rule: &MembersRule, header: &Header) -> Vec<MemberColumns> {
 /// Words that start a numbered member column (成员1姓名, 家庭成员2身份证号).
 const MEMBER_PREFIXES: &[&str] = &["共同生活家庭成员", "家庭成员", "成员", "家属"];
 
+/// Is this a numbered member's label (家庭成员1, 成员２, 共同生活家庭成员3信息),
+/// as written over that member's columns in a header on two rows?
+pub(crate) fn is_member_label(label: &str) -> bool {
+    let label = normalize_header(label);
+    let Some(rest) = MEMBER_PREFIXES.iter().find_map(|p| label.strip_prefix(p)) else {
+        return false;
+    };
+    let number = rest.trim_end_matches("信息");
+    !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Member columns recognised by their headers: a member word and number,
 /// then a name, ID-number or relation attribute of the lexicon
 /// (`成员N姓名`, `家庭成员N公民身份号码`, `成员N与户主关系`).

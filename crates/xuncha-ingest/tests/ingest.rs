@@ -984,3 +984,144 @@ fn two_programs_exported_without_their_program_are_told_apart_by_the_catalog() {
     assert_eq!(data.datasets["benefit_payments"].height(), 2);
     assert!(data.errors.is_empty(), "{:?}", data.errors);
 }
+
+#[test]
+fn headers_on_two_rows_with_merged_group_labels_are_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // A household roster as civil-affairs systems export it: group labels
+    // merged across their columns, columns without sub-headers merged down,
+    // and both header rows repeated where a printed page breaks.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("花名册").unwrap();
+    let plain = rust_xlsxwriter::Format::new();
+    sheet
+        .merge_range(0, 0, 0, 9, "××县城乡低保家庭花名册", &plain)
+        .unwrap();
+    let upper = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32| {
+        for (c, text) in [(0, "序号"), (1, "救助证编号"), (5, "保障类别")] {
+            sheet.merge_range(r, c, r + 1, c, text, &plain).unwrap();
+        }
+        sheet.merge_range(r, 2, r, 4, "户主信息", &plain).unwrap();
+        sheet.merge_range(r, 6, r, 9, "家庭成员1", &plain).unwrap();
+        let lower = [
+            "姓名",
+            "身份证号",
+            "所属村",
+            "",
+            "姓名",
+            "身份证号",
+            "与户主关系",
+            "备注",
+        ];
+        for (c, text) in (2u16..).zip(lower) {
+            if !text.is_empty() {
+                sheet.write_string(r + 1, c, text).unwrap();
+            }
+        }
+    };
+    upper(sheet, 1);
+    let household = |sheet: &mut rust_xlsxwriter::Worksheet, r: u32, n: u32| {
+        let cells = [
+            n.to_string(),
+            format!("H00{n}"),
+            format!("户主{n}"),
+            id(n),
+            "411102001001".to_string(),
+            "农村低保".to_string(),
+            format!("成员{n}"),
+            id(100 + n),
+            "配偶".to_string(),
+            String::new(),
+        ];
+        for (c, v) in (0u16..).zip(cells) {
+            sheet.write_string(r, c, v).unwrap();
+        }
+    };
+    household(sheet, 3, 1);
+    upper(sheet, 4);
+    household(sheet, 6, 2);
+    book.save(dir.path().join("低保家庭.xlsx")).unwrap();
+    // Payments whose month and amount sit under one merged label.
+    write(
+        dir.path(),
+        "低保发放.csv",
+        format!(
+            "2024年城乡低保资金发放表\n\
+             序号,姓名,身份证号码,所属村,发放情况,,备注\n\
+             ,,,,发放月份,发放金额（元）,\n\
+             1,户主1,{},411102001001,2024-03,850,\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let households = &data.datasets["relief_households"];
+    assert_eq!(
+        strings(households, "household_id"),
+        vec![Some("H001".into()), Some("H002".into())]
+    );
+    assert_eq!(
+        strings(households, "head_id_number"),
+        vec![Some(id(1)), Some(id(2))]
+    );
+    let members = &data.datasets["relief_members"];
+    assert_eq!(
+        strings(members, "id_number"),
+        vec![Some(id(1)), Some(id(101)), Some(id(2)), Some(id(102))]
+    );
+    assert_eq!(
+        strings(members, "_src")[3].as_deref(),
+        Some("低保家庭.xlsx#花名册:7")
+    );
+    let roster = data
+        .tables
+        .iter()
+        .find(|t| t.file == "低保家庭.xlsx")
+        .unwrap();
+    assert_eq!(roster.header_row, Some(2));
+    assert_eq!(roster.repeated_headers, 2);
+    assert_eq!((roster.rows_accepted, roster.rows_rejected), (2, 0));
+    let head_id = roster.mapping.iter().find(|(c, _)| c == "head_id_number");
+    assert_eq!(head_id.map(|(_, h)| h.as_str()), Some("户主信息身份证号"));
+
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "id_number"), vec![Some(id(1))]);
+    assert_eq!(
+        strings(payments, "village_code"),
+        vec![Some("411102001001".into())]
+    );
+    assert_eq!(
+        payments.column("amount").unwrap().f64().unwrap().get(0),
+        Some(850.0)
+    );
+    assert_eq!(
+        strings(payments, "_src")[0].as_deref(),
+        Some("低保发放.csv:4")
+    );
+}
+
+#[test]
+fn a_note_or_title_row_above_a_header_is_not_a_second_header_row() {
+    let dir = tempfile::tempdir().unwrap();
+    // The header has a blank column under the note's date: still one row.
+    write(
+        dir.path(),
+        "低保发放.csv",
+        format!(
+            "填报单位：城关镇,,,,填报日期：2024年4月1日,\n\
+             姓名,身份证号码,发放月份,发放金额（元）,,救助类别\n\
+             张三,{},2024-03,850,,农村低保\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let table = &data.tables[0];
+    assert_eq!(table.header_row, Some(2));
+    assert_eq!(table.rows_accepted, 1);
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "id_number"), vec![Some(id(1))]);
+}
