@@ -155,7 +155,7 @@ fn two_rows(rows: &[RawRow], index: usize) -> Option<(usize, Vec<String>)> {
 /// A note written as `名目：内容` (填报单位：城关镇, 制表日期：2024年4月1日), as
 /// the rows around a header hold; a unit in brackets (`金额（单位：元）`) is
 /// no note.
-fn is_note(cell: &str) -> bool {
+pub(crate) fn is_note(cell: &str) -> bool {
     let Some((before, after)) = cell.split_once([':', '：']) else {
         return false;
     };

@@ -15,6 +15,7 @@ mod overlaps;
 pub mod read;
 pub mod scan;
 pub mod sources;
+mod stated;
 mod typed;
 pub mod vocab;
 pub mod wide;
@@ -936,7 +937,7 @@ fn table_view<'a>(
         excluded,
         &table.file,
         table.sheet.as_deref(),
-        &title.join(" "),
+        &title,
     )
 }
 

@@ -10,8 +10,9 @@ use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
 
 use crate::catalog::{unit_scale, CatalogEntry};
 use crate::evidence::{Profile, Verdict};
-use crate::header::Header;
+use crate::header::{self, Header};
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading};
+use crate::stated::Names;
 
 /// Where one canonical column's values come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +56,10 @@ pub struct Mapping {
     pub date_formats: Vec<Option<String>>,
     /// Required canonical columns that no header provides.
     pub missing: Vec<&'static str>,
+    /// Required columns the table's names stated instead ([`crate::stated`]):
+    /// they fill the dataset a table is recognised as, but do not make a
+    /// dataset's mapping complete when recognising it.
+    pub stated: Vec<&'static str>,
     /// One decision per mapped column.
     pub decisions: Vec<Decision>,
     /// Headers left over, with their best candidates.
@@ -92,18 +97,22 @@ pub struct TableView<'a> {
     pub context: String,
     /// File stem alone.
     pub stem: String,
+    sheet: Option<String>,
+    /// Title rows without their notes (`制表日期：…`), as written.
+    title: String,
 }
 
 impl<'a> TableView<'a> {
     /// Build the view of a table. `samples` holds up to
-    /// [`crate::evidence::SAMPLE_ROWS`] data rows.
+    /// [`crate::evidence::SAMPLE_ROWS`] data rows; `title` the filled cells
+    /// of the rows above the header.
     pub fn new(
         header: &'a Header,
         samples: &[&csv::StringRecord],
         excluded: Vec<bool>,
         file: &str,
         sheet: Option<&str>,
-        title: &str,
+        title: &[&str],
     ) -> Self {
         let lex = lexicon();
         let readings = header.raw.iter().map(|h| lex.read(h)).collect();
@@ -112,14 +121,26 @@ impl<'a> TableView<'a> {
             .collect();
         let name = file.rsplit('/').next().unwrap_or(file);
         let stem = name.split('.').next().unwrap_or(name).to_string();
-        let context = normalize_header(&format!("{stem} {} {title}", sheet.unwrap_or("")));
+        let context = format!("{stem} {} {}", sheet.unwrap_or(""), title.join(" "));
+        let notes = title.iter().filter(|c| !header::is_note(c));
         TableView {
             header,
             readings,
             profiles,
             excluded,
-            context,
+            context: normalize_header(&context),
             stem,
+            sheet: sheet.map(str::to_string),
+            title: notes.copied().collect::<Vec<_>>().join(" "),
+        }
+    }
+
+    /// The names around the table, for the values they state.
+    fn names(&self) -> Names<'_> {
+        Names {
+            sheet: self.sheet.as_deref(),
+            stem: &self.stem,
+            title: &self.title,
         }
     }
 }
@@ -254,6 +275,32 @@ pub fn map_columns(
             });
         }
     }
+    // A month or year the table's names state stands in for a required
+    // column no header gives (a monthly sheet, a yearly file).
+    let mut stated_columns = Vec::new();
+    for (c, col) in dataset.columns.iter().enumerate() {
+        if !col.required || sources[c] != ColumnSource::Absent {
+            continue;
+        }
+        if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+            continue;
+        }
+        let stated = match col.kind {
+            ColumnKind::Period => view.names().month(),
+            ColumnKind::Integer if col.name == "year" => view.names().year_stated(),
+            _ => None,
+        };
+        if let Some(stated) = stated {
+            stated_columns.push(col.name);
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: None,
+                score: 1.0,
+                reason: stated.reason,
+            });
+            sources[c] = ColumnSource::Constant(stated.value);
+        }
+    }
     let mut scales = Vec::with_capacity(dataset.columns.len());
     let mut date_formats = Vec::with_capacity(dataset.columns.len());
     let mut missing = Vec::new();
@@ -298,6 +345,7 @@ pub fn map_columns(
         scales,
         date_formats,
         missing,
+        stated: stated_columns,
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
     }
@@ -391,7 +439,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             let form =
                 words.is_some_and(|w| w.forms.iter().any(|h| view.context.contains(h.as_str())));
             let score = mapping.total() + if form { FORM_BONUS } else { 0.0 };
-            let complete = mapping.missing.is_empty();
+            let complete = mapping.missing.is_empty() && mapping.stated.is_empty();
             let candidate = Candidate {
                 dataset: d.name.to_string(),
                 score,
@@ -463,7 +511,7 @@ mod tests {
             vec![false; header.raw.len()],
             file,
             None,
-            "",
+            &[],
         );
         recognize(&view)
     }
@@ -640,7 +688,7 @@ mod tests {
     fn catalog_columns_constants_and_units_apply() {
         let rows = rows(&[&["姓名", "证件", "发放月份", "金额"]]);
         let header = detect(&rows, None).unwrap();
-        let view = TableView::new(&header, &[], vec![false; 4], "x.csv", None, "");
+        let view = TableView::new(&header, &[], vec![false; 4], "x.csv", None, &[]);
         let entry = CatalogEntry {
             dataset: "benefit_payments".into(),
             columns: [("id_number".to_string(), "证件".to_string())].into(),

@@ -1125,3 +1125,91 @@ fn a_note_or_title_row_above_a_header_is_not_a_second_header_row() {
     let payments = &data.datasets["benefit_payments"];
     assert_eq!(strings(payments, "id_number"), vec![Some(id(1))]);
 }
+
+#[test]
+fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // One sheet a month, the year in the file name, no month column.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (month, person) in [(1, 1), (2, 2)] {
+        let sheet = book.add_worksheet().set_name(format!("{month}月")).unwrap();
+        for (c, h) in (0u16..).zip(["姓名", "身份证号码", "发放金额（元）", "救助类别"])
+        {
+            sheet.write_string(0, c, h).unwrap();
+        }
+        let row = [
+            format!("张{person}"),
+            id(person),
+            "850".into(),
+            "农村低保".into(),
+        ];
+        for (c, v) in (0u16..).zip(row) {
+            sheet.write_string(1, c, v).unwrap();
+        }
+    }
+    book.save(dir.path().join("2024年低保发放.xlsx")).unwrap();
+    // A file covering half a year states no one month: still an error.
+    write(
+        dir.path(),
+        "2024年1-6月特困供养金发放.csv",
+        format!(
+            "姓名,身份证号码,发放金额（元）,救助类别\n李四,{},500,特困供养\n",
+            id(3)
+        )
+        .as_bytes(),
+    );
+
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(
+        strings(payments, "id_number"),
+        vec![Some(id(1)), Some(id(2))]
+    );
+    let periods: Vec<_> = payments
+        .column("period")
+        .unwrap()
+        .date()
+        .unwrap()
+        .as_date_iter()
+        .collect();
+    let month = |m| chrono::NaiveDate::from_ymd_opt(2024, m, 1);
+    assert_eq!(periods, vec![month(1), month(2)]);
+    let sheet = data
+        .tables
+        .iter()
+        .find(|t| t.sheet.as_deref() == Some("2月"))
+        .unwrap();
+    let decision = sheet
+        .decisions
+        .iter()
+        .find(|d| d.column == "period")
+        .unwrap();
+    assert_eq!(
+        decision.reason,
+        "表中无月份列，按工作表名“2月”及文件名“2024年低保发放”取 2024-02"
+    );
+    // It fills the dataset the table is recognised as, without making any
+    // dataset's mapping complete while recognising it.
+    let candidate = sheet
+        .candidates
+        .iter()
+        .find(|c| c.dataset == "benefit_payments");
+    assert!(candidate.is_some_and(|c| !c.complete));
+
+    let half_year = data
+        .tables
+        .iter()
+        .find(|t| t.file.contains("1-6月"))
+        .unwrap();
+    assert_eq!(half_year.rows_accepted, 0);
+    let error = data
+        .errors
+        .iter()
+        .map(|e| e.to_string())
+        .find(|e| e.contains("1-6月"));
+    assert!(
+        error.is_some_and(|e| e.contains("period")),
+        "{:?}",
+        data.errors
+    );
+}

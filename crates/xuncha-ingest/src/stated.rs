@@ -1,0 +1,254 @@
+//! Values a table's names state for every row: the month of a monthly
+//! sheet (`3月` in `2024年低保发放.xlsx`) or file (`2024年3月低保发放.csv`),
+//! the year of a yearly one (`2024年度危房改造.xlsx`). Departments often
+//! leave such a column out of the table because the name already says it;
+//! a required month or year no header gives is then taken from the names.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::normalize::to_half_width;
+
+/// The names around a table, most specific first.
+pub struct Names<'a> {
+    pub sheet: Option<&'a str>,
+    pub stem: &'a str,
+    /// Title rows above the header, notes (`制表日期：…`) left out.
+    pub title: &'a str,
+}
+
+/// A value the names state, with where it was read (for the decision).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stated {
+    /// `2024-03` for a month, `2024` for a year.
+    pub value: String,
+    pub reason: String,
+}
+
+/// A year and month written out: `2024年3月`, `2024-03`, `2024.3`, `202403`
+/// ([`read`] leaves out dates such as `2024-03-05` and `2024年3月5日`).
+static MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d{2})(?:\s*[年\-./]\s*(\d{1,2})\s*(?:月份?)?|(0[1-9]|1[0-2]))")
+        .expect("month pattern")
+});
+/// A month without its year: `3月`, `03月份` ([`read`] leaves out days
+/// such as `12月31日`).
+static BARE_MONTH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2})\s*月").expect("bare month pattern"));
+/// A year: `2024年`, `2024年度`.
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern"));
+/// Two years, as a span (`2023-2024年`): both are stated.
+static YEAR_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:19|20)\d{2})\s*年?\s*[-~至到—–]\s*((?:19|20)\d{2})")
+        .expect("year span pattern")
+});
+/// Words of a name that covers more than one month (`1-6月`, `1月至6月`,
+/// `2023年12月-2024年1月`, `第一季度`, `上半年`, `全年`, `累计`).
+static SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\d\s*(?:月份?)?\s*[-~～至到—–]\s*\d{1,2}\s*月|月份?\s*[-~～至到—–]\s*\d|季度|半年|全年|累计|各月|月度汇总")
+        .expect("span pattern")
+});
+
+/// Months and years one name states.
+#[derive(Default)]
+struct Read {
+    months: BTreeSet<(u32, u32)>,
+    bare: BTreeSet<u32>,
+    years: BTreeSet<u32>,
+    spans: bool,
+}
+
+/// A capture group's number (0 when it did not take part).
+fn group(c: &regex::Captures<'_>, i: usize) -> u32 {
+    c.get(i).map_or(0, |m| m.as_str().parse().unwrap_or(0))
+}
+
+fn read(name: &str) -> Read {
+    let name = to_half_width(name);
+    let mut out = Read {
+        spans: SPAN.is_match(&name),
+        ..Default::default()
+    };
+    // The characters before and after a match: a number goes on past it, or
+    // a day follows it.
+    let around = |m: regex::Match<'_>| {
+        let before = name[..m.start()].chars().next_back();
+        (before, name[m.end()..].chars().next())
+    };
+    let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+    for c in MONTH.captures_iter(&name) {
+        let (before, after) = around(c.get(0).expect("match"));
+        let day = after.is_some_and(|a| a.is_ascii_digit() || "日号-./".contains(a));
+        let (year, month) = (group(&c, 1), group(&c, 2).max(group(&c, 3)));
+        if !digit(before) && !day && (1..=12).contains(&month) {
+            out.months.insert((year, month));
+            out.years.insert(year);
+        }
+    }
+    for c in BARE_MONTH.captures_iter(&name) {
+        let (before, after) = around(c.get(0).expect("match"));
+        let joined = before.is_some_and(|b| b.is_ascii_digit() || "年-./".contains(b));
+        let month = group(&c, 1);
+        if !joined && !digit(after) && (1..=12).contains(&month) {
+            out.bare.insert(month);
+        }
+    }
+    for c in YEAR.captures_iter(&name) {
+        if !digit(around(c.get(0).expect("match")).0) {
+            out.years.insert(group(&c, 1));
+        }
+    }
+    for c in YEAR_SPAN.captures_iter(&name) {
+        out.years.extend([group(&c, 1), group(&c, 2)]);
+    }
+    out
+}
+
+impl Names<'_> {
+    fn places(&self) -> Vec<(&'static str, &str)> {
+        let mut places = Vec::with_capacity(3);
+        if let Some(sheet) = self.sheet {
+            places.push(("工作表名", sheet));
+        }
+        places.push(("文件名", self.stem));
+        if !self.title.trim().is_empty() {
+            places.push(("标题行", self.title));
+        }
+        places
+    }
+
+    /// The one year the names state, if they state exactly one.
+    fn year(&self) -> Option<(u32, Vec<String>)> {
+        let mut years = BTreeSet::new();
+        let mut from = Vec::new();
+        for (place, name) in self.places() {
+            let read = read(name);
+            if !read.years.is_empty() {
+                years.extend(read.years);
+                from.push(format!("{place}“{name}”"));
+            }
+        }
+        match years.len() {
+            1 => years.pop_first().map(|y| (y, from)),
+            _ => None,
+        }
+    }
+
+    /// The month of every row: stated by the most specific name that states
+    /// exactly one (a bare month takes the one year the names state), and
+    /// contradicted by no other name that states one; `None` otherwise.
+    pub fn month(&self) -> Option<Stated> {
+        let year = self.year();
+        let mut found: Option<((u32, u32), String)> = None;
+        for (place, name) in self.places() {
+            let read = read(name);
+            if read.spans {
+                continue;
+            }
+            let month = match (read.months.len(), read.bare.len()) {
+                (1, _) => read.months.first().copied(),
+                (0, 1) => year
+                    .as_ref()
+                    .zip(read.bare.first())
+                    .map(|((y, _), m)| (*y, *m)),
+                _ => None,
+            };
+            let Some(month) = month else { continue };
+            match &found {
+                Some((first, _)) if *first != month => return None,
+                Some(_) => {}
+                None => found = Some((month, format!("{place}“{name}”"))),
+            }
+        }
+        let ((y, m), from) = found?;
+        let mut reason = format!("表中无月份列，按{from}");
+        if let Some((_, years)) = year.filter(|(_, f)| !f.contains(&from)) {
+            reason.push_str(&format!("及{}", years.join("、")));
+        }
+        Some(Stated {
+            value: format!("{y}-{m:02}"),
+            reason: format!("{reason}取 {y}-{m:02}"),
+        })
+    }
+
+    /// The year of every row, when the names state exactly one.
+    pub fn year_stated(&self) -> Option<Stated> {
+        let (y, from) = self.year()?;
+        Some(Stated {
+            value: y.to_string(),
+            reason: format!("表中无年度列，按{}取 {y}", from.join("、")),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names<'a>(sheet: Option<&'a str>, stem: &'a str, title: &'a str) -> Names<'a> {
+        Names { sheet, stem, title }
+    }
+
+    fn month(sheet: Option<&str>, stem: &str, title: &str) -> Option<String> {
+        names(sheet, stem, title).month().map(|s| s.value)
+    }
+
+    #[test]
+    fn a_month_is_read_from_the_sheet_file_or_title() {
+        assert_eq!(
+            month(None, "2024年3月城乡低保发放", ""),
+            Some("2024-03".into())
+        );
+        assert_eq!(month(None, "低保发放202411", ""), Some("2024-11".into()));
+        assert_eq!(month(None, "低保发放_2024.03", ""), Some("2024-03".into()));
+        assert_eq!(
+            month(Some("3月"), "2024年低保发放", ""),
+            Some("2024-03".into())
+        );
+        assert_eq!(
+            month(Some("Sheet1"), "低保", "2024年12月份城乡低保资金发放表"),
+            Some("2024-12".into())
+        );
+        // The sheet's month within a file covering half a year.
+        assert_eq!(
+            month(Some("5月"), "2024年1-6月低保发放", ""),
+            Some("2024-05".into())
+        );
+        let stated = names(Some("3月"), "2024年低保发放", "").month().unwrap();
+        assert_eq!(
+            stated.reason,
+            "表中无月份列，按工作表名“3月”及文件名“2024年低保发放”取 2024-03"
+        );
+    }
+
+    #[test]
+    fn no_month_when_the_names_span_months_disagree_or_lack_a_year() {
+        assert_eq!(month(None, "2024年1-6月低保发放", ""), None);
+        assert_eq!(month(None, "2024年1月至6月低保发放", ""), None);
+        assert_eq!(month(None, "2024年第一季度低保发放", ""), None);
+        assert_eq!(month(None, "2024年度低保发放", ""), None);
+        assert_eq!(month(Some("3月"), "低保发放", ""), None);
+        assert_eq!(month(Some("3月"), "2024年4月低保发放", ""), None);
+        assert_eq!(month(None, "2023年12月-2024年1月低保发放", ""), None);
+        // A date (an export's) is no month.
+        assert_eq!(month(None, "低保发放2024-03-05导出", ""), None);
+        assert_eq!(month(None, "低保发放20240305", ""), None);
+        assert_eq!(month(Some("截至12月31日"), "2024年低保", ""), None);
+        assert_eq!(month(None, "2024年3月、2024年4月低保发放", ""), None);
+        assert_eq!(month(Some("3月、4月"), "2024年低保", ""), None);
+        // A village code is no month.
+        assert_eq!(month(None, "低保发放_411122001", ""), None);
+    }
+
+    #[test]
+    fn a_year_is_read_when_the_names_state_one() {
+        let year = |stem| names(None, stem, "").year_stated().map(|s| s.value);
+        assert_eq!(year("2024年度农村危房改造"), Some("2024".into()));
+        assert_eq!(year("2024年3月危房改造"), Some("2024".into()));
+        assert_eq!(year("2023-2024年危房改造"), None);
+        assert_eq!(year("危房改造"), None);
+    }
+}
