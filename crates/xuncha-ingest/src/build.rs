@@ -9,8 +9,8 @@ use polars::prelude::*;
 use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
 
 use crate::normalize::{
-    clean_cell, normalize_code, normalize_id, normalize_name, normalize_village_code, parse_amount,
-    parse_date, parse_integer, parse_number, parse_period,
+    clean_cell, masked, normalize_code, normalize_id, normalize_name, normalize_village_code,
+    parse_amount, parse_date, parse_integer, parse_number, parse_period,
 };
 use xuncha_schema::{Reject, RejectAction};
 
@@ -56,7 +56,13 @@ pub fn normalize_value<'a>(
         }
         ColumnKind::Name => Value::Text(normalize_name(raw)),
         ColumnKind::Text | ColumnKind::Label => Value::Text(clean_cell(raw)),
-        ColumnKind::Code => Value::Text(normalize_code(raw)),
+        ColumnKind::Code => {
+            let code = normalize_code(raw);
+            if let Some(why) = masked("", &code) {
+                return Err(why);
+            }
+            Value::Text(code)
+        }
         ColumnKind::VillageCode => Value::Text(normalize_village_code(raw)?),
         ColumnKind::Date => Value::Date(with_format(raw)?),
         ColumnKind::Period => Value::Date(parse_period(raw)?),

@@ -33,6 +33,8 @@ pub struct Profile {
     pub month: f32,
     /// Numbers, amounts.
     pub number: f32,
+    /// Masked values (脱敏: characters replaced by `*`).
+    pub masked: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -55,7 +57,7 @@ impl Profile {
     pub fn of<'a>(values: impl IntoIterator<Item = &'a str>) -> Profile {
         let mut p = Profile::default();
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
-        let (mut date, mut month, mut number) = (0, 0, 0);
+        let (mut date, mut month, mut number, mut masked) = (0, 0, 0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -94,6 +96,9 @@ impl Profile {
             if parse_number(&v, 1.0).is_ok() {
                 number += 1;
             }
+            if v.contains('*') {
+                masked += 1;
+            }
         }
         let share = |n: usize| {
             if p.filled == 0 {
@@ -110,6 +115,7 @@ impl Profile {
         p.date = share(date);
         p.month = share(month);
         p.number = share(number);
+        p.masked = share(masked);
         p
     }
 
@@ -188,6 +194,7 @@ impl Profile {
             (self.date, "日期"),
             (self.month, "月份"),
             (number, "数值"),
+            (self.masked, "脱敏值（以*遮盖，无法比对）"),
         ] {
             if share >= 0.5 {
                 parts.push(format!("{}%像{what}", pct(share)));
@@ -266,6 +273,16 @@ mod tests {
         assert_eq!(
             codes.verdict(ColumnKind::VillageCode, "village_code"),
             Verdict::Fits
+        );
+        let masked = Profile::of(["411102********001X", "6228****0001"]);
+        assert_eq!(
+            masked.verdict(ColumnKind::IdNumber, "id_number"),
+            Verdict::RulesOut
+        );
+        assert!(
+            masked.describe().contains("100%像脱敏值"),
+            "{}",
+            masked.describe()
         );
         let amounts = Profile::of(["850", "1,200.00", "300元"]);
         assert_eq!(amounts.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);

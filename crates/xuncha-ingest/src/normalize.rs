@@ -56,6 +56,16 @@ pub fn clean_cell(raw: &str) -> Cow<'_, str> {
     )
 }
 
+/// Why a masked value (脱敏: some characters replaced by `*`, as in lists
+/// published or handed out) cannot be read: two people's masked numbers
+/// can be the same text, so comparing them would make false leads. `None`
+/// for a value without `*` (after [`clean_cell`], so `＊` too).
+pub fn masked(what: &str, value: &str) -> Option<String> {
+    value.contains('*').then(|| {
+        format!("{what}“{value}”已脱敏（部分字符以*遮盖），无法与其他数据比对，请索取未脱敏的数据")
+    })
+}
+
 /// A normalized 18-character ID number with its check-digit validity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdNumber<'a> {
@@ -86,6 +96,9 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber<'_>, String> {
         return Err(format!(
             "身份证号“{s}”被表格软件转成了科学计数法，位数已丢失"
         ));
+    }
+    if let Some(why) = masked("身份证号", &s) {
+        return Err(why);
     }
     if !s.is_ascii() {
         return Err(format!("身份证号“{s}”含有非数字字符"));
@@ -377,6 +390,12 @@ mod tests {
             .unwrap_err()
             .contains("科学计数法"));
         assert!(normalize_id("12345").unwrap_err().contains("15位或18位"));
+        assert!(normalize_id("411122********001X")
+            .unwrap_err()
+            .contains("已脱敏"));
+        assert!(normalize_id("４１１１２２＊＊＊＊＊＊＊＊００１X")
+            .unwrap_err()
+            .contains("已脱敏"));
         assert!(
             normalize_id("11010519491331002X").is_ok_and(|i| !i.valid),
             "month 13"

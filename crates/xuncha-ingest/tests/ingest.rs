@@ -1213,3 +1213,37 @@ fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
         data.errors
     );
 }
+
+#[test]
+fn masked_ids_and_accounts_are_refused_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    // Published lists mask numbers: two people's masked accounts are the
+    // same text, and read as such they would look like one shared account.
+    let text = format!(
+        "姓名,身份证号码,发放月份,发放金额（元）,银行账号,救助类别\n\
+         张三,{},2024-03,850,6228********0001,农村低保\n\
+         李四,{},2024-03,850,6228********0001,农村低保\n\
+         王五,411102********001X,2024-03,850,6228480000000003,农村低保\n",
+        id(1),
+        id(2)
+    );
+    write(dir.path(), "低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(strings(df, "id_number"), vec![Some(id(1)), Some(id(2))]);
+    assert_eq!(strings(df, "bank_account"), vec![None, None]);
+    let rejects: Vec<(usize, &str, RejectAction)> = data
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.column.as_str(), r.action))
+        .collect();
+    assert_eq!(
+        rejects,
+        vec![
+            (2, "银行账号", RejectAction::ValueCleared),
+            (3, "银行账号", RejectAction::ValueCleared),
+            (4, "身份证号码", RejectAction::RowDropped),
+        ]
+    );
+    assert!(data.rejects.iter().all(|r| r.reason.contains("已脱敏")));
+}
