@@ -10,7 +10,7 @@ use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
 
 use crate::normalize::{
     clean_cell, masked, normalize_code, normalize_id, normalize_name, normalize_village_code,
-    parse_amount, parse_date, parse_integer, parse_number, parse_period,
+    parse_amount, parse_date, parse_integer, parse_number, parse_period, scientific,
 };
 use xuncha_schema::{Reject, RejectAction};
 
@@ -58,7 +58,7 @@ pub fn normalize_value<'a>(
         ColumnKind::Text | ColumnKind::Label => Value::Text(clean_cell(raw)),
         ColumnKind::Code => {
             let code = normalize_code(raw);
-            if let Some(why) = masked("", &code) {
+            if let Some(why) = masked("", &code).or_else(|| scientific("", &code)) {
                 return Err(why);
             }
             Value::Text(code)

@@ -7,7 +7,9 @@ use serde::Serialize;
 use xuncha_schema::idcard::credit_code_valid;
 use xuncha_schema::ColumnKind;
 
-use crate::normalize::{clean_cell, normalize_id, parse_date, parse_number, parse_period};
+use crate::normalize::{
+    clean_cell, normalize_id, parse_date, parse_number, parse_period, scientific, truncated_id,
+};
 
 /// Values looked at per column.
 pub const SAMPLE_ROWS: usize = 200;
@@ -35,6 +37,9 @@ pub struct Profile {
     pub number: f32,
     /// Masked values (脱敏: characters replaced by `*`).
     pub masked: f32,
+    /// Numbers a spreadsheet shortened: written in scientific notation
+    /// (`4.11122E+17`), or 18-digit numbers ending in `000`.
+    pub shortened: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -57,7 +62,7 @@ impl Profile {
     pub fn of<'a>(values: impl IntoIterator<Item = &'a str>) -> Profile {
         let mut p = Profile::default();
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
-        let (mut date, mut month, mut number, mut masked) = (0, 0, 0, 0);
+        let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -99,6 +104,9 @@ impl Profile {
             if v.contains('*') {
                 masked += 1;
             }
+            if !is_id && (scientific("", &compact).is_some() || truncated_id(&compact)) {
+                shortened += 1;
+            }
         }
         let share = |n: usize| {
             if p.filled == 0 {
@@ -116,6 +124,7 @@ impl Profile {
         p.month = share(month);
         p.number = share(number);
         p.masked = share(masked);
+        p.shortened = share(shortened);
         p
     }
 
@@ -135,7 +144,14 @@ impl Profile {
             }
         };
         match kind {
-            ColumnKind::IdNumber => judge(self.id, 0.6, 0.3),
+            // IDs a mask or a spreadsheet spoiled still make the ID column:
+            // the header decides, and each spoiled value is refused on its row.
+            ColumnKind::IdNumber => match judge(self.id, 0.6, 0.3) {
+                Verdict::RulesOut if self.id + self.masked + self.shortened >= 0.6 => {
+                    Verdict::Neutral
+                }
+                verdict => verdict,
+            },
             ColumnKind::VillageCode => judge(self.village_code, 0.8, 0.3),
             ColumnKind::Date => judge(self.date, 0.8, 0.3),
             ColumnKind::Period => judge(self.month, 0.8, 0.3),
@@ -195,6 +211,7 @@ impl Profile {
             (self.month, "月份"),
             (number, "数值"),
             (self.masked, "脱敏值（以*遮盖，无法比对）"),
+            (self.shortened, "被表格软件截短的数字（位数已丢失）"),
         ] {
             if share >= 0.5 {
                 parts.push(format!("{}%像{what}", pct(share)));
@@ -277,7 +294,7 @@ mod tests {
         let masked = Profile::of(["411102********001X", "6228****0001"]);
         assert_eq!(
             masked.verdict(ColumnKind::IdNumber, "id_number"),
-            Verdict::RulesOut
+            Verdict::Neutral
         );
         assert!(
             masked.describe().contains("100%像脱敏值"),

@@ -85,17 +85,15 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber<'_>, String> {
         && b[..17].iter().all(u8::is_ascii_digit)
         && matches!(b[17], b'0'..=b'9' | b'X')
     {
-        return Ok(checked(Cow::Borrowed(raw)));
+        return checked(Cow::Borrowed(raw));
     }
     let s: String = clean_cell(raw)
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    if s.contains('E') && s.contains('.') {
-        return Err(format!(
-            "身份证号“{s}”被表格软件转成了科学计数法，位数已丢失"
-        ));
+    if let Some(why) = scientific("身份证号", &s) {
+        return Err(why);
     }
     if let Some(why) = masked("身份证号", &s) {
         return Err(why);
@@ -124,14 +122,40 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber<'_>, String> {
         }
         _ => return Err(format!("身份证号“{s}”不是15位或18位号码")),
     };
-    Ok(checked(Cow::Owned(value)))
+    checked(Cow::Owned(value))
 }
 
 /// An 18-character ID number with its validity: a real birth date and the
-/// right check character.
-fn checked(value: Cow<'_, str>) -> IdNumber<'_> {
+/// right check character. An invalid one ending in `000` is refused: it is
+/// the ID a spreadsheet kept as a number (15 digits, the rest zeros), which
+/// other people's IDs born the same day in the same county also become.
+fn checked(value: Cow<'_, str>) -> Result<IdNumber<'_>, String> {
     let valid = id_valid(&value);
-    IdNumber { value, valid }
+    if !valid && truncated_id(&value) {
+        return Err(format!(
+            "身份证号“{value}”末三位为000且校验位不符：表格软件按数值保存时只保留15位，后三位已丢失"
+        ));
+    }
+    Ok(IdNumber { value, valid })
+}
+
+/// Is this 18-digit ID what a spreadsheet leaves of one kept as a number
+/// (the last three digits zeros)? Only an ID whose check digit is wrong is
+/// taken for one.
+pub fn truncated_id(id: &str) -> bool {
+    id.len() == 18 && id.ends_with("000")
+}
+
+/// Why a number written in scientific notation (`4.11122E+17`: a spreadsheet
+/// shortened an ID or account number typed as a number) cannot be read as
+/// an ID or code: its digits are lost. `None` for any other text.
+pub fn scientific(what: &str, value: &str) -> Option<String> {
+    let (mantissa, exponent) = value.split_once(['E', 'e'])?;
+    let (whole, fraction) = mantissa.trim_start_matches('-').split_once('.')?;
+    let exponent = exponent.trim_start_matches('+');
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(whole) && digits(fraction) && digits(exponent))
+        .then(|| format!("{what}“{value}”被表格软件转成了科学计数法，位数已丢失"))
 }
 
 /// one form of the middle dot used in minority names, ASCII brackets.
@@ -390,6 +414,15 @@ mod tests {
             .unwrap_err()
             .contains("科学计数法"));
         assert!(normalize_id("12345").unwrap_err().contains("15位或18位"));
+        // An ID a spreadsheet kept as a number: 15 digits and three zeros.
+        assert!(normalize_id("411122198001010000")
+            .unwrap_err()
+            .contains("只保留15位"));
+        assert!(normalize_id("4.1112219800101E17")
+            .unwrap_err()
+            .contains("科学计数法"));
+        assert!(scientific("", "6.22848E+18").is_some());
+        assert!(scientific("", "2024E001").is_none() && scientific("", "1.5").is_none());
         assert!(normalize_id("411122********001X")
             .unwrap_err()
             .contains("已脱敏"));

@@ -403,8 +403,12 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        // Exact: an integral double below 1e17 is an `i64` (−0 becomes 0).
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e17 => (*f as i64).to_string(),
+        // Exact: an integral double below 1e15 is an `i64` (−0 becomes 0).
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => (*f as i64).to_string(),
+        // More than 15 digits: a spreadsheet keeps 15, so the number's
+        // last digits (an ID or account typed as a number) are lost. Written
+        // as the spreadsheet shows it, which ID and code columns refuse.
+        Data::Float(f) if f.fract() == 0.0 => format!("{f:E}"),
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
         Data::DateTime(dt) => excel_serial_to_date(dt.as_f64())
@@ -721,12 +725,13 @@ mod tests {
         let text = |f: f64| cell_text(&Data::Float(f));
         // A 15-digit ID typed as a number, exact as an integer.
         assert_eq!(text(411102500101001.0), "411102500101001");
-        assert_eq!(text(99_999_999_999_999_984.0), "99999999999999984");
+        assert_eq!(text(999_999_999_999_999.0), "999999999999999");
         assert_eq!(text(-1200.0), "-1200");
         assert_eq!(text(-0.0), "0");
         assert_eq!(text(1200.5), "1200.5");
-        // At 1e17 and above a double no longer holds every integer: as read.
-        assert_eq!(text(1e17), "100000000000000000");
+        // An 18-digit ID typed as a number keeps 15 digits: shown as such.
+        assert_eq!(text(411122198001010000.0), "4.1112219800101E17");
+        assert_eq!(text(6228480000000001.0), "6.228480000000001E15");
     }
 
     #[test]

@@ -1247,3 +1247,54 @@ fn masked_ids_and_accounts_are_refused_not_compared() {
     );
     assert!(data.rejects.iter().all(|r| r.reason.contains("已脱敏")));
 }
+
+#[test]
+fn ids_and_accounts_a_workbook_holds_as_numbers_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // Typed as numbers, five people's IDs keep their first 15 digits, born
+    // the same day in the same county: read as numbers they would be one
+    // person paid five times.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "姓名",
+        "身份证号码",
+        "发放月份",
+        "发放金额（元）",
+        "银行账号",
+        "救助类别",
+    ];
+    for (c, h) in (0u16..).zip(header) {
+        sheet.write_string(0, c, h).unwrap();
+    }
+    for r in 1..=5u32 {
+        sheet.write_string(r, 0, format!("张{r}")).unwrap();
+        sheet.write_number(r, 1, 411102196001010000.0).unwrap();
+        sheet.write_string(r, 2, "2024-03").unwrap();
+        sheet.write_number(r, 3, 850.0).unwrap();
+        sheet
+            .write_number(r, 4, 6228480000000000.0 + f64::from(r))
+            .unwrap();
+        sheet.write_string(r, 5, "农村低保").unwrap();
+    }
+    sheet.write_string(6, 0, "李六").unwrap();
+    sheet.write_string(6, 1, id(6)).unwrap();
+    sheet.write_string(6, 2, "2024-03").unwrap();
+    sheet.write_number(6, 3, 850.0).unwrap();
+    sheet.write_string(6, 4, "6228480000000006").unwrap();
+    sheet.write_string(6, 5, "农村低保").unwrap();
+    book.save(dir.path().join("低保发放.xlsx")).unwrap();
+
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(strings(df, "id_number"), vec![Some(id(6))]);
+    assert_eq!(
+        strings(df, "bank_account"),
+        vec![Some("6228480000000006".into())]
+    );
+    assert_eq!(data.tables[0].rows_rejected, 5);
+    // Each spoiled value is listed: the ID dropping its row, the account too.
+    let columns: Vec<&str> = data.rejects.iter().map(|r| r.column.as_str()).collect();
+    assert_eq!(columns, ["身份证号码", "银行账号"].repeat(5));
+    assert!(data.rejects.iter().all(|r| r.reason.contains("科学计数法")));
+}
