@@ -253,18 +253,23 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
     let Some(first) = row.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()) else {
         return Some(NonData::Blank);
     };
-    // Every total word starts with one of these (`first` is trimmed).
-    if first.starts_with(['合', '总', '小']) {
-        let letters = || first.chars().filter(|c| !c.is_whitespace());
-        if ["合计", "总计", "小计", "合计:", "总计:"]
-            .iter()
-            .any(|w| w.chars().eq(letters()))
-        {
-            return Some(NonData::Total);
-        }
+    if is_total(first) {
+        return Some(NonData::Total);
     }
     let repeated = repeats(row, &header.filled) || repeats(row, &header.filled_above);
     repeated.then_some(NonData::RepeatedHeader)
+}
+
+/// Is this first cell of a row a total's label: 合计, 小 计, 总计：, 共计, and
+/// the page's or a place's (本页合计, 城关镇小计), at most 12 letters?
+fn is_total(first: &str) -> bool {
+    let label = first.trim_end_matches([':', '：', ' ']);
+    let mut last = label.chars().rev().filter(|c| !c.is_whitespace());
+    let ends = matches!(
+        (last.next(), last.next()),
+        (Some('计'), Some('合' | '小' | '总' | '共'))
+    );
+    ends && label.chars().filter(|c| !c.is_whitespace()).count() <= 12
 }
 
 /// Does the row repeat more than half of a header row's filled cells? Stops
@@ -354,6 +359,8 @@ mod tests {
             &["张三", "身份证号", "金额", "村组", ""],
             &[" 小 计 ", "", "", "", ""],
             &["小计划", "", "", "", ""],
+            &["", "城关镇小计", "", "1200", ""],
+            &["本页合计：", "", "", "850", ""],
         ]);
         let h = detect(&t, None).unwrap();
         // Half of the four filled header cells is not enough.
@@ -363,6 +370,10 @@ mod tests {
         assert_eq!(non_data(&t[3], &h), Some(NonData::RepeatedHeader));
         assert_eq!(non_data(&t[4], &h), Some(NonData::Total));
         assert_eq!(non_data(&t[5], &h), None);
+        assert_eq!(non_data(&t[6], &h), Some(NonData::Total));
+        assert_eq!(non_data(&t[7], &h), Some(NonData::Total));
+        assert!(is_total("共计") && is_total("全县总计:") && !is_total("统计"));
+        assert!(!is_total("2024年城关镇各村低保资金发放情况合计"));
     }
 
     #[test]
