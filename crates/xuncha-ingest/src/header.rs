@@ -61,17 +61,18 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
             index
         }
     };
-    let (index, raw, filled_above) = match two_rows(rows, index) {
-        Some((upper, cells)) => (upper, cells, filled_cells(rows[upper].cells.iter())),
+    // The header's rows: `index` and `lower`, the same row unless two.
+    let (index, lower, raw) = match two_rows(rows, index) {
+        Some((upper, cells)) => (upper, upper + 1, cells),
         None => {
             let raw = rows[index].cells.iter().map(str::to_string).collect();
-            (index, raw, Vec::new())
+            (index, index, raw)
         }
     };
-    let lower = if filled_above.is_empty() {
-        index
+    let filled_above = if lower > index {
+        filled_cells(rows[index].cells.iter())
     } else {
-        index + 1
+        Vec::new()
     };
     let mut names = Vec::with_capacity(raw.len());
     let mut units = Vec::with_capacity(raw.len());

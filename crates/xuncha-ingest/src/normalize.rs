@@ -139,9 +139,9 @@ fn checked(value: Cow<'_, str>) -> Result<IdNumber<'_>, String> {
     Ok(IdNumber { value, valid })
 }
 
-/// Is this 18-digit ID what a spreadsheet leaves of one kept as a number
-/// (the last three digits zeros)? Only an ID whose check digit is wrong is
-/// taken for one.
+/// Could this 18-digit ID be what a spreadsheet leaves of one kept as a
+/// number (the last three digits zeros)? It is taken for one when its check
+/// digit is wrong too.
 pub fn truncated_id(id: &str) -> bool {
     id.len() == 18 && id.ends_with("000")
 }
