@@ -97,6 +97,9 @@ pub struct TableView<'a> {
     pub context: String,
     /// File stem alone.
     pub stem: String,
+    /// File name without its extension (`低保发放2024.03`: the stem stops at
+    /// the first dot).
+    name: String,
     sheet: Option<String>,
     /// Title rows without their notes (`制表日期：…`), as written.
     title: String,
@@ -130,6 +133,7 @@ impl<'a> TableView<'a> {
             excluded,
             context: normalize_header(&context),
             stem,
+            name: name.rsplit_once('.').map_or(name, |(n, _)| n).to_string(),
             sheet: sheet.map(str::to_string),
             title: notes.copied().collect::<Vec<_>>().join(" "),
         }
@@ -139,7 +143,7 @@ impl<'a> TableView<'a> {
     fn names(&self) -> Names<'_> {
         Names {
             sheet: self.sheet.as_deref(),
-            stem: &self.stem,
+            file: &self.name,
             title: &self.title,
         }
     }

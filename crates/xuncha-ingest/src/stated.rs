@@ -14,7 +14,8 @@ use crate::normalize::to_half_width;
 /// The names around a table, most specific first.
 pub struct Names<'a> {
     pub sheet: Option<&'a str>,
-    pub stem: &'a str,
+    /// The file name without its extension.
+    pub file: &'a str,
     /// Title rows above the header, notes (`制表日期：…`) left out.
     pub title: &'a str,
 }
@@ -113,7 +114,7 @@ impl Names<'_> {
         if let Some(sheet) = self.sheet {
             places.push(("工作表名", sheet));
         }
-        places.push(("文件名", self.stem));
+        places.push(("文件名", self.file));
         if !self.title.trim().is_empty() {
             places.push(("标题行", self.title));
         }
@@ -188,12 +189,12 @@ impl Names<'_> {
 mod tests {
     use super::*;
 
-    fn names<'a>(sheet: Option<&'a str>, stem: &'a str, title: &'a str) -> Names<'a> {
-        Names { sheet, stem, title }
+    fn names<'a>(sheet: Option<&'a str>, file: &'a str, title: &'a str) -> Names<'a> {
+        Names { sheet, file, title }
     }
 
-    fn month(sheet: Option<&str>, stem: &str, title: &str) -> Option<String> {
-        names(sheet, stem, title).month().map(|s| s.value)
+    fn month(sheet: Option<&str>, file: &str, title: &str) -> Option<String> {
+        names(sheet, file, title).month().map(|s| s.value)
     }
 
     #[test]
@@ -245,7 +246,7 @@ mod tests {
 
     #[test]
     fn a_year_is_read_when_the_names_state_one() {
-        let year = |stem| names(None, stem, "").year_stated().map(|s| s.value);
+        let year = |file| names(None, file, "").year_stated().map(|s| s.value);
         assert_eq!(year("2024年度农村危房改造"), Some("2024".into()));
         assert_eq!(year("2024年3月危房改造"), Some("2024".into()));
         assert_eq!(year("2023-2024年危房改造"), None);

@@ -1148,6 +1148,16 @@ fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
         }
     }
     book.save(dir.path().join("2024年低保发放.xlsx")).unwrap();
+    // A month after a dot in the file name.
+    write(
+        dir.path(),
+        "特困供养金发放2024.03.csv",
+        format!(
+            "姓名,身份证号码,发放金额（元）,救助类别\n王五,{},600,特困供养\n",
+            id(4)
+        )
+        .as_bytes(),
+    );
     // A file covering half a year states no one month: still an error.
     write(
         dir.path(),
@@ -1163,7 +1173,7 @@ fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
     let payments = &data.datasets["benefit_payments"];
     assert_eq!(
         strings(payments, "id_number"),
-        vec![Some(id(1)), Some(id(2))]
+        vec![Some(id(1)), Some(id(2)), Some(id(4))]
     );
     let periods: Vec<_> = payments
         .column("period")
@@ -1173,7 +1183,7 @@ fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
         .as_date_iter()
         .collect();
     let month = |m| chrono::NaiveDate::from_ymd_opt(2024, m, 1);
-    assert_eq!(periods, vec![month(1), month(2)]);
+    assert_eq!(periods, vec![month(1), month(2), month(3)]);
     let sheet = data
         .tables
         .iter()
