@@ -23,6 +23,9 @@ pub struct Header {
     pub units: Vec<Option<String>>,
     /// Index of the first data row.
     pub data_start: usize,
+    /// The money unit a note above the header gives amounts that have no
+    /// unit of their own (`单位：万元`), if any.
+    pub money_unit: Option<&'static str>,
     /// Column and trimmed text of each header cell that is not blank, as a
     /// repeated header row is compared with it.
     filled: Vec<(usize, String)>,
@@ -102,6 +105,23 @@ pub fn detect(rows: &[RawRow], forced_line: Option<usize>) -> Option<Header> {
         names,
         units,
         data_start,
+        money_unit: money_unit(&rows[..index]),
+    })
+}
+
+/// The money unit a note in the rows above a header gives the table:
+/// `单位：万元`, `金额单位：元`, `（单位：万元）`, also beside other notes in one
+/// cell (`填报单位：城关镇 单位：万元`).
+fn money_unit(above: &[RawRow]) -> Option<&'static str> {
+    above.iter().flat_map(|r| r.cells.iter()).find_map(|cell| {
+        let note = normalize_header(cell);
+        note.match_indices("单位:").find_map(|(at, word)| {
+            let unit = &note[at + word.len()..];
+            ["万元", "元"].into_iter().find(|u| {
+                unit.strip_prefix(u)
+                    .is_some_and(|rest| !rest.starts_with(['/', '每']))
+            })
+        })
     })
 }
 
@@ -454,5 +474,19 @@ mod tests {
         let h = detect(&note, None).unwrap();
         assert_eq!((h.line(&note), h.raw[3].as_str()), (2, ""));
         assert!(is_note("制表人: 张三") && !is_note("金额（单位：元）") && !is_note("备注："));
+    }
+
+    #[test]
+    fn a_unit_note_above_the_header_is_the_tables_money_unit() {
+        let unit = |note: &str| {
+            let t = rows(&[&["村级合同台账", note], &["合同编号", "合同金额"]]);
+            detect(&t, None).unwrap().money_unit
+        };
+        assert_eq!(unit("单位：万元"), Some("万元"));
+        assert_eq!(unit("（金额单位：元）"), Some("元"));
+        assert_eq!(unit("填报单位：城关镇　单位: 万元"), Some("万元"));
+        assert_eq!(unit("填报单位：城关镇"), None);
+        assert_eq!(unit("单位：元/亩"), None);
+        assert_eq!(unit(""), None);
     }
 }

@@ -318,10 +318,23 @@ pub fn map_columns(
                 ColumnSource::Header(i) => header.units[*i].clone(),
                 _ => None,
             });
+        // An amount without a unit of its own takes the one a note above
+        // the header gives the table (`单位：万元`), and its decision says so.
+        let noted = match (&unit, &sources[c], col.kind) {
+            (None, ColumnSource::Header(_), ColumnKind::Amount) => header.money_unit,
+            _ => None,
+        };
+        if let (Some(noted), Some(decision)) = (noted, decisions[c].as_mut()) {
+            decision
+                .reason
+                .push_str(&format!("；单位取自表头上方的“单位：{noted}”"));
+        }
         // Only money is converted to 元; other measures keep their canonical unit
         // (registered capital, for one, is canonically in 万元).
         let scale = match col.kind {
-            ColumnKind::Amount => unit.as_deref().and_then(unit_scale).unwrap_or(1.0),
+            ColumnKind::Amount => (unit.as_deref().or(noted))
+                .and_then(unit_scale)
+                .unwrap_or(1.0),
             _ => 1.0,
         };
         scales.push(scale);

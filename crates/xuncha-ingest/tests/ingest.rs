@@ -1308,3 +1308,49 @@ fn ids_and_accounts_a_workbook_holds_as_numbers_are_refused() {
     assert_eq!(columns, ["身份证号码", "银行账号"].repeat(5));
     assert!(data.rejects.iter().all(|r| r.reason.contains("科学计数法")));
 }
+
+#[test]
+fn a_unit_note_above_the_header_scales_amounts_without_their_own_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "村级合同台账.csv",
+        "2024年村级合同台账,,,,,\n\
+         ,,,,单位：万元,\n\
+         合同编号,村级区划代码,合同名称,乙方,合同金额,签订日期\n\
+         HT001,411102001001,道路硬化,某建筑公司,12.5,2024-03-01\n"
+            .as_bytes(),
+    );
+    // A column with its own unit keeps it.
+    write(
+        dir.path(),
+        "村级支出凭证.csv",
+        "单位：万元,,,,\n\
+         凭证号,村代码,支付日期,收款方,金额（元）\n\
+         V1,411102001001,2024-03-05,某建筑公司,50000\n"
+            .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let amount = |dataset: &str| {
+        let df = &data.datasets[dataset];
+        df.column("amount").unwrap().f64().unwrap().get(0)
+    };
+    assert_eq!(amount("village_contracts"), Some(125_000.0));
+    assert_eq!(amount("village_payments"), Some(50_000.0));
+    let contracts = data
+        .tables
+        .iter()
+        .find(|t| t.file == "村级合同台账.csv")
+        .unwrap();
+    let decision = contracts
+        .decisions
+        .iter()
+        .find(|d| d.column == "amount")
+        .unwrap();
+    assert!(
+        decision.reason.ends_with("单位取自表头上方的“单位：万元”"),
+        "{}",
+        decision.reason
+    );
+}
