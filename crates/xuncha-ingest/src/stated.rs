@@ -34,10 +34,11 @@ static MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d{2})(?:\s*[年\-./]\s*(\d{1,2})\s*(?:月份?)?|(0[1-9]|1[0-2]))")
         .expect("month pattern")
 });
-/// A month without its year: `3月`, `03月份` ([`read`] leaves out days
-/// such as `12月31日`).
-static BARE_MONTH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{1,2})\s*月").expect("bare month pattern"));
+/// A month without its year: `3月`, `03月份`, `三月`, `十二月` ([`read`]
+/// leaves out days such as `12月31日`).
+static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月").expect("bare month pattern")
+});
 /// A year: `2024年`, `2024年度`.
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern"));
@@ -60,6 +61,18 @@ struct Read {
     bare: BTreeSet<u32>,
     years: BTreeSet<u32>,
     spans: bool,
+}
+
+/// The month a Chinese numeral names (一 … 十二), 0 for any other.
+fn chinese_month(numeral: &str) -> u32 {
+    const DIGITS: &str = "一二三四五六七八九";
+    let digit = |c: char| DIGITS.chars().position(|d| d == c).map(|i| i as u32 + 1);
+    let chars: Vec<char> = numeral.chars().collect();
+    match chars[..] {
+        [c] => digit(c).unwrap_or(10 * u32::from(c == '十')),
+        ['十', c] => digit(c).map_or(0, |d| 10 + d),
+        _ => 0,
+    }
 }
 
 /// A capture group's number (0 when it did not take part).
@@ -91,8 +104,17 @@ fn read(name: &str) -> Read {
     }
     for c in BARE_MONTH.captures_iter(&name) {
         let (before, after) = around(c.get(0).expect("match"));
-        let joined = before.is_some_and(|b| b.is_ascii_digit() || "年-./".contains(b));
-        let month = group(&c, 1);
+        let (month, numeral) = match group(&c, 1) {
+            0 => (chinese_month(&c[1]), true),
+            month => (month, false),
+        };
+        // A month in digits right after a year was read as a written-out
+        // month above; one in Chinese numerals takes the year as a bare one.
+        let joined = before.is_some_and(|b| {
+            b.is_ascii_digit()
+                || "一二三四五六七八九十".contains(b)
+                || (!numeral && "年-./".contains(b))
+        });
         if !joined && !digit(after) && (1..=12).contains(&month) {
             out.bare.insert(month);
         }
@@ -218,6 +240,15 @@ mod tests {
             month(Some("5月"), "2024年1-6月低保发放", ""),
             Some("2024-05".into())
         );
+        assert_eq!(
+            month(Some("十一月"), "2024年低保发放", ""),
+            Some("2024-11".into())
+        );
+        assert_eq!(
+            month(None, "2024年三月低保发放", ""),
+            Some("2024-03".into())
+        );
+        assert_eq!(month(Some("二十月"), "2024年低保发放", ""), None);
         let stated = names(Some("3月"), "2024年低保发放", "").month().unwrap();
         assert_eq!(
             stated.reason,
