@@ -12,7 +12,7 @@ use crate::catalog::{unit_scale, CatalogEntry};
 use crate::evidence::{Profile, Verdict};
 use crate::header::{self, Header};
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading};
-use crate::stated::Names;
+use crate::stated::{self, Names};
 
 /// Where one canonical column's values come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -97,12 +97,8 @@ pub struct TableView<'a> {
     pub context: String,
     /// File stem alone.
     pub stem: String,
-    /// File name without its extension (`低保发放2024.03`: the stem stops at
-    /// the first dot).
-    name: String,
-    sheet: Option<String>,
-    /// Title rows without their notes (`制表日期：…`), as written.
-    title: String,
+    /// The month and year the sheet, file or title rows state.
+    stated: stated::Values,
 }
 
 impl<'a> TableView<'a> {
@@ -125,7 +121,17 @@ impl<'a> TableView<'a> {
         let name = file.rsplit('/').next().unwrap_or(file);
         let stem = name.split('.').next().unwrap_or(name).to_string();
         let context = format!("{stem} {} {}", sheet.unwrap_or(""), title.join(" "));
-        let notes = title.iter().filter(|c| !header::is_note(c));
+        let notes: Vec<&str> = title
+            .iter()
+            .copied()
+            .filter(|c| !header::is_note(c))
+            .collect();
+        let names = Names {
+            sheet,
+            // The stem stops at the first dot (`低保发放2024.03`).
+            file: name.rsplit_once('.').map_or(name, |(n, _)| n),
+            title: &notes.join(" "),
+        };
         TableView {
             header,
             readings,
@@ -133,18 +139,7 @@ impl<'a> TableView<'a> {
             excluded,
             context: normalize_header(&context),
             stem,
-            name: name.rsplit_once('.').map_or(name, |(n, _)| n).to_string(),
-            sheet: sheet.map(str::to_string),
-            title: notes.copied().collect::<Vec<_>>().join(" "),
-        }
-    }
-
-    /// The names around the table, for the values they state.
-    fn names(&self) -> Names<'_> {
-        Names {
-            sheet: self.sheet.as_deref(),
-            file: &self.name,
-            title: &self.title,
+            stated: names.stated(),
         }
     }
 }
@@ -290,8 +285,8 @@ pub fn map_columns(
             continue;
         }
         let stated = match col.kind {
-            ColumnKind::Period => view.names().month(),
-            ColumnKind::Integer if col.name == "year" => view.names().year_stated(),
+            ColumnKind::Period => view.stated.month.clone(),
+            ColumnKind::Integer if col.name == "year" => view.stated.year.clone(),
             _ => None,
         };
         if let Some(stated) = stated {

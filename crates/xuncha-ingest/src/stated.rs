@@ -130,8 +130,42 @@ fn read(name: &str) -> Read {
     out
 }
 
+/// The month and year the names state for every row, each name read once.
+#[derive(Debug)]
+pub struct Values {
+    pub month: Option<Stated>,
+    pub year: Option<Stated>,
+}
+
+/// One name around a table, where it is, and what it states.
+struct Place<'a> {
+    label: &'static str,
+    name: &'a str,
+    read: Read,
+}
+
+impl Place<'_> {
+    /// `工作表名“3月”`, for a decision's reason.
+    fn cite(&self) -> String {
+        format!("{}“{}”", self.label, self.name)
+    }
+}
+
 impl Names<'_> {
-    fn places(&self) -> Vec<(&'static str, &str)> {
+    /// The month and year the names state (see `month` and `year` below).
+    pub fn stated(&self) -> Values {
+        let places = self.places();
+        let year = year(&places);
+        Values {
+            month: month(&places, year.as_ref()),
+            year: year.map(|(y, from)| Stated {
+                value: y.to_string(),
+                reason: format!("表中无年度列，按{}取 {y}", from.join("、")),
+            }),
+        }
+    }
+
+    fn places(&self) -> Vec<Place<'_>> {
         let mut places = Vec::with_capacity(3);
         if let Some(sheet) = self.sheet {
             places.push(("工作表名", sheet));
@@ -140,71 +174,58 @@ impl Names<'_> {
         if !self.title.trim().is_empty() {
             places.push(("标题行", self.title));
         }
-        places
+        let read_each = places.into_iter().map(|(label, name)| Place {
+            label,
+            name,
+            read: read(name),
+        });
+        read_each.collect()
     }
+}
 
-    /// The one year the names state, if they state exactly one.
-    fn year(&self) -> Option<(u32, Vec<String>)> {
-        let mut years = BTreeSet::new();
-        let mut from = Vec::new();
-        for (place, name) in self.places() {
-            let read = read(name);
-            if !read.years.is_empty() {
-                years.extend(read.years);
-                from.push(format!("{place}“{name}”"));
-            }
-        }
-        match years.len() {
-            1 => years.pop_first().map(|y| (y, from)),
+/// The one year the names state, if they state exactly one, and the names
+/// that state it.
+fn year(places: &[Place<'_>]) -> Option<(u32, Vec<String>)> {
+    let mut years = BTreeSet::new();
+    let mut from = Vec::new();
+    for place in places.iter().filter(|p| !p.read.years.is_empty()) {
+        years.extend(&place.read.years);
+        from.push(place.cite());
+    }
+    match years.len() {
+        1 => years.pop_first().map(|y| (y, from)),
+        _ => None,
+    }
+}
+
+/// The month of every row: stated by the most specific name that states
+/// exactly one (a bare month takes the one `year` the names state), and
+/// contradicted by no other name that states one; `None` otherwise.
+fn month(places: &[Place<'_>], year: Option<&(u32, Vec<String>)>) -> Option<Stated> {
+    let mut found: Option<((u32, u32), String)> = None;
+    for place in places.iter().filter(|p| !p.read.spans) {
+        let read = &place.read;
+        let month = match (read.months.len(), read.bare.len()) {
+            (1, _) => read.months.first().copied(),
+            (0, 1) => year.zip(read.bare.first()).map(|((y, _), m)| (*y, *m)),
             _ => None,
+        };
+        let Some(month) = month else { continue };
+        match &found {
+            Some((first, _)) if *first != month => return None,
+            Some(_) => {}
+            None => found = Some((month, place.cite())),
         }
     }
-
-    /// The month of every row: stated by the most specific name that states
-    /// exactly one (a bare month takes the one year the names state), and
-    /// contradicted by no other name that states one; `None` otherwise.
-    pub fn month(&self) -> Option<Stated> {
-        let year = self.year();
-        let mut found: Option<((u32, u32), String)> = None;
-        for (place, name) in self.places() {
-            let read = read(name);
-            if read.spans {
-                continue;
-            }
-            let month = match (read.months.len(), read.bare.len()) {
-                (1, _) => read.months.first().copied(),
-                (0, 1) => year
-                    .as_ref()
-                    .zip(read.bare.first())
-                    .map(|((y, _), m)| (*y, *m)),
-                _ => None,
-            };
-            let Some(month) = month else { continue };
-            match &found {
-                Some((first, _)) if *first != month => return None,
-                Some(_) => {}
-                None => found = Some((month, format!("{place}“{name}”"))),
-            }
-        }
-        let ((y, m), from) = found?;
-        let mut reason = format!("表中无月份列，按{from}");
-        if let Some((_, years)) = year.filter(|(_, f)| !f.contains(&from)) {
-            reason.push_str(&format!("及{}", years.join("、")));
-        }
-        Some(Stated {
-            value: format!("{y}-{m:02}"),
-            reason: format!("{reason}取 {y}-{m:02}"),
-        })
+    let ((y, m), from) = found?;
+    let mut reason = format!("表中无月份列，按{from}");
+    if let Some((_, years)) = year.filter(|(_, f)| !f.contains(&from)) {
+        reason.push_str(&format!("及{}", years.join("、")));
     }
-
-    /// The year of every row, when the names state exactly one.
-    pub fn year_stated(&self) -> Option<Stated> {
-        let (y, from) = self.year()?;
-        Some(Stated {
-            value: y.to_string(),
-            reason: format!("表中无年度列，按{}取 {y}", from.join("、")),
-        })
-    }
+    Some(Stated {
+        value: format!("{y}-{m:02}"),
+        reason: format!("{reason}取 {y}-{m:02}"),
+    })
 }
 
 #[cfg(test)]
@@ -216,7 +237,7 @@ mod tests {
     }
 
     fn month(sheet: Option<&str>, file: &str, title: &str) -> Option<String> {
-        names(sheet, file, title).month().map(|s| s.value)
+        names(sheet, file, title).stated().month.map(|s| s.value)
     }
 
     #[test]
@@ -249,7 +270,10 @@ mod tests {
             Some("2024-03".into())
         );
         assert_eq!(month(Some("二十月"), "2024年低保发放", ""), None);
-        let stated = names(Some("3月"), "2024年低保发放", "").month().unwrap();
+        let stated = names(Some("3月"), "2024年低保发放", "")
+            .stated()
+            .month
+            .unwrap();
         assert_eq!(
             stated.reason,
             "表中无月份列，按工作表名“3月”及文件名“2024年低保发放”取 2024-03"
@@ -277,7 +301,7 @@ mod tests {
 
     #[test]
     fn a_year_is_read_when_the_names_state_one() {
-        let year = |file| names(None, file, "").year_stated().map(|s| s.value);
+        let year = |file| names(None, file, "").stated().year.map(|s| s.value);
         assert_eq!(year("2024年度农村危房改造"), Some("2024".into()));
         assert_eq!(year("2024年3月危房改造"), Some("2024".into()));
         assert_eq!(year("2023-2024年危房改造"), None);
