@@ -158,6 +158,8 @@ fn inspect(
                     },
                     if t.unpivots_members() {
                         format!("；拆出家庭成员 {} 行", t.members_accepted)
+                    } else if t.unpivots_months() {
+                        format!("；按月份列拆出发放记录 {} 行", t.months_accepted)
                     } else {
                         String::new()
                     }

@@ -4,7 +4,7 @@
 
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Subject, UNITS};
 use crate::read::RawRow;
-use crate::wide;
+use crate::{monthly, stated, wide};
 
 /// How many rows from the top are searched for the header.
 pub(crate) const HEADER_SEARCH_ROWS: usize = 30;
@@ -147,8 +147,11 @@ fn filled_cells<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<(usize, String)
 /// ([`is_note`]) is no header row.
 fn two_rows(rows: &[RawRow], index: usize) -> Option<(usize, Vec<String>)> {
     let lex = lexicon();
-    let known =
-        |cells: &mut dyn Iterator<Item = &str>| cells.filter(|c| lex.is_known_header(c)).count();
+    // Month columns (1月 … 12月 under 2024年发放金额) are known headers here.
+    let known = |cells: &mut dyn Iterator<Item = &str>| {
+        let month = |c: &str| monthly::read_month(strip_unit(&normalize_header(c)).0).is_some();
+        cells.filter(|c| lex.is_known_header(c) || month(c)).count()
+    };
     let pairs = [
         index.checked_sub(1).map(|upper| (upper, index)),
         Some((index, index + 1)),
@@ -191,7 +194,9 @@ pub(crate) fn is_note(cell: &str) -> bool {
 /// or a subject the lexicon knows (户主信息 over 身份证号) over a header the
 /// lower row repeats, in a header that has columns merged down (a title
 /// row has none), when the two read as a known header (a member's label
-/// over a data row's name does not). Also whether any label was joined.
+/// over a data row's name does not); and, in such a header, the year a
+/// label states over month columns (2024年 over 3月: 2024年3月, for
+/// [`crate::monthly`]). Also whether any label was joined.
 fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<String>, bool) {
     fn cell(row: &csv::StringRecord, i: usize) -> &str {
         row.get(i).map_or("", str::trim)
@@ -224,7 +229,26 @@ fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<Strin
                 reading.attribute.is_none() && matches!(reading.subject, Subject::Known(_))
             });
         let both = format!("{label}{low}");
-        (whose && lex.is_known_header(&both)).then_some(both)
+        if whose && lex.is_known_header(&both) {
+            return Some(both);
+        }
+        // The year over months of a merged header (2024年 over 1月 … 12月),
+        // with the label's unit (2024年发放金额（万元）) when the month has none.
+        let (month, unit) = {
+            let low = normalize_header(low);
+            let (name, unit) = strip_unit(&low);
+            (monthly::read_month(name), unit.is_some())
+        };
+        let year = stated::year_of(label).filter(|_| merged_down);
+        let label_unit = normalize_header(label);
+        let label_unit = strip_unit(&label_unit).1.filter(|_| !unit);
+        match (month, year) {
+            (Some((None, _)), Some(year)) => Some(match label_unit {
+                Some(u) => format!("{year}年{low}({u})"),
+                None => format!("{year}年{low}"),
+            }),
+            _ => None,
+        }
     };
     let mut joined = false;
     let cells = (0..width)

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod header;
 pub mod lexicon;
 pub mod mapping;
+pub mod monthly;
 pub mod normalize;
 mod overlaps;
 pub mod read;
@@ -26,7 +27,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use rayon::prelude::*;
 use serde::Serialize;
-use xuncha_schema::DatasetSpec;
+use xuncha_schema::{ColumnKind, DatasetSpec};
 
 use build::{Cell, DatasetBuilder, RowOrigin};
 use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
@@ -142,6 +143,11 @@ pub struct TableReport {
     pub members_accepted: usize,
     /// Member rows left out because an earlier table holds them.
     pub overlapping_members: usize,
+    /// Rows unpivoted from the month columns of a wide monthly export: one
+    /// a person and month paid (its data rows are the people).
+    pub months_accepted: usize,
+    /// Month rows left out because an earlier table holds them.
+    pub overlapping_months: usize,
     /// Labels (programs, statuses, methods) no vocabulary rule knows.
     pub unknown_labels: Vec<build::UnknownLabel>,
     /// Why a table was not used, if it was not.
@@ -190,6 +196,12 @@ impl TableReport {
     /// not an earlier table already held them?
     pub fn unpivots_members(&self) -> bool {
         self.members_accepted + self.overlapping_members > 0
+    }
+
+    /// Did the table unpivot month columns (wide monthly export), whether
+    /// or not an earlier table already held the rows?
+    pub fn unpivots_months(&self) -> bool {
+        self.months_accepted + self.overlapping_months > 0
     }
 
     /// Every data row of a table that was read is accounted for exactly once.
@@ -465,10 +477,23 @@ fn gather(
 /// Rows of one dataset read from a file.
 struct Frame {
     dataset: &'static str,
+    /// What a row of the frame is to its table.
+    rows: Rows,
     /// The table of the file's `tables` they came from; `None` for a lake
     /// file, whose rows were checked for overlaps when the lake was written.
     table: Option<usize>,
     df: DataFrame,
+}
+
+/// What the rows of a frame are to the table they came from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// The table's data rows.
+    Table,
+    /// Household members unpivoted from a wide household row.
+    Members,
+    /// Months unpivoted from the month columns of a person's row.
+    Months,
 }
 
 /// Note of a table whose dataset the run does not use.
@@ -492,6 +517,7 @@ fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<Fil
         tables: vec![lake_report(rel, spec, frame.height())],
         frames: vec![Frame {
             dataset: spec.name,
+            rows: Rows::Table,
             table: None,
             df: frame,
         }],
@@ -692,6 +718,10 @@ fn ingest_table(
         .filter_map(|(c, s)| match s {
             ColumnSource::Header(i) => Some((c.name.to_string(), header.raw[*i].clone())),
             ColumnSource::Constant(v) => Some((c.name.to_string(), format!("常量：{v}"))),
+            ColumnSource::Months => {
+                let columns = mapping.months.iter().map(|(i, _)| *i);
+                Some((c.name.to_string(), monthly::label(&header.raw, columns)))
+            }
             ColumnSource::Absent => None,
         })
         .collect();
@@ -732,6 +762,7 @@ fn ingest_table(
                     report.unknown_labels.extend(built.unknown);
                     outcome.frames.push(Frame {
                         dataset: mapping.dataset.name,
+                        rows: Rows::Table,
                         table: Some(outcome.tables.len()),
                         df: built.frame,
                     });
@@ -794,13 +825,24 @@ fn ingest_table(
         report.rows_rejected += counts.rows_rejected;
         report.rows_accepted += counts.rows_accepted;
         report.members_accepted += counts.members_accepted;
+        report.months_accepted += counts.months_accepted;
         outcome.rejects.extend(chunk.rejects);
         rows_built.push(chunk.rows);
         members_built.push(chunk.members);
     }
-    push_frames(outcome, &mut report, mapping.dataset, rows_built);
+    let rows = if mapping.months.is_empty() {
+        Rows::Table
+    } else {
+        Rows::Months
+    };
+    push_frames(outcome, &mut report, (mapping.dataset, rows), rows_built);
     if !members.is_empty() {
-        push_frames(outcome, &mut report, member_spec, members_built);
+        push_frames(
+            outcome,
+            &mut report,
+            (member_spec, Rows::Members),
+            members_built,
+        );
     }
     outcome.tables.push(report);
 }
@@ -847,6 +889,25 @@ fn build_chunk(
                     line: row.line,
                 };
                 let cells = row_cells(mapping, header, &row.cells);
+                if !mapping.months.is_empty() {
+                    let rows = &mut chunk.rows;
+                    match push_months(
+                        mapping,
+                        header,
+                        cells,
+                        &row.cells,
+                        origin,
+                        rows,
+                        &mut chunk.rejects,
+                    ) {
+                        Some(months) => {
+                            counts.rows_accepted += 1;
+                            counts.months_accepted += months;
+                        }
+                        None => counts.rows_rejected += 1,
+                    }
+                    continue;
+                }
                 if !chunk.rows.push_row(&cells, origin, &mut chunk.rejects) {
                     counts.rows_rejected += 1;
                     continue;
@@ -947,7 +1008,7 @@ fn table_view<'a>(
 fn push_frames(
     outcome: &mut FileOutcome,
     report: &mut TableReport,
-    spec: &'static DatasetSpec,
+    (spec, rows): (&'static DatasetSpec, Rows),
     builders: Vec<DatasetBuilder>,
 ) {
     let mut unknown: BTreeMap<(usize, String, String), usize> = BTreeMap::new();
@@ -962,6 +1023,7 @@ fn push_frames(
                 }
                 outcome.frames.push(Frame {
                     dataset: spec.name,
+                    rows,
                     // The table's report is pushed after its frames.
                     table: Some(outcome.tables.len()),
                     df: built.frame,
@@ -999,7 +1061,8 @@ fn row_cells<'a>(
             let (raw, head) = match &mapping.sources[i] {
                 ColumnSource::Header(h) => (cells.get(*h), header.raw[*h].as_str()),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
-                ColumnSource::Absent => (None, col.name),
+                // Set month by month ([`push_months`]).
+                ColumnSource::Months | ColumnSource::Absent => (None, col.name),
             };
             Cell {
                 raw,
@@ -1081,6 +1144,77 @@ fn push_members(
     accepted
 }
 
+/// Add a row for each month a person's row of a wide monthly table was
+/// paid (a month column neither blank, 0 nor a dash): the month's period
+/// and the cell as its amount. A value the person's columns cannot take is
+/// a reject once, not once a month, and drops the person's row (`None`); a
+/// month's amount that cannot be read drops that month. Returns the
+/// months accepted.
+fn push_months<'a>(
+    mapping: &'a Mapping,
+    header: &'a Header,
+    mut cells: Vec<Cell<'a>>,
+    row: &'a csv::StringRecord,
+    origin: RowOrigin<'_>,
+    builder: &mut DatasetBuilder,
+    rejects: &mut Vec<Reject>,
+) -> Option<usize> {
+    let from_months = |c: &usize| mapping.sources[*c] == ColumnSource::Months;
+    let columns = mapping.dataset.columns;
+    let (periods, amounts): (Vec<usize>, Vec<usize>) = (0..columns.len())
+        .filter(from_months)
+        .partition(|&c| columns[c].kind == ColumnKind::Period);
+    let (&[period], &[amount]) = (&periods[..], &amounts[..]) else {
+        unreachable!("month columns give one period and one amount");
+    };
+    let mut accepted = 0;
+    let mut first = true;
+    for (i, month) in &mapping.months {
+        let Some(raw) = row.get(*i).filter(|v| paid(v)) else {
+            continue;
+        };
+        let head = header.raw[*i].as_str();
+        cells[period] = Cell {
+            raw: Some(month),
+            header: head,
+            scale: 1.0,
+            date_format: None,
+        };
+        cells[amount] = Cell {
+            raw: Some(raw),
+            header: head,
+            scale: mapping.scales[amount],
+            date_format: None,
+        };
+        let before = rejects.len();
+        let ok = builder.push_row(&cells, origin, rejects);
+        // The person's values were checked with the first month paid.
+        if !first {
+            let month_rejects = rejects.split_off(before);
+            rejects.extend(month_rejects.into_iter().filter(|r| r.column == head));
+        }
+        if ok {
+            accepted += 1;
+        } else if first && rejects[before..].iter().any(|r| r.column != head) {
+            return None;
+        } else {
+            for r in &mut rejects[before..] {
+                r.reason.push_str("（仅此月不读入，其他月份照常读入）");
+            }
+        }
+        first = false;
+    }
+    Some(accepted)
+}
+
+/// Was a month paid: a value other than blank, a dash or 0?
+fn paid(value: &str) -> bool {
+    let value = value.trim();
+    !value.is_empty()
+        && !matches!(value, "-" | "—" | "－" | "/" | "／")
+        && normalize::parse_amount(value, 1.0) != Ok(0.0)
+}
+
 fn missing_columns_error(
     table: &RawTable,
     view: &TableView<'_>,
@@ -1137,7 +1271,19 @@ fn missing_columns_error(
                 })
                 .collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let candidates = scored.into_iter().take(3).map(|(_, t)| t).collect();
+            let mut candidates: Vec<String> = scored.into_iter().take(3).map(|(_, t)| t).collect();
+            // Month columns without a year give no period.
+            let months = view.months.iter().map(|m| m.index);
+            let named = entry.is_some_and(|e| e.columns.contains_key(*col));
+            if kind == Some(ColumnKind::Period) && !view.months.is_empty() && !named {
+                candidates.insert(
+                    0,
+                    format!(
+                        "{}（月份列，但表头、文件名、工作表名和标题都没有写明唯一的年份，如“2024年”）",
+                        monthly::label(&header.raw, months)
+                    ),
+                );
+            }
             MissingColumn {
                 column: col.to_string(),
                 tried,

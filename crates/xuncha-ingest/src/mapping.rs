@@ -12,6 +12,7 @@ use crate::catalog::{unit_scale, CatalogEntry};
 use crate::evidence::{Profile, Verdict};
 use crate::header::{self, Header};
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading};
+use crate::monthly::{self, MonthColumn};
 use crate::stated::{self, Names};
 
 /// Where one canonical column's values come from.
@@ -21,6 +22,9 @@ pub enum ColumnSource {
     Header(usize),
     /// A constant from the catalog.
     Constant(String),
+    /// The month columns of a wide monthly table ([`Mapping::months`]):
+    /// a row for each month paid.
+    Months,
     /// Not in the file.
     Absent,
 }
@@ -60,6 +64,9 @@ pub struct Mapping {
     /// they fill the dataset a table is recognised as, but do not make a
     /// dataset's mapping complete when recognising it.
     pub stated: Vec<&'static str>,
+    /// The month columns that give the period and amount of a wide monthly
+    /// table, with the period (`2024-03`) each gives; empty for other tables.
+    pub months: Vec<(usize, String)>,
     /// One decision per mapped column.
     pub decisions: Vec<Decision>,
     /// Headers left over, with their best candidates.
@@ -71,7 +78,7 @@ impl Mapping {
     pub fn matched(&self) -> usize {
         self.sources
             .iter()
-            .filter(|s| matches!(s, ColumnSource::Header(_)))
+            .filter(|s| matches!(s, ColumnSource::Header(_) | ColumnSource::Months))
             .count()
     }
 
@@ -97,6 +104,8 @@ pub struct TableView<'a> {
     pub context: String,
     /// File stem alone.
     pub stem: String,
+    /// Columns that each name one month's payment ([`crate::monthly`]).
+    pub months: Vec<MonthColumn>,
     /// The month and year the sheet, file or title rows state.
     stated: stated::Values,
 }
@@ -139,6 +148,7 @@ impl<'a> TableView<'a> {
             excluded,
             context: normalize_header(&context),
             stem,
+            months: monthly::detect(header),
             stated: names.stated(),
         }
     }
@@ -176,6 +186,16 @@ pub fn map_columns(
     }
     let mut sources = vec![ColumnSource::Absent; dataset.columns.len()];
     let mut decisions: Vec<Option<Decision>> = vec![None; dataset.columns.len()];
+    // The month columns of a wide monthly table give a dataset of payments
+    // its period and amount; no other header may take them.
+    let monthly = monthly_targets(dataset, view, entry);
+    if let Some((period, amount)) = monthly {
+        for m in &view.months {
+            used[m.index] = true;
+        }
+        sources[period] = ColumnSource::Months;
+        sources[amount] = ColumnSource::Months;
+    }
     // Catalog first.
     for (c, col) in dataset.columns.iter().enumerate() {
         if let Some(value) = entry.and_then(|e| e.constants.get(col.name)) {
@@ -274,11 +294,25 @@ pub fn map_columns(
             });
         }
     }
+    let months = match monthly {
+        Some((period, amount)) => {
+            let months = month_periods(dataset, view, &mut decisions, (period, amount));
+            if months.is_empty() {
+                sources[period] = ColumnSource::Absent;
+            }
+            months
+        }
+        None => Vec::new(),
+    };
     // A month or year the table's names state stands in for a required
     // column no header gives (a monthly sheet, a yearly file).
     let mut stated_columns = Vec::new();
     for (c, col) in dataset.columns.iter().enumerate() {
         if !col.required || sources[c] != ColumnSource::Absent {
+            continue;
+        }
+        // Month columns without a year take no month from the names.
+        if monthly.is_some_and(|(period, _)| period == c) {
             continue;
         }
         if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
@@ -311,12 +345,15 @@ pub fn map_columns(
             .and_then(|e| e.units.get(col.name).cloned())
             .or_else(|| match &sources[c] {
                 ColumnSource::Header(i) => header.units[*i].clone(),
+                ColumnSource::Months => months.first().and_then(|(i, _)| header.units[*i].clone()),
                 _ => None,
             });
         // An amount without a unit of its own takes the one a note above
         // the header gives the table (`单位：万元`), and its decision says so.
         let noted = match (&unit, &sources[c], col.kind) {
-            (None, ColumnSource::Header(_), ColumnKind::Amount) => header.money_unit,
+            (None, ColumnSource::Header(_) | ColumnSource::Months, ColumnKind::Amount) => {
+                header.money_unit
+            }
             _ => None,
         };
         if let (Some(noted), Some(decision)) = (noted, decisions[c].as_mut()) {
@@ -358,9 +395,79 @@ pub fn map_columns(
         date_formats,
         missing,
         stated: stated_columns,
+        months,
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
     }
+}
+
+/// The period and amount columns of a dataset of payments (by index) that
+/// a table's month columns give: it has month columns, and neither another
+/// header (`发放月份`) nor the catalog gives its period or amount.
+fn monthly_targets(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    entry: Option<&CatalogEntry>,
+) -> Option<(usize, usize)> {
+    if view.months.is_empty() {
+        return None;
+    }
+    let columns = dataset.columns;
+    let period = columns
+        .iter()
+        .position(|c| c.required && c.kind == ColumnKind::Period)?;
+    let amount = columns.iter().position(|c| c.name == "amount")?;
+    let catalog = entry.is_some_and(|e| {
+        [period, amount].iter().any(|&c| {
+            let name = columns[c].name;
+            e.columns.contains_key(name) || e.constants.contains_key(name)
+        })
+    });
+    let month = |i: usize| view.months.iter().any(|m| m.index == i);
+    let period_header = (0..view.readings.len())
+        .any(|i| !month(i) && view.readings[i].attribute.as_deref() == Some("period"));
+    (!catalog && !period_header).then_some((period, amount))
+}
+
+/// The period each month column gives (its own year, else the one the
+/// table's names state), with the period and amount decisions; none when
+/// a month column has no year.
+fn month_periods(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    decisions: &mut [Option<Decision>],
+    (period, amount): (usize, usize),
+) -> Vec<(usize, String)> {
+    let stated = view.stated.year.as_ref();
+    let stated_year = stated.and_then(|s| s.value.parse::<u32>().ok());
+    let periods: Option<Vec<(usize, String)>> = view
+        .months
+        .iter()
+        .map(|m| {
+            let year = m.year.or(stated_year)?;
+            Some((m.index, format!("{year}-{:02}", m.month)))
+        })
+        .collect();
+    let Some(periods) = periods else {
+        return Vec::new();
+    };
+    let label = monthly::label(&view.header.raw, view.months.iter().map(|m| m.index));
+    let mut reason = format!(
+        "按 {} 个月份列拆分，每人每个有发放的月份一行",
+        periods.len()
+    );
+    if let Some(stated) = stated.filter(|_| view.months.iter().any(|m| m.year.is_none())) {
+        reason.push_str(&format!("；年份按{}取 {}", stated.from, stated.value));
+    }
+    let decision = |c: usize, reason: String| Decision {
+        column: dataset.columns[c].name.into(),
+        header: Some(label.clone()),
+        score: 1.0,
+        reason,
+    };
+    decisions[period] = Some(decision(period, reason));
+    decisions[amount] = Some(decision(amount, "各月份列的金额".into()));
+    periods
 }
 
 /// A dataset's standing for one table.

@@ -19,7 +19,7 @@ use polars_core::hashing::{columns_to_hashes, IdBuildHasher};
 use rayon::prelude::*;
 use xuncha_schema::{DatasetSpec, Reject, RejectAction};
 
-use crate::{FileOutcome, IngestError};
+use crate::{FileOutcome, IngestError, Rows};
 
 /// A row value met: the copies kept so far over all tables, and the first
 /// table that held it (16 bytes a value, held until the last file is read).
@@ -180,13 +180,16 @@ impl Overlaps {
                         0
                     }
                 };
-                if report.dataset.as_deref() == Some(frame.dataset) {
-                    report.rows_accepted -= left_out;
-                    report.overlapping_rows += left_out;
-                } else {
-                    report.members_accepted -= left_out;
-                    report.overlapping_members += left_out;
-                }
+                let (accepted, overlapping) = match frame.rows {
+                    Rows::Table => (&mut report.rows_accepted, &mut report.overlapping_rows),
+                    Rows::Members => (
+                        &mut report.members_accepted,
+                        &mut report.overlapping_members,
+                    ),
+                    Rows::Months => (&mut report.months_accepted, &mut report.overlapping_months),
+                };
+                *accepted -= left_out;
+                *overlapping += left_out;
             }
             for ((t, first), rows) in repeats {
                 let earlier = self.tables[first as usize].clone();

@@ -26,6 +26,8 @@ pub struct Stated {
     /// `2024-03` for a month, `2024` for a year.
     pub value: String,
     pub reason: String,
+    /// The names it was read from (`文件名“2024年低保发放”`).
+    pub from: String,
 }
 
 /// A year and month written out: `2024年3月`, `2024-03`, `2024.3`, `202403`
@@ -64,7 +66,7 @@ struct Read {
 }
 
 /// The month a Chinese numeral names (一 … 十二), 0 for any other.
-fn chinese_month(numeral: &str) -> u32 {
+pub(crate) fn chinese_month(numeral: &str) -> u32 {
     const DIGITS: &str = "一二三四五六七八九";
     let digit = |c: char| DIGITS.chars().position(|d| d == c).map(|i| i as u32 + 1);
     let chars: Vec<char> = numeral.chars().collect();
@@ -161,6 +163,7 @@ impl Names<'_> {
             year: year.map(|(y, from)| Stated {
                 value: y.to_string(),
                 reason: format!("表中无年度列，按{}取 {y}", from.join("、")),
+                from: from.join("、"),
             }),
         }
     }
@@ -217,15 +220,28 @@ fn month(places: &[Place<'_>], year: Option<&(u32, Vec<String>)>) -> Option<Stat
             None => found = Some((month, place.cite())),
         }
     }
-    let ((y, m), from) = found?;
-    let mut reason = format!("表中无月份列，按{from}");
+    let ((y, m), mut from) = found?;
     if let Some((_, years)) = year.filter(|(_, f)| !f.contains(&from)) {
-        reason.push_str(&format!("及{}", years.join("、")));
+        from.push_str(&format!("及{}", years.join("、")));
     }
     Some(Stated {
         value: format!("{y}-{m:02}"),
-        reason: format!("{reason}取 {y}-{m:02}"),
+        reason: format!("表中无月份列，按{from}取 {y}-{m:02}"),
+        from,
     })
+}
+
+/// The one year a label states and no month with it (`2024年`,
+/// `2024年度发放情况`), as a group label over month columns does.
+pub(crate) fn year_of(label: &str) -> Option<u32> {
+    let read = read(label);
+    match (
+        read.years.len(),
+        read.months.is_empty() && read.bare.is_empty(),
+    ) {
+        (1, true) => read.years.first().copied(),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1354,3 +1354,255 @@ fn a_unit_note_above_the_header_scales_amounts_without_their_own_unit() {
         decision.reason
     );
 }
+
+/// A payment export kept wide: a row a person, a column a month.
+fn monthly_csv(
+    title: &str,
+    months: std::ops::RangeInclusive<u32>,
+    rows: &[(&str, String, &[&str])],
+) -> String {
+    let mut text = format!("{title}\n序号,姓名,身份证号,村代码,救助类别");
+    for m in months {
+        text.push_str(&format!(",{m}月"));
+    }
+    text.push_str(",合计\n");
+    for (n, (name, id, cells)) in rows.iter().enumerate() {
+        text.push_str(&format!(
+            "{},{name},{id},411102001001,农村低保,{},\n",
+            n + 1,
+            cells.join(",")
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_wide_monthly_export_gives_a_row_a_person_and_month_paid() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = monthly_csv(
+        "2024年城乡低保资金发放表",
+        1..=6,
+        &[
+            ("甲", id(1), &["500", "500", "500", "500", "500", "500"]),
+            // Paid January to March; 0 and a dash are months not paid.
+            ("乙", id(2), &["400", "400", "400", "", "0", "-"]),
+            // A month whose amount is not a number: that month is refused.
+            ("丙", id(3), &["300", "停发", "", "", "", ""]),
+            // An ID that cannot be read: the person's row, once.
+            (
+                "丁",
+                "123".into(),
+                &["200", "200", "200", "200", "200", "200"],
+            ),
+        ],
+    );
+    text.push_str("合计,,,,,1400,1100,900,700,700,700,5500\n");
+    write(dir.path(), "城乡低保发放表.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    let periods: Vec<String> = df
+        .column("period")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap()[..7].to_string())
+        .collect();
+    let ids = strings(df, "id_number");
+    let rows: Vec<(String, String)> = ids
+        .iter()
+        .zip(&periods)
+        .map(|(i, p)| (i.clone().unwrap(), p.clone()))
+        .collect();
+    let mut expected: Vec<(String, String)> =
+        (1..=6).map(|m| (id(1), format!("2024-{m:02}"))).collect();
+    expected.extend((1..=3).map(|m| (id(2), format!("2024-{m:02}"))));
+    expected.push((id(3), "2024-01".into()));
+    assert_eq!(rows, expected);
+    let amounts: Vec<f64> = df
+        .column("amount")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(
+        amounts.iter().sum::<f64>(),
+        6.0 * 500.0 + 3.0 * 400.0 + 300.0
+    );
+    // Each month cites its person's row.
+    assert_eq!(
+        strings(df, "_src")[7].as_deref(),
+        Some("城乡低保发放表.csv:4")
+    );
+
+    let table = &data.tables[0];
+    assert_eq!(
+        (table.rows_read, table.rows_accepted, table.rows_rejected),
+        (4, 3, 1)
+    );
+    assert_eq!((table.total_rows, table.months_accepted), (1, 10));
+    assert!(table.rows_balance());
+    let period = table
+        .decisions
+        .iter()
+        .find(|d| d.column == "period")
+        .unwrap();
+    assert_eq!(period.header.as_deref(), Some("1月、2月…6月"));
+    assert!(
+        period.reason.contains("年份按文件名") || period.reason.contains("年份按标题行"),
+        "{}",
+        period.reason
+    );
+    let rejects: Vec<(usize, &str, &str, RejectAction)> = data
+        .rejects
+        .iter()
+        .map(|r| (r.row, r.column.as_str(), r.value.as_str(), r.action))
+        .collect();
+    assert_eq!(
+        rejects,
+        vec![
+            (5, "2月", "停发", RejectAction::RowDropped),
+            (6, "身份证号", "123", RejectAction::RowDropped),
+        ]
+    );
+    assert!(
+        data.rejects[0].reason.contains("仅此月不读入"),
+        "{}",
+        data.rejects[0].reason
+    );
+}
+
+#[test]
+fn a_year_merged_over_month_columns_gives_their_periods_and_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Sheet1").unwrap();
+    let plain = rust_xlsxwriter::Format::new();
+    sheet
+        .write_string(0, 0, "城关镇特困人员供养金发放表")
+        .unwrap();
+    for (c, text) in [
+        (0, "序号"),
+        (1, "姓名"),
+        (2, "身份证号"),
+        (3, "村代码"),
+        (7, "合计"),
+    ] {
+        sheet.merge_range(1, c, 2, c, text, &plain).unwrap();
+    }
+    sheet
+        .merge_range(1, 4, 1, 6, "2023年发放金额（万元）", &plain)
+        .unwrap();
+    for (c, month) in [(4, "10月"), (5, "11月"), (6, "12月")] {
+        sheet.write_string(2, c, month).unwrap();
+    }
+    let row = [
+        "1",
+        "甲",
+        &id(1),
+        "411102001001",
+        "0.06",
+        "0.06",
+        "",
+        "0.12",
+    ];
+    for (c, v) in row.iter().enumerate() {
+        sheet.write_string(3, c as u16, *v).unwrap();
+    }
+    book.save(dir.path().join("特困供养金发放.xlsx")).unwrap();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let table = &data.tables[0];
+    assert_eq!((table.header_row, table.months_accepted), (Some(2), 2));
+    let df = &data.datasets["benefit_payments"];
+    let amounts: Vec<f64> = df
+        .column("amount")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(amounts, vec![600.0, 600.0]);
+    let period = table
+        .decisions
+        .iter()
+        .find(|d| d.column == "period")
+        .unwrap();
+    assert_eq!(
+        period.header.as_deref(),
+        Some("2023年10月(万元)、2023年11月(万元)、2023年12月(万元)")
+    );
+}
+
+#[test]
+fn month_columns_without_a_year_are_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = monthly_csv(
+        "城乡低保资金发放表",
+        1..=3,
+        &[("甲", id(1), &["500", "500", "500"])],
+    );
+    write(dir.path(), "低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let [IngestError::MissingColumns(missing)] = &data.errors[..] else {
+        panic!("{:?}", data.errors);
+    };
+    assert_eq!(missing.missing[0].column, "period");
+    assert!(
+        missing.missing[0].candidates[0].starts_with("1月、2月、3月（月份列"),
+        "{:?}",
+        missing.missing[0].candidates
+    );
+    assert!(!data.datasets.contains_key("benefit_payments"));
+}
+
+#[test]
+fn month_rows_two_overlapping_wide_exports_both_hold_are_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let half = monthly_csv(
+        "2024年低保发放",
+        1..=3,
+        &[("甲", id(1), &["500", "500", "500"])],
+    );
+    write(dir.path(), "2024年低保发放_1-3月.csv", half.as_bytes());
+    let year = monthly_csv(
+        "2024年低保发放",
+        1..=6,
+        &[
+            ("甲", id(1), &["500", "500", "500", "500", "", ""]),
+            ("乙", id(2), &["400", "", "", "", "", ""]),
+        ],
+    );
+    write(dir.path(), "2024年低保发放_全年.csv", year.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.rows("benefit_payments"), 5);
+    let later = data
+        .tables
+        .iter()
+        .find(|t| t.file.contains("全年"))
+        .unwrap();
+    assert_eq!((later.months_accepted, later.overlapping_months), (2, 3));
+    assert_eq!((later.rows_accepted, later.overlapping_rows), (2, 0));
+    assert!(later.rows_balance());
+}
+
+#[test]
+fn a_long_table_with_a_month_column_is_not_read_as_wide() {
+    let dir = tempfile::tempdir().unwrap();
+    // 发放月份 gives the period; the 3月 column beside it is left unmapped.
+    let text = format!(
+        "姓名,身份证号,村代码,发放月份,发放金额,3月\n甲,{},411102001001,2024-03,500,500\n",
+        id(1)
+    );
+    write(dir.path(), "2024年低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert_eq!(data.rows("benefit_payments"), 1);
+    let table = &data.tables[0];
+    assert_eq!(table.months_accepted, 0);
+    assert_eq!(table.unmapped, vec!["3月".to_string()]);
+}
