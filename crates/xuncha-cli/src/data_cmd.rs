@@ -140,13 +140,18 @@ fn inspect(
                     );
                 }
                 println!(
-                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}{}",
+                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}{}{}",
                     t.rows_read,
                     t.rows_accepted,
                     t.rows_rejected,
                     t.blank_rows,
                     t.repeated_headers,
                     t.total_rows,
+                    if t.remark_rows > 0 {
+                        format!("，说明行（制表人等）{}", t.remark_rows)
+                    } else {
+                        String::new()
+                    },
                     if t.overlapping_rows > 0 {
                         format!(
                             "；与 {} 重复 {} 行，未重复读入",

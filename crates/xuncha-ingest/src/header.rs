@@ -289,6 +289,8 @@ pub enum NonData {
     Blank,
     RepeatedHeader,
     Total,
+    /// A row of notes such as a footer (`制表人：张三`, `审核人：`, `说明：…`).
+    Note,
 }
 
 /// Classify a data-area row that is not a record. Called for every row of
@@ -300,6 +302,9 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
     };
     if is_total(first) {
         return Some(NonData::Total);
+    }
+    if first.contains([':', '：']) && is_note_row(row) {
+        return Some(NonData::Note);
     }
     let repeated = repeats(row, &header.filled) || repeats(row, &header.filled_above);
     repeated.then_some(NonData::RepeatedHeader)
@@ -315,6 +320,23 @@ fn is_total(first: &str) -> bool {
         (Some('计'), Some('合' | '小' | '总' | '共'))
     );
     ends && label.chars().filter(|c| !c.is_whitespace()).count() <= 12
+}
+
+/// Is every filled cell of the row a note's label and content (`制表人：张三`,
+/// `审核人：` left blank, `说明：本表…`), as the footer of a printed list is?
+fn is_note_row(row: &RawRow) -> bool {
+    row.cells
+        .iter()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .all(|cell| {
+            let Some((label, _)) = cell.split_once([':', '：']) else {
+                return false;
+            };
+            let letters = label.trim().chars().count();
+            // A time (10:30) or a ratio is no label.
+            (1..=10).contains(&letters) && !label.chars().any(|c| c.is_ascii_digit())
+        })
 }
 
 /// Does the row repeat more than half of a header row's filled cells? Stops
@@ -419,6 +441,23 @@ mod tests {
         assert_eq!(non_data(&t[7], &h), Some(NonData::Total));
         assert!(is_total("共计") && is_total("全县总计:") && !is_total("统计"));
         assert!(!is_total("2024年城关镇各村低保资金发放情况合计"));
+    }
+
+    #[test]
+    fn a_footer_of_notes_is_not_data() {
+        let t = rows(&[
+            &["姓名", "身份证号", "金额", "备注"],
+            &["制表人：张三", "", "审核人：", "制表日期：2024年12月31日"],
+            &["说明：本表数据截至2024年12月", "", "", ""],
+            // A data row with a note-like remark, or a time first, is data.
+            &["李四", "x", "1", "备注：已核实"],
+            &["10:30", "", "", ""],
+        ]);
+        let h = detect(&t, None).unwrap();
+        assert_eq!(non_data(&t[1], &h), Some(NonData::Note));
+        assert_eq!(non_data(&t[2], &h), Some(NonData::Note));
+        assert_eq!(non_data(&t[3], &h), None);
+        assert_eq!(non_data(&t[4], &h), None);
     }
 
     #[test]

@@ -134,6 +134,8 @@ pub struct TableReport {
     pub blank_rows: usize,
     pub repeated_headers: usize,
     pub total_rows: usize,
+    /// Rows of notes among or below the data (a footer's `制表人：…`).
+    pub remark_rows: usize,
     /// Rows left out because an earlier table of the dataset holds them
     /// (exports whose ranges overlap), each one a reject.
     pub overlapping_rows: usize,
@@ -212,6 +214,7 @@ impl TableReport {
                 + self.blank_rows
                 + self.repeated_headers
                 + self.total_rows
+                + self.remark_rows
                 + self.overlapping_rows
     }
 }
@@ -821,6 +824,7 @@ fn ingest_table(
         report.blank_rows += counts.blank_rows;
         report.repeated_headers += counts.repeated_headers;
         report.total_rows += counts.total_rows;
+        report.remark_rows += counts.remark_rows;
         report.rows_read += counts.rows_read;
         report.rows_rejected += counts.rows_rejected;
         report.rows_accepted += counts.rows_accepted;
@@ -881,6 +885,7 @@ fn build_chunk(
             Some(NonData::Blank) => counts.blank_rows += 1,
             Some(NonData::RepeatedHeader) => counts.repeated_headers += 1,
             Some(NonData::Total) => counts.total_rows += 1,
+            Some(NonData::Note) => counts.remark_rows += 1,
             None => {
                 counts.rows_read += 1;
                 let origin = RowOrigin {

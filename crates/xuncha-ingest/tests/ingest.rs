@@ -1606,3 +1606,26 @@ fn a_long_table_with_a_month_column_is_not_read_as_wide() {
     assert_eq!(table.months_accepted, 0);
     assert_eq!(table.unmapped, vec!["3月".to_string()]);
 }
+
+#[test]
+fn a_footer_of_notes_is_counted_not_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "姓名,身份证号,村代码,发放月份,发放金额\n\
+         甲,{},411102001001,2024-03,500\n\
+         合计,,,,500\n\
+         制表人：张三,,审核人：,,制表日期：2025年1月2日\n\
+         说明：本表由乡镇民政办填报,,,,\n",
+        id(1)
+    );
+    write(dir.path(), "2024年3月低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let table = &data.tables[0];
+    assert_eq!(
+        (table.rows_accepted, table.total_rows, table.remark_rows),
+        (1, 1, 2)
+    );
+    assert!(table.rows_balance());
+}
