@@ -8,6 +8,7 @@ pub mod catalog;
 mod copies;
 pub mod evidence;
 pub mod header;
+mod html;
 pub mod lexicon;
 pub mod mapping;
 pub mod monthly;

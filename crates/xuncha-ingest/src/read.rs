@@ -9,6 +9,7 @@ use calamine::{
 use csv::StringRecord;
 use polars::prelude::*;
 
+use crate::html;
 use crate::normalize::excel_serial_to_date;
 use crate::IngestError;
 
@@ -301,7 +302,10 @@ fn read_file_unguarded(
                 head,
             )?])
         }
-        Format::Workbook => read_workbook(path, display),
+        Format::Workbook => match read_text_workbook(path, display, encoding, head)? {
+            Some(table) => Ok(vec![table]),
+            None => read_workbook(path, display),
+        },
         Format::Parquet | Format::Ipc => read_columnar(path, display, format),
     }
 }
@@ -618,6 +622,61 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
         }
     }
     Ok(tables)
+}
+
+/// A workbook that is really text, as many systems' 导出Excel writes it: a
+/// web page holding a table, read as the one sheet Excel shows of it, or
+/// an `.xls` of tab- or comma-separated text, read as a CSV. `None` for a
+/// real workbook (an OLE or zip file) or other text; an error for an Excel
+/// 2003 XML sheet.
+fn read_text_workbook(
+    path: &Path,
+    display: &str,
+    encoding: Option<Encoding>,
+    head_rows: usize,
+) -> Result<Option<RawTable>, IngestError> {
+    let unreadable = |e: std::io::Error| IngestError::file(display, format!("无法读取：{e}"));
+    let mut head = Vec::with_capacity(4096);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).map_err(unreadable)?, 4096),
+        &mut head,
+    )
+    .map_err(unreadable)?;
+    if head.starts_with(&OLE_MAGIC) || head.starts_with(b"PK") || head.contains(&0) {
+        return Ok(None);
+    }
+    let start = String::from_utf8_lossy(&head);
+    if start.contains("urn:schemas-microsoft-com:office:spreadsheet") {
+        return Err(IngestError::file(
+            display,
+            "这是 Excel 2003 XML 表格（扩展名为 .xls 的 XML 文件），暂不能直接读取；请在 Excel/WPS 中另存为 .xlsx 后再导入",
+        ));
+    }
+    let xls = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xls"));
+    let page = html::is_html_table(&start);
+    if !page && !xls {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    if !page {
+        return read_delimited(bytes, display, encoding, false, head_rows).map(Some);
+    }
+    let (text, encoding) = decode(bytes, encoding);
+    Ok(Some(RawTable {
+        file: display.to_string(),
+        sheet: None,
+        rows: html::rows(&text),
+        encoding: match encoding {
+            "UTF-8" => "HTML 网页，UTF-8",
+            "GB18030" => "HTML 网页，GB18030",
+            _ => "HTML 网页，UTF-8+GB18030",
+        },
+        skipped: None,
+        typed: None,
+        rest: None,
+    }))
 }
 
 /// Read Parquet or Arrow IPC; the column names become the header row (row 1).

@@ -1629,3 +1629,61 @@ fn a_footer_of_notes_is_counted_not_rejected() {
     );
     assert!(table.rows_balance());
 }
+
+#[test]
+fn a_web_page_named_xls_is_read_as_the_sheet_excel_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    // 导出Excel as many systems write it: an HTML table in GBK named .xls,
+    // a title above it, a header on two rows with merged cells, a footer.
+    let page = format!(
+        "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gbk\">\
+         <style>td {{ mso-number-format:'\\@'; }}</style></head><body>\
+         <h3>2024年3月城乡低保发放表</h3>\
+         <table border=\"1\">\
+         <tr><th rowspan=\"2\">姓名</th><th rowspan=\"2\">身份证号</th><th rowspan=\"2\">村代码</th>\
+         <th colspan=\"2\">发放情况</th></tr>\
+         <tr><th>发放月份</th><th>发放金额</th></tr>\
+         <tr><td>甲</td><td>{}</td><td>411102001001</td><td>2024-03</td><td>500</td></tr>\
+         <tr><td>乙</td><td>123</td><td>411102001001</td><td>2024-03</td><td>400</td></tr>\
+         </table><p>制表人：张三</p></body></html>",
+        id(1)
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&page);
+    write(dir.path(), "低保发放.xls", &gbk);
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(strings(df, "id_number"), vec![Some(id(1))]);
+    assert_eq!(strings(df, "_src"), vec![Some("低保发放.xls:4".into())]);
+    let table = &data.tables[0];
+    assert_eq!(table.encoding, "HTML 网页，GB18030");
+    assert_eq!(table.header_row, Some(2));
+    assert_eq!((table.rows_rejected, table.remark_rows), (1, 1));
+    let reject = &data.rejects[0];
+    assert_eq!((reject.row, reject.column.as_str()), (5, "身份证号"));
+}
+
+#[test]
+fn tab_separated_text_named_xls_is_read_and_an_xml_sheet_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "姓名\t身份证号\t村代码\t发放月份\t发放金额\n甲\t{}\t411102001001\t2024-03\t500\n",
+        id(1)
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    write(dir.path(), "低保发放.xls", &gbk);
+    write(
+        dir.path(),
+        "特困发放.xls",
+        "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">\
+         <Worksheet ss:Name=\"Sheet1\"><Table></Table></Worksheet></Workbook>"
+            .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.rows("benefit_payments"), 1);
+    let [IngestError::File { file, message }] = &data.errors[..] else {
+        panic!("{:?}", data.errors);
+    };
+    assert_eq!(file, "特困发放.xls");
+    assert!(message.contains("另存为 .xlsx"), "{message}");
+}
