@@ -1173,6 +1173,11 @@ fn push_months<'a>(
     let (&[period], &[amount]) = (&periods[..], &amounts[..]) else {
         unreachable!("month columns give one period and one amount");
     };
+    // The person's required columns, as their rejects name them.
+    let required: Vec<&str> = (0..columns.len())
+        .filter(|&c| columns[c].required && c != period && c != amount)
+        .map(|c| cells[c].header)
+        .collect();
     let mut accepted = 0;
     let mut first = true;
     for (i, month) in &mapping.months {
@@ -1201,11 +1206,20 @@ fn push_months<'a>(
         }
         if ok {
             accepted += 1;
-        } else if first && rejects[before..].iter().any(|r| r.column != head) {
+        } else if first
+            && rejects[before..]
+                .iter()
+                .any(|r| required.contains(&&*r.column))
+        {
             return None;
         } else {
+            // Only the month was dropped: the person's row goes on.
             for r in &mut rejects[before..] {
-                r.reason.push_str("（仅此月不读入，其他月份照常读入）");
+                if r.column == head {
+                    r.reason.push_str("（仅此月不读入，其他月份照常读入）");
+                } else {
+                    r.action = RejectAction::ValueCleared;
+                }
             }
         }
         first = false;

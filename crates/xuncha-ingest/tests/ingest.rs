@@ -1687,3 +1687,31 @@ fn tab_separated_text_named_xls_is_read_and_an_xml_sheet_is_a_clear_error() {
     assert_eq!(file, "特困发放.xls");
     assert!(message.contains("另存为 .xlsx"), "{message}");
 }
+
+#[test]
+fn a_cleared_optional_value_keeps_a_monthly_row_whose_first_month_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // The account is masked (cleared, listed once); January is refused alone.
+    let text = format!(
+        "姓名,身份证号,银行账号,1月,2月,3月\n甲,{},6228********0001,停发,500,500\n",
+        id(1)
+    );
+    write(dir.path(), "2024年低保发放.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert_eq!(data.rows("benefit_payments"), 2);
+    let table = &data.tables[0];
+    assert_eq!((table.rows_accepted, table.months_accepted), (1, 2));
+    let rejects: Vec<(&str, RejectAction, bool)> = data
+        .rejects
+        .iter()
+        .map(|r| (r.column.as_str(), r.action, r.reason.contains("仅此月")))
+        .collect();
+    assert_eq!(
+        rejects,
+        vec![
+            ("1月", RejectAction::RowDropped, true),
+            ("银行账号", RejectAction::ValueCleared, false),
+        ]
+    );
+}
