@@ -310,11 +310,15 @@ fn read_file_unguarded(
     }
 }
 
-/// Decode bytes: UTF-8 (BOM stripped) when valid, otherwise GB18030 (a
-/// superset of GBK). A file pasted together from both (some lines valid
+/// Decode bytes: UTF-16 when it starts with its byte order mark (Excel's
+/// 另存为 Unicode 文本), UTF-8 (BOM stripped) when valid, otherwise GB18030
+/// (a superset of GBK). A file pasted together from both (some lines valid
 /// UTF-8, others not) is decoded line by line.
 /// UTF-8 text keeps the buffer it was read into.
 pub fn decode(mut bytes: Vec<u8>, forced: Option<Encoding>) -> (String, &'static str) {
+    if let Some((utf16, label)) = utf16(&bytes) {
+        return (utf16.decode_with_bom_removal(&bytes).0.into_owned(), label);
+    }
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
@@ -352,6 +356,14 @@ pub fn read_delimited(
     tsv: bool,
     head: usize,
 ) -> Result<RawTable, IngestError> {
+    // UTF-16 text is made UTF-8 first, its CR and LF bytes then single.
+    if utf16(&bytes).is_some() {
+        let (text, label) = decode(bytes, encoding);
+        let utf8 = Some(Encoding::Utf8);
+        let mut table = read_delimited(text.into_bytes(), display, utf8, tsv, head)?;
+        table.encoding = label;
+        return Ok(table);
+    }
     // The csv crate reports the line of a record after CRLF terminators one
     // too low; with LF only, record positions are the lines users see. A CR
     // or LF byte is never part of a multi-byte GBK or UTF-8 character, so
@@ -624,6 +636,15 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
     Ok(tables)
 }
 
+/// The UTF-16 encoding whose byte order mark the text starts with.
+fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some((encoding_rs::UTF_16LE, "UTF-16LE")),
+        [0xFE, 0xFF, ..] => Some((encoding_rs::UTF_16BE, "UTF-16BE")),
+        _ => None,
+    }
+}
+
 /// A workbook that is really text, as many systems' 导出Excel writes it: a
 /// web page holding a table, read as the one sheet Excel shows of it, or
 /// an `.xls` of tab- or comma-separated text, read as a CSV. `None` for a
@@ -642,10 +663,12 @@ fn read_text_workbook(
         &mut head,
     )
     .map_err(unreadable)?;
-    if head.starts_with(&OLE_MAGIC) || head.starts_with(b"PK") || head.contains(&0) {
+    let binary = head.contains(&0) && utf16(&head).is_none();
+    if head.starts_with(&OLE_MAGIC) || head.starts_with(b"PK") || binary {
         return Ok(None);
     }
-    let start = String::from_utf8_lossy(&head);
+    // The head decoded as the whole file will be (UTF-16 or 8-bit).
+    let start = decode(head, None).0;
     if start.contains("urn:schemas-microsoft-com:office:spreadsheet") {
         return Err(IngestError::file(
             display,
@@ -800,6 +823,21 @@ mod tests {
         let (text, encoding) = decode(bytes, None);
         assert_eq!(text, "姓名,金额\n张三,1\n李四,2\n");
         assert_eq!(encoding, "UTF-8+GB18030");
+    }
+
+    #[test]
+    fn utf16_text_with_its_byte_order_mark_is_decoded() {
+        // As Excel saves 另存为 Unicode 文本: UTF-16LE, tabs, CRLF.
+        let text = "姓名\t金额\r\n张三\t1\r\n李四\t2\r\n";
+        let mut le = vec![0xFF, 0xFE];
+        le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let table = read_delimited(le, "x.txt", None, false, usize::MAX).unwrap();
+        assert_eq!(table.encoding, "UTF-16LE");
+        assert_eq!(table.rows[1].cells, vec!["张三", "1"]);
+        assert_eq!(table.rows[2].line, 3);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(be, None), (text.to_string(), "UTF-16BE"));
     }
 
     #[test]

@@ -1715,3 +1715,32 @@ fn a_cleared_optional_value_keeps_a_monthly_row_whose_first_month_is_refused() {
         ]
     );
 }
+
+#[test]
+fn unicode_text_excel_saved_is_read_whatever_its_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    // Excel's 另存为 Unicode 文本: UTF-16LE with its byte order mark, tabs, CRLF.
+    let unicode_text = |rows: &str| {
+        let text = format!("姓名\t身份证号\t村代码\t发放月份\t发放金额\r\n{rows}");
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let rows = format!(
+        "甲\t{}\t411102001001\t2024-03\t500\r\n乙\t123\t411102001001\t2024-03\t400\r\n",
+        id(1)
+    );
+    write(dir.path(), "低保发放.txt", &unicode_text(&rows));
+    let rows = format!("丙\t{}\t411102001001\t2024-03\t300\r\n", id(3));
+    write(dir.path(), "特困发放.xls", &unicode_text(&rows));
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert_eq!(data.rows("benefit_payments"), 2);
+    assert!(data.tables.iter().all(|t| t.encoding == "UTF-16LE"));
+    let rejects: Vec<(&str, usize)> = data
+        .rejects
+        .iter()
+        .map(|r| (r.file.as_str(), r.row))
+        .collect();
+    assert_eq!(rejects, vec![("低保发放.txt", 3)]);
+}
