@@ -149,8 +149,7 @@ fn two_rows(rows: &[RawRow], index: usize) -> Option<(usize, Vec<String>)> {
     let lex = lexicon();
     // Month columns (1月 … 12月 under 2024年发放金额) are known headers here.
     let known = |cells: &mut dyn Iterator<Item = &str>| {
-        let month = |c: &str| monthly::read_month(strip_unit(&normalize_header(c)).0).is_some();
-        cells.filter(|c| lex.is_known_header(c) || month(c)).count()
+        (cells.filter(|c| lex.is_known_header(c) || month_of(c).is_some())).count()
     };
     let pairs = [
         index.checked_sub(1).map(|upper| (upper, index)),
@@ -194,21 +193,25 @@ pub(crate) fn is_note(cell: &str) -> bool {
 /// or a subject the lexicon knows (户主信息 over 身份证号) over a header the
 /// lower row repeats, in a header that has columns merged down (a title
 /// row has none), when the two read as a known header (a member's label
-/// over a data row's name does not); and, in such a header, the year a
-/// label states over month columns (2024年 over 3月: 2024年3月, for
-/// [`crate::monthly`]). Also whether any label was joined.
+/// over a data row's name does not); and, in such a header, a month
+/// merged across what was due and paid (1月 over 应发 and 实发: 1月应发,
+/// 1月实发) and the year a label merged across month columns states (2024年
+/// over 3月: 2024年3月), for [`crate::monthly`]. Also whether any label was
+/// joined.
 fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<String>, bool) {
     fn cell(row: &csv::StringRecord, i: usize) -> &str {
         row.get(i).map_or("", str::trim)
     }
     let width = upper.len().max(lower.len());
-    // The label over each column, while a label spans the columns after it.
-    let mut labels: Vec<Option<&str>> = Vec::with_capacity(width);
+    // The label over each column and the column it is written in, while a
+    // label spans the columns after it; how many columns each label spans.
+    let mut labels: Vec<Option<(&str, usize)>> = Vec::with_capacity(width);
+    let mut spans = vec![0usize; width];
     let mut merged_down = false;
     for i in 0..width {
         let (up, low) = (cell(upper, i), cell(lower, i));
         let label = match (up.is_empty(), low.is_empty()) {
-            (false, false) => Some(up),
+            (false, false) => Some((up, i)),
             (true, false) => labels.last().copied().flatten(),
             (false, true) => {
                 merged_down = true;
@@ -216,13 +219,23 @@ fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<Strin
             }
             (true, true) => None,
         };
+        if let Some((_, at)) = label {
+            spans[at] += 1;
+        }
         labels.push(label);
     }
     let lex = lexicon();
     let repeated = |low: &str| (0..width).filter(|&i| cell(lower, i) == low).count() > 1;
     // The label and the header below it as one header, when the label
     // tells whose value the column holds and the two read as a known header.
-    let join = |label: &str, low: &str| {
+    let paid_under = |at: usize| {
+        (labels.iter().enumerate()).any(|(i, l)| {
+            l.is_some_and(|(label, o)| {
+                o == at && month_of(&format!("{label}{}", cell(lower, i))).is_some()
+            })
+        })
+    };
+    let join = |(label, at): (&str, usize), low: &str| {
         let whose = wide::is_member_label(label)
             || (merged_down && repeated(low) && {
                 let reading = lex.read(label);
@@ -232,14 +245,21 @@ fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<Strin
         if whose && lex.is_known_header(&both) {
             return Some(both);
         }
-        // The year over months of a merged header (2024年 over 1月 … 12月),
-        // with the label's unit (2024年发放金额（万元）) when the month has none.
-        let (month, unit) = {
-            let low = normalize_header(low);
-            let (name, unit) = strip_unit(&low);
-            (monthly::read_month(name), unit.is_some())
-        };
-        let year = stated::year_of(label).filter(|_| merged_down);
+        // Month columns under a label merged across them (a data row under
+        // single header cells is none).
+        if !merged_down || spans[at] < 2 {
+            return None;
+        }
+        // A month over what was due and paid (1月 over 应发 and 实发: 1月应发,
+        // 1月实发), when one of its columns then names a month's payment.
+        if month_of(label).is_some() {
+            return paid_under(at).then_some(both);
+        }
+        // The year over months (2024年 over 1月 … 12月), with the label's
+        // unit (2024年发放金额（万元）) when the month has none.
+        let month = month_of(low);
+        let unit = strip_unit(&normalize_header(low)).1.is_some();
+        let year = stated::year_of(label);
         let label_unit = normalize_header(label);
         let label_unit = strip_unit(&label_unit).1.filter(|_| !unit);
         match (month, year) {
@@ -252,7 +272,7 @@ fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<Strin
     };
     let mut joined = false;
     let cells = (0..width)
-        .zip(labels)
+        .zip(labels.iter().copied())
         .map(|(i, label)| {
             let (up, low) = (cell(upper, i), cell(lower, i));
             if low.is_empty() {
@@ -268,6 +288,12 @@ fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<Strin
         })
         .collect();
     (cells, joined)
+}
+
+/// The year (if written) and month of a header cell naming one month's
+/// payment ([`monthly::read_month`]).
+fn month_of(cell: &str) -> Option<(Option<u32>, u32)> {
+    monthly::read_month(strip_unit(&normalize_header(cell)).0)
 }
 
 /// A unit cell such as `元`, `(万元)`, `单位：亩`.
@@ -529,6 +555,14 @@ mod tests {
         ]);
         let h = detect(&named, None).unwrap();
         assert_eq!((h.line(&named), h.data_start), (1, 1));
+        // Months and amounts under single header cells are data: a year or
+        // month joins only a label merged across columns.
+        let months = rows(&[
+            &["姓名", "身份证号", "2024年发放月份", "1月", "2月", "备注"],
+            &["张三", "x", "3月", "实发", "450", ""],
+        ]);
+        let h = detect(&months, None).unwrap();
+        assert_eq!((h.line(&months), h.data_start), (1, 1));
         // A note row, its date over a header column without a name.
         let note = rows(&[
             &["填报单位：城关镇", "", "", "填报日期：2024年4月1日", ""],

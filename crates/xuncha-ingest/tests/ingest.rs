@@ -1539,6 +1539,51 @@ fn a_year_merged_over_month_columns_gives_their_periods_and_unit() {
 }
 
 #[test]
+fn a_month_merged_over_what_was_due_and_paid_gives_the_paid_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("2024年").unwrap();
+    let plain = rust_xlsxwriter::Format::new();
+    for (c, text) in [(0, "姓名"), (1, "身份证号")] {
+        sheet.merge_range(0, c, 1, c, text, &plain).unwrap();
+    }
+    for (c, month) in [(2, "1月"), (4, "2月")] {
+        sheet.merge_range(0, c, 0, c + 1, month, &plain).unwrap();
+        sheet.write_string(1, c, "应发").unwrap();
+        sheet.write_string(1, c + 1, "实发").unwrap();
+    }
+    for (c, v) in ["甲", &id(1), "500", "450", "500", "450"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(2, c as u16, *v).unwrap();
+    }
+    book.save(dir.path().join("低保发放.xlsx")).unwrap();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    let amounts: Vec<f64> = df
+        .column("amount")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .into_no_null_iter()
+        .collect();
+    assert_eq!(amounts, vec![450.0, 450.0]);
+    let table = &data.tables[0];
+    let period = table
+        .decisions
+        .iter()
+        .find(|d| d.column == "period")
+        .unwrap();
+    assert_eq!(period.header.as_deref(), Some("1月实发、2月实发"));
+    assert_eq!(
+        table.unmapped,
+        vec!["1月应发".to_string(), "2月应发".to_string()]
+    );
+}
+
+#[test]
 fn month_columns_without_a_year_are_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let text = monthly_csv(
