@@ -694,6 +694,8 @@ fn read_text_workbook(
         encoding: match encoding {
             "UTF-8" => "HTML 网页，UTF-8",
             "GB18030" => "HTML 网页，GB18030",
+            "UTF-16LE" => "HTML 网页，UTF-16LE",
+            "UTF-16BE" => "HTML 网页，UTF-16BE",
             _ => "HTML 网页，UTF-8+GB18030",
         },
         skipped: None,
