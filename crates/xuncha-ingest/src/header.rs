@@ -257,11 +257,12 @@ fn join_rows(upper: &csv::StringRecord, lower: &csv::StringRecord) -> (Vec<Strin
         }
         // The year over months (2024年 over 1月 … 12月), with the label's
         // unit (2024年发放金额（万元）) when the month has none.
-        let month = month_of(low);
-        let unit = strip_unit(&normalize_header(low)).1.is_some();
+        let low_name = normalize_header(low);
+        let (bare, unit) = strip_unit(&low_name);
+        let month = monthly::read_month(bare);
         let year = stated::year_of(label);
-        let label_unit = normalize_header(label);
-        let label_unit = strip_unit(&label_unit).1.filter(|_| !unit);
+        let label_name = normalize_header(label);
+        let label_unit = strip_unit(&label_name).1.filter(|_| unit.is_none());
         match (month, year) {
             (Some((None, _)), Some(year)) => Some(match label_unit {
                 Some(u) => format!("{year}年{low}({u})"),

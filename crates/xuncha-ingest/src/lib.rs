@@ -33,7 +33,7 @@ use xuncha_schema::{ColumnKind, DatasetSpec};
 use build::{Cell, DatasetBuilder, RowOrigin};
 use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
-use mapping::{Candidate, ColumnSource, Decision, Mapping, TableView, Unmapped};
+use mapping::{Candidate, ColumnSource, Decision, Mapping, Monthly, TableView, Unmapped};
 use overlaps::Overlaps;
 use read::{Encoding, Format, RawTable};
 use sources::SourceNames;
@@ -723,8 +723,9 @@ fn ingest_table(
             ColumnSource::Header(i) => Some((c.name.to_string(), header.raw[*i].clone())),
             ColumnSource::Constant(v) => Some((c.name.to_string(), format!("常量：{v}"))),
             ColumnSource::Months => {
-                let columns = mapping.months.iter().map(|(i, _)| *i);
-                Some((c.name.to_string(), monthly::label(&header.raw, columns)))
+                let months = mapping.monthly.iter().flat_map(|m| &m.columns);
+                let label = monthly::label(&header.raw, months.map(|(i, _)| *i));
+                Some((c.name.to_string(), label))
             }
             ColumnSource::Absent => None,
         })
@@ -835,10 +836,9 @@ fn ingest_table(
         rows_built.push(chunk.rows);
         members_built.push(chunk.members);
     }
-    let rows = if mapping.months.is_empty() {
-        Rows::Table
-    } else {
-        Rows::Months
+    let rows = match mapping.monthly {
+        Some(_) => Rows::Months,
+        None => Rows::Table,
     };
     push_frames(outcome, &mut report, (mapping.dataset, rows), rows_built);
     if !members.is_empty() {
@@ -895,10 +895,10 @@ fn build_chunk(
                     line: row.line,
                 };
                 let cells = row_cells(mapping, header, &row.cells);
-                if !mapping.months.is_empty() {
+                if let Some(monthly) = &mapping.monthly {
                     let rows = &mut chunk.rows;
                     match push_months(
-                        mapping,
+                        (mapping, monthly),
                         header,
                         cells,
                         &row.cells,
@@ -1157,7 +1157,7 @@ fn push_members(
 /// month's amount that cannot be read drops that month. Returns the
 /// months accepted.
 fn push_months<'a>(
-    mapping: &'a Mapping,
+    (mapping, monthly): (&'a Mapping, &'a Monthly),
     header: &'a Header,
     mut cells: Vec<Cell<'a>>,
     row: &'a csv::StringRecord,
@@ -1165,22 +1165,17 @@ fn push_months<'a>(
     builder: &mut DatasetBuilder,
     rejects: &mut Vec<Reject>,
 ) -> Option<usize> {
-    let from_months = |c: &usize| mapping.sources[*c] == ColumnSource::Months;
+    let (period, amount) = (monthly.period, monthly.amount);
     let columns = mapping.dataset.columns;
-    let (periods, amounts): (Vec<usize>, Vec<usize>) = (0..columns.len())
-        .filter(from_months)
-        .partition(|&c| columns[c].kind == ColumnKind::Period);
-    let (&[period], &[amount]) = (&periods[..], &amounts[..]) else {
-        unreachable!("month columns give one period and one amount");
+    // A reject of one of the person's required values, as it names the column.
+    let of_person = |r: &Reject, cells: &[Cell<'_>]| {
+        (0..columns.len()).any(|c| {
+            columns[c].required && c != period && c != amount && cells[c].header == r.column
+        })
     };
-    // The person's required columns, as their rejects name them.
-    let required: Vec<&str> = (0..columns.len())
-        .filter(|&c| columns[c].required && c != period && c != amount)
-        .map(|c| cells[c].header)
-        .collect();
     let mut accepted = 0;
     let mut first = true;
-    for (i, month) in &mapping.months {
+    for (i, month) in &monthly.columns {
         let Some(raw) = row.get(*i).filter(|v| paid(v)) else {
             continue;
         };
@@ -1206,11 +1201,7 @@ fn push_months<'a>(
         }
         if ok {
             accepted += 1;
-        } else if first
-            && rejects[before..]
-                .iter()
-                .any(|r| required.contains(&&*r.column))
-        {
+        } else if first && rejects[before..].iter().any(|r| of_person(r, &cells)) {
             return None;
         } else {
             // Only the month was dropped: the person's row goes on.

@@ -22,7 +22,7 @@ pub enum ColumnSource {
     Header(usize),
     /// A constant from the catalog.
     Constant(String),
-    /// The month columns of a wide monthly table ([`Mapping::months`]):
+    /// The month columns of a wide monthly table ([`Mapping::monthly`]):
     /// a row for each month paid.
     Months,
     /// Not in the file.
@@ -64,9 +64,9 @@ pub struct Mapping {
     /// they fill the dataset a table is recognised as, but do not make a
     /// dataset's mapping complete when recognising it.
     pub stated: Vec<&'static str>,
-    /// The month columns that give the period and amount of a wide monthly
-    /// table, with the period (`2024-03`) each gives; empty for other tables.
-    pub months: Vec<(usize, String)>,
+    /// How a wide monthly table gives its period and amount; `None` for
+    /// other tables.
+    pub monthly: Option<Monthly>,
     /// One decision per mapped column.
     pub decisions: Vec<Decision>,
     /// Headers left over, with their best candidates.
@@ -90,6 +90,17 @@ impl Mapping {
             .map(|d| d.score)
             .sum()
     }
+}
+
+/// The canonical columns a wide monthly table's month columns fill, and
+/// those columns.
+#[derive(Debug, Clone)]
+pub struct Monthly {
+    /// Canonical column indexes of the period and the amount.
+    pub period: usize,
+    pub amount: usize,
+    /// Each month column's index with the period (`2024-03`) it gives.
+    pub columns: Vec<(usize, String)>,
 }
 
 /// A table as recognition sees it: its header read by meaning, a content
@@ -294,16 +305,18 @@ pub fn map_columns(
             });
         }
     }
-    let months = match monthly {
-        Some((period, amount)) => {
-            let months = month_periods(dataset, view, &mut decisions, (period, amount));
-            if months.is_empty() {
-                sources[period] = ColumnSource::Absent;
-            }
-            months
+    let months = monthly.and_then(|(period, amount)| {
+        let columns = month_periods(dataset, view, &mut decisions, (period, amount));
+        if columns.is_empty() {
+            sources[period] = ColumnSource::Absent;
+            return None;
         }
-        None => Vec::new(),
-    };
+        Some(Monthly {
+            period,
+            amount,
+            columns,
+        })
+    });
     // A month or year the table's names state stands in for a required
     // column no header gives (a monthly sheet, a yearly file).
     let mut stated_columns = Vec::new();
@@ -345,7 +358,9 @@ pub fn map_columns(
             .and_then(|e| e.units.get(col.name).cloned())
             .or_else(|| match &sources[c] {
                 ColumnSource::Header(i) => header.units[*i].clone(),
-                ColumnSource::Months => months.first().and_then(|(i, _)| header.units[*i].clone()),
+                ColumnSource::Months => (months.as_ref())
+                    .and_then(|m| m.columns.first())
+                    .and_then(|(i, _)| header.units[*i].clone()),
                 _ => None,
             });
         // An amount without a unit of its own takes the one a note above
@@ -395,7 +410,7 @@ pub fn map_columns(
         date_formats,
         missing,
         stated: stated_columns,
-        months,
+        monthly: months,
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
     }

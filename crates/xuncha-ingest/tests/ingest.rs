@@ -17,6 +17,12 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).unwrap();
 }
 
+/// A frame's amounts, none of them null.
+fn amounts(df: &DataFrame) -> Vec<f64> {
+    let amount = df.column("amount").unwrap().f64().unwrap();
+    amount.into_no_null_iter().collect()
+}
+
 fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
     df.column(col)
         .unwrap()
@@ -1422,15 +1428,8 @@ fn a_wide_monthly_export_gives_a_row_a_person_and_month_paid() {
     expected.extend((1..=3).map(|m| (id(2), format!("2024-{m:02}"))));
     expected.push((id(3), "2024-01".into()));
     assert_eq!(rows, expected);
-    let amounts: Vec<f64> = df
-        .column("amount")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
     assert_eq!(
-        amounts.iter().sum::<f64>(),
+        amounts(df).iter().sum::<f64>(),
         6.0 * 500.0 + 3.0 * 400.0 + 300.0
     );
     // Each month cites its person's row.
@@ -1519,14 +1518,7 @@ fn a_year_merged_over_month_columns_gives_their_periods_and_unit() {
     let table = &data.tables[0];
     assert_eq!((table.header_row, table.months_accepted), (Some(2), 2));
     let df = &data.datasets["benefit_payments"];
-    let amounts: Vec<f64> = df
-        .column("amount")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
-    assert_eq!(amounts, vec![600.0, 600.0]);
+    assert_eq!(amounts(df), vec![600.0, 600.0]);
     let period = table
         .decisions
         .iter()
@@ -1562,14 +1554,7 @@ fn a_month_merged_over_what_was_due_and_paid_gives_the_paid_column() {
     let data = ingest_dir(dir.path(), None).unwrap();
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
-    let amounts: Vec<f64> = df
-        .column("amount")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .into_no_null_iter()
-        .collect();
-    assert_eq!(amounts, vec![450.0, 450.0]);
+    assert_eq!(amounts(df), vec![450.0, 450.0]);
     let table = &data.tables[0];
     let period = table
         .decisions
