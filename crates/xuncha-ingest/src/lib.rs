@@ -7,6 +7,7 @@ pub mod build;
 pub mod catalog;
 mod copies;
 pub mod evidence;
+mod excel_xml;
 pub mod header;
 mod html;
 pub mod lexicon;

@@ -1,17 +1,20 @@
 //! Readers: turn one export file into raw tables of text cells with the row
 //! numbers a user sees, whatever the format or encoding.
 
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use calamine::{
-    open_workbook_auto, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets, Xlsx, XlsxError,
+    open_workbook, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets, Xls, XlsError, Xlsx,
+    XlsxError,
 };
 use csv::StringRecord;
 use polars::prelude::*;
 
-use crate::html;
 use crate::normalize::excel_serial_to_date;
 use crate::IngestError;
+use crate::{excel_xml, html};
 
 /// One row of text cells and its 1-based row number in the source
 /// (the Excel row, or the CSV line where the record starts).
@@ -247,7 +250,9 @@ impl Format {
         match ext.as_str() {
             "csv" | "txt" => Some(Self::Csv),
             "tsv" => Some(Self::Tsv),
-            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Some(Self::Workbook),
+            // WPS 表格 saves `.et` (and templates `.ett`) as legacy workbooks;
+            // Excel's "XML 电子表格 2003" is `.xml`.
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et" | "ett" | "xml" => Some(Self::Workbook),
             "parquet" => Some(Self::Parquet),
             "arrow" | "ipc" | "feather" => Some(Self::Ipc),
             _ => None,
@@ -303,7 +308,7 @@ fn read_file_unguarded(
             )?])
         }
         Format::Workbook => match read_text_workbook(path, display, encoding, head)? {
-            Some(table) => Ok(vec![table]),
+            Some(tables) => Ok(tables),
             None => read_workbook(path, display),
         },
         Format::Parquet | Format::Ipc => read_columnar(path, display, format),
@@ -414,7 +419,7 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 /// Text of a workbook cell. Integral numbers lose their `.0`; dates become ISO dates.
-fn cell_text(cell: &Data) -> String {
+pub(crate) fn cell_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -548,32 +553,13 @@ const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 /// Read every non-empty visible sheet of a workbook; hidden sheets are
 /// listed as skipped.
 pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, IngestError> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if ext.starts_with("xlsx") || ext == "xlsm" {
-        let mut head = [0u8; 8];
-        let n = std::io::Read::read(
-            &mut std::fs::File::open(path)
-                .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?,
-            &mut head,
-        )
-        .unwrap_or(0);
-        if n == 8 && head == OLE_MAGIC {
-            return Err(IngestError::file(
-                display,
-                "工作簿设置了打开密码（已加密），无法读取；请在 Excel/WPS 中取消密码后另存为 xlsx 再导入",
-            ));
-        }
-    }
-    let mut book = open_workbook_auto(path).map_err(|e| {
-        IngestError::file(
-            display,
-            format!("无法打开工作簿（文件损坏或不是工作簿）：{e}"),
-        )
-    })?;
+    let mut book = open_book(path, display)?;
+    let kind = match &book {
+        Sheets::Xls(_) => "XLS（Excel 97-2003 或 WPS）",
+        Sheets::Xlsx(_) => "XLSX",
+        Sheets::Xlsb(_) => "XLSB",
+        Sheets::Ods(_) => "ODS",
+    };
     let mut tables = Vec::new();
     let hidden: Vec<String> = book
         .sheets_metadata()
@@ -583,17 +569,7 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
         .collect();
     for sheet in book.sheet_names().to_owned() {
         if hidden.contains(&sheet) {
-            tables.push(RawTable {
-                file: display.to_string(),
-                sheet: Some(sheet),
-                rows: Vec::new(),
-                encoding: "XLSX",
-                skipped: Some(
-                    "隐藏的工作表，未读取（如需使用请取消隐藏或在 catalog.toml 中另行整理）".into(),
-                ),
-                typed: None,
-                rest: None,
-            });
+            tables.extend(sheet_table(display, sheet, Vec::new(), true, kind));
             continue;
         }
         let unreadable = |e: calamine::Error| {
@@ -618,22 +594,103 @@ pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, Ingest
                 range_rows(&range, |record, cell| record.push_field(&cell_text(cell)))
             }
         };
-        if rows
-            .iter()
-            .any(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
-        {
-            tables.push(RawTable {
-                file: display.to_string(),
-                sheet: Some(sheet),
-                rows,
-                encoding: "XLSX",
-                skipped: None,
-                typed: None,
-                rest: None,
-            });
-        }
+        tables.extend(sheet_table(display, sheet, rows, false, kind));
     }
     Ok(tables)
+}
+
+/// A sheet's table: listed as skipped when hidden, none when it holds no
+/// text.
+fn sheet_table(
+    display: &str,
+    sheet: String,
+    rows: Vec<RawRow>,
+    hidden: bool,
+    encoding: &'static str,
+) -> Option<RawTable> {
+    let filled = rows
+        .iter()
+        .any(|r| r.cells.iter().any(|c| !c.trim().is_empty()));
+    (hidden || filled).then(|| RawTable {
+        file: display.to_string(),
+        sheet: Some(sheet),
+        rows: if hidden { Vec::new() } else { rows },
+        encoding,
+        skipped: hidden.then(|| {
+            "隐藏的工作表，未读取（如需使用请取消隐藏或在 catalog.toml 中另行整理）".into()
+        }),
+        typed: None,
+        rest: None,
+    })
+}
+
+/// Open a workbook by what the file holds, not by its name: an OLE file
+/// as a legacy workbook (`.xls`, and WPS's `.et`, which is one), a zip as
+/// xlsx, xlsb or ods (the one the extension names tried first). A
+/// workbook saved under another's extension (an `.xls` that is an xlsx)
+/// or with the extension in capitals is read all the same.
+fn open_book(path: &Path, display: &str) -> Result<Sheets<BufReader<File>>, IngestError> {
+    let mut head = [0u8; 8];
+    let n = File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let cannot = |why: String| {
+        IngestError::file(
+            display,
+            format!("无法打开工作簿（文件损坏或不是工作簿）：{why}"),
+        )
+    };
+    let password = || {
+        IngestError::file(
+            display,
+            "工作簿设置了打开密码（已加密），无法读取；请在 Excel/WPS 中取消密码后另存为 xlsx 再导入",
+        )
+    };
+    if n == head.len() && head == OLE_MAGIC {
+        return match open_workbook::<Xls<_>, _>(path) {
+            Ok(book) => Ok(Sheets::Xls(book)),
+            Err(XlsError::Password) => Err(password()),
+            // Excel writes an encrypted xlsx into an OLE container.
+            Err(_) if ext.starts_with("xlsx") || ext == "xlsm" => Err(password()),
+            Err(e) => Err(cannot(e.to_string())),
+        };
+    }
+    if !head.starts_with(b"PK") {
+        return Err(cannot("不是 Excel/WPS 工作簿".into()));
+    }
+    let xlsx = |p: &Path| {
+        open_workbook(p)
+            .map(Sheets::Xlsx)
+            .map_err(calamine::Error::Xlsx)
+    };
+    let xlsb = |p: &Path| {
+        open_workbook(p)
+            .map(Sheets::Xlsb)
+            .map_err(calamine::Error::Xlsb)
+    };
+    let ods = |p: &Path| {
+        open_workbook(p)
+            .map(Sheets::Ods)
+            .map_err(calamine::Error::Ods)
+    };
+    type Open = dyn Fn(&Path) -> Result<Sheets<BufReader<File>>, calamine::Error>;
+    let order: [&Open; 3] = match ext.as_str() {
+        "xlsb" => [&xlsb, &xlsx, &ods],
+        "ods" => [&ods, &xlsx, &xlsb],
+        _ => [&xlsx, &xlsb, &ods],
+    };
+    let first = order[0](path);
+    first.or_else(|named| {
+        order[1..]
+            .iter()
+            .find_map(|open| open(path).ok())
+            .ok_or_else(|| cannot(named.to_string()))
+    })
 }
 
 /// The UTF-16 encoding whose byte order mark the text starts with.
@@ -646,48 +703,57 @@ fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)>
 }
 
 /// A workbook that is really text, as many systems' 导出Excel writes it: a
-/// web page holding a table, read as the one sheet Excel shows of it, or
-/// an `.xls` of tab- or comma-separated text, read as a CSV. `None` for a
-/// real workbook (an OLE or zip file) or other text; an error for an Excel
-/// 2003 XML sheet.
+/// web page holding a table, read as the one sheet Excel shows of it, an
+/// Excel 2003 XML workbook, read sheet by sheet, or an `.xls` of tab- or
+/// comma-separated text, read as a CSV. `None` for a real workbook (an OLE
+/// or zip file) or other text.
 fn read_text_workbook(
     path: &Path,
     display: &str,
     encoding: Option<Encoding>,
     head_rows: usize,
-) -> Result<Option<RawTable>, IngestError> {
+) -> Result<Option<Vec<RawTable>>, IngestError> {
     let unreadable = |e: std::io::Error| IngestError::file(display, format!("无法读取：{e}"));
     let mut head = Vec::with_capacity(4096);
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open(path).map_err(unreadable)?, 4096),
-        &mut head,
-    )
-    .map_err(unreadable)?;
+    File::open(path)
+        .map_err(unreadable)?
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
     let binary = head.contains(&0) && utf16(&head).is_none();
     if head.starts_with(&OLE_MAGIC) || head.starts_with(b"PK") || binary {
         return Ok(None);
     }
     // The head decoded as the whole file will be (UTF-16 or 8-bit).
     let start = decode(head, None).0;
-    if start.contains("urn:schemas-microsoft-com:office:spreadsheet") {
-        return Err(IngestError::file(
-            display,
-            "这是 Excel 2003 XML 表格（扩展名为 .xls 的 XML 文件），暂不能直接读取；请在 Excel/WPS 中另存为 .xlsx 后再导入",
-        ));
-    }
     let xls = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xls"));
     let page = html::is_html_table(&start);
-    if !page && !xls {
+    let spreadsheet = excel_xml::is_excel_xml(&start);
+    if !page && !spreadsheet && !xls {
         return Ok(None);
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
-    if !page {
-        return read_delimited(bytes, display, encoding, false, head_rows).map(Some);
+    if !page && !spreadsheet {
+        return read_delimited(bytes, display, encoding, false, head_rows).map(|t| Some(vec![t]));
     }
     let (text, encoding) = decode(bytes, encoding);
-    Ok(Some(RawTable {
+    if spreadsheet {
+        let sheets = excel_xml::sheets(&text).map_err(|e| {
+            IngestError::file(
+                display,
+                format!(
+                    "Excel 2003 XML 表格无法解析（{e}）；请在 Excel/WPS 中另存为 .xlsx 后再导入"
+                ),
+            )
+        })?;
+        let tables = sheets
+            .into_iter()
+            .filter_map(|s| sheet_table(display, s.name, s.rows, s.hidden, "Excel 2003 XML"));
+        return Ok(Some(tables.collect()));
+    }
+    Ok(Some(vec![RawTable {
         file: display.to_string(),
         sheet: None,
         rows: html::rows(&text),
@@ -701,7 +767,7 @@ fn read_text_workbook(
         skipped: None,
         typed: None,
         rest: None,
-    }))
+    }]))
 }
 
 /// Read Parquet or Arrow IPC; the column names become the header row (row 1).
@@ -711,8 +777,8 @@ pub fn read_columnar(
     format: Format,
 ) -> Result<Vec<RawTable>, IngestError> {
     let fail = |e: PolarsError| IngestError::file(display, format!("无法读取：{e}"));
-    let file = std::fs::File::open(path)
-        .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+    let file =
+        File::open(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
     let df = match format {
         Format::Parquet => ParquetReader::new(file).finish().map_err(fail)?,
         _ => IpcReader::new(file).finish().map_err(fail)?,
@@ -748,7 +814,7 @@ pub fn read_lake(
     schema: &Schema,
     columns: Option<Vec<PlSmallStr>>,
 ) -> Option<DataFrame> {
-    let file = std::fs::File::open(path).ok()?;
+    let file = File::open(path).ok()?;
     let names = columns.map(|c| c.iter().map(|n| n.to_string()).collect());
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
         Format::Parquet => {

@@ -279,4 +279,15 @@ fn regenerate() {
     }
     let bytes = book.save_to_buffer().unwrap();
     std::fs::write(dir.join("truncated.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+
+    // An xlsx saved under .xls.
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1, 0, "张三").unwrap();
+    sheet.write_string(1, 1, "110101199003074514").unwrap();
+    sheet.write_string(1, 2, "2024-03-05").unwrap();
+    save(&mut book, "xlsx_named.xls");
 }

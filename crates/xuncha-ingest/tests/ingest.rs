@@ -1694,7 +1694,7 @@ fn a_web_page_named_xls_is_read_as_the_sheet_excel_shows() {
 }
 
 #[test]
-fn tab_separated_text_named_xls_is_read_and_an_xml_sheet_is_a_clear_error() {
+fn tab_separated_text_and_excel_2003_xml_named_xls_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "姓名\t身份证号\t村代码\t发放月份\t发放金额\n甲\t{}\t411102001001\t2024-03\t500\n",
@@ -1702,20 +1702,47 @@ fn tab_separated_text_named_xls_is_read_and_an_xml_sheet_is_a_clear_error() {
     );
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
     write(dir.path(), "低保发放.xls", &gbk);
-    write(
-        dir.path(),
-        "特困发放.xls",
-        "<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">\
-         <Worksheet ss:Name=\"Sheet1\"><Table></Table></Worksheet></Workbook>"
-            .as_bytes(),
+    // Excel 2003 XML in GBK, as an older system writes it: a title merged
+    // across, the header on row 3, an amount as a number cell.
+    let cell = |kind: &str, v: &str| format!("<Cell><Data ss:Type=\"{kind}\">{v}</Data></Cell>");
+    let row = |cells: &[String]| format!("<Row>{}</Row>", cells.concat());
+    let header = ["姓名", "身份证号", "村代码", "发放月份", "发放金额"].map(|h| cell("String", h));
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"GB2312\"?>\n\
+         <Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" \
+         xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\">\
+         <Worksheet ss:Name=\"特困\"><Table>\
+         <Row><Cell ss:MergeAcross=\"4\"><Data ss:Type=\"String\">2024年特困供养金发放表</Data></Cell></Row>\
+         <Row ss:Index=\"3\">{}</Row>{}</Table></Worksheet></Workbook>",
+        header.concat(),
+        row(&[
+            cell("String", "乙"),
+            cell("String", &id(2)),
+            cell("String", "411102001001"),
+            cell("String", "2024-03"),
+            cell("Number", "680.5"),
+        ]),
     );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&xml);
+    write(dir.path(), "特困发放.xls", &gbk);
     let data = ingest_dir(dir.path(), None).unwrap();
-    assert_eq!(data.rows("benefit_payments"), 1);
-    let [IngestError::File { file, message }] = &data.errors[..] else {
-        panic!("{:?}", data.errors);
-    };
-    assert_eq!(file, "特困发放.xls");
-    assert!(message.contains("另存为 .xlsx"), "{message}");
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(amounts(df), vec![500.0, 680.5]);
+    assert_eq!(
+        strings(df, "_src"),
+        vec![
+            Some("低保发放.xls:2".into()),
+            Some("特困发放.xls#特困:4".into())
+        ]
+    );
+    let xml_table = data
+        .tables
+        .iter()
+        .find(|t| t.file == "特困发放.xls")
+        .unwrap();
+    assert_eq!(xml_table.encoding, "Excel 2003 XML");
+    assert_eq!(xml_table.header_row, Some(3));
 }
 
 #[test]
