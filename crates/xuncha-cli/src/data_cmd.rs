@@ -90,7 +90,11 @@ fn inspect(
             .as_ref()
             .map(|s| format!(" [{s}]"))
             .unwrap_or_default();
-        println!("{}{}（{}）", t.file, sheet, t.encoding);
+        if t.encoding.is_empty() {
+            println!("{}{sheet}", t.file);
+        } else {
+            println!("{}{sheet}（{}）", t.file, t.encoding);
+        }
         match &t.dataset {
             Some(d) => {
                 let title = xuncha_schema::dataset(d).map_or("", |s| s.title);

@@ -14,6 +14,7 @@ pub mod lexicon;
 pub mod mapping;
 pub mod monthly;
 pub mod normalize;
+mod others;
 mod overlaps;
 pub mod read;
 pub mod scan;
@@ -250,6 +251,15 @@ impl Ingested {
 
 /// Every export file under `dir`, sorted, as (absolute, relative) paths.
 pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, IngestError> {
+    let mut files = list_files(dir, catalog)?;
+    files.retain(|(path, _)| Format::of(path).is_some());
+    Ok(files)
+}
+
+/// Every file under `dir` but hidden and system files, Office's lock files,
+/// the catalog and the files it ignores, sorted, as (absolute, relative)
+/// paths: exports and the files listed as not read ([`others`]).
+fn list_files(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, IngestError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -259,7 +269,7 @@ pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, Strin
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') || name.starts_with("~$") {
+            if name.starts_with('.') || name.starts_with("~$") || others::is_system_file(&name) {
                 continue;
             }
             if path.is_dir() {
@@ -271,7 +281,7 @@ pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, Strin
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if rel == CATALOG_FILE || Format::of(&path).is_none() || catalog.ignores(&rel) {
+            if rel == CATALOG_FILE || catalog.ignores(&rel) {
                 continue;
             }
             out.push((path, rel));
@@ -279,6 +289,16 @@ pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, Strin
     }
     out.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(out)
+}
+
+/// A folder's files split into exports and the others, each sorted.
+type Split = (Vec<(PathBuf, String)>, Vec<(PathBuf, String)>);
+
+fn split_files(dir: &Path, catalog: &Catalog) -> Result<Split, IngestError> {
+    let files = list_files(dir, catalog)?;
+    Ok(files
+        .into_iter()
+        .partition(|(path, _)| Format::of(path).is_some()))
 }
 
 /// Read a whole data folder. Fails only when the folder or its catalog
@@ -335,7 +355,7 @@ pub fn read_datasets(
     wanted: Option<&Wanted>,
 ) -> Result<FilesRead, IngestError> {
     let catalog = Catalog::load(dir)?;
-    let files = list_exports(dir, &catalog)?;
+    let (files, others) = split_files(dir, &catalog)?;
     let copies = copies::copies(&files, &catalog);
     // Largest files first, so that no core is left with one at the end;
     // their outcomes are then put back in file order.
@@ -354,7 +374,10 @@ pub fn read_datasets(
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
-    Ok(FilesRead(results.into_iter().map(|(_, r)| r).collect()))
+    let unread = others.iter().map(|(_, rel)| others::unread(rel));
+    Ok(FilesRead(
+        results.into_iter().map(|(_, r)| r).chain(unread).collect(),
+    ))
 }
 
 impl FilesRead {
@@ -386,13 +409,16 @@ pub fn ingest_each(
     mut each: impl FnMut(Ingested) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
     let catalog = Catalog::load(dir)?;
-    let files = list_exports(dir, &catalog)?;
+    let (files, others) = split_files(dir, &catalog)?;
     // Every row is remembered (by its hash) until the last file is read.
     let mut overlaps = Overlaps::default();
     for ((path, rel), copy) in files.iter().zip(copies::copies(&files, &catalog)) {
         let copy_of = copy.map(|j| files[j].1.as_str());
         let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
         each(gather(vec![outcome], None, &mut overlaps)?)?;
+    }
+    for (_, rel) in &others {
+        each(gather(vec![others::unread(rel)], None, &mut overlaps)?)?;
     }
     Ok(())
 }

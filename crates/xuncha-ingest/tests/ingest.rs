@@ -1801,3 +1801,34 @@ fn unicode_text_excel_saved_is_read_whatever_its_extension() {
         .collect();
     assert_eq!(rejects, vec![("低保发放.txt", 3)]);
 }
+
+#[test]
+fn files_that_are_not_exports_are_listed_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("姓名,身份证号,死亡日期\n甲,{},2024-03-05\n", id(1));
+    write(dir.path(), "死亡名单.csv", text.as_bytes());
+    write(dir.path(), "报送函.pdf", b"%PDF-1.4");
+    write(dir.path(), "民政数据.rar", b"Rar!\x1a\x07\x00");
+    write(dir.path(), "旧系统导出.dbf", b"\x03\x7c\x01\x01");
+    write(dir.path(), "归档.7z", b"7z\xbc\xaf\x27\x1c");
+    write(dir.path(), "Thumbs.db", b"\x00");
+    write(dir.path(), "catalog.toml", b"ignore = [\"*.7z\"]\n");
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.rows("deaths"), 1);
+    let notes: Vec<(&str, &str)> = data
+        .tables
+        .iter()
+        .filter(|t| t.dataset.is_none())
+        .map(|t| (t.file.as_str(), t.note.as_deref().unwrap_or_default()))
+        .collect();
+    // The ignored archive and the system file are not listed.
+    let files: Vec<&str> = notes.iter().map(|(f, _)| *f).collect();
+    assert_eq!(files, ["报送函.pdf", "旧系统导出.dbf", "民政数据.rar"]);
+    assert!(notes[0].1.contains("不是数据表格"), "{}", notes[0].1);
+    assert!(notes[1].1.contains("另存为 xlsx 或 csv"), "{}", notes[1].1);
+    assert!(notes[2].1.contains("压缩包"), "{}", notes[2].1);
+    // A document is only listed; what may hold a table is an error too.
+    let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("旧系统导出.dbf") && errors[1].contains("民政数据.rar"));
+}

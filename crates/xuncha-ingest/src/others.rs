@@ -1,0 +1,63 @@
+//! Files of a data folder that are not exports xuncha reads: each is listed
+//! with why it was not read, never passed over in silence. An archive or a
+//! file of an unknown kind may hold a table, so it is also an error; a
+//! document or a picture (a cover letter, a scan) is only listed.
+
+use std::path::Path;
+
+use crate::{FileOutcome, IngestError, TableReport};
+
+/// Extensions of archives, which may hold the exports themselves.
+const ARCHIVES: &[&str] = &["zip", "rar", "7z", "tar", "gz", "tgz", "bz2", "xz"];
+/// Extensions of documents and pictures, which hold no table to read.
+const DOCUMENTS: &[&str] = &[
+    "doc", "docx", "wps", "pdf", "ofd", "ppt", "pptx", "dps", "md", "rtf", "jpg", "jpeg", "png",
+    "gif", "bmp", "tif", "tiff",
+];
+/// Files Windows and macOS leave in folders.
+const SYSTEM_FILES: &[&str] = &["thumbs.db", "desktop.ini"];
+
+/// Whether a file is one the operating system leaves in a folder, not the
+/// user: not listed at all.
+pub(crate) fn is_system_file(name: &str) -> bool {
+    SYSTEM_FILES.contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// The outcome of a file not read because it is no export: its table report
+/// says why, and for an archive or an unknown kind so does an error.
+pub(crate) fn unread(rel: &str) -> FileOutcome {
+    let ext = Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    const SILENCE: &str = "如不需要，可在 catalog.toml 的 ignore 中列出";
+    let (message, error) = if ARCHIVES.contains(&ext.as_str()) {
+        let why = format!("压缩包，未读取：其中的导出表格请解压到数据目录后再运行（{SILENCE}）");
+        (why, true)
+    } else if DOCUMENTS.contains(&ext.as_str()) {
+        (
+            format!("不是数据表格（文档或图片），未读取（{SILENCE}）"),
+            false,
+        )
+    } else {
+        let why = format!(
+            "不是可读取的表格格式（可读取 csv、txt、tsv、xlsx、xls、xlsm、xlsb、ods、et、\
+             parquet、arrow），未读取；如是数据请另存为 xlsx 或 csv（{SILENCE}）"
+        );
+        (why, true)
+    };
+    FileOutcome {
+        tables: vec![TableReport {
+            file: rel.to_string(),
+            note: Some(message.clone()),
+            ..Default::default()
+        }],
+        errors: if error {
+            vec![IngestError::file(rel, message)]
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    }
+}
