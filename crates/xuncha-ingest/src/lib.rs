@@ -35,7 +35,9 @@ use xuncha_schema::{ColumnKind, DatasetSpec};
 use build::{Cell, DatasetBuilder, RowOrigin};
 use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
-use mapping::{Candidate, ColumnSource, Decision, Mapping, Monthly, TableView, Unmapped};
+use mapping::{
+    Candidate, ColumnSource, Decision, Mapping, MonthPeriod, Monthly, TableView, Unmapped,
+};
 use overlaps::Overlaps;
 use read::{Encoding, Format, RawTable};
 use sources::SourceNames;
@@ -1180,13 +1182,14 @@ fn push_members(
 /// Add a row for each month a person's row of a wide monthly table was
 /// paid (a month column neither blank, 0 nor a dash): the month's period
 /// and the cell as its amount. A value the person's columns cannot take is
-/// a reject once, not once a month, and drops the person's row (`None`); a
+/// a reject once, not once a month, and drops the person's row (`None`), as
+/// does a year that cannot be read where the year is the row's (`年度`); a
 /// month's amount that cannot be read drops that month. Returns the
 /// months accepted.
 fn push_months<'a>(
     (mapping, monthly): (&'a Mapping, &'a Monthly),
     header: &'a Header,
-    mut cells: Vec<Cell<'a>>,
+    cells: Vec<Cell<'a>>,
     row: &'a csv::StringRecord,
     origin: RowOrigin<'_>,
     builder: &mut DatasetBuilder,
@@ -1200,13 +1203,47 @@ fn push_months<'a>(
             columns[c].required && c != period && c != amount && cells[c].header == r.column
         })
     };
+    // The periods of the months of the row's year (`年度` column), read
+    // when one of them was paid.
+    let of_row_year = monthly.columns.iter().any(|(i, month)| {
+        matches!(month, MonthPeriod::OfRowYear(_)) && row.get(*i).is_some_and(paid)
+    });
+    let row_periods: Vec<String> = match monthly.year.filter(|_| of_row_year) {
+        Some(column) => {
+            let value = row.get(column).unwrap_or_default();
+            let Some(year) = row_year(value) else {
+                rejects.push(Reject {
+                    file: origin.file.to_string(),
+                    sheet: origin.sheet.map(str::to_string),
+                    row: origin.line,
+                    column: header.raw[column].clone(),
+                    dataset: mapping.dataset.name.to_string(),
+                    value: value.to_string(),
+                    reason: "无法识别的年份（各月份列的年份取自此列）".into(),
+                    action: RejectAction::RowDropped,
+                });
+                return None;
+            };
+            let period = |month: &MonthPeriod| match month {
+                MonthPeriod::OfRowYear(m) => format!("{year}-{m:02}"),
+                MonthPeriod::Fixed(_) => String::new(),
+            };
+            monthly.columns.iter().map(|(_, m)| period(m)).collect()
+        }
+        None => Vec::new(),
+    };
+    let mut cells: Vec<Cell<'_>> = cells;
     let mut accepted = 0;
     let mut first = true;
-    for (i, month) in &monthly.columns {
+    for (k, (i, month)) in monthly.columns.iter().enumerate() {
         let Some(raw) = row.get(*i).filter(|v| paid(v)) else {
             continue;
         };
         let head = header.raw[*i].as_str();
+        let month = match month {
+            MonthPeriod::Fixed(period) => period.as_str(),
+            MonthPeriod::OfRowYear(_) => row_periods[k].as_str(),
+        };
         cells[period] = Cell {
             raw: Some(month),
             header: head,
@@ -1243,6 +1280,16 @@ fn push_months<'a>(
         first = false;
     }
     Some(accepted)
+}
+
+/// A row's year as a year column writes it: `2024`, `2024年`, `2024年度`.
+fn row_year(value: &str) -> Option<u32> {
+    let value = normalize::to_half_width(value.trim());
+    let year = normalize::parse_integer(&value)
+        .ok()
+        .and_then(|y| u32::try_from(y).ok())
+        .or_else(|| stated::year_of(&value))?;
+    (1900..=2100).contains(&year).then_some(year)
 }
 
 /// Was a month paid: a value other than blank, a dash or 0?
@@ -1317,7 +1364,7 @@ fn missing_columns_error(
                 candidates.insert(
                     0,
                     format!(
-                        "{}（月份列，但表头、文件名、工作表名和标题都没有写明唯一的年份，如“2024年”）",
+                        "{}（月份列，但表头、文件名、工作表名和标题都没有写明唯一的年份，如“2024年”，表中也没有唯一的“年度”列）",
                         monthly::label(&header.raw, months)
                     ),
                 );

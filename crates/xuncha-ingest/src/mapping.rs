@@ -11,7 +11,7 @@ use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
 use crate::catalog::{unit_scale, CatalogEntry};
 use crate::evidence::{Profile, Verdict};
 use crate::header::{self, Header};
-use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading};
+use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading, Subject};
 use crate::monthly::{self, MonthColumn};
 use crate::stated::{self, Names};
 
@@ -99,8 +99,20 @@ pub struct Monthly {
     /// Canonical column indexes of the period and the amount.
     pub period: usize,
     pub amount: usize,
-    /// Each month column's index with the period (`2024-03`) it gives.
-    pub columns: Vec<(usize, String)>,
+    /// Each month column's index with the period it gives.
+    pub columns: Vec<(usize, MonthPeriod)>,
+    /// The column that gives each row's year (`年度`), when a month column
+    /// has no year of its own.
+    pub year: Option<usize>,
+}
+
+/// The period a month column gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonthPeriod {
+    /// The same for every row (`2024-03`).
+    Fixed(String),
+    /// This month of the year in each row's year column.
+    OfRowYear(u32),
 }
 
 /// A table as recognition sees it: its header read by meaning, a content
@@ -306,7 +318,7 @@ pub fn map_columns(
         }
     }
     let months = monthly.and_then(|(period, amount)| {
-        let columns = month_periods(dataset, view, &mut decisions, (period, amount));
+        let (columns, year) = month_periods(dataset, view, &mut decisions, (period, amount));
         if columns.is_empty() {
             sources[period] = ColumnSource::Absent;
             return None;
@@ -315,8 +327,12 @@ pub fn map_columns(
             period,
             amount,
             columns,
+            year,
         })
     });
+    if let Some(year) = months.as_ref().and_then(|m| m.year) {
+        used[year] = true;
+    }
     // A month or year the table's names state stands in for a required
     // column no header gives (a monthly sheet, a yearly file).
     let mut stated_columns = Vec::new();
@@ -444,34 +460,45 @@ fn monthly_targets(
     (!catalog && !period_header).then_some((period, amount))
 }
 
-/// The period each month column gives (its own year, else the one the
-/// table's names state), with the period and amount decisions; none when
-/// a month column has no year.
+/// The period each month column gives (its own year, else each row's in
+/// the table's one year column, else the one the table's names state),
+/// with the period and amount decisions and that year column; none when a
+/// month column has no year.
 fn month_periods(
     dataset: &DatasetSpec,
     view: &TableView<'_>,
     decisions: &mut [Option<Decision>],
     (period, amount): (usize, usize),
-) -> Vec<(usize, String)> {
+) -> (Vec<(usize, MonthPeriod)>, Option<usize>) {
     let stated = view.stated.year.as_ref();
     let stated_year = stated.and_then(|s| s.value.parse::<u32>().ok());
-    let periods: Option<Vec<(usize, String)>> = view
+    let without_year = view.months.iter().any(|m| m.year.is_none());
+    // A row's own year comes before one the names state (a ledger named
+    // for the year it was printed may hold earlier years' rows).
+    let year_column = without_year.then(|| year_column(view)).flatten();
+    let periods: Option<Vec<(usize, MonthPeriod)>> = view
         .months
         .iter()
-        .map(|m| {
-            let year = m.year.or(stated_year)?;
-            Some((m.index, format!("{year}-{:02}", m.month)))
+        .map(|m| match (m.year, year_column, stated_year) {
+            (Some(year), _, _) | (None, None, Some(year)) => Some((
+                m.index,
+                MonthPeriod::Fixed(format!("{year}-{:02}", m.month)),
+            )),
+            (None, Some(_), _) => Some((m.index, MonthPeriod::OfRowYear(m.month))),
+            (None, None, None) => None,
         })
         .collect();
     let Some(periods) = periods else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     let label = monthly::label(&view.header.raw, view.months.iter().map(|m| m.index));
     let mut reason = format!(
         "按 {} 个月份列拆分，每人每个有发放的月份一行",
         periods.len()
     );
-    if let Some(stated) = stated.filter(|_| view.months.iter().any(|m| m.year.is_none())) {
+    if let Some(i) = year_column {
+        reason.push_str(&format!("；年份按各行的“{}”列", view.header.raw[i]));
+    } else if let Some(stated) = stated.filter(|_| without_year) {
         reason.push_str(&format!("；年份按{}取 {}", stated.from, stated.value));
     }
     let decision = |c: usize, reason: String| Decision {
@@ -482,7 +509,20 @@ fn month_periods(
     };
     decisions[period] = Some(decision(period, reason));
     decisions[amount] = Some(decision(amount, "各月份列的金额".into()));
-    periods
+    (periods, year_column)
+}
+
+/// The one column whose header names a year and nothing else (`年度`,
+/// `所属年度`); none when there is none or more than one.
+fn year_column(view: &TableView<'_>) -> Option<usize> {
+    let mut years = (0..view.readings.len()).filter(|&i| {
+        let reading = &view.readings[i];
+        !view.excluded[i]
+            && reading.attribute.as_deref() == Some("year")
+            && reading.subject == Subject::None
+    });
+    let first = years.next()?;
+    years.next().is_none().then_some(first)
 }
 
 /// A dataset's standing for one table.

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 use xuncha_ingest::{
-    ingest_dir, normalize::id_check_char, IngestError, MissingColumns, RejectAction,
+    ingest_dir, mapping::Decision, normalize::id_check_char, IngestError, MissingColumns,
+    RejectAction, TableReport,
 };
 
 /// A valid 18-digit ID number for test person `n`.
@@ -21,6 +22,23 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) {
 fn amounts(df: &DataFrame) -> Vec<f64> {
     let amount = df.column("amount").unwrap().f64().unwrap();
     amount.into_no_null_iter().collect()
+}
+
+/// A frame's periods as months (`2024-03`), none of them null.
+fn months(df: &DataFrame) -> Vec<String> {
+    let periods = df
+        .column("period")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let periods = periods.str().unwrap().iter();
+    periods.map(|p| p.unwrap()[..7].to_string()).collect()
+}
+
+/// How a table's column was decided.
+fn decision<'a>(table: &'a TableReport, column: &str) -> &'a Decision {
+    let found = table.decisions.iter().find(|d| d.column == column);
+    found.unwrap_or_else(|| panic!("no decision for {column}: {:?}", table.decisions))
 }
 
 fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
@@ -1195,11 +1213,7 @@ fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
         .iter()
         .find(|t| t.sheet.as_deref() == Some("2月"))
         .unwrap();
-    let decision = sheet
-        .decisions
-        .iter()
-        .find(|d| d.column == "period")
-        .unwrap();
+    let decision = decision(sheet, "period");
     assert_eq!(
         decision.reason,
         "表中无月份列，按工作表名“2月”及文件名“2024年低保发放”取 2024-02"
@@ -1349,11 +1363,7 @@ fn a_unit_note_above_the_header_scales_amounts_without_their_own_unit() {
         .iter()
         .find(|t| t.file == "村级合同台账.csv")
         .unwrap();
-    let decision = contracts
-        .decisions
-        .iter()
-        .find(|d| d.column == "amount")
-        .unwrap();
+    let decision = decision(contracts, "amount");
     assert!(
         decision.reason.ends_with("单位取自表头上方的“单位：万元”"),
         "{}",
@@ -1407,16 +1417,7 @@ fn a_wide_monthly_export_gives_a_row_a_person_and_month_paid() {
     let data = ingest_dir(dir.path(), None).unwrap();
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
-    let periods: Vec<String> = df
-        .column("period")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.unwrap()[..7].to_string())
-        .collect();
+    let periods = months(df);
     let ids = strings(df, "id_number");
     let rows: Vec<(String, String)> = ids
         .iter()
@@ -1445,11 +1446,7 @@ fn a_wide_monthly_export_gives_a_row_a_person_and_month_paid() {
     );
     assert_eq!((table.total_rows, table.months_accepted), (1, 10));
     assert!(table.rows_balance());
-    let period = table
-        .decisions
-        .iter()
-        .find(|d| d.column == "period")
-        .unwrap();
+    let period = decision(table, "period");
     assert_eq!(period.header.as_deref(), Some("1月、2月…6月"));
     assert!(
         period.reason.contains("年份按文件名") || period.reason.contains("年份按标题行"),
@@ -1519,11 +1516,7 @@ fn a_year_merged_over_month_columns_gives_their_periods_and_unit() {
     assert_eq!((table.header_row, table.months_accepted), (Some(2), 2));
     let df = &data.datasets["benefit_payments"];
     assert_eq!(amounts(df), vec![600.0, 600.0]);
-    let period = table
-        .decisions
-        .iter()
-        .find(|d| d.column == "period")
-        .unwrap();
+    let period = decision(table, "period");
     assert_eq!(
         period.header.as_deref(),
         Some("2023年10月(万元)、2023年11月(万元)、2023年12月(万元)")
@@ -1556,11 +1549,7 @@ fn a_month_merged_over_what_was_due_and_paid_gives_the_paid_column() {
     let df = &data.datasets["benefit_payments"];
     assert_eq!(amounts(df), vec![450.0, 450.0]);
     let table = &data.tables[0];
-    let period = table
-        .decisions
-        .iter()
-        .find(|d| d.column == "period")
-        .unwrap();
+    let period = decision(table, "period");
     assert_eq!(period.header.as_deref(), Some("1月实发、2月实发"));
     assert_eq!(
         table.unmapped,
@@ -1588,6 +1577,56 @@ fn month_columns_without_a_year_are_a_clear_error() {
         missing.missing[0].candidates
     );
     assert!(!data.datasets.contains_key("benefit_payments"));
+}
+
+#[test]
+fn a_year_column_gives_each_rows_months_their_year() {
+    let dir = tempfile::tempdir().unwrap();
+    // A ledger over several years: the year is a column of each row.
+    let text = format!(
+        "城乡低保资金发放台账\n年度,姓名,身份证号,村代码,救助类别,1月,2月,3月\n\
+         2023,甲,{a},411102001001,农村低保,500,500,\n\
+         2024年,甲,{a},411102001001,农村低保,520,,\n\
+         ２０２４年度,乙,{b},411102001001,农村低保,,400,400\n\
+         去年,丙,{c},411102001001,农村低保,300,300,300\n\
+         ,丁,{d},411102001001,农村低保,,,\n",
+        a = id(1),
+        b = id(2),
+        c = id(3),
+        d = id(4),
+    );
+    // The name states the year it was printed; each row's own year wins.
+    write(dir.path(), "2024年低保发放台账.csv", text.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    let periods = months(df);
+    assert_eq!(
+        periods,
+        ["2023-01", "2023-02", "2024-01", "2024-02", "2024-03"]
+    );
+    assert_eq!(amounts(df), vec![500.0, 500.0, 520.0, 400.0, 400.0]);
+    // A year that cannot be read drops its row once, naming the year column.
+    let [reject] = &data.rejects[..] else {
+        panic!("{:?}", data.rejects);
+    };
+    assert_eq!(
+        (reject.row, reject.column.as_str(), reject.value.as_str()),
+        (6, "年度", "去年")
+    );
+    assert_eq!(reject.action, RejectAction::RowDropped);
+    let table = &data.tables[0];
+    // 丁 was paid no month: accepted, no row.
+    assert_eq!((table.rows_accepted, table.rows_rejected), (4, 1));
+    assert_eq!(table.months_accepted, 5);
+    assert!(table.rows_balance());
+    let period = decision(table, "period");
+    assert!(
+        period.reason.contains("年份按各行的“年度”列"),
+        "{}",
+        period.reason
+    );
+    assert!(table.unmapped_candidates.iter().all(|u| u.header != "年度"));
 }
 
 #[test]
