@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::catalog::{Catalog, CatalogEntry};
-use crate::{FileOutcome, IngestError, TableReport};
+use crate::FileOutcome;
 
 /// For each file, the index of the file with the same bytes that is read in
 /// its place: of identical files, the one with the shortest name (a copy's
@@ -55,14 +55,6 @@ pub(crate) fn copies(files: &[(PathBuf, String)], catalog: &Catalog) -> Vec<Opti
 /// The outcome of a file not read because it repeats `original`: its table
 /// report says so, and so does an error, for the user to remove the copy.
 pub(crate) fn skipped(rel: &str, original: &str) -> FileOutcome {
-    let message = format!("与 {original} 内容完全相同，未重复读取（请删除多余的副本）");
-    FileOutcome {
-        tables: vec![TableReport {
-            file: rel.to_string(),
-            note: Some(message.clone()),
-            ..Default::default()
-        }],
-        errors: vec![IngestError::file(rel, message)],
-        ..Default::default()
-    }
+    let why = format!("与 {original} 内容完全相同，未重复读取（请删除多余的副本）");
+    FileOutcome::not_read(rel, why, true)
 }

@@ -3,6 +3,7 @@
 //! canonical dataset, normalize values into typed polars frames, and record
 //! every unreadable value in the rejects table.
 
+mod archives;
 pub mod build;
 pub mod catalog;
 mod copies;
@@ -293,14 +294,53 @@ fn list_files(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, I
     Ok(out)
 }
 
-/// A folder's files split into exports and the others, each sorted.
-type Split = (Vec<(PathBuf, String)>, Vec<(PathBuf, String)>);
+/// A folder's files, zip archives unpacked.
+struct Folder {
+    /// Exports, sorted by name.
+    exports: Vec<(PathBuf, String)>,
+    /// Files listed as not read ([`others`]).
+    others: Vec<(PathBuf, String)>,
+    /// Archives, or files of them, that could not be unpacked.
+    problems: Vec<FileOutcome>,
+    /// The unpacked files, removed when the folder is dropped.
+    _unpacked: Vec<archives::Unpacked>,
+}
 
-fn split_files(dir: &Path, catalog: &Catalog) -> Result<Split, IngestError> {
-    let files = list_files(dir, catalog)?;
-    Ok(files
-        .into_iter()
-        .partition(|(path, _)| Format::of(path).is_some()))
+impl Folder {
+    fn list(dir: &Path, catalog: &Catalog) -> Result<Self, IngestError> {
+        let mut files = Vec::new();
+        let mut problems = Vec::new();
+        let mut unpacked = Vec::new();
+        for (path, rel) in list_files(dir, catalog)? {
+            if !archives::is_zip(&path) {
+                files.push((path, rel));
+                continue;
+            }
+            let mut archive = archives::unpack(&path, &rel);
+            let inner = std::mem::take(&mut archive.files);
+            files.extend(inner.into_iter().filter(|(_, rel)| !catalog.ignores(rel)));
+            problems.append(&mut archive.problems);
+            unpacked.push(archive);
+        }
+        files.sort_by(|a, b| a.1.cmp(&b.1));
+        let (exports, others) = files
+            .into_iter()
+            .partition(|(path, _)| Format::of(path).is_some());
+        Ok(Folder {
+            exports,
+            others,
+            problems,
+            _unpacked: unpacked,
+        })
+    }
+
+    /// The outcomes of the files not read, in name order.
+    fn not_read(&mut self) -> Vec<FileOutcome> {
+        let others = self.others.iter().map(|(_, rel)| others::unread(rel));
+        let mut outcomes: Vec<FileOutcome> = others.collect();
+        outcomes.append(&mut self.problems);
+        outcomes
+    }
 }
 
 /// Read a whole data folder. Fails only when the folder or its catalog
@@ -357,8 +397,9 @@ pub fn read_datasets(
     wanted: Option<&Wanted>,
 ) -> Result<FilesRead, IngestError> {
     let catalog = Catalog::load(dir)?;
-    let (files, others) = split_files(dir, &catalog)?;
-    let copies = copies::copies(&files, &catalog);
+    let mut folder = Folder::list(dir, &catalog)?;
+    let files = &folder.exports;
+    let copies = copies::copies(files, &catalog);
     // Largest files first, so that no core is left with one at the end;
     // their outcomes are then put back in file order.
     let mut order: Vec<(u64, usize)> = files
@@ -376,7 +417,7 @@ pub fn read_datasets(
         })
         .collect();
     results.sort_by_key(|(i, _)| *i);
-    let unread = others.iter().map(|(_, rel)| others::unread(rel));
+    let unread = folder.not_read();
     Ok(FilesRead(
         results.into_iter().map(|(_, r)| r).chain(unread).collect(),
     ))
@@ -411,16 +452,17 @@ pub fn ingest_each(
     mut each: impl FnMut(Ingested) -> Result<(), IngestError>,
 ) -> Result<(), IngestError> {
     let catalog = Catalog::load(dir)?;
-    let (files, others) = split_files(dir, &catalog)?;
+    let mut folder = Folder::list(dir, &catalog)?;
+    let files = &folder.exports;
     // Every row is remembered (by its hash) until the last file is read.
     let mut overlaps = Overlaps::default();
-    for ((path, rel), copy) in files.iter().zip(copies::copies(&files, &catalog)) {
+    for ((path, rel), copy) in files.iter().zip(copies::copies(files, &catalog)) {
         let copy_of = copy.map(|j| files[j].1.as_str());
         let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
         each(gather(vec![outcome], None, &mut overlaps)?)?;
     }
-    for (_, rel) in &others {
-        each(gather(vec![others::unread(rel)], None, &mut overlaps)?)?;
+    for outcome in folder.not_read() {
+        each(gather(vec![outcome], None, &mut overlaps)?)?;
     }
     Ok(())
 }
@@ -601,6 +643,26 @@ struct FileOutcome {
     frames: Vec<Frame>,
     rejects: Vec<Reject>,
     errors: Vec<IngestError>,
+}
+
+impl FileOutcome {
+    /// A file not read: its table report says why, and so does an error
+    /// when the user has something to do about it.
+    fn not_read(rel: &str, why: String, error: bool) -> Self {
+        FileOutcome {
+            tables: vec![TableReport {
+                file: rel.to_string(),
+                note: Some(why.clone()),
+                ..Default::default()
+            }],
+            errors: if error {
+                vec![IngestError::file(rel, why)]
+            } else {
+                Vec::new()
+            },
+            ..Default::default()
+        }
+    }
 }
 
 fn ingest_file(

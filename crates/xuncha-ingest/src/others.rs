@@ -5,9 +5,10 @@
 
 use std::path::Path;
 
-use crate::{FileOutcome, IngestError, TableReport};
+use crate::FileOutcome;
 
-/// Extensions of archives, which may hold the exports themselves.
+/// Extensions of archives, which may hold the exports themselves: a zip in
+/// the folder is read ([`crate::archives`]), one inside it is not.
 const ARCHIVES: &[&str] = &["zip", "rar", "7z", "tar", "gz", "tgz", "bz2", "xz"];
 /// Extensions of documents and pictures, which hold no table to read.
 const DOCUMENTS: &[&str] = &[
@@ -32,32 +33,20 @@ pub(crate) fn unread(rel: &str) -> FileOutcome {
         .unwrap_or_default()
         .to_ascii_lowercase();
     const SILENCE: &str = "如不需要，可在 catalog.toml 的 ignore 中列出";
-    let (message, error) = if ARCHIVES.contains(&ext.as_str()) {
-        let why = format!("压缩包，未读取：其中的导出表格请解压到数据目录后再运行（{SILENCE}）");
-        (why, true)
+    if ARCHIVES.contains(&ext.as_str()) {
+        let why = format!(
+            "{ext} 压缩包，未读取：请解压到数据目录后再运行（数据目录中的 zip 压缩包会直接读取，\
+             压缩包中的压缩包不会）（{SILENCE}）"
+        );
+        FileOutcome::not_read(rel, why, true)
     } else if DOCUMENTS.contains(&ext.as_str()) {
-        (
-            format!("不是数据表格（文档或图片），未读取（{SILENCE}）"),
-            false,
-        )
+        let why = format!("不是数据表格（文档或图片），未读取（{SILENCE}）");
+        FileOutcome::not_read(rel, why, false)
     } else {
         let why = format!(
             "不是可读取的表格格式（可读取 csv、txt、tsv、xlsx、xls、xlsm、xlsb、ods、et、\
-             parquet、arrow），未读取；如是数据请另存为 xlsx 或 csv（{SILENCE}）"
+             parquet、arrow 及其 zip 压缩包），未读取；如是数据请另存为 xlsx 或 csv（{SILENCE}）"
         );
-        (why, true)
-    };
-    FileOutcome {
-        tables: vec![TableReport {
-            file: rel.to_string(),
-            note: Some(message.clone()),
-            ..Default::default()
-        }],
-        errors: if error {
-            vec![IngestError::file(rel, message)]
-        } else {
-            Vec::new()
-        },
-        ..Default::default()
+        FileOutcome::not_read(rel, why, true)
     }
 }

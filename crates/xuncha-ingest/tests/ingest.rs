@@ -1871,3 +1871,52 @@ fn files_that_are_not_exports_are_listed_with_why() {
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].contains("旧系统导出.dbf") && errors[1].contains("民政数据.rar"));
 }
+
+#[test]
+fn exports_in_a_zip_are_read_and_cite_the_archive() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!("姓名,身份证号,死亡日期\n甲,{},2024-03-05\n", id(1));
+    let file = std::fs::File::create(dir.path().join("公安数据.zip")).unwrap();
+    let mut zip = ::zip::ZipWriter::new(file);
+    let stored = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Stored);
+    for name in ["2024/死亡名单.csv", "2024/旧名单.csv"] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(csv.as_bytes()).unwrap();
+    }
+    for name in ["2024/户籍.rar", "2024/旧数据.zip"] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(b"Rar!").unwrap();
+    }
+    zip.finish().unwrap();
+    // The catalog names files inside an archive by their path in it.
+    write(
+        dir.path(),
+        "catalog.toml",
+        "ignore = [\"公安数据.zip/2024/旧名单.csv\"]\n".as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let df = &data.datasets["deaths"];
+    assert_eq!(
+        strings(df, "_src"),
+        vec![Some("公安数据.zip/2024/死亡名单.csv:2".into())]
+    );
+    let files: Vec<&str> = data.tables.iter().map(|t| t.file.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "公安数据.zip/2024/死亡名单.csv",
+            "公安数据.zip/2024/户籍.rar",
+            "公安数据.zip/2024/旧数据.zip"
+        ]
+    );
+    // An archive in the archive is listed as one to unpack.
+    let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].contains("公安数据.zip/2024/户籍.rar：rar 压缩包"),
+        "{errors:?}"
+    );
+    assert!(errors[1].contains("压缩包中的压缩包不会"), "{errors:?}");
+}
