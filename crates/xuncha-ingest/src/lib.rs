@@ -334,7 +334,8 @@ impl Folder {
         })
     }
 
-    /// The outcomes of the files not read, in name order.
+    /// The outcomes of the files not read: the other files, in name
+    /// order, then the archives, or files of them, not unpacked.
     fn not_read(&mut self) -> Vec<FileOutcome> {
         let others = self.others.iter().map(|(_, rel)| others::unread(rel));
         let mut outcomes: Vec<FileOutcome> = others.collect();
