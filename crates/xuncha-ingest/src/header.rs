@@ -3,6 +3,7 @@
 //! headers, totals).
 
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Subject, UNITS};
+use crate::normalize::normalize_id;
 use crate::read::RawRow;
 use crate::{monthly, stated, wide};
 
@@ -327,7 +328,8 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
     let Some(first) = row.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()) else {
         return Some(NonData::Blank);
     };
-    if is_total(first) {
+    // A person named 王小计 is no total: a total row holds nobody's ID.
+    if is_total(first) && !holds_id(row) {
         return Some(NonData::Total);
     }
     if first.contains([':', '：']) && is_note_row(row) {
@@ -347,6 +349,13 @@ fn is_total(first: &str) -> bool {
         (Some('计'), Some('合' | '小' | '总' | '共'))
     );
     ends && label.chars().filter(|c| !c.is_whitespace()).count() <= 12
+}
+
+/// Does a cell of the row hold a valid ID number?
+fn holds_id(row: &RawRow) -> bool {
+    row.cells
+        .iter()
+        .any(|c| normalize_id(c).is_ok_and(|id| id.valid))
 }
 
 /// Is every filled cell of the row a note's label and content (`制表人：张三`,
@@ -455,6 +464,8 @@ mod tests {
             &["小计划", "", "", "", ""],
             &["", "城关镇小计", "", "1200", ""],
             &["本页合计：", "", "", "850", ""],
+            // A person whose name ends as a total's label does.
+            &["王小计", "110101199003074514", "", "", ""],
         ]);
         let h = detect(&t, None).unwrap();
         // Half of the four filled header cells is not enough.
@@ -466,6 +477,7 @@ mod tests {
         assert_eq!(non_data(&t[5], &h), None);
         assert_eq!(non_data(&t[6], &h), Some(NonData::Total));
         assert_eq!(non_data(&t[7], &h), Some(NonData::Total));
+        assert_eq!(non_data(&t[8], &h), None);
         assert!(is_total("共计") && is_total("全县总计:") && !is_total("统计"));
         assert!(!is_total("2024年城关镇各村低保资金发放情况合计"));
     }
