@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use tempfile::TempDir;
 use zip::ZipArchive;
 
@@ -34,61 +35,75 @@ pub(crate) fn is_zip(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
-/// Unpack the archive at `path`, named `rel` in the data folder.
+/// Unpack the archive at `path`, named `rel` in the data folder: its
+/// exports in parallel, each worker reading the archive through its own
+/// handle.
 pub(crate) fn unpack(path: &Path, rel: &str) -> Unpacked {
     let mut out = Unpacked {
         files: Vec::new(),
         problems: Vec::new(),
         _dir: None,
     };
-    let cannot = |why: String| {
-        let why = format!("zip 压缩包无法打开（{why}），未读取；请解压到数据目录后再运行");
-        FileOutcome::not_read(rel, why, true)
+    let open = || {
+        let file = File::open(path).map_err(|e| e.to_string())?;
+        ZipArchive::new(BufReader::new(file)).map_err(|e| e.to_string())
     };
-    let archive = File::open(path)
-        .map_err(|e| e.to_string())
-        .and_then(|f| ZipArchive::new(BufReader::new(f)).map_err(|e| e.to_string()));
-    let opened = archive.and_then(|a| Ok((a, TempDir::new().map_err(|e| e.to_string())?)));
+    let opened = open().and_then(|a| Ok((a, TempDir::new().map_err(|e| e.to_string())?)));
     let (mut archive, dir) = match opened {
         Ok(opened) => opened,
         Err(why) => {
-            out.problems.push(cannot(why));
+            let why = format!("zip 压缩包无法打开（{why}），未读取；请解压到数据目录后再运行");
+            out.problems.push(FileOutcome::not_read(rel, why, true));
             return out;
         }
     };
+    // Each file's index and name, folders and other systems' leftovers
+    // left out; a file that is no export is listed, not unpacked.
+    let mut exports = Vec::new();
     for i in 0..archive.len() {
         let name = match archive.by_index_raw(i) {
             Ok(file) => entry_name(file.name_raw()),
             Err(_) => format!("第 {} 个文件", i + 1),
         };
-        let inner = format!("{rel}/{name}");
-        let base = name.rsplit('/').next().unwrap_or(&name);
+        let base = name.rsplit('/').next().unwrap_or(&name).to_string();
         let skipped = ["__MACOSX/", "."].iter().any(|p| name.starts_with(p));
         if name.ends_with('/') || skipped || base.starts_with('.') || base.starts_with("~$") {
             continue;
         }
-        // A file that is no export is listed, not unpacked.
-        if Format::of(Path::new(base)).is_none() {
+        let inner = format!("{rel}/{name}");
+        if Format::of(Path::new(&base)).is_none() {
             out.files.push((PathBuf::from(base), inner));
-            continue;
+        } else {
+            exports.push((i, base, inner));
         }
-        let ext = Path::new(base)
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
-        let target = dir.path().join(format!("{i}.{ext}"));
-        let written = match archive.by_index(i) {
-            Ok(file) if file.is_dir() => continue,
-            Ok(file) => copy(file, &target),
-            Err(e) => Err(e.to_string()),
-        };
-        match written {
-            Ok(()) => out.files.push((target, inner)),
-            Err(why) => {
+    }
+    drop(archive);
+    let written: Vec<Result<(PathBuf, String), FileOutcome>> = exports
+        .into_par_iter()
+        .map_init(open, |archive, (i, base, inner)| {
+            let ext = Path::new(&base)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            let target = dir.path().join(format!("{i}.{ext}"));
+            let copied = match archive {
+                Ok(archive) => match archive.by_index(i) {
+                    Ok(file) => copy(file, &target),
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(why) => Err(why.clone()),
+            };
+            copied.map(|()| (target, inner.clone())).map_err(|why| {
                 let why =
                     format!("压缩包中的此文件无法解压（{why}），未读取；请解压到数据目录后再运行");
-                out.problems.push(FileOutcome::not_read(&inner, why, true));
-            }
+                FileOutcome::not_read(&inner, why, true)
+            })
+        })
+        .collect();
+    for result in written {
+        match result {
+            Ok(file) => out.files.push(file),
+            Err(problem) => out.problems.push(problem),
         }
     }
     out._dir = Some(dir);
