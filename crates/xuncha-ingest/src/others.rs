@@ -44,7 +44,7 @@ pub(crate) fn unread(rel: &str) -> FileOutcome {
         FileOutcome::not_read(rel, why, false)
     } else {
         let why = format!(
-            "不是可读取的表格格式（可读取 csv、txt、tsv、xlsx、xls、xlsm、xlsb、ods、et、Excel 2003 xml、\
+            "不是可读取的表格格式（可读取 csv、txt、tsv、xlsx、xls、xlsm、xlsb、ods、et、Excel 2003 xml、html 网页表格、\
              parquet、arrow 及其 zip 压缩包），未读取；如是数据请另存为 xlsx 或 csv（{SILENCE}）"
         );
         FileOutcome::not_read(rel, why, true)

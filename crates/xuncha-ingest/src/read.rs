@@ -251,8 +251,11 @@ impl Format {
             "csv" | "txt" => Some(Self::Csv),
             "tsv" => Some(Self::Tsv),
             // WPS 表格 saves `.et` (and templates `.ett`) as legacy workbooks;
-            // Excel's "XML 电子表格 2003" is `.xml`.
-            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et" | "ett" | "xml" => Some(Self::Workbook),
+            // Excel's "XML 电子表格 2003" is `.xml`; a web page of a table is
+            // read as the sheet Excel makes of it.
+            "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "et" | "ett" | "xml" | "htm" | "html" => {
+                Some(Self::Workbook)
+            }
             "parquet" => Some(Self::Parquet),
             "arrow" | "ipc" | "feather" => Some(Self::Ipc),
             _ => None,

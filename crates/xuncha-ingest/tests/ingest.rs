@@ -1730,6 +1730,12 @@ fn a_web_page_named_xls_is_read_as_the_sheet_excel_shows() {
     assert_eq!((table.rows_rejected, table.remark_rows), (1, 1));
     let reject = &data.rejects[0];
     assert_eq!((reject.row, reject.column.as_str()), (5, "身份证号"));
+    // The same page saved as .html is read the same.
+    let html = tempfile::tempdir().unwrap();
+    write(html.path(), "低保发放.html", &gbk);
+    let data = ingest_dir(html.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert_eq!(data.rows("benefit_payments"), 1);
 }
 
 #[test]
