@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use tempfile::TempDir;
 use zip::ZipArchive;
 
-use crate::read::Format;
+use crate::read::{extension, Format};
 use crate::FileOutcome;
 
 /// Most bytes one file of an archive may unpack to (a zip bomb stops here).
@@ -31,8 +31,7 @@ pub(crate) struct Unpacked {
 
 /// Whether a file is a zip archive, by its name.
 pub(crate) fn is_zip(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+    extension(path) == "zip"
 }
 
 /// Unpack the archive at `path`, named `rel` in the data folder: its
@@ -81,10 +80,7 @@ pub(crate) fn unpack(path: &Path, rel: &str) -> Unpacked {
     let written: Vec<Result<(PathBuf, String), FileOutcome>> = exports
         .into_par_iter()
         .map_init(open, |archive, (i, base, inner)| {
-            let ext = Path::new(&base)
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or_default();
+            let ext = extension(Path::new(&base));
             let target = dir.path().join(format!("{i}.{ext}"));
             let copied = match archive {
                 Ok(archive) => match archive.by_index(i) {

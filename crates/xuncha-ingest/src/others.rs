@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::read::extension;
 use crate::FileOutcome;
 
 /// Extensions of archives, which may hold the exports themselves: a zip in
@@ -27,11 +28,7 @@ pub(crate) fn is_system_file(name: &str) -> bool {
 /// The outcome of a file not read because it is no export: its table report
 /// says why, and for an archive or an unknown kind so does an error.
 pub(crate) fn unread(rel: &str) -> FileOutcome {
-    let ext = Path::new(rel)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let ext = extension(Path::new(rel));
     const SILENCE: &str = "如不需要，可在 catalog.toml 的 ignore 中列出";
     if ARCHIVES.contains(&ext.as_str()) {
         let why = format!(

@@ -243,11 +243,16 @@ pub enum Format {
     Ipc,
 }
 
+/// A path's extension in lower case; empty when it has none.
+pub(crate) fn extension(path: &Path) -> String {
+    let ext = path.extension().and_then(|e| e.to_str());
+    ext.unwrap_or_default().to_ascii_lowercase()
+}
+
 impl Format {
     /// Format of a path by its extension; `None` for files that are not exports.
     pub fn of(path: &Path) -> Option<Self> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
+        match extension(path).as_str() {
             "csv" | "txt" => Some(Self::Csv),
             "tsv" => Some(Self::Tsv),
             // WPS 表格 saves `.et` (and templates `.ett`) as legacy workbooks;
@@ -310,10 +315,13 @@ fn read_file_unguarded(
                 head,
             )?])
         }
-        Format::Workbook => match read_text_workbook(path, display, encoding, head)? {
-            Some(tables) => Ok(tables),
-            None => read_workbook(path, display),
-        },
+        Format::Workbook => {
+            let start = file_start(path, display)?;
+            match read_text_workbook(path, &start, display, encoding, head)? {
+                Some(tables) => Ok(tables),
+                None => read_workbook(path, &start, display),
+            }
+        }
         Format::Parquet | Format::Ipc => read_columnar(path, display, format),
     }
 }
@@ -553,10 +561,14 @@ fn pad(record: &mut StringRecord, width: usize) {
 /// Excel writes for a password-protected `.xlsx`.
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Read every non-empty visible sheet of a workbook; hidden sheets are
-/// listed as skipped.
-pub fn read_workbook(path: &Path, display: &str) -> Result<Vec<RawTable>, IngestError> {
-    let mut book = open_book(path, display)?;
+/// Read every non-empty visible sheet of a workbook whose file starts with
+/// `start`; hidden sheets are listed as skipped.
+pub fn read_workbook(
+    path: &Path,
+    start: &[u8],
+    display: &str,
+) -> Result<Vec<RawTable>, IngestError> {
+    let mut book = open_book(path, start, display)?;
     let kind = match &book {
         Sheets::Xls(_) => "XLS（Excel 97-2003 或 WPS）",
         Sheets::Xlsx(_) => "XLSX",
@@ -631,17 +643,14 @@ fn sheet_table(
 /// as a legacy workbook (`.xls`, and WPS's `.et`, which is one), a zip as
 /// xlsx, xlsb or ods (the one the extension names tried first). A
 /// workbook saved under another's extension (an `.xls` that is an xlsx)
-/// or with the extension in capitals is read all the same.
-fn open_book(path: &Path, display: &str) -> Result<Sheets<BufReader<File>>, IngestError> {
-    let mut head = [0u8; 8];
-    let n = File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+/// or with the extension in capitals is read all the same. `start` holds
+/// the file's first bytes.
+fn open_book(
+    path: &Path,
+    start: &[u8],
+    display: &str,
+) -> Result<Sheets<BufReader<File>>, IngestError> {
+    let ext = extension(path);
     let cannot = |why: String| {
         IngestError::file(
             display,
@@ -654,7 +663,7 @@ fn open_book(path: &Path, display: &str) -> Result<Sheets<BufReader<File>>, Inge
             "工作簿设置了打开密码（已加密），无法读取；请在 Excel/WPS 中取消密码后另存为 xlsx 再导入",
         )
     };
-    if n == head.len() && head == OLE_MAGIC {
+    if start.starts_with(&OLE_MAGIC) {
         return match open_workbook::<Xls<_>, _>(path) {
             Ok(book) => Ok(Sheets::Xls(book)),
             Err(XlsError::Password) => Err(password()),
@@ -663,7 +672,7 @@ fn open_book(path: &Path, display: &str) -> Result<Sheets<BufReader<File>>, Inge
             Err(e) => Err(cannot(e.to_string())),
         };
     }
-    if !head.starts_with(b"PK") {
+    if !start.starts_with(b"PK") {
         return Err(cannot("不是 Excel/WPS 工作簿".into()));
     }
     let xlsx = |p: &Path| {
@@ -705,39 +714,43 @@ fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)>
     }
 }
 
+/// The first 4 KB of a file (all of a shorter one).
+fn file_start(path: &Path, display: &str) -> Result<Vec<u8>, IngestError> {
+    let unreadable = |e: std::io::Error| IngestError::file(display, format!("无法读取：{e}"));
+    let mut start = Vec::with_capacity(4096);
+    File::open(path)
+        .map_err(unreadable)?
+        .take(4096)
+        .read_to_end(&mut start)
+        .map_err(unreadable)?;
+    Ok(start)
+}
+
 /// A workbook that is really text, as many systems' 导出Excel writes it: a
 /// web page holding a table, read as the one sheet Excel shows of it, an
 /// Excel 2003 XML workbook, read sheet by sheet, or an `.xls` of tab- or
 /// comma-separated text, read as a CSV. `None` for a real workbook (an OLE
-/// or zip file) or other text.
+/// or zip file) or other text. `start` holds the file's first bytes.
 fn read_text_workbook(
     path: &Path,
+    start: &[u8],
     display: &str,
     encoding: Option<Encoding>,
     head_rows: usize,
 ) -> Result<Option<Vec<RawTable>>, IngestError> {
-    let unreadable = |e: std::io::Error| IngestError::file(display, format!("无法读取：{e}"));
-    let mut head = Vec::with_capacity(4096);
-    File::open(path)
-        .map_err(unreadable)?
-        .take(4096)
-        .read_to_end(&mut head)
-        .map_err(unreadable)?;
-    let binary = head.contains(&0) && utf16(&head).is_none();
-    if head.starts_with(&OLE_MAGIC) || head.starts_with(b"PK") || binary {
+    let binary = start.contains(&0) && utf16(start).is_none();
+    if start.starts_with(&OLE_MAGIC) || start.starts_with(b"PK") || binary {
         return Ok(None);
     }
-    // The head decoded as the whole file will be (UTF-16 or 8-bit).
-    let start = decode(head, None).0;
-    let xls = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xls"));
-    let page = html::is_html_table(&start);
-    let spreadsheet = excel_xml::is_excel_xml(&start);
-    if !page && !spreadsheet && !xls {
+    // The start decoded as the whole file will be (UTF-16 or 8-bit).
+    let text = decode(start.to_vec(), None).0;
+    let page = html::is_html_table(&text);
+    let spreadsheet = excel_xml::is_excel_xml(&text);
+    if !page && !spreadsheet && extension(path) != "xls" {
         return Ok(None);
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let bytes =
+        std::fs::read(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
     if !page && !spreadsheet {
         return read_delimited(bytes, display, encoding, false, head_rows).map(|t| Some(vec![t]));
     }
