@@ -20,9 +20,10 @@ const MAX_UNPACKED: u64 = 8 << 30;
 
 /// The files of one archive, unpacked.
 pub(crate) struct Unpacked {
-    /// Each file's temporary path (an export) or its own name (another
-    /// file, not unpacked) and its name in the data folder.
+    /// Each export's temporary path and its name in the data folder.
     pub files: Vec<(PathBuf, String)>,
+    /// The names in the data folder of the other files, not unpacked.
+    pub others: Vec<String>,
     /// The archive, or files of it, that could not be unpacked.
     pub problems: Vec<FileOutcome>,
     /// Removed, with the files, when dropped.
@@ -40,6 +41,7 @@ pub(crate) fn is_zip(path: &Path) -> bool {
 pub(crate) fn unpack(path: &Path, rel: &str) -> Unpacked {
     let mut out = Unpacked {
         files: Vec::new(),
+        others: Vec::new(),
         problems: Vec::new(),
         _dir: None,
     };
@@ -71,7 +73,7 @@ pub(crate) fn unpack(path: &Path, rel: &str) -> Unpacked {
         }
         let inner = format!("{rel}/{name}");
         if Format::of(Path::new(&base)).is_none() {
-            out.files.push((PathBuf::from(base), inner));
+            out.others.push(inner);
         } else {
             exports.push((i, base, inner));
         }

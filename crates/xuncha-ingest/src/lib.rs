@@ -298,8 +298,8 @@ fn list_files(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, I
 struct Folder {
     /// Exports, sorted by name.
     exports: Vec<(PathBuf, String)>,
-    /// Files listed as not read ([`others`]).
-    others: Vec<(PathBuf, String)>,
+    /// Names of the files listed as not read ([`others`]), sorted.
+    others: Vec<String>,
     /// Archives, or files of them, that could not be unpacked.
     problems: Vec<FileOutcome>,
     /// The unpacked files, removed when the folder is dropped.
@@ -308,24 +308,26 @@ struct Folder {
 
 impl Folder {
     fn list(dir: &Path, catalog: &Catalog) -> Result<Self, IngestError> {
-        let mut files = Vec::new();
+        let (mut exports, mut others) = (Vec::new(), Vec::new());
         let mut problems = Vec::new();
         let mut unpacked = Vec::new();
         for (path, rel) in list_files(dir, catalog)? {
-            if !archives::is_zip(&path) {
-                files.push((path, rel));
-                continue;
+            if archives::is_zip(&path) {
+                let mut archive = archives::unpack(&path, &rel);
+                let files = std::mem::take(&mut archive.files);
+                exports.extend(files.into_iter().filter(|(_, rel)| !catalog.ignores(rel)));
+                let names = std::mem::take(&mut archive.others);
+                others.extend(names.into_iter().filter(|rel| !catalog.ignores(rel)));
+                problems.append(&mut archive.problems);
+                unpacked.push(archive);
+            } else if Format::of(&path).is_some() {
+                exports.push((path, rel));
+            } else {
+                others.push(rel);
             }
-            let mut archive = archives::unpack(&path, &rel);
-            let inner = std::mem::take(&mut archive.files);
-            files.extend(inner.into_iter().filter(|(_, rel)| !catalog.ignores(rel)));
-            problems.append(&mut archive.problems);
-            unpacked.push(archive);
         }
-        files.sort_by(|a, b| a.1.cmp(&b.1));
-        let (exports, others) = files
-            .into_iter()
-            .partition(|(path, _)| Format::of(path).is_some());
+        exports.sort_by(|a, b| a.1.cmp(&b.1));
+        others.sort();
         Ok(Folder {
             exports,
             others,
@@ -337,7 +339,7 @@ impl Folder {
     /// The outcomes of the files not read: the other files, in name
     /// order, then the archives, or files of them, not unpacked.
     fn not_read(&mut self) -> Vec<FileOutcome> {
-        let others = self.others.iter().map(|(_, rel)| others::unread(rel));
+        let others = self.others.iter().map(|rel| others::unread(rel));
         let mut outcomes: Vec<FileOutcome> = others.collect();
         outcomes.append(&mut self.problems);
         outcomes
