@@ -208,6 +208,26 @@ impl RowOrigin<'_> {
         out.push(':');
         out.push_str(itoa::Buffer::new().format(self.line));
     }
+
+    /// A reject of this row's `value` in the column headed `column`.
+    pub fn reject(
+        &self,
+        (column, dataset): (&str, &str),
+        value: String,
+        reason: String,
+        action: RejectAction,
+    ) -> Reject {
+        Reject {
+            file: self.file.to_string(),
+            sheet: self.sheet.map(str::to_string),
+            row: self.line,
+            column: column.to_string(),
+            dataset: dataset.to_string(),
+            value,
+            reason,
+            action,
+        }
+    }
 }
 
 /// One raw cell for a canonical column: the value and the header it came from.
@@ -356,16 +376,8 @@ impl DatasetBuilder {
             RejectAction::ValueCleared
         };
         for (i, value, reason) in problems {
-            rejects.push(Reject {
-                file: origin.file.to_string(),
-                sheet: origin.sheet.map(str::to_string),
-                row: origin.line,
-                column: cells[i].header.to_string(),
-                dataset: self.spec.name.to_string(),
-                value,
-                reason,
-                action,
-            });
+            let column = (cells[i].header, self.spec.name);
+            rejects.push(origin.reject(column, value, reason, action));
         }
         if dropped {
             return false;

@@ -1277,16 +1277,12 @@ fn push_months<'a>(
         Some(column) => {
             let value = row.get(column).unwrap_or_default();
             let Some(year) = row_year(value) else {
-                rejects.push(Reject {
-                    file: origin.file.to_string(),
-                    sheet: origin.sheet.map(str::to_string),
-                    row: origin.line,
-                    column: header.raw[column].clone(),
-                    dataset: mapping.dataset.name.to_string(),
-                    value: value.to_string(),
-                    reason: "无法识别的年份（各月份列的年份取自此列）".into(),
-                    action: RejectAction::RowDropped,
-                });
+                rejects.push(origin.reject(
+                    (&header.raw[column], mapping.dataset.name),
+                    value.to_string(),
+                    "无法识别的年份（各月份列的年份取自此列）".into(),
+                    RejectAction::RowDropped,
+                ));
                 return None;
             };
             let period = |month: &MonthPeriod| match month {
