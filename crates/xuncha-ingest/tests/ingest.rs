@@ -4,7 +4,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 use xuncha_ingest::{
-    ingest_dir, mapping::Decision, normalize::id_check_char, IngestError, MissingColumns,
+    ingest_dir, mapping::Decision, normalize::id_check_char, IngestError, Ingested, MissingColumns,
     RejectAction, TableReport,
 };
 
@@ -16,6 +16,13 @@ fn id(n: u32) -> String {
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(name), bytes).unwrap();
+}
+
+/// Ingest a folder holding one file.
+fn ingest_one(name: &str, bytes: &[u8]) -> Ingested {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), name, bytes);
+    ingest_dir(dir.path(), None).unwrap()
 }
 
 /// A frame's amounts, none of them null.
@@ -53,7 +60,6 @@ fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
 
 #[test]
 fn gbk_csv_with_messy_values_is_read() {
-    let dir = tempfile::tempdir().unwrap();
     let mut fifteen = id(2);
     fifteen.replace_range(6..8, "");
     fifteen.pop();
@@ -68,8 +74,7 @@ fn gbk_csv_with_messy_values_is_read() {
         id(3).replace('4', "４")
     );
     let (gbk, _, _) = encoding_rs::GBK.encode(&text);
-    write(dir.path(), "2024年3月低保发放.csv", &gbk);
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("2024年3月低保发放.csv", &gbk);
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     assert_eq!(df.height(), 3);
@@ -303,10 +308,8 @@ fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
 
 #[test]
 fn a_missing_column_names_the_closest_headers_and_why_they_failed() {
-    let dir = tempfile::tempdir().unwrap();
     // 死亡时间 holds no dates: content rules it out, and the error says so.
-    write(
-        dir.path(),
+    let data = ingest_one(
         "死亡人员.csv",
         format!(
             "姓名,身份证号,死亡时间
@@ -318,7 +321,6 @@ fn a_missing_column_names_the_closest_headers_and_why_they_failed() {
         )
         .as_bytes(),
     );
-    let data = ingest_dir(dir.path(), None).unwrap();
     let IngestError::MissingColumns(m) = &data.errors[0] else {
         panic!("{:?}", data.errors);
     };
@@ -335,10 +337,8 @@ fn a_missing_column_names_the_closest_headers_and_why_they_failed() {
 
 #[test]
 fn malformed_rows_go_to_rejects_with_their_row_number() {
-    let dir = tempfile::tempdir().unwrap();
     let csv = "凭证号,村代码,支付日期,收款方,金额,支付方式\nV1,411102001001,2024-01-05,某公司,100,转账\nV2,411102001001,2024-13-45,某公司,100,转账\nV3,411102001001,2024-01-07,某公司,一百元,转账\nV4,411102001001,2024-01-08,某公司,50,转账\n";
-    write(dir.path(), "支出凭证.csv", csv.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("支出凭证.csv", csv.as_bytes());
     assert_eq!(
         strings(&data.datasets["village_payments"], "voucher_no"),
         vec![Some("V1".into()), Some("V4".into())]
@@ -535,7 +535,6 @@ fn a_run_keeps_only_the_columns_it_wants() {
 /// unknown label seen in several chunks is reported once with its total.
 #[test]
 fn a_large_table_reads_in_chunks_as_one() {
-    let dir = tempfile::tempdir().unwrap();
     let rows = 100_000;
     let mut text = String::from("姓名,身份证号,村代码,发放月份,发放金额,救助类别\n");
     for n in 0..rows {
@@ -554,8 +553,7 @@ fn a_large_table_reads_in_chunks_as_one() {
             "人{n},{id},411102001001,2024-03,{amount},{program}\n"
         ));
     }
-    write(dir.path(), "低保发放.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("低保发放.csv", text.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     assert_eq!(df.height(), rows as usize - 4);
@@ -696,13 +694,10 @@ fn a_catalog_header_row_past_the_first_rows_is_found() {
 /// that read it run (and find nothing) instead of being skipped.
 #[test]
 fn a_table_with_only_its_header_is_an_empty_dataset() {
-    let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
+    let data = ingest_one(
         "低保发放.csv",
         "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n".as_bytes(),
     );
-    let data = ingest_dir(dir.path(), None).unwrap();
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     assert_eq!(df.height(), 0);
@@ -1128,10 +1123,8 @@ fn headers_on_two_rows_with_merged_group_labels_are_read_as_one() {
 
 #[test]
 fn a_note_or_title_row_above_a_header_is_not_a_second_header_row() {
-    let dir = tempfile::tempdir().unwrap();
     // The header has a blank column under the note's date: still one row.
-    write(
-        dir.path(),
+    let data = ingest_one(
         "低保发放.csv",
         format!(
             "填报单位：城关镇,,,,填报日期：2024年4月1日,\n\
@@ -1141,7 +1134,6 @@ fn a_note_or_title_row_above_a_header_is_not_a_second_header_row() {
         )
         .as_bytes(),
     );
-    let data = ingest_dir(dir.path(), None).unwrap();
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let table = &data.tables[0];
     assert_eq!(table.header_row, Some(2));
@@ -1246,7 +1238,6 @@ fn a_month_the_sheet_or_file_name_states_fills_a_missing_month_column() {
 
 #[test]
 fn masked_ids_and_accounts_are_refused_not_compared() {
-    let dir = tempfile::tempdir().unwrap();
     // Published lists mask numbers: two people's masked accounts are the
     // same text, and read as such they would look like one shared account.
     let text = format!(
@@ -1257,8 +1248,7 @@ fn masked_ids_and_accounts_are_refused_not_compared() {
         id(1),
         id(2)
     );
-    write(dir.path(), "低保发放.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("低保发放.csv", text.as_bytes());
     let df = &data.datasets["benefit_payments"];
     assert_eq!(strings(df, "id_number"), vec![Some(id(1)), Some(id(2))]);
     assert_eq!(strings(df, "bank_account"), vec![None, None]);
@@ -1394,7 +1384,6 @@ fn monthly_csv(
 
 #[test]
 fn a_wide_monthly_export_gives_a_row_a_person_and_month_paid() {
-    let dir = tempfile::tempdir().unwrap();
     let mut text = monthly_csv(
         "2024年城乡低保资金发放表",
         1..=6,
@@ -1413,8 +1402,7 @@ fn a_wide_monthly_export_gives_a_row_a_person_and_month_paid() {
         ],
     );
     text.push_str("合计,,,,,1400,1100,900,700,700,700,5500\n");
-    write(dir.path(), "城乡低保发放表.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("城乡低保发放表.csv", text.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     let periods = months(df);
@@ -1559,14 +1547,12 @@ fn a_month_merged_over_what_was_due_and_paid_gives_the_paid_column() {
 
 #[test]
 fn month_columns_without_a_year_are_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
     let text = monthly_csv(
         "城乡低保资金发放表",
         1..=3,
         &[("甲", id(1), &["500", "500", "500"])],
     );
-    write(dir.path(), "低保发放.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("低保发放.csv", text.as_bytes());
     let [IngestError::MissingColumns(missing)] = &data.errors[..] else {
         panic!("{:?}", data.errors);
     };
@@ -1581,7 +1567,6 @@ fn month_columns_without_a_year_are_a_clear_error() {
 
 #[test]
 fn a_year_column_gives_each_rows_months_their_year() {
-    let dir = tempfile::tempdir().unwrap();
     // A ledger over several years: the year is a column of each row.
     let text = format!(
         "城乡低保资金发放台账\n年度,姓名,身份证号,村代码,救助类别,1月,2月,3月\n\
@@ -1596,8 +1581,7 @@ fn a_year_column_gives_each_rows_months_their_year() {
         d = id(4),
     );
     // The name states the year it was printed; each row's own year wins.
-    write(dir.path(), "2024年低保发放台账.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("2024年低保发放台账.csv", text.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     let periods = months(df);
@@ -1661,14 +1645,12 @@ fn month_rows_two_overlapping_wide_exports_both_hold_are_read_once() {
 
 #[test]
 fn a_long_table_with_a_month_column_is_not_read_as_wide() {
-    let dir = tempfile::tempdir().unwrap();
     // 发放月份 gives the period; the 3月 column beside it is left unmapped.
     let text = format!(
         "姓名,身份证号,村代码,发放月份,发放金额,3月\n甲,{},411102001001,2024-03,500,500\n",
         id(1)
     );
-    write(dir.path(), "2024年低保发放.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("2024年低保发放.csv", text.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert_eq!(data.rows("benefit_payments"), 1);
     let table = &data.tables[0];
@@ -1678,7 +1660,6 @@ fn a_long_table_with_a_month_column_is_not_read_as_wide() {
 
 #[test]
 fn a_footer_of_notes_is_counted_not_rejected() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "姓名,身份证号,村代码,发放月份,发放金额\n\
          甲,{},411102001001,2024-03,500\n\
@@ -1687,8 +1668,7 @@ fn a_footer_of_notes_is_counted_not_rejected() {
          说明：本表由乡镇民政办填报,,,,\n",
         id(1)
     );
-    write(dir.path(), "2024年3月低保发放.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("2024年3月低保发放.csv", text.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
     let table = &data.tables[0];
@@ -1701,7 +1681,6 @@ fn a_footer_of_notes_is_counted_not_rejected() {
 
 #[test]
 fn a_web_page_named_xls_is_read_as_the_sheet_excel_shows() {
-    let dir = tempfile::tempdir().unwrap();
     // 导出Excel as many systems write it: an HTML table in GBK named .xls,
     // a title above it, a header on two rows with merged cells, a footer.
     let page = format!(
@@ -1718,8 +1697,7 @@ fn a_web_page_named_xls_is_read_as_the_sheet_excel_shows() {
         id(1)
     );
     let (gbk, _, _) = encoding_rs::GBK.encode(&page);
-    write(dir.path(), "低保发放.xls", &gbk);
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("低保发放.xls", &gbk);
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let df = &data.datasets["benefit_payments"];
     assert_eq!(strings(df, "id_number"), vec![Some(id(1))]);
@@ -1792,14 +1770,12 @@ fn tab_separated_text_and_excel_2003_xml_named_xls_are_read() {
 
 #[test]
 fn a_cleared_optional_value_keeps_a_monthly_row_whose_first_month_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
     // The account is masked (cleared, listed once); January is refused alone.
     let text = format!(
         "姓名,身份证号,银行账号,1月,2月,3月\n甲,{},6228********0001,停发,500,500\n",
         id(1)
     );
-    write(dir.path(), "2024年低保发放.csv", text.as_bytes());
-    let data = ingest_dir(dir.path(), None).unwrap();
+    let data = ingest_one("2024年低保发放.csv", text.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert_eq!(data.rows("benefit_payments"), 2);
     let table = &data.tables[0];
