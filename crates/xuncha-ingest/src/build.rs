@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use smallvec::SmallVec;
 use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
 
 use crate::normalize::{
@@ -78,7 +79,7 @@ enum Buffer {
     /// Labels by index into `distinct`, each distinct label kept once; they
     /// go through the vocabulary once each when the column is finished.
     Label {
-        index: std::collections::HashMap<String, u32>,
+        index: PlHashMap<String, u32>,
         distinct: Vec<String>,
         rows: Vec<Option<u32>>,
     },
@@ -187,6 +188,10 @@ impl Buffer {
         }
     }
 }
+
+/// Cells of a row kept on the stack, not allocated for each row read (the
+/// widest dataset has 11 columns); a wider row spills to the heap.
+pub const ROW_CELLS: usize = 16;
 
 /// Where a row came from, for rejects and the source column.
 #[derive(Debug, Clone, Copy)]
@@ -342,7 +347,7 @@ impl DatasetBuilder {
         origin: RowOrigin<'_>,
         rejects: &mut Vec<Reject>,
     ) -> bool {
-        let mut values = Vec::with_capacity(cells.len());
+        let mut values: SmallVec<[Option<Value>; ROW_CELLS]> = SmallVec::new();
         let mut problems: Vec<(usize, String, String)> = Vec::new();
         for (i, (col, cell)) in self.spec.columns.iter().zip(cells).enumerate() {
             let raw = cell.raw.map(str::trim).filter(|r| !r.is_empty());

@@ -332,7 +332,7 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
     if is_total(first) && !holds_id(row) {
         return Some(NonData::Total);
     }
-    if first.contains([':', '：']) && is_note_row(row) {
+    if (first.contains(':') || first.contains('：')) && is_note_row(row) {
         return Some(NonData::Note);
     }
     let repeated = repeats(row, &header.filled) || repeats(row, &header.filled_above);
@@ -342,6 +342,10 @@ pub fn non_data(row: &RawRow, header: &Header) -> Option<NonData> {
 /// Is this first cell of a row a total's label: 合计, 小 计, 总计：, 共计, and
 /// the page's or a place's (本页合计, 城关镇小计), at most 12 letters?
 fn is_total(first: &str) -> bool {
+    // Asked of every row's first cell: most have no 计 at all.
+    if !first.contains('计') {
+        return false;
+    }
     let label = first.trim_end_matches([':', '：', ' ']);
     let mut last = label.chars().rev().filter(|c| !c.is_whitespace());
     let ends = matches!(
@@ -380,7 +384,10 @@ fn is_note_row(row: &RawRow) -> bool {
 fn repeats(row: &RawRow, filled: &[(usize, String)]) -> bool {
     let (mut same, mut differ) = (0, 0);
     for (i, h) in filled {
-        if row.cells.get(*i).is_some_and(|c| c.trim() == h) {
+        // Trimming only shortens: a cell no longer than the header's text
+        // is compared as it is (every data row comes here).
+        let equal = |c: &str| c == h || (c.len() > h.len() && c.trim() == h);
+        if row.cells.get(*i).is_some_and(equal) {
             same += 1;
         } else {
             differ += 1;

@@ -33,7 +33,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use xuncha_schema::{ColumnKind, DatasetSpec};
 
-use build::{Cell, DatasetBuilder, RowOrigin};
+use build::{Cell, DatasetBuilder, RowOrigin, ROW_CELLS};
 use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
 use mapping::{
@@ -41,6 +41,7 @@ use mapping::{
 };
 use overlaps::Overlaps;
 use read::{Encoding, Format, RawTable};
+use smallvec::SmallVec;
 use sources::SourceNames;
 pub use xuncha_schema::{Reject, RejectAction};
 
@@ -994,7 +995,7 @@ fn build_chunk(
                     match push_months(
                         (mapping, monthly),
                         header,
-                        cells,
+                        &cells,
                         &row.cells,
                         origin,
                         rows,
@@ -1147,11 +1148,14 @@ fn push_frames(
         );
 }
 
+/// A row's cells, one per canonical column.
+type RowCells<'a> = SmallVec<[Cell<'a>; ROW_CELLS]>;
+
 fn row_cells<'a>(
     mapping: &'a Mapping,
     header: &'a Header,
     cells: &'a csv::StringRecord,
-) -> Vec<Cell<'a>> {
+) -> RowCells<'a> {
     mapping
         .dataset
         .columns
@@ -1254,7 +1258,7 @@ fn push_members(
 fn push_months<'a>(
     (mapping, monthly): (&'a Mapping, &'a Monthly),
     header: &'a Header,
-    cells: Vec<Cell<'a>>,
+    cells: &[Cell<'a>],
     row: &'a csv::StringRecord,
     origin: RowOrigin<'_>,
     builder: &mut DatasetBuilder,
@@ -1293,7 +1297,8 @@ fn push_months<'a>(
         }
         None => Vec::new(),
     };
-    let mut cells: Vec<Cell<'_>> = cells;
+    // The periods of `row_periods` live shorter than the row's cells.
+    let mut cells: RowCells<'_> = cells.iter().cloned().collect();
     let mut accepted = 0;
     let mut first = true;
     for (k, (i, month)) in monthly.columns.iter().enumerate() {

@@ -26,9 +26,11 @@ pub fn is_clean(raw: &str) -> bool {
             && !('\u{FF01}'..='\u{FF5E}').contains(&c)
             && !matches!(c, '\'' | '`' | '"' | '=')
     };
+    // ASCII text (most cells: digits, codes) holds no full-width character.
     raw.chars().next().is_some_and(edge)
         && raw.chars().next_back().is_some_and(edge)
-        && !raw.contains(|c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+        && (raw.is_ascii()
+            || !raw.contains(|c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}'))
 }
 
 /// Whether an 18-character ID number has a real birth date and the right
@@ -150,7 +152,9 @@ pub fn truncated_id(id: &str) -> bool {
 /// shortened an ID or account number typed as a number) cannot be read as
 /// an ID or code: its digits are lost. `None` for any other text.
 pub fn scientific(what: &str, value: &str) -> Option<String> {
-    let (mantissa, exponent) = value.split_once(['E', 'e'])?;
+    // Checked on every code: most hold no `E`, found faster by byte.
+    let at = value.bytes().position(|b| b == b'E' || b == b'e')?;
+    let (mantissa, exponent) = (&value[..at], &value[at + 1..]);
     let (whole, fraction) = mantissa.trim_start_matches('-').split_once('.')?;
     let exponent = exponent.trim_start_matches('+');
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
