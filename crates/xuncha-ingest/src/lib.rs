@@ -895,8 +895,21 @@ fn ingest_table(
     if let Some(rest) = &table.rest {
         let mut batches = rest.batches(CHUNK_ROWS);
         let few = 2 * rayon::current_num_threads();
-        let mut parse = || -> Result<Vec<_>, IngestError> { batches.by_ref().take(few).collect() };
-        let mut parsed = parse();
+        // While one set of batches is built, the next is parsed into the
+        // rows of the set built before it: their cells' buffers are read
+        // into again, not allocated row by row.
+        let mut parse = |mut spare: Vec<Vec<read::RawRow>>| -> Result<Vec<_>, IngestError> {
+            let mut set = Vec::with_capacity(few);
+            while set.len() < few {
+                match batches.next_into(spare.pop().unwrap_or_default()) {
+                    Some(rows) => set.push(rows?),
+                    None => break,
+                }
+            }
+            Ok(set)
+        };
+        let mut parsed = parse(Vec::new());
+        let mut spare = Vec::new();
         loop {
             let rows = match parsed {
                 Ok(rows) if rows.is_empty() => break,
@@ -904,9 +917,13 @@ fn ingest_table(
                 Err(e) => return unreadable(e, report, outcome),
             };
             let built: Vec<Chunk>;
-            (built, parsed) =
-                rayon::join(|| rows.par_iter().map(|r| build(r)).collect(), &mut parse);
+            let reuse = std::mem::take(&mut spare);
+            (built, parsed) = rayon::join(
+                || rows.par_iter().map(|r| build(r)).collect(),
+                || parse(reuse),
+            );
             chunks.extend(built);
+            spare = rows;
         }
     }
     // A table without data rows is still its dataset, empty.

@@ -148,25 +148,34 @@ impl Batches<'_> {
     }
 }
 
-impl Iterator for Batches<'_> {
-    type Item = Result<Vec<RawRow>, IngestError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl Batches<'_> {
+    /// The next batch, parsed into the rows of `spare` (a batch already
+    /// used): their cell buffers are read into again rather than allocated
+    /// for each row.
+    pub fn next_into(&mut self, spare: Vec<RawRow>) -> Option<Result<Vec<RawRow>, IngestError>> {
         if self.done {
             return None;
         }
         let rows = parse_records(
             &mut self.reader,
             self.text,
-            self.start.1,
-            self.n,
+            (self.start.1, self.n),
             self.display,
+            spare,
         );
         self.done = rows.as_ref().map_or(true, |r| r.len() < self.n);
         match rows {
             Ok(r) if r.is_empty() => None,
             other => Some(other),
         }
+    }
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Result<Vec<RawRow>, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_into(Vec::new())
     }
 }
 
@@ -181,22 +190,35 @@ fn csv_reader(delimiter: u8, text: &[u8]) -> csv::Reader<&[u8]> {
 }
 
 /// Parse up to `limit` records of `text`, each numbered by the line it
-/// starts on (`lines_before` the first line of `text`).
+/// starts on (`lines_before` the first line of `text`), into the rows of
+/// `rows` first (their buffers reused), then into new ones.
 fn parse_records(
     reader: &mut csv::Reader<&[u8]>,
     text: &[u8],
-    lines_before: usize,
-    limit: usize,
+    (lines_before, limit): (usize, usize),
     display: &str,
+    mut rows: Vec<RawRow>,
 ) -> Result<Vec<RawRow>, IngestError> {
-    let mut rows = Vec::new();
-    let mut record = StringRecord::new();
-    while rows.len() < limit
-        && reader
-            .read_record(&mut record)
-            .map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?
-    {
-        let line = record.position().map_or(rows.len() + 1, |p| {
+    let mut filled = 0;
+    while filled < limit {
+        if filled == rows.len() {
+            // Sized as the row before, so that its buffers need not grow.
+            let cells = rows.last().map_or_else(StringRecord::new, |r| {
+                StringRecord::with_capacity(
+                    r.cells.as_byte_record().as_slice().len(),
+                    r.cells.len(),
+                )
+            });
+            rows.push(RawRow { line: 0, cells });
+        }
+        let row = &mut rows[filled];
+        let read = reader
+            .read_record(&mut row.cells)
+            .map_err(|e| IngestError::file(display, format!("CSV 解析失败：{e}")))?;
+        if !read {
+            break;
+        }
+        let line = row.cells.position().map_or(filled + 1, |p| {
             // The csv crate skips empty lines but places the record after
             // them on the first one.
             let empty = text[p.byte() as usize..]
@@ -206,12 +228,10 @@ fn parse_records(
                 .count();
             p.line() as usize + empty
         });
-        rows.push(RawRow {
-            line: lines_before + line,
-            // A clone holds exactly its cells; the record keeps its grown buffers.
-            cells: record.clone(),
-        });
+        row.line = lines_before + line;
+        filled += 1;
     }
+    rows.truncate(filled);
     Ok(rows)
 }
 
@@ -993,6 +1013,27 @@ mod tests {
                     lines(&rows),
                     lines(&whole.rows),
                     "head {head}, batches of {n}"
+                );
+                // Parsed into the rows of the batch before, whose cells were
+                // longer or shorter, more or fewer: the same rows.
+                let mut table = read_delimited(text.into(), "x.csv", None, false, head).unwrap();
+                let mut reused = table.rows.clone();
+                if let Some(rest) = table.rest.as_mut() {
+                    let mut batches = rest.batches(n);
+                    let mut spare = vec![RawRow {
+                        line: 0,
+                        cells: ["很长的旧单元格", "", "", "", "9"].into_iter().collect(),
+                    }];
+                    while let Some(batch) = batches.next_into(spare) {
+                        let batch = batch.unwrap();
+                        reused.extend(batch.iter().cloned());
+                        spare = batch;
+                    }
+                }
+                assert_eq!(
+                    lines(&reused),
+                    lines(&whole.rows),
+                    "head {head}, reused {n}"
                 );
             }
         }
