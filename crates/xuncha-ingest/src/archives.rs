@@ -13,7 +13,7 @@ use tempfile::TempDir;
 use zip::ZipArchive;
 
 use crate::read::{extension, Format};
-use crate::FileOutcome;
+use crate::{others, FileOutcome};
 
 /// Most bytes one file of an archive may unpack to (a zip bomb stops here).
 const MAX_UNPACKED: u64 = 8 << 30;
@@ -68,7 +68,7 @@ pub(crate) fn unpack(path: &Path, rel: &str) -> Unpacked {
         };
         let base = name.rsplit('/').next().unwrap_or(&name).to_string();
         let skipped = ["__MACOSX/", "."].iter().any(|p| name.starts_with(p));
-        if name.ends_with('/') || skipped || base.starts_with('.') || base.starts_with("~$") {
+        if name.ends_with('/') || skipped || others::is_left_out(&base) {
             continue;
         }
         let inner = format!("{rel}/{name}");

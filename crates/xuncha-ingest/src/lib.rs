@@ -273,7 +273,7 @@ fn list_files(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, I
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') || name.starts_with("~$") || others::is_system_file(&name) {
+            if others::is_left_out(&name) {
                 continue;
             }
             if path.is_dir() {

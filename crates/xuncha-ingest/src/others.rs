@@ -19,10 +19,13 @@ const DOCUMENTS: &[&str] = &[
 /// Files Windows and macOS leave in folders.
 const SYSTEM_FILES: &[&str] = &["thumbs.db", "desktop.ini"];
 
-/// Whether a file is one the operating system leaves in a folder, not the
-/// user: not listed at all.
-pub(crate) fn is_system_file(name: &str) -> bool {
-    SYSTEM_FILES.contains(&name.to_ascii_lowercase().as_str())
+/// Whether a file, by its own name, is left out without being listed, in
+/// the folder as in an archive: hidden, an Office lock file (`~$名单.xlsx`),
+/// or one the operating system leaves in a folder, not the user.
+pub(crate) fn is_left_out(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || SYSTEM_FILES.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// The outcome of a file not read because it is no export: its table report

@@ -1871,6 +1871,11 @@ fn exports_in_a_zip_are_read_and_cite_the_archive() {
         zip.start_file(name, stored).unwrap();
         zip.write_all(b"Rar!").unwrap();
     }
+    // Left out as they are in the folder: Windows' thumbnails, a lock file.
+    for name in ["2024/Thumbs.db", "2024/~$死亡名单.csv"] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(b"\x00").unwrap();
+    }
     zip.finish().unwrap();
     // The catalog names files inside an archive by their path in it.
     write(
