@@ -91,6 +91,10 @@ pub enum Meaning {
     UnknownAttr(String),
     /// `* attr`: the attribute about any subject.
     AnyAttr(String),
+    /// `~ role attr`: the attribute about that subject, taken only when no
+    /// header names the column better (a payment list keyed by the
+    /// household's head, where the head is the one paid).
+    FallbackRoleAttr(String, String),
     /// `role`: a header naming only the subject (户主, 乙方, 所属村).
     Role(String),
 }
@@ -431,6 +435,9 @@ impl Lexicon {
                     matches!(reading.subject, Subject::None | Subject::Unknown(_)).then_some(0.75)
                 }
                 Meaning::AnyAttr(a) if attr == Some(a.as_str()) => Some(0.7),
+                Meaning::FallbackRoleAttr(r, a) if attr == Some(a.as_str()) => {
+                    (reading.subject == Subject::Known(r.clone())).then_some(0.65)
+                }
                 _ => None,
             };
             if let Some(s) = hit {
@@ -454,7 +461,7 @@ impl Lexicon {
         for m in words.columns.get(column).into_iter().flatten() {
             let (role, attr) = match m {
                 Meaning::Attr(a) | Meaning::UnknownAttr(a) | Meaning::AnyAttr(a) => (None, Some(a)),
-                Meaning::RoleAttr(r, a) => (Some(r), Some(a)),
+                Meaning::RoleAttr(r, a) | Meaning::FallbackRoleAttr(r, a) => (Some(r), Some(a)),
                 Meaning::Role(r) => (Some(r), None),
             };
             let example = |a: &String| {
@@ -502,6 +509,7 @@ fn parse_meaning(
         [one] => Ok(Meaning::Role(role(one)?)),
         ["?", a] => Ok(Meaning::UnknownAttr(attr(a)?)),
         ["*", a] => Ok(Meaning::AnyAttr(attr(a)?)),
+        ["~", r, a] => Ok(Meaning::FallbackRoleAttr(role(r)?, attr(a)?)),
         [r, a] => Ok(Meaning::RoleAttr(role(r)?, attr(a)?)),
         _ => Err(format!("cannot read meaning `{text}`")),
     }
@@ -688,6 +696,12 @@ mod tests {
             Some(0.95)
         );
         assert_eq!(s("benefit_payments", "program", "救助类别"), Some(1.0));
+        // The head only when nothing better names the one paid.
+        assert_eq!(
+            s("benefit_payments", "id_number", "户主身份证号码"),
+            Some(0.65)
+        );
+        assert_eq!(s("benefit_payments", "id_number", "成员身份证号"), None);
         assert_eq!(s("public_employees", "end_date", "离职时间"), Some(0.9));
         assert_eq!(s("asset_leases", "end_date", "租赁期限止"), Some(0.9));
         assert_eq!(

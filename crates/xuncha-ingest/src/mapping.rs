@@ -782,6 +782,56 @@ mod tests {
     }
 
     #[test]
+    fn a_payment_list_keyed_by_the_head_pays_the_head() {
+        let head = ["户主姓名", "户主身份证号码"];
+        let rest = [
+            "保障人数",
+            "保障类别",
+            "发放月份",
+            "本月发放金额（元）",
+            "银行账号",
+        ];
+        let data = [
+            "张三",
+            "110101199003074514",
+            "2",
+            "农村低保",
+            "2024年3月",
+            "760",
+            "6228480100000011",
+        ];
+        let headers: Vec<&str> = head.iter().chain(&rest).copied().collect();
+        let r = recognise("2024年3月农村低保资金发放花名册.csv", &[&headers, &data]);
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "benefit_payments");
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
+        let got = mapped(&m);
+        for (c, h) in [("id_number", "户主身份证号码"), ("name", "户主姓名")] {
+            assert!(
+                got.contains(&(c.into(), h.into())),
+                "{c} ← {h} not in {got:?}"
+            );
+        }
+
+        // Where the list names the one paid, the head stays unmapped,
+        // wherever its columns stand.
+        let own = ["姓名", "身份证号"];
+        let headers: Vec<&str> = head.iter().chain(&own).chain(&rest).copied().collect();
+        let mut data = data.to_vec();
+        data.splice(2..2, ["李四", "110101199507071234"]);
+        let r = recognise("低保发放明细.csv", &[&headers, &data]);
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "benefit_payments");
+        let got = mapped(&m);
+        for (c, h) in [("id_number", "身份证号"), ("name", "姓名")] {
+            assert!(
+                got.contains(&(c.into(), h.into())),
+                "{c} ← {h} not in {got:?}"
+            );
+        }
+    }
+
+    #[test]
     fn household_and_member_ids_are_told_apart_by_header() {
         let r = recognise(
             "低保家庭.csv",
