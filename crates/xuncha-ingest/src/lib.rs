@@ -839,6 +839,17 @@ fn ingest_table(
         outcome.tables.push(report);
         return;
     }
+    for tie in &mapping.ties {
+        let message = format!(
+            "{}{}.{} 取了表头“{}”，而“{}”同样符合、未用；如应取后者，请在 catalog.toml 的 columns 中指明",
+            table.sheet.as_ref().map(|s| format!("工作表“{s}”中 ")).unwrap_or_default(),
+            mapping.dataset.name,
+            tie.column,
+            tie.taken,
+            tie.tied.join("”“")
+        );
+        outcome.errors.push(IngestError::file(&table.file, message));
+    }
     let members = if mapping.dataset.name == "relief_households" {
         members
     } else {

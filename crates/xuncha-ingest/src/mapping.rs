@@ -71,6 +71,18 @@ pub struct Mapping {
     pub decisions: Vec<Decision>,
     /// Headers left over, with their best candidates.
     pub unmapped: Vec<Unmapped>,
+    /// Columns another header fitted exactly as well as the one taken.
+    pub ties: Vec<Tie>,
+}
+
+/// A canonical column two or more headers fit equally well: the leftmost
+/// was taken, and the user is told so rather than left to find out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tie {
+    pub column: &'static str,
+    pub taken: String,
+    /// The headers left unused that fit as well.
+    pub tied: Vec<String>,
 }
 
 impl Mapping {
@@ -275,7 +287,8 @@ pub fn map_columns(
         }
     }
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    for (score, i, c, reason) in pairs {
+    for (score, i, c, reason) in &pairs {
+        let (i, c) = (*i, *c);
         if used[i] || sources[c] != ColumnSource::Absent {
             continue;
         }
@@ -285,7 +298,7 @@ pub fn map_columns(
             column: dataset.columns[c].name.into(),
             header: Some(header.raw[i].clone()),
             score: score.min(1.0),
-            reason,
+            reason: reason.clone(),
         });
     }
     // Content stands in for a required column no header names.
@@ -419,6 +432,7 @@ pub fn map_columns(
             }
         })
         .collect();
+    let ties = ties(&pairs, &sources, &used, &mut decisions, dataset, header);
     Mapping {
         dataset,
         sources,
@@ -429,7 +443,48 @@ pub fn map_columns(
         monthly: months,
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
+        ties,
     }
+}
+
+/// The columns whose header was taken over others left unused that fit
+/// exactly as well (`月保障金额` and `本月发放金额` both an amount); each
+/// decision's reason names them too.
+fn ties(
+    pairs: &[(f32, usize, usize, String)],
+    sources: &[ColumnSource],
+    used: &[bool],
+    decisions: &mut [Option<Decision>],
+    dataset: &'static DatasetSpec,
+    header: &Header,
+) -> Vec<Tie> {
+    let mut ties = Vec::new();
+    for (c, decision) in decisions.iter_mut().enumerate() {
+        let (Some(decision), ColumnSource::Header(taken)) = (decision, &sources[c]) else {
+            continue;
+        };
+        let score_of = |i: usize| pairs.iter().find(|p| p.1 == i && p.2 == c).map(|p| p.0);
+        let Some(best) = score_of(*taken) else {
+            continue;
+        };
+        let tied: Vec<String> = (0..header.raw.len())
+            .filter(|&i| i != *taken && !used[i] && score_of(i) == Some(best))
+            .map(|i| header.raw[i].clone())
+            .collect();
+        if tied.is_empty() {
+            continue;
+        }
+        let list = tied.join("”“");
+        decision
+            .reason
+            .push_str(&format!("；“{list}”同样符合，未用"));
+        ties.push(Tie {
+            column: dataset.columns[c].name,
+            taken: header.raw[*taken].clone(),
+            tied,
+        });
+    }
+    ties
 }
 
 /// The period and amount columns of a dataset of payments (by index) that
@@ -829,6 +884,39 @@ mod tests {
                 "{c} ← {h} not in {got:?}"
             );
         }
+        assert!(m.ties.is_empty(), "{:?}", m.ties);
+    }
+
+    #[test]
+    fn headers_that_fit_a_column_equally_well_are_reported() {
+        let r = recognise(
+            "低保资金发放花名册.csv",
+            &[
+                &[
+                    "姓名",
+                    "身份证号",
+                    "发放月份",
+                    "月保障金额(元)",
+                    "本月发放金额（元）",
+                ],
+                &["张三", "110101199003074514", "2024年3月", "760", "800"],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(
+            m.ties,
+            vec![Tie {
+                column: "amount",
+                taken: "月保障金额(元)".into(),
+                tied: vec!["本月发放金额（元）".into()],
+            }]
+        );
+        let amount = m.decisions.iter().find(|d| d.column == "amount").unwrap();
+        assert!(
+            amount.reason.contains("“本月发放金额（元）”同样符合，未用"),
+            "{}",
+            amount.reason
+        );
     }
 
     #[test]

@@ -264,6 +264,32 @@ fn xlsx_with_title_and_units_rows_and_wide_households() {
 }
 
 #[test]
+fn a_column_two_headers_fit_equally_is_read_and_the_choice_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "低保资金发放花名册.csv",
+        format!(
+            "户主姓名,户主身份证号码,发放月份,月保障金额(元),本月发放金额（元）\n张三,{},2024年3月,760,800\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    // Keyed by the head, who is the one paid.
+    assert_eq!(data.rows("benefit_payments"), 1);
+    let messages: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("低保资金发放花名册.csv")
+            && messages[0].contains("benefit_payments.amount 取了表头“月保障金额(元)”")
+            && messages[0].contains("“本月发放金额（元）”同样符合"),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
 fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
     let dir = tempfile::tempdir().unwrap();
     write(
