@@ -20,7 +20,7 @@ pub use tikv_jemallocator as jemalloc;
 /// jemalloc's default decay (10 s) the peak was ≈ 1.3 GB higher. One arena
 /// a CPU (`percpu_arena`) instead of jemalloc's four: a thread then reuses
 /// what the threads on its CPU freed, and messy scale 1 touched 15 % fewer
-/// fresh pages (read ≈ 7 % faster). `_RJEM_MALLOC_CONF` still overrides the
+/// fresh pages (the read 3–9 % faster). `_RJEM_MALLOC_CONF` still overrides the
 /// setting.
 #[macro_export]
 macro_rules! use_jemalloc {
