@@ -143,6 +143,9 @@ pub struct TableView<'a> {
     pub months: Vec<MonthColumn>,
     /// The month and year the sheet, file or title rows state.
     stated: stated::Values,
+    /// The value each vocabulary stated by names has in every row, by the
+    /// vocabulary's name, where the names give one.
+    labels: Vec<(&'static str, stated::Stated)>,
 }
 
 impl<'a> TableView<'a> {
@@ -185,6 +188,11 @@ impl<'a> TableView<'a> {
             stem,
             months: monthly::detect(header),
             stated: names.stated(),
+            labels: crate::vocab::vocabularies()
+                .iter()
+                .filter(|v| v.stated_by_names)
+                .filter_map(|v| Some((v.name.as_str(), names.label(v)?)))
+                .collect(),
         }
     }
 }
@@ -374,6 +382,27 @@ pub fn map_columns(
                 reason: stated.reason,
             });
             sources[c] = ColumnSource::Constant(stated.value);
+        }
+    }
+    // A label the names give every row (a payment list kept per program)
+    // for a column no header or catalog entry gives; like a catalog
+    // constant, it does not count toward recognising the dataset.
+    for (c, col) in dataset.columns.iter().enumerate() {
+        if sources[c] != ColumnSource::Absent
+            || entry.is_some_and(|e| e.columns.contains_key(col.name))
+        {
+            continue;
+        }
+        let vocab = crate::vocab::for_column(dataset.name, col.name);
+        let stated = vocab.and_then(|v| view.labels.iter().find(|(n, _)| *n == v.name));
+        if let Some((_, stated)) = stated {
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: None,
+                score: 1.0,
+                reason: stated.reason.clone(),
+            });
+            sources[c] = ColumnSource::Constant(stated.value.clone());
         }
     }
     let mut scales = Vec::with_capacity(dataset.columns.len());
@@ -885,6 +914,28 @@ mod tests {
             );
         }
         assert!(m.ties.is_empty(), "{:?}", m.ties);
+    }
+
+    #[test]
+    fn a_list_kept_per_program_takes_its_program_from_its_name() {
+        let header: &[&str] = &["姓名", "身份证号", "发放月份", "发放金额"];
+        let r = recognise("2024年高龄津贴发放名册.csv", &[header]);
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "benefit_payments");
+        assert_eq!(m.sources[0], ColumnSource::Constant("高龄津贴".into()));
+        let program = m.decisions.iter().find(|d| d.column == "program").unwrap();
+        assert!(
+            program.reason.contains("文件名“2024年高龄津贴发放名册”"),
+            "{}",
+            program.reason
+        );
+
+        // Two programs named, or a program column: nothing is stated.
+        let r = recognise("城乡低保特困人员发放表.csv", &[header]);
+        assert_eq!(r.mapping.unwrap().sources[0], ColumnSource::Absent);
+        let with_column: &[&str] = &["救助类别", "姓名", "身份证号", "发放月份", "发放金额"];
+        let r = recognise("2024年高龄津贴发放名册.csv", &[with_column]);
+        assert_eq!(r.mapping.unwrap().sources[0], ColumnSource::Header(0));
     }
 
     #[test]

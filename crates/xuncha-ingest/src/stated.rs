@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::normalize::to_half_width;
+use crate::vocab::{Named, Vocabulary};
 
 /// The names around a table, most specific first.
 pub struct Names<'a> {
@@ -168,6 +169,31 @@ impl Names<'_> {
         }
     }
 
+    /// The one value of `vocab` the names name, when no name names another
+    /// or several: a payment list kept per program (`2024年高龄津贴发放名册`)
+    /// leaves its program out of the table.
+    pub fn label(&self, vocab: &Vocabulary) -> Option<Stated> {
+        let mut found: Option<(&str, Vec<String>)> = None;
+        for place in self.places() {
+            match vocab.named_in(place.name) {
+                Named::Nothing => {}
+                Named::Several => return None,
+                Named::One(value) => match &mut found {
+                    Some((first, _)) if *first != value => return None,
+                    Some((_, from)) => from.push(place.cite()),
+                    None => found = Some((value, vec![place.cite()])),
+                },
+            }
+        }
+        let (value, from) = found?;
+        let from = from.join("、");
+        Some(Stated {
+            value: value.to_string(),
+            reason: format!("表中无{}列，按{from}取 {value}", vocab.name),
+            from,
+        })
+    }
+
     fn places(&self) -> Vec<Place<'_>> {
         let mut places = Vec::with_capacity(3);
         if let Some(sheet) = self.sheet {
@@ -254,6 +280,24 @@ mod tests {
 
     fn month(sheet: Option<&str>, file: &str, title: &str) -> Option<String> {
         names(sheet, file, title).stated().month.map(|s| s.value)
+    }
+
+    #[test]
+    fn a_program_is_read_when_the_names_agree_on_one() {
+        let program = crate::vocab::for_column("benefit_payments", "program").unwrap();
+        let label = |sheet, file, title| names(sheet, file, title).label(program);
+        let stated = label(Some("特困供养"), "2024年救助资金发放", "").unwrap();
+        assert_eq!(stated.value, "特困供养");
+        assert_eq!(stated.from, "工作表名“特困供养”");
+        let both = label(None, "高龄津贴发放", "2024年高龄津贴发放名册").unwrap();
+        assert_eq!(
+            both.from,
+            "文件名“高龄津贴发放”、标题行“2024年高龄津贴发放名册”"
+        );
+        // Names that disagree, or one naming two programs, state none.
+        assert_eq!(label(Some("特困供养"), "高龄津贴发放", ""), None);
+        assert_eq!(label(None, "2024年发放", "城乡低保特困人员发放表"), None);
+        assert_eq!(label(None, "2024年3月发放", ""), None);
     }
 
     #[test]

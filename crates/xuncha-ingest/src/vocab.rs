@@ -20,6 +20,8 @@ struct VocabFile {
 struct VocabEntry {
     name: String,
     columns: Vec<String>,
+    #[serde(default)]
+    stated_by_names: bool,
     rules: Vec<RuleEntry>,
 }
 
@@ -56,7 +58,19 @@ impl Rule {
 pub struct Vocabulary {
     pub name: String,
     pub columns: Vec<String>,
+    /// A file, sheet or title naming one value states it for every row of
+    /// a table without the column ([`crate::stated::Names::label`]).
+    pub stated_by_names: bool,
     pub rules: Vec<Rule>,
+}
+
+/// What a name (a file, sheet or title) names of a vocabulary.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Named<'a> {
+    Nothing,
+    One(&'a str),
+    /// Two values or more (`城乡低保特困家庭花名册`).
+    Several,
 }
 
 /// Normalize a label for matching: half-width, no whitespace, ASCII upper case.
@@ -76,6 +90,35 @@ impl Vocabulary {
             .iter()
             .find(|r| r.matches(&label))
             .map(|r| r.value.as_str())
+    }
+
+    /// The value a name names: the values whose rules match somewhere in
+    /// it, less each that only generalizes another (低保 in 农村低保: its
+    /// rule matches the value 农村低保 too). Only regex rules are tried; an
+    /// exact or contains rule is about a whole label.
+    pub fn named_in(&self, name: &str) -> Named<'_> {
+        let name = normalize_label(name);
+        let mut values: Vec<&str> = Vec::new();
+        for rule in &self.rules {
+            let found = rule.regex.as_ref().is_some_and(|r| r.is_match(&name));
+            if found && !values.contains(&rule.value.as_str()) {
+                values.push(&rule.value);
+            }
+        }
+        let generalizes = |a: &str, b: &str| {
+            let b = normalize_label(b);
+            a != b && self.rules.iter().any(|r| r.value == a && r.matches(&b))
+        };
+        let specific: Vec<&str> = values
+            .iter()
+            .copied()
+            .filter(|a| !values.iter().any(|b| generalizes(a, b)))
+            .collect();
+        match specific.as_slice() {
+            [] => Named::Nothing,
+            [one] => Named::One(one),
+            _ => Named::Several,
+        }
     }
 }
 
@@ -108,6 +151,7 @@ fn load() -> Result<Vec<Vocabulary>, String> {
             Ok(Vocabulary {
                 name: v.name,
                 columns: v.columns,
+                stated_by_names: v.stated_by_names,
                 rules,
             })
         })
@@ -163,6 +207,20 @@ mod tests {
             assert_eq!(program.canonical(label), Some(want), "{label}");
         }
         assert_eq!(program.canonical("优抚金"), None);
+        assert!(program.stated_by_names);
+        for (name, want) in [
+            ("2024年高龄津贴发放名册", Named::One("高龄津贴")),
+            ("农村低保资金发放花名册", Named::One("农村低保")),
+            ("城乡低保发放明细", Named::One("低保")),
+            ("困难残疾人生活补贴发放表", Named::One("困难残疾人生活补贴")),
+            ("低保边缘家庭名册", Named::One("低保边缘")),
+            ("城乡低保特困家庭花名册", Named::Several),
+            ("城市低保农村低保合并表", Named::Several),
+            ("非低保户高龄津贴", Named::Several),
+            ("公益性岗位补贴发放", Named::Nothing),
+        ] {
+            assert_eq!(program.named_in(name), want, "{name}");
+        }
         let vehicle = for_column("vehicles", "status").unwrap();
         assert_eq!(vehicle.canonical("a"), Some("正常"));
         assert_eq!(vehicle.canonical("E"), Some("注销"));

@@ -981,20 +981,29 @@ fn a_household_two_wide_rosters_both_hold_is_read_once_with_its_members() {
     );
 }
 
+/// A subsidy list of 80 元 a month with no program column, one row for each
+/// person named (甲 for 1, 乙 for 2).
+fn subsidy_list(people: &[u32]) -> String {
+    let rows = people.iter().map(|&n| {
+        let name = if n == 1 { "甲" } else { "乙" };
+        format!("{name},{},411102001001,2024-01,80\n", id(n))
+    });
+    format!(
+        "姓名,身份证号,村代码,发放月份,发放金额\n{}",
+        rows.collect::<String>()
+    )
+}
+
 #[test]
 fn two_programs_exported_without_their_program_are_told_apart_by_the_catalog() {
     let dir = tempfile::tempdir().unwrap();
-    // Two subsidies of 80 元 a month, one file each, no program column.
-    let head = "姓名,身份证号,村代码,发放月份,发放金额\n";
-    let first = format!("甲,{},411102001001,2024-01,80\n", id(1));
-    let second = format!("乙,{},411102001001,2024-01,80\n", id(2));
+    // Two subsidies, one file each, under names that do not say which.
+    write(dir.path(), "补贴发放一.csv", subsidy_list(&[1]).as_bytes());
     write(
         dir.path(),
-        "残疾人生活补贴.csv",
-        format!("{head}{first}").as_bytes(),
+        "补贴发放二.csv",
+        subsidy_list(&[1, 2]).as_bytes(),
     );
-    let care = format!("{head}{first}{second}");
-    write(dir.path(), "重度残疾人护理补贴.csv", care.as_bytes());
     let data = ingest_dir(dir.path(), None).unwrap();
     assert_eq!(data.datasets["benefit_payments"].height(), 2);
     let error = data
@@ -1006,9 +1015,9 @@ fn two_programs_exported_without_their_program_are_told_apart_by_the_catalog() {
     write(
         dir.path(),
         "catalog.toml",
-        "[[files]]\nmatch = \"残疾人生活补贴.csv\"\ndataset = \"benefit_payments\"\n\
+        "[[files]]\nmatch = \"补贴发放一.csv\"\ndataset = \"benefit_payments\"\n\
          constants = { program = \"困难残疾人生活补贴\" }\n\n\
-         [[files]]\nmatch = \"重度残疾人护理补贴.csv\"\ndataset = \"benefit_payments\"\n\
+         [[files]]\nmatch = \"补贴发放二.csv\"\ndataset = \"benefit_payments\"\n\
          constants = { program = \"重度残疾人护理补贴\" }\n"
             .as_bytes(),
     );
@@ -1020,14 +1029,31 @@ fn two_programs_exported_without_their_program_are_told_apart_by_the_catalog() {
         data.errors
     );
     // Byte for byte the same, but read as two programs: not a copy either.
-    write(
-        dir.path(),
-        "重度残疾人护理补贴.csv",
-        format!("{head}{first}").as_bytes(),
-    );
+    write(dir.path(), "补贴发放二.csv", subsidy_list(&[1]).as_bytes());
     let data = ingest_dir(dir.path(), None).unwrap();
     assert_eq!(data.datasets["benefit_payments"].height(), 2);
     assert!(data.errors.is_empty(), "{:?}", data.errors);
+}
+
+#[test]
+fn two_programs_exported_per_file_take_their_programs_from_the_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (living, care) = (
+        "2024年困难残疾人生活补贴发放.csv",
+        "2024年重度残疾人护理补贴发放.csv",
+    );
+    write(dir.path(), living, subsidy_list(&[1]).as_bytes());
+    write(dir.path(), care, subsidy_list(&[1, 2]).as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    // The same person's row in both files is two programs' payment, not a copy.
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let programs = strings(&data.datasets["benefit_payments"], "program");
+    let want = [
+        "困难残疾人生活补贴",
+        "重度残疾人护理补贴",
+        "重度残疾人护理补贴",
+    ];
+    assert_eq!(programs, want.map(|p| Some(p.to_string())));
 }
 
 #[test]
