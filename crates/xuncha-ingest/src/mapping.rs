@@ -939,6 +939,27 @@ mod tests {
     }
 
     #[test]
+    fn a_pension_list_with_its_kind_of_pension_is_read_as_pensions() {
+        // 待遇类型 once made benefit_payments (whose program takes it) read
+        // more of the table than pension_payments, outranking 养老保险.
+        let r = recognise(
+            "城乡居民养老保险待遇发放明细.csv",
+            &[&[
+                "姓名",
+                "公民身份号码",
+                "待遇类型",
+                "发放年月",
+                "基础养老金",
+                "个人账户养老金",
+                "合计",
+            ]],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "pension_payments");
+        assert!(mapped(&m).contains(&("scheme".into(), "待遇类型".into())));
+    }
+
+    #[test]
     fn headers_that_fit_a_column_equally_well_are_reported() {
         let r = recognise(
             "低保资金发放花名册.csv",

@@ -352,6 +352,9 @@ pub static DATASETS: &[DatasetSpec] = &[
         columns: &[
             req("id_number", IdNumber),
             opt("name", Name),
+            // 待遇类型 as written (正常待遇, 丧葬补助金 …): no model reads it, but
+            // a table that has one is read whole as pension payments.
+            opt("scheme", Text),
             opt("village_code", VillageCode),
             req("period", Period),
             req("amount", Amount),
