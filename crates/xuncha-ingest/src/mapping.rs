@@ -938,25 +938,67 @@ mod tests {
         assert_eq!(r.mapping.unwrap().sources[0], ColumnSource::Header(0));
     }
 
+    /// Exports that once took the wrong header for a column: each now reads
+    /// as its dataset, the column from the header that means it, no tie.
     #[test]
-    fn a_pension_list_with_its_kind_of_pension_is_read_as_pensions() {
-        // 待遇类型 once made benefit_payments (whose program takes it) read
-        // more of the table than pension_payments, outranking 养老保险.
-        let r = recognise(
-            "城乡居民养老保险待遇发放明细.csv",
-            &[&[
-                "姓名",
-                "公民身份号码",
-                "待遇类型",
-                "发放年月",
-                "基础养老金",
-                "个人账户养老金",
-                "合计",
-            ]],
-        );
-        let m = r.mapping.unwrap();
-        assert_eq!(m.dataset.name, "pension_payments");
-        assert!(mapped(&m).contains(&("scheme".into(), "待遇类型".into())));
+    fn exports_take_the_header_that_means_the_column() {
+        let pensions: &[&str] = &[
+            "姓名",
+            "公民身份号码",
+            "待遇类型",
+            "发放年月",
+            "基础养老金",
+            "个人账户养老金",
+            "合计",
+        ];
+        let vehicles: &[&str] = &[
+            "号牌种类",
+            "号牌号码",
+            "车辆类型",
+            "所有人",
+            "身份证明号码",
+            "初次登记日期",
+            "机动车状态",
+        ];
+        let cases: &[(&str, &[&str], &str, (&str, &str))] = &[
+            // 待遇类型 made benefit_payments (whose program takes it) read more
+            // of the table than pension_payments, outranking 养老保险.
+            (
+                "城乡居民养老保险待遇发放明细.csv",
+                pensions,
+                "pension_payments",
+                ("scheme", "待遇类型"),
+            ),
+            // 交管 exports put 号牌种类 (小型汽车) before 车辆类型 (小型轿车).
+            (
+                "机动车信息.csv",
+                vehicles,
+                "vehicles",
+                ("vehicle_type", "车辆类型"),
+            ),
+            // The death date, not the cremation a few days later …
+            (
+                "殡葬信息.csv",
+                &["逝者姓名", "证件号码", "火化日期", "死亡日期", "殡仪馆"],
+                "deaths",
+                ("death_date", "死亡日期"),
+            ),
+            // … which a cremation list without a death date gives.
+            (
+                "火化信息.csv",
+                &["逝者姓名", "证件号码", "火化日期"],
+                "deaths",
+                ("death_date", "火化日期"),
+            ),
+        ];
+        for (file, headers, dataset, (column, header)) in cases {
+            let m = recognise(file, &[headers]).mapping.unwrap();
+            assert_eq!(m.dataset.name, *dataset, "{file}");
+            let got = mapped(&m);
+            let want = (column.to_string(), header.to_string());
+            assert!(got.contains(&want), "{file}: {want:?} not in {got:?}");
+            assert!(m.ties.is_empty(), "{file}: {:?}", m.ties);
+        }
     }
 
     #[test]
