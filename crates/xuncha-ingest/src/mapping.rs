@@ -960,7 +960,9 @@ mod tests {
             "初次登记日期",
             "机动车状态",
         ];
-        let cases: &[(&str, &[&str], &str, (&str, &str))] = &[
+        // (file, headers, dataset, (column, the header it must take))
+        type Case<'a> = (&'a str, &'a [&'a str], &'a str, (&'a str, &'a str));
+        let cases: &[Case] = &[
             // 待遇类型 made benefit_payments (whose program takes it) read more
             // of the table than pension_payments, outranking 养老保险.
             (
