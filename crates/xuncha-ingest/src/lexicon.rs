@@ -411,12 +411,11 @@ impl Lexicon {
         if reading.name == column {
             return Some((1.0, "标准列名".into()));
         }
-        if words
-            .aliases
-            .get(column)
-            .is_some_and(|list| list.contains(&reading.name))
-        {
-            return Some((1.0, "本数据集的表头别名".into()));
+        let aliases = words.aliases.get(column);
+        if let Some(i) = aliases.and_then(|list| list.iter().position(|a| *a == reading.name)) {
+            // Of two aliases in one table the one listed first wins (a pay
+            // sheet's 应发合计 over its 基本报酬), not the one further left.
+            return Some((1.0 - 0.001 * i as f32, "本数据集的表头别名".into()));
         }
         let attr = reading.attribute.as_deref();
         let mut best: Option<(f32, String)> = None;

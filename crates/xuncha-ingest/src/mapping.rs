@@ -992,6 +992,23 @@ mod tests {
                 "deaths",
                 ("death_date", "火化日期"),
             ),
+            // A pay sheet's total, not the first of its parts.
+            (
+                "2024年村干部报酬发放表.csv",
+                &[
+                    "村代码",
+                    "姓名",
+                    "身份证号",
+                    "职务",
+                    "发放月份",
+                    "基本报酬",
+                    "绩效报酬",
+                    "应发合计",
+                    "实发金额",
+                ],
+                "cadre_pay",
+                ("amount", "应发合计"),
+            ),
         ];
         for (file, headers, dataset, (column, header)) in cases {
             let m = recognise(file, &[headers]).mapping.unwrap();
