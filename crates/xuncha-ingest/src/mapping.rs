@@ -971,6 +971,13 @@ mod tests {
                 "pension_payments",
                 ("scheme", "待遇类型"),
             ),
+            // … and paid the total, not its first part.
+            (
+                "城乡居民养老保险待遇发放明细.csv",
+                pensions,
+                "pension_payments",
+                ("amount", "合计"),
+            ),
             // 交管 exports put 号牌种类 (小型汽车) before 车辆类型 (小型轿车).
             (
                 "机动车信息.csv",
