@@ -84,8 +84,8 @@ impl Catalog {
         if !path.exists() {
             return Ok(Self::default());
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| IngestError::file(CATALOG_FILE, format!("无法读取：{e}")))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| IngestError::unreadable(CATALOG_FILE, e))?;
         let catalog: Catalog = toml::from_str(&text)
             .map_err(|e| IngestError::file(CATALOG_FILE, located(&text, &e)))?;
         for entry in &catalog.files {

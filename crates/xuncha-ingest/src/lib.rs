@@ -111,6 +111,11 @@ impl IngestError {
             message: message.into(),
         }
     }
+
+    /// A file that could not be read (opened, read or decoded), and why.
+    pub fn unreadable(file: &str, why: impl std::fmt::Display) -> Self {
+        Self::file(file, format!("无法读取：{why}"))
+    }
 }
 
 /// What happened to one table (a CSV, or one sheet of a workbook).

@@ -325,8 +325,7 @@ fn read_file_unguarded(
     let format = Format::of(path).ok_or_else(|| IngestError::file(display, "不支持的文件格式"))?;
     match format {
         Format::Csv | Format::Tsv => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+            let bytes = std::fs::read(path).map_err(|e| IngestError::unreadable(display, e))?;
             Ok(vec![read_delimited(
                 bytes,
                 display,
@@ -736,7 +735,7 @@ fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)>
 
 /// The first 4 KB of a file (all of a shorter one).
 fn file_start(path: &Path, display: &str) -> Result<Vec<u8>, IngestError> {
-    let unreadable = |e: std::io::Error| IngestError::file(display, format!("无法读取：{e}"));
+    let unreadable = |e: std::io::Error| IngestError::unreadable(display, e);
     let mut start = Vec::with_capacity(4096);
     File::open(path)
         .map_err(unreadable)?
@@ -769,8 +768,7 @@ fn read_text_workbook(
     if !page && !spreadsheet && extension(path) != "xls" {
         return Ok(None);
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| IngestError::unreadable(display, e))?;
     if !page && !spreadsheet {
         return read_delimited(bytes, display, encoding, false, head_rows).map(|t| Some(vec![t]));
     }
@@ -812,9 +810,8 @@ pub fn read_columnar(
     display: &str,
     format: Format,
 ) -> Result<Vec<RawTable>, IngestError> {
-    let fail = |e: PolarsError| IngestError::file(display, format!("无法读取：{e}"));
-    let file =
-        File::open(path).map_err(|e| IngestError::file(display, format!("无法读取：{e}")))?;
+    let fail = |e: PolarsError| IngestError::unreadable(display, e);
+    let file = File::open(path).map_err(|e| IngestError::unreadable(display, e))?;
     let df = match format {
         Format::Parquet => ParquetReader::new(file).finish().map_err(fail)?,
         _ => IpcReader::new(file).finish().map_err(fail)?,

@@ -43,9 +43,8 @@ pub fn scan_lake(dir: &Path, wanted: &Wanted) -> Result<LakeScan, IngestError> {
         if !wanted.datasets.contains(spec.name) {
             continue;
         }
-        let fail = |e: PolarsError| IngestError::file(&rel, format!("无法读取：{e}"));
-        let file = std::fs::File::open(&path)
-            .map_err(|e| IngestError::file(&rel, format!("无法读取：{e}")))?;
+        let fail = |e: PolarsError| IngestError::unreadable(&rel, e);
+        let file = std::fs::File::open(&path).map_err(|e| IngestError::unreadable(&rel, e))?;
         let mut reader = ParquetReader::new(file);
         let schema = spec.schema();
         same_names(reader.schema().map_err(fail)?.iter_names(), &schema).ok_or_else(not_lake)?;
