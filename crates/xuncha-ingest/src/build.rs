@@ -319,6 +319,9 @@ pub struct DatasetBuilder {
     height: usize,
     /// Reused to write each row's source.
     cite: String,
+    /// The `village_code` column when its cells are village names, kept as
+    /// [`crate::places::key`]s to be resolved once every file is read.
+    village_names: Option<usize>,
 }
 
 impl DatasetBuilder {
@@ -334,7 +337,21 @@ impl DatasetBuilder {
             sources: StringChunkedBuilder::new(SOURCE_COLUMN.into(), rows),
             height: 0,
             cite: String::new(),
+            village_names: None,
         }
+    }
+
+    /// Read `village_code` cells as village names (`names`: the mapping
+    /// takes them from a names column); the cell after the dataset's own,
+    /// when a row has one, is the township's.
+    pub fn naming_villages(mut self, names: bool) -> Self {
+        self.village_names = names
+            .then(|| {
+                let mut columns = self.spec.columns.iter();
+                columns.position(|c| c.kind == ColumnKind::VillageCode)
+            })
+            .flatten();
+        self
     }
 
     /// Normalize and add a row (one cell per canonical column). A required
@@ -357,6 +374,10 @@ impl DatasetBuilder {
                     None
                 }
                 None => None,
+                Some(raw) if self.village_names == Some(i) => {
+                    let township = cells.get(self.spec.columns.len()).and_then(|t| t.raw);
+                    Some(Value::Text(Cow::Owned(crate::places::key(township, raw))))
+                }
                 Some(raw) => match normalize_value(col.kind, raw, cell.scale, cell.date_format) {
                     Ok(Value::Text(t)) if t.is_empty() && col.required => {
                         problems.push((i, raw.to_string(), "必需字段为空".to_string()));

@@ -40,6 +40,8 @@ pub struct Profile {
     /// Numbers a spreadsheet shortened: written in scientific notation
     /// (`4.11122E+17`), or 18-digit numbers ending in `000`.
     pub shortened: f32,
+    /// Words in Chinese characters (names of people and places), not numbers.
+    pub words: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -63,6 +65,7 @@ impl Profile {
         let mut p = Profile::default();
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
+        let mut words = 0;
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -107,6 +110,12 @@ impl Profile {
             if !is_id && (scientific("", &compact).is_some() || truncated_id(&compact)) {
                 shortened += 1;
             }
+            if compact
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            {
+                words += 1;
+            }
         }
         let share = |n: usize| {
             if p.filled == 0 {
@@ -125,6 +134,7 @@ impl Profile {
         p.number = share(number);
         p.masked = share(masked);
         p.shortened = share(shortened);
+        p.words = share(words);
         p
     }
 

@@ -17,6 +17,7 @@ pub mod monthly;
 pub mod normalize;
 mod others;
 mod overlaps;
+pub mod places;
 pub mod read;
 pub mod scan;
 pub mod sources;
@@ -435,7 +436,13 @@ pub fn read_datasets(
 impl FilesRead {
     /// Put the files' outcomes together in file order: the frames of each
     /// dataset stacked into one, cut to the wanted columns.
-    pub fn gather(self, wanted: Option<&Wanted>) -> Result<Ingested, IngestError> {
+    pub fn gather(mut self, wanted: Option<&Wanted>) -> Result<Ingested, IngestError> {
+        if self.0.iter().any(FileOutcome::names_villages) {
+            let directory = places::Directory::of(self.0.iter().flat_map(FileOutcome::villages));
+            for outcome in &mut self.0 {
+                outcome.place_villages(&directory);
+            }
+        }
         let frames = self.0.iter().enumerate().flat_map(|(i, outcome)| {
             let frames = outcome.frames.iter();
             frames.filter_map(move |f| Some((f.dataset, (i, f.table?), &f.df)))
@@ -465,9 +472,26 @@ pub fn ingest_each(
     let files = &folder.exports;
     // Every row is remembered (by its hash) until the last file is read.
     let mut overlaps = Overlaps::default();
+    // The villages read so far; a file that names its villages before any
+    // directory was read waits for the rest of the folder.
+    let mut villages: Vec<DataFrame> = Vec::new();
+    let mut waiting = Vec::new();
     for ((path, rel), copy) in files.iter().zip(copies::copies(files, &catalog)) {
         let copy_of = copy.map(|j| files[j].1.as_str());
-        let outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
+        let mut outcome = read_one(path, rel, copy_of, &catalog, encoding, None);
+        villages.extend(outcome.villages().cloned());
+        if outcome.names_villages() {
+            if villages.is_empty() {
+                waiting.push(outcome);
+                continue;
+            }
+            outcome.place_villages(&places::Directory::of(&villages));
+        }
+        each(gather(vec![outcome], None, &mut overlaps)?)?;
+    }
+    let directory = places::Directory::of(&villages);
+    for mut outcome in waiting {
+        outcome.place_villages(&directory);
         each(gather(vec![outcome], None, &mut overlaps)?)?;
     }
     for outcome in folder.not_read() {
@@ -566,6 +590,8 @@ struct Frame {
     /// The table of the file's `tables` they came from; `None` for a lake
     /// file, whose rows were checked for overlaps when the lake was written.
     table: Option<usize>,
+    /// `village_code` holds village names still to be resolved ([`places`]).
+    village_names: bool,
     df: DataFrame,
 }
 
@@ -603,6 +629,7 @@ fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<Fil
             dataset: spec.name,
             rows: Rows::Table,
             table: None,
+            village_names: false,
             df: frame,
         }],
         ..Default::default()
@@ -655,6 +682,65 @@ struct FileOutcome {
 }
 
 impl FileOutcome {
+    /// Does a frame of the file name its villages instead of coding them?
+    fn names_villages(&self) -> bool {
+        self.frames.iter().any(|f| f.village_names)
+    }
+
+    /// The file's frames of the villages directory.
+    fn villages(&self) -> impl Iterator<Item = &DataFrame> {
+        let frames = self.frames.iter();
+        frames.filter(|f| f.dataset == "villages").map(|f| &f.df)
+    }
+
+    /// Resolve the village names of the file's frames through `directory`:
+    /// each name that cannot be told is a reject, and a row that needs its
+    /// code is left out of its table's accepted rows.
+    fn place_villages(&mut self, directory: &places::Directory) {
+        let mut told = BTreeSet::new();
+        for frame in self.frames.iter_mut().filter(|f| f.village_names) {
+            frame.village_names = false;
+            let Some(report) = frame.table.and_then(|t| self.tables.get_mut(t)) else {
+                continue;
+            };
+            let spec = xuncha_schema::dataset(frame.dataset).expect("canonical dataset");
+            let column = spec.columns.iter().find(|c| c.name == "village_code");
+            let decision = report.decisions.iter().find(|d| d.column == "village_code");
+            let header = decision.and_then(|d| d.header.as_deref());
+            let origin = places::Origin {
+                file: &report.file,
+                sheet: report.sheet.as_deref(),
+                header: header.unwrap_or("village_code"),
+                dataset: frame.dataset,
+                required: column.is_some_and(|c| c.required),
+            };
+            if directory.is_empty() && told.insert(frame.table) {
+                let why = format!(
+                    "{}“{}”是村名，需按村(社区)名录换成区划代码，但数据目录中没有名录：\
+                     本表的村代码未能填上（逐行记入拒收表）；请把村(社区)名录放入数据目录",
+                    sheet_label(&report.sheet),
+                    origin.header
+                );
+                self.errors.push(IngestError::file(&report.file, why));
+            }
+            match places::resolve_frame(frame.df.clone(), directory, &origin) {
+                Ok(resolved) => {
+                    report.rows_rejected += resolved.rows_dropped;
+                    report.rows_accepted -= resolved.rows_dropped;
+                    if frame.rows == Rows::Months {
+                        report.months_accepted -= resolved.frame_rows_dropped;
+                    }
+                    self.rejects.extend(resolved.rejects);
+                    frame.df = resolved.frame;
+                }
+                Err(e) => {
+                    let why = format!("按村名换算区划代码失败：{e}");
+                    self.errors.push(IngestError::file(&report.file, why));
+                }
+            }
+        }
+    }
+
     /// A file not read: its table report says why, and so does an error
     /// when the user has something to do about it.
     fn not_read(rel: &str, why: String, error: bool) -> Self {
@@ -827,6 +913,11 @@ fn ingest_table(
                 let label = monthly::label(&header.raw, months.map(|(i, _)| *i));
                 Some((c.name.to_string(), label))
             }
+            ColumnSource::VillageName { .. } => {
+                let decision = mapping.decisions.iter().find(|d| d.column == c.name);
+                let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
+                Some((c.name.to_string(), format!("{label}（按村(社区)名录换算）")))
+            }
             ColumnSource::Absent => None,
         })
         .collect();
@@ -880,6 +971,7 @@ fn ingest_table(
                         dataset: mapping.dataset.name,
                         rows: Rows::Table,
                         table: Some(outcome.tables.len()),
+                        village_names: false,
                         df: built.frame,
                     });
                     outcome.tables.push(report);
@@ -968,12 +1060,18 @@ fn ingest_table(
         Some(_) => Rows::Months,
         None => Rows::Table,
     };
-    push_frames(outcome, &mut report, (mapping.dataset, rows), rows_built);
+    let names = mapping.names_villages();
+    push_frames(
+        outcome,
+        &mut report,
+        (mapping.dataset, rows, names),
+        rows_built,
+    );
     if !members.is_empty() {
         push_frames(
             outcome,
             &mut report,
-            (member_spec, Rows::Members),
+            (member_spec, Rows::Members, false),
             members_built,
         );
     }
@@ -1004,7 +1102,8 @@ fn build_chunk(
     let mut chunk = Chunk {
         counts: TableReport::default(),
         rejects: Vec::new(),
-        rows: DatasetBuilder::new(mapping.dataset, rows.len()),
+        rows: DatasetBuilder::new(mapping.dataset, rows.len())
+            .naming_villages(mapping.names_villages()),
         members: DatasetBuilder::new(member_spec, 0),
     };
     let counts = &mut chunk.counts;
@@ -1142,7 +1241,7 @@ fn table_view<'a>(
 fn push_frames(
     outcome: &mut FileOutcome,
     report: &mut TableReport,
-    (spec, rows): (&'static DatasetSpec, Rows),
+    (spec, rows, village_names): (&'static DatasetSpec, Rows, bool),
     builders: Vec<DatasetBuilder>,
 ) {
     let mut unknown: BTreeMap<(usize, String, String), usize> = BTreeMap::new();
@@ -1160,6 +1259,7 @@ fn push_frames(
                     rows,
                     // The table's report is pushed after its frames.
                     table: Some(outcome.tables.len()),
+                    village_names,
                     df: built.frame,
                 });
             }
@@ -1184,19 +1284,31 @@ fn push_frames(
 /// A row's cells, one per canonical column.
 type RowCells<'a> = SmallVec<[Cell<'a>; ROW_CELLS]>;
 
+/// A row's cells, one per canonical column, and after them the township's
+/// when `village_code` comes from names with a township column
+/// ([`DatasetBuilder::naming_villages`]).
 fn row_cells<'a>(
     mapping: &'a Mapping,
     header: &'a Header,
     cells: &'a csv::StringRecord,
 ) -> RowCells<'a> {
-    mapping
+    let at = |h: usize| (cells.get(h), header.raw[h].as_str());
+    let mut township = None;
+    let mut row: RowCells<'a> = mapping
         .dataset
         .columns
         .iter()
         .enumerate()
         .map(|(i, col)| {
             let (raw, head) = match &mapping.sources[i] {
-                ColumnSource::Header(h) => (cells.get(*h), header.raw[*h].as_str()),
+                ColumnSource::Header(h) => at(*h),
+                ColumnSource::VillageName {
+                    village,
+                    township: t,
+                } => {
+                    township = *t;
+                    at(*village)
+                }
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 // Set month by month ([`push_months`]).
                 ColumnSource::Months | ColumnSource::Absent => (None, col.name),
@@ -1208,7 +1320,17 @@ fn row_cells<'a>(
                 date_format: mapping.date_formats[i].as_deref(),
             }
         })
-        .collect()
+        .collect();
+    if let Some(t) = township {
+        let (raw, head) = at(t);
+        row.push(Cell {
+            raw,
+            header: head,
+            scale: 1.0,
+            date_format: None,
+        });
+    }
+    row
 }
 
 /// Add the head and each numbered member of a wide household row to

@@ -25,6 +25,13 @@ pub enum ColumnSource {
     /// The month columns of a wide monthly table ([`Mapping::monthly`]):
     /// a row for each month paid.
     Months,
+    /// A column of village names (and the township's, when the table has
+    /// one) for `village_code`: resolved through the villages directory
+    /// once every file is read ([`crate::places`]).
+    VillageName {
+        village: usize,
+        township: Option<usize>,
+    },
     /// Not in the file.
     Absent,
 }
@@ -90,8 +97,22 @@ impl Mapping {
     pub fn matched(&self) -> usize {
         self.sources
             .iter()
-            .filter(|s| matches!(s, ColumnSource::Header(_) | ColumnSource::Months))
+            .filter(|s| {
+                matches!(
+                    s,
+                    ColumnSource::Header(_)
+                        | ColumnSource::Months
+                        | ColumnSource::VillageName { .. }
+                )
+            })
             .count()
+    }
+
+    /// Does `village_code` come from village names ([`ColumnSource::VillageName`])?
+    pub fn names_villages(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| matches!(s, ColumnSource::VillageName { .. }))
     }
 
     /// Sum of the scores of header-fed columns.
@@ -195,6 +216,78 @@ impl<'a> TableView<'a> {
                 .collect(),
         }
     }
+}
+
+/// A column naming the village whose values are names, not codes, gives
+/// `village_code` through the villages directory, with the township's
+/// column beside it when there is one. The column is the one the header
+/// (or the catalog) gives `village_code`, or else an unused header that
+/// names the village (村(社区), 所属村, 村名称).
+fn village_names(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    entry: Option<&CatalogEntry>,
+    sources: &mut [ColumnSource],
+    decisions: &mut [Option<Decision>],
+    used: &mut [bool],
+) {
+    let Some(c) = dataset
+        .columns
+        .iter()
+        .position(|col| col.kind == ColumnKind::VillageCode)
+    else {
+        return;
+    };
+    // The directory itself names its villages beside their codes.
+    if dataset.columns.iter().any(|col| col.name == "village_name") {
+        return;
+    }
+    let names = |i: usize| {
+        let p = &view.profiles[i];
+        p.words >= 0.8 && p.village_code < 0.3
+    };
+    let names_a = |i: usize, subject: &str| {
+        let r = &view.readings[i];
+        !used[i]
+            && r.subject == Subject::Known(subject.to_string())
+            && matches!(r.attribute.as_deref(), None | Some("name"))
+            && names(i)
+    };
+    let village = match sources[c] {
+        ColumnSource::Header(i) if names(i) => i,
+        ColumnSource::Absent if !entry.is_some_and(|e| e.columns.contains_key("village_code")) => {
+            match (0..view.header.raw.len()).find(|&i| names_a(i, "village")) {
+                Some(i) => i,
+                None => return,
+            }
+        }
+        _ => return,
+    };
+    let township = (0..view.header.raw.len()).find(|&i| names_a(i, "township"));
+    used[village] = true;
+    if let Some(t) = township {
+        used[t] = true;
+    }
+    let header = &view.header.raw;
+    let label = match township {
+        Some(t) => format!("{}、{}", header[t], header[village]),
+        None => header[village].clone(),
+    };
+    decisions[c] = Some(Decision {
+        column: "village_code".into(),
+        header: Some(label),
+        score: decisions[c].as_ref().map_or(0.8, |d| d.score),
+        reason: format!(
+            "表头指村，内容为村名（{}）：按村(社区)名录{}换成12位区划代码",
+            view.profiles[village].describe(),
+            if township.is_some() {
+                "（乡镇＋村名）"
+            } else {
+                ""
+            }
+        ),
+    });
+    sources[c] = ColumnSource::VillageName { village, township };
 }
 
 /// Content kinds that can stand in for a missing header.
@@ -338,6 +431,14 @@ pub fn map_columns(
             });
         }
     }
+    village_names(
+        dataset,
+        view,
+        entry,
+        &mut sources,
+        &mut decisions,
+        &mut used,
+    );
     let months = monthly.and_then(|(period, amount)| {
         let (columns, year) = month_periods(dataset, view, &mut decisions, (period, amount));
         if columns.is_empty() {

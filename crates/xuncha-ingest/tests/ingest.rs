@@ -1959,3 +1959,128 @@ fn exports_in_a_zip_are_read_and_cite_the_archive() {
     );
     assert!(errors[1].contains("压缩包中的压缩包不会"), "{errors:?}");
 }
+
+/// A folder whose exports name their villages (乡镇, 村) instead of coding
+/// them, with the villages directory (named last, so that a reading file by
+/// file meets the names before the directory).
+fn named_villages_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "低保发放.csv",
+        format!(
+            "姓名,身份证号,乡镇(街道),村(社区),发放月份,发放金额,救助类别\n\
+             甲,{},后后镇,西湾社区,2024-01,100,农村低保\n\
+             乙,{},小寨乡,王庄村,2024-01,200,农村低保\n\
+             丙,{},后后,王庄,2024-01,300,农村低保\n\
+             丁,{},小寨乡,东河村,2024-01,400,农村低保\n",
+            id(1),
+            id(2),
+            id(3),
+            id(4)
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "村干部花名册.csv",
+        format!(
+            "姓名,身份证号,所属村,职务\n戊,{},南坡村,村支书\n己,{},王庄村,村主任\n",
+            id(5),
+            id(6)
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "村(社区)名录.csv",
+        "统计用区划代码,村(社区)名称,乡镇(街道),县(市、区)\n\
+         411122001001,西湾社区,后后镇,示范县\n\
+         411122001003,王庄村,后后镇,示范县\n\
+         411122002001,南坡村,小寨乡,示范县\n\
+         411122002003,王庄村,小寨乡,示范县\n"
+            .as_bytes(),
+    );
+    dir
+}
+
+#[test]
+fn village_names_are_coded_through_the_directory_and_never_guessed() {
+    let dir = named_villages_folder();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let payments = &data.datasets["benefit_payments"];
+    // The township tells the two 王庄村 apart; 东河村 is in no directory.
+    assert_eq!(
+        strings(payments, "village_code"),
+        [
+            Some("411122001001".into()),
+            Some("411122002003".into()),
+            Some("411122001003".into()),
+            None
+        ]
+    );
+    let table = data
+        .tables
+        .iter()
+        .find(|t| t.file == "低保发放.csv")
+        .unwrap();
+    assert!(decision(table, "village_code")
+        .reason
+        .contains("村(社区)名录"));
+    assert_eq!((table.rows_accepted, table.rows_rejected), (4, 0));
+    // A cadre's village is required: without a township 王庄村 could be
+    // either, so the row is left out, never placed in a guessed village.
+    let cadres = &data.datasets["village_cadres"];
+    assert_eq!(
+        strings(cadres, "village_code"),
+        [Some("411122002001".into())]
+    );
+    let table = data
+        .tables
+        .iter()
+        .find(|t| t.file == "村干部花名册.csv")
+        .unwrap();
+    assert_eq!((table.rows_accepted, table.rows_rejected), (1, 1));
+    let reject = |file: &str| data.rejects.iter().find(|r| r.file == file).unwrap();
+    let cadre = reject("村干部花名册.csv");
+    assert_eq!((cadre.row, cadre.action), (3, RejectAction::RowDropped));
+    assert!(cadre.reason.contains("有2个"), "{}", cadre.reason);
+    let payment = reject("低保发放.csv");
+    assert_eq!(
+        (payment.row, payment.action),
+        (5, RejectAction::ValueCleared)
+    );
+    assert_eq!(payment.column, "乡镇(街道)、村(社区)");
+    assert!(payment.reason.contains("东河村"), "{}", payment.reason);
+    assert_eq!(data.rejects.len(), 2);
+
+    // File by file, the names read before the directory wait for it.
+    let mut codes = Vec::new();
+    xuncha_ingest::ingest_each(dir.path(), None, |data| {
+        if let Some(df) = data.datasets.get("benefit_payments") {
+            codes.extend(strings(df, "village_code"));
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(codes, strings(payments, "village_code"));
+}
+
+#[test]
+fn village_names_without_a_directory_are_rejects_saying_so() {
+    let dir = named_villages_folder();
+    std::fs::remove_file(dir.path().join("村(社区)名录.csv")).unwrap();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "village_code"), [None, None, None, None]);
+    assert!(
+        !data.datasets.contains_key("village_cadres")
+            || data.datasets["village_cadres"].height() == 0
+    );
+    assert_eq!(data.rejects.len(), 6);
+    assert!(data
+        .rejects
+        .iter()
+        .all(|r| r.reason.contains("需要村(社区)名录")));
+}

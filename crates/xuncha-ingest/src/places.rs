@@ -1,0 +1,436 @@
+//! Village names to village codes. Many exports name the village (乡镇(街道),
+//! 村(社区)) instead of giving its 12-digit code; such a column is read as
+//! names ([`key`]) and, once every file is read, resolved through the
+//! villages directory (`villages`, 村(社区)名录) of the same folder.
+//! A name the directory does not hold, or holds more than once, is a reject
+//! naming the candidates: a finding is never placed in a guessed village.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use polars::prelude::*;
+use xuncha_schema::{Reject, RejectAction, SOURCE_COLUMN};
+
+use crate::normalize::{clean_cell, normalize_village_code};
+
+/// Separates the township from the village in a name key.
+const SEPARATOR: char = '\u{1f}';
+
+/// The value a village-name cell is kept as until it is resolved: a code
+/// written in the column stays a code; a name becomes `township␟village`
+/// (the township empty when the table has none).
+pub fn key(township: Option<&str>, village: &str) -> String {
+    if let Ok(code) = normalize_village_code(village) {
+        return code.into_owned();
+    }
+    let compact = |s: &str| -> String {
+        clean_cell(s)
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != SEPARATOR)
+            .collect()
+    };
+    let mut out = township.map(compact).unwrap_or_default();
+    out.push(SEPARATOR);
+    out.push_str(&compact(village));
+    out
+}
+
+/// Words a village's name may end with that do not tell it apart
+/// (西湾社区, 西湾村民委员会 and 西湾 are one village), longest first.
+const VILLAGE_SUFFIXES: &[&str] = &[
+    "社区居民委员会",
+    "村民委员会",
+    "居民委员会",
+    "村委会",
+    "居委会",
+    "社区",
+    "村",
+];
+
+/// Words a township's name may end with (后后镇, 后后乡 and 后后 are one).
+const TOWNSHIP_SUFFIXES: &[&str] = &["街道办事处", "办事处", "街道", "镇", "乡"];
+
+/// A name without the words that do not tell it apart; the name itself
+/// when nothing else would be left.
+fn core<'a>(name: &'a str, suffixes: &[&str]) -> &'a str {
+    suffixes
+        .iter()
+        .find_map(|s| name.strip_suffix(s).filter(|c| !c.is_empty()))
+        .unwrap_or(name)
+}
+
+/// A village name without a trailing group (张庄村三组, 张庄村第3村民小组):
+/// the name up to its last 村 or 社区 when what follows names a 组 or 队.
+fn without_group(name: &str) -> Option<&str> {
+    if !(name.ends_with('组') || name.ends_with('队')) {
+        return None;
+    }
+    let end = ["社区", "村"]
+        .iter()
+        .filter_map(|w| name.rfind(w).map(|i| i + w.len()))
+        .max()?;
+    (end < name.len()).then(|| &name[..end])
+}
+
+/// One village of the directory.
+#[derive(Debug, Clone)]
+struct Place {
+    code: String,
+    name: String,
+    township: Option<String>,
+}
+
+/// The villages of a folder's directory, found by name.
+#[derive(Debug, Default)]
+pub struct Directory {
+    places: Vec<Place>,
+    /// Core name → places.
+    by_name: HashMap<String, Vec<usize>>,
+    /// County and township names a cell may start with, longest first,
+    /// each with whether it is a township's.
+    prefixes: Vec<(String, bool)>,
+}
+
+impl Directory {
+    /// The directory of the `villages` frames given.
+    pub fn of<'a>(frames: impl IntoIterator<Item = &'a DataFrame>) -> Self {
+        let mut dir = Directory::default();
+        let mut prefixes = BTreeSet::new();
+        let mut codes_seen = HashSet::new();
+        for df in frames {
+            let text = |name: &str| df.column(name).ok().and_then(|c| c.str().ok().cloned());
+            let (Some(codes), Some(names)) = (text("village_code"), text("village_name")) else {
+                continue;
+            };
+            let townships = text("township");
+            let counties = text("county");
+            for row in 0..df.height() {
+                let (Some(code), Some(name)) = (codes.get(row), names.get(row)) else {
+                    continue;
+                };
+                let township = townships.as_ref().and_then(|t| t.get(row));
+                if let Some(county) = counties.as_ref().and_then(|c| c.get(row)) {
+                    prefixes.insert((county.to_string(), false));
+                }
+                if let Some(t) = township {
+                    prefixes.insert((t.to_string(), true));
+                }
+                if !codes_seen.insert(code.to_string()) {
+                    continue;
+                }
+                let at = dir.places.len();
+                dir.by_name
+                    .entry(core(name, VILLAGE_SUFFIXES).to_string())
+                    .or_default()
+                    .push(at);
+                dir.places.push(Place {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                    township: township.map(str::to_string),
+                });
+            }
+        }
+        dir.prefixes = prefixes
+            .into_iter()
+            .filter(|(p, _)| !p.is_empty())
+            .collect();
+        let longest_first = |(a, _): &(String, bool), (b, _): &(String, bool)| {
+            b.chars().count().cmp(&a.chars().count()).then(a.cmp(b))
+        };
+        dir.prefixes.sort_by(longest_first);
+        dir
+    }
+
+    /// Does the directory hold no village?
+    pub fn is_empty(&self) -> bool {
+        self.places.is_empty()
+    }
+
+    /// The code of the village a [`key`] names, or why it cannot be told.
+    pub fn resolve<'a>(&'a self, key: &'a str) -> Result<&'a str, String> {
+        let Some((township, village)) = key.split_once(SEPARATOR) else {
+            // A code written in the column is taken as a code column's is.
+            return Ok(key);
+        };
+        let mut township = (!township.is_empty()).then_some(township);
+        // The name as written first; then without a county and township
+        // written before it (示范县后后镇西湾社区), then without a group after
+        // it (王庄村三组).
+        let mut name = village;
+        let found = self.find(township, name);
+        if !matches!(&found, Err(e) if e.is_empty()) {
+            return found;
+        }
+        while let Some(((prefix, of_township), rest)) = self
+            .prefixes
+            .iter()
+            .find_map(|p| name.strip_prefix(p.0.as_str()).map(|r| (p, r)))
+            .filter(|(_, rest)| !rest.is_empty())
+        {
+            if township.is_none() && *of_township {
+                township = Some(prefix);
+            }
+            name = rest;
+        }
+        let found = self.find(township, name);
+        match found {
+            Err(e) if e.is_empty() => match without_group(name).map(|n| self.find(township, n)) {
+                Some(Ok(code)) => Ok(code),
+                Some(Err(e)) if !e.is_empty() => Err(e),
+                _ => Err(format!("村名“{village}”不在村(社区)名录中")),
+            },
+            other => other,
+        }
+    }
+
+    /// The one place called `name` (in `township` when given); an empty
+    /// error when the directory has no such name at all.
+    fn find(&self, township: Option<&str>, name: &str) -> Result<&str, String> {
+        let all = self
+            .by_name
+            .get(core(name, VILLAGE_SUFFIXES))
+            .map_or(&[][..], Vec::as_slice);
+        if all.is_empty() {
+            return Err(String::new());
+        }
+        let same_township = |p: &Place| match (township, &p.township) {
+            (Some(t), Some(pt)) => core(t, TOWNSHIP_SUFFIXES) == core(pt, TOWNSHIP_SUFFIXES),
+            _ => true,
+        };
+        let mut fits: Vec<&Place> = all
+            .iter()
+            .map(|&i| &self.places[i])
+            .filter(|p| same_township(p))
+            .collect();
+        // 新村 and 新社区 share a core name: the one written in full wins.
+        if fits.len() > 1 && fits.iter().filter(|p| p.name == name).count() == 1 {
+            fits.retain(|p| p.name == name);
+        }
+        let describe = |p: &&Place| {
+            format!(
+                "{}{}（{}）",
+                p.township.as_deref().unwrap_or(""),
+                p.name,
+                p.code
+            )
+        };
+        match fits[..] {
+            [one] => Ok(&one.code),
+            [] => {
+                let elsewhere: Vec<String> =
+                    all.iter().map(|&i| describe(&&self.places[i])).collect();
+                Err(format!(
+                    "村名“{name}”在乡镇“{}”下找不到，名录中同名的村：{}",
+                    township.unwrap_or_default(),
+                    elsewhere.join("、")
+                ))
+            }
+            _ => {
+                let names: Vec<String> = fits.iter().map(describe).collect();
+                Err(format!(
+                    "村名“{name}”在名录中有{}个：{}，无法确定是哪一个（表中有乡镇列时按乡镇区分）",
+                    fits.len(),
+                    names.join("、")
+                ))
+            }
+        }
+    }
+}
+
+/// The outcome of resolving one frame's village names.
+pub struct Resolved {
+    /// The rows kept: all of them, unless a required code could not be told.
+    pub frame: DataFrame,
+    pub rejects: Vec<Reject>,
+    /// Source rows left out (a required code not told), and frame rows.
+    pub rows_dropped: usize,
+    pub frame_rows_dropped: usize,
+}
+
+/// Where the rejects of a frame's village names go: its table's file,
+/// sheet and village header, and the dataset.
+pub struct Origin<'a> {
+    pub file: &'a str,
+    pub sheet: Option<&'a str>,
+    pub header: &'a str,
+    pub dataset: &'a str,
+    /// Is `village_code` required in the dataset?
+    pub required: bool,
+}
+
+/// Replace the name keys of a frame's `village_code` by the directory's
+/// codes. A name that cannot be told is a reject; the value is cleared, or
+/// the row left out where the code is required.
+pub fn resolve_frame(
+    df: DataFrame,
+    dir: &Directory,
+    origin: &Origin<'_>,
+) -> PolarsResult<Resolved> {
+    let keys = df.column("village_code")?.str()?.clone();
+    let sources = df.column(SOURCE_COLUMN)?.str()?.clone();
+    let mut answers: HashMap<&str, Result<&str, String>> = HashMap::new();
+    let missing =
+        "按村名换算区划代码需要村(社区)名录（villages），数据目录中没有可用的名录".to_string();
+    let mut codes: Vec<Option<&str>> = Vec::with_capacity(df.height());
+    let mut keep: Vec<bool> = Vec::with_capacity(df.height());
+    let mut rejects = Vec::new();
+    let mut dropped_rows = BTreeSet::new();
+    for (key, src) in keys.iter().zip(sources.iter()) {
+        let Some(key) = key else {
+            codes.push(None);
+            keep.push(true);
+            continue;
+        };
+        let answer = answers.entry(key).or_insert_with(|| {
+            if dir.is_empty() && key.contains(SEPARATOR) {
+                Err(missing.clone())
+            } else {
+                dir.resolve(key)
+            }
+        });
+        match answer {
+            Ok(code) => {
+                codes.push(Some(code));
+                keep.push(true);
+            }
+            Err(why) => {
+                let row = src
+                    .and_then(|s| s.rsplit(':').next())
+                    .and_then(|r| r.parse().ok())
+                    .unwrap_or(0);
+                let action = if origin.required {
+                    dropped_rows.insert(row);
+                    RejectAction::RowDropped
+                } else {
+                    RejectAction::ValueCleared
+                };
+                rejects.push(Reject {
+                    file: origin.file.to_string(),
+                    sheet: origin.sheet.map(str::to_string),
+                    row,
+                    column: origin.header.to_string(),
+                    dataset: origin.dataset.to_string(),
+                    value: key.replace(SEPARATOR, " ").trim().to_string(),
+                    reason: why.clone(),
+                    action,
+                });
+                codes.push(None);
+                keep.push(!origin.required);
+            }
+        }
+    }
+    // A person's months share one source row: one reject for it.
+    rejects.dedup_by(|a, b| a.row == b.row && a.value == b.value);
+    let column = StringChunked::from_iter_options("village_code".into(), codes.into_iter());
+    let mut df = df;
+    df.with_column(column.into_column())?;
+    let kept = keep.iter().filter(|k| **k).count();
+    let frame_rows_dropped = df.height() - kept;
+    if frame_rows_dropped > 0 {
+        let mask = BooleanChunked::from_slice("keep".into(), &keep);
+        df = df.filter(&mask)?;
+    }
+    Ok(Resolved {
+        frame: df,
+        rejects,
+        rows_dropped: dropped_rows.len(),
+        frame_rows_dropped,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> Directory {
+        let df = df!(
+            "village_code" => ["411122001001", "411122002001", "411122001003", "411122002003", "411122002004", "411122002005", "411122001009"],
+            "village_name" => ["西湾社区", "南坡村", "王庄村", "王庄村", "新村", "新社区", "后后镇村"],
+            "township" => ["后后镇", "小寨乡", "后后镇", "小寨乡", "小寨乡", "小寨乡", "后后镇"],
+            "county" => ["示范县"; 7],
+        )
+        .unwrap();
+        Directory::of([&df])
+    }
+
+    #[test]
+    fn names_are_found_however_they_are_written() {
+        let dir = directory();
+        let code = |t: Option<&str>, v: &str| dir.resolve(&key(t, v)).map(str::to_string);
+        assert_eq!(code(None, "西湾社区").as_deref(), Ok("411122001001"));
+        assert_eq!(code(None, " 西湾 ").as_deref(), Ok("411122001001"));
+        assert_eq!(code(None, "南坡村民委员会").as_deref(), Ok("411122002001"));
+        assert_eq!(
+            code(None, "示范县后后镇西湾社区").as_deref(),
+            Ok("411122001001")
+        );
+        assert_eq!(code(Some("后后"), "王庄村").as_deref(), Ok("411122001003"));
+        assert_eq!(
+            code(Some("小寨乡"), "王庄村二组").as_deref(),
+            Ok("411122002003")
+        );
+        assert_eq!(code(None, "后后镇王庄村").as_deref(), Ok("411122001003"));
+        assert_eq!(code(None, "新村").as_deref(), Ok("411122002004"));
+        // A village named as a township begins is found as written.
+        assert_eq!(code(None, "后后镇村").as_deref(), Ok("411122001009"));
+        // A code written in the name column stays the code.
+        assert_eq!(code(None, "411122002001").as_deref(), Ok("411122002001"));
+    }
+
+    #[test]
+    fn names_that_cannot_be_told_are_not_guessed() {
+        let dir = directory();
+        let why = |t: Option<&str>, v: &str| dir.resolve(&key(t, v)).unwrap_err();
+        let both = why(None, "王庄村");
+        assert!(
+            both.contains("有2个")
+                && both.contains("411122001003")
+                && both.contains("411122002003")
+        );
+        let elsewhere = why(Some("后后镇"), "南坡村");
+        assert!(elsewhere.contains("后后镇") && elsewhere.contains("小寨乡南坡村"));
+        assert!(why(None, "东河村").contains("不在村(社区)名录中"));
+    }
+
+    #[test]
+    fn a_frame_keeps_its_rows_and_rejects_what_it_cannot_place() {
+        let dir = directory();
+        let df = df!(
+            "village_code" => [Some(key(None, "西湾社区")), Some(key(None, "王庄村")), None],
+            SOURCE_COLUMN => ["a.csv:2", "a.csv:3", "a.csv:4"],
+        )
+        .unwrap();
+        let origin = |required| Origin {
+            file: "a.csv",
+            sheet: None,
+            header: "村(社区)",
+            dataset: "benefit_payments",
+            required,
+        };
+        let cleared = resolve_frame(df.clone(), &dir, &origin(false)).unwrap();
+        let codes: Vec<_> = cleared
+            .frame
+            .column("village_code")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(codes, [Some("411122001001"), None, None]);
+        assert_eq!(cleared.rejects.len(), 1);
+        assert_eq!(
+            (cleared.rejects[0].row, cleared.rejects[0].action),
+            (3, RejectAction::ValueCleared)
+        );
+        assert_eq!(cleared.rejects[0].value, "王庄村");
+        let dropped = resolve_frame(df.clone(), &dir, &origin(true)).unwrap();
+        assert_eq!(dropped.frame.height(), 2);
+        assert_eq!(
+            (dropped.rows_dropped, dropped.rejects[0].action),
+            (1, RejectAction::RowDropped)
+        );
+        // Without a directory the names are cleared, each a reject saying why.
+        let none = resolve_frame(df, &Directory::default(), &origin(false)).unwrap();
+        assert_eq!(none.rejects.len(), 2);
+        assert!(none.rejects[0].reason.contains("需要村(社区)名录"));
+    }
+}
