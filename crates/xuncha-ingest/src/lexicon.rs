@@ -75,6 +75,8 @@ struct DatasetFile {
     hints: Vec<String>,
     #[serde(default)]
     forms: Vec<String>,
+    #[serde(default)]
+    reason: Option<String>,
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
@@ -104,6 +106,9 @@ pub enum Meaning {
 pub struct DatasetWords {
     pub hints: Vec<String>,
     pub forms: Vec<String>,
+    /// The one reason a registration change of this dataset has (deaths:
+    /// 死亡): a table whose change reasons (注销原因) name others is not it.
+    pub reason: Option<String>,
     pub columns: BTreeMap<String, Vec<Meaning>>,
     /// Normalized exact headers per column.
     pub aliases: BTreeMap<String, Vec<String>>,
@@ -255,6 +260,7 @@ impl Lexicon {
                 DatasetWords {
                     hints: d.hints.iter().map(|h| normalize_header(h)).collect(),
                     forms: d.forms.iter().map(|h| normalize_header(h)).collect(),
+                    reason: d.reason.clone(),
                     columns,
                     aliases,
                 },

@@ -4,6 +4,7 @@
 //! it fits two.
 
 use std::cmp::Reverse;
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
@@ -167,6 +168,9 @@ pub struct TableView<'a> {
     /// The value each vocabulary stated by names has in every row, by the
     /// vocabulary's name, where the names give one.
     labels: Vec<(&'static str, stated::Stated)>,
+    /// The registration statuses the sampled reasons of change (注销原因)
+    /// come to, as the residents' status vocabulary reads them.
+    change_reasons: BTreeSet<&'static str>,
 }
 
 impl<'a> TableView<'a> {
@@ -182,7 +186,13 @@ impl<'a> TableView<'a> {
         title: &[&str],
     ) -> Self {
         let lex = lexicon();
-        let readings = header.raw.iter().map(|h| lex.read(h)).collect();
+        let readings: Vec<Reading> = header.raw.iter().map(|h| lex.read(h)).collect();
+        let statuses = crate::vocab::for_column("residents", "status");
+        let change_reasons = (readings.iter().enumerate())
+            .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
+            .flat_map(|(i, _)| samples.iter().filter_map(move |row| row.get(i)))
+            .filter_map(|v| statuses?.canonical(v))
+            .collect();
         let profiles = (0..header.raw.len())
             .map(|i| Profile::of(samples.iter().filter_map(|r| r.get(i))))
             .collect();
@@ -214,6 +224,7 @@ impl<'a> TableView<'a> {
                 .filter(|v| v.stated_by_names)
                 .filter_map(|v| Some((v.name.as_str(), names.label(v)?)))
                 .collect(),
+            change_reasons,
         }
     }
 }
@@ -788,6 +799,10 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 return None;
             }
             let words = lex.dataset(d.name);
+            let reason = words.and_then(|w| w.reason.as_deref());
+            if !exact && reason.is_some_and(|r| view.change_reasons.iter().any(|c| *c != r)) {
+                return None;
+            }
             let hint = words
                 .into_iter()
                 .flat_map(|w| &w.hints)

@@ -2084,3 +2084,31 @@ fn village_names_without_a_directory_are_rejects_saying_so() {
         .iter()
         .all(|r| r.reason.contains("需要村(社区)名录")));
 }
+
+/// A 公安 list of cancelled registrations is a list of deaths only when
+/// every reason it gives is a death: one that also lists people who moved
+/// away is read as residents with their status, or each of them would be
+/// a lead of benefits paid to the dead.
+#[test]
+fn a_list_of_cancellations_is_deaths_only_when_every_reason_is_a_death() {
+    let list = |reasons: [&str; 2]| {
+        format!(
+            "姓名,公民身份号码,注销原因,注销日期\n甲,{},{},2024-03-05\n乙,{},{},2024年4月6日\n",
+            id(1),
+            reasons[0],
+            id(2),
+            reasons[1]
+        )
+    };
+    let mixed = ingest_one("注销人员名单.csv", list(["死亡", "迁往外省"]).as_bytes());
+    assert!(!mixed.datasets.contains_key("deaths"));
+    let residents = &mixed.datasets["residents"];
+    assert_eq!(
+        strings(residents, "status"),
+        [Some("死亡".into()), Some("迁出".into())]
+    );
+    assert!(residents.column("status_date").unwrap().null_count() == 0);
+    let deaths = ingest_one("注销人员名单.csv", list(["死亡", "因病死亡"]).as_bytes());
+    assert_eq!(deaths.datasets["deaths"].height(), 2);
+    assert!(!deaths.datasets.contains_key("residents"));
+}
