@@ -1132,6 +1132,27 @@ mod tests {
                 "cadre_pay",
                 ("amount", "应发合计"),
             ),
+            // A disability card's number is its holder's ID and two digits:
+            // a register or a subsidy list keyed by it is read by it …
+            (
+                "持证残疾人信息.csv",
+                &["姓名", "残疾人证号", "残疾类别", "残疾等级", "发证日期"],
+                "disability_certificates",
+                ("id_number", "残疾人证号"),
+            ),
+            (
+                "2024年残疾人两项补贴发放.csv",
+                &["姓名", "残疾证号", "补贴类别", "发放月份", "发放金额"],
+                "benefit_payments",
+                ("id_number", "残疾证号"),
+            ),
+            // … but the ID itself where the table has it.
+            (
+                "持证残疾人信息.csv",
+                &["姓名", "残疾人证号", "身份证号", "残疾类别", "残疾等级"],
+                "disability_certificates",
+                ("id_number", "身份证号"),
+            ),
         ];
         for (file, headers, dataset, (column, header)) in cases {
             let m = recognise(file, &[headers]).mapping.unwrap();
