@@ -1076,6 +1076,20 @@ mod tests {
             "初次登记日期",
             "机动车状态",
         ];
+        let machinery: &[&str] = &[
+            "申请编号",
+            "村",
+            "购机者姓名",
+            "身份证号码",
+            "机具品目",
+            "机具型号",
+            "出厂编号",
+            "发动机号",
+            "购买数量",
+            "购机日期",
+            "单台补贴额",
+            "总补贴额",
+        ];
         // (file, headers, dataset, (column, the header it must take))
         type Case<'a> = (&'a str, &'a [&'a str], &'a str, (&'a str, &'a str));
         let cases: &[Case] = &[
@@ -1152,6 +1166,21 @@ mod tests {
                 &["姓名", "残疾人证号", "身份证号", "残疾类别", "残疾等级"],
                 "disability_certificates",
                 ("id_number", "身份证号"),
+            ),
+            // A machine's model (机具型号, shared by every machine of it) is
+            // no factory serial, which the duplicate-serial model compares …
+            (
+                "2024年农机购置补贴实施情况.csv",
+                machinery,
+                "machinery_subsidies",
+                ("factory_serial", "出厂编号"),
+            ),
+            // … and the total subsidy, not one machine's, is what was paid.
+            (
+                "2024年农机购置补贴实施情况.csv",
+                machinery,
+                "machinery_subsidies",
+                ("subsidy_amount", "总补贴额"),
             ),
         ];
         for (file, headers, dataset, (column, header)) in cases {
