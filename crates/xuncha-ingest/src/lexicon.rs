@@ -3,7 +3,7 @@
 //! embedded at build time. A header is read as subject + attribute + unit;
 //! a canonical column is scored against that reading.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -13,6 +13,18 @@ use crate::normalize::to_half_width;
 
 const LEXICON_TOML: &str = include_str!("../data/lexicon.toml");
 const DATASETS_TOML: &str = include_str!("../data/datasets.toml");
+
+/// A word and, when it ends in 日期 (a date), the same word ending in 时间,
+/// which exports use as often (退休日期, 退休时间): one list, both forms.
+fn with_time_variant(word: String) -> Vec<String> {
+    match word.strip_suffix("日期") {
+        Some(stem) if !stem.is_empty() => {
+            let time = format!("{stem}时间");
+            vec![word, time]
+        }
+        _ => vec![word],
+    }
+}
 
 /// Units, in a header's brackets (read as a unit rather than a qualifier)
 /// or in a units row under the header.
@@ -236,6 +248,19 @@ impl Lexicon {
             .iter()
             .flat_map(|(a, attr)| attr.words.iter().map(|w| (normalize_header(w), a.clone())))
             .collect();
+        // A date's 时间 form, unless the lexicon lists that word itself.
+        let listed: BTreeSet<String> = attribute_words.iter().map(|(w, _)| w.clone()).collect();
+        let variants: Vec<(String, String)> = (attribute_words.iter())
+            .filter(|(_, a)| file.attributes[a].kind == "date")
+            .flat_map(|(w, a)| {
+                with_time_variant(w.clone())
+                    .into_iter()
+                    .skip(1)
+                    .map(|v| (v, a.clone()))
+            })
+            .filter(|(v, _)| !listed.contains(v))
+            .collect();
+        attribute_words.extend(variants);
         by_length_desc(&mut attribute_words);
         let raw: BTreeMap<String, DatasetFile> =
             toml::from_str(DATASETS_TOML).map_err(|e| format!("datasets.toml: {e}"))?;
@@ -253,7 +278,10 @@ impl Lexicon {
             let aliases = d
                 .aliases
                 .into_iter()
-                .map(|(c, list)| (c, list.iter().map(|a| strip_unit_owned(a)).collect()))
+                .map(|(c, list)| {
+                    let list = list.iter().map(|a| strip_unit_owned(a));
+                    (c, list.flat_map(with_time_variant).collect())
+                })
                 .collect();
             datasets.insert(
                 name,

@@ -1182,6 +1182,34 @@ mod tests {
                 "machinery_subsidies",
                 ("subsidy_amount", "总补贴额"),
             ),
+            // A date written 时间 as often as 日期: an alias …
+            (
+                "离退休人员养老金发放名册.csv",
+                &[
+                    "单位名称",
+                    "姓名",
+                    "身份证号码",
+                    "退休时间",
+                    "人员类别",
+                    "月养老金(元)",
+                ],
+                "employee_pensions",
+                ("start_date", "退休时间"),
+            ),
+            // … and a word of the lexicon.
+            (
+                "全县财政供养人员信息.csv",
+                &[
+                    "单位名称",
+                    "姓名",
+                    "身份证号",
+                    "编制类型",
+                    "参加工作时间",
+                    "调出时间",
+                ],
+                "public_employees",
+                ("end_date", "调出时间"),
+            ),
         ];
         for (file, headers, dataset, (column, header)) in cases {
             let m = recognise(file, &[headers]).mapping.unwrap();
