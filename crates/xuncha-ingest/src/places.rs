@@ -47,15 +47,18 @@ const VILLAGE_SUFFIXES: &[&str] = &[
 ];
 
 /// Words a township's name may end with (后后镇, 后后乡 and 后后 are one).
-const TOWNSHIP_SUFFIXES: &[&str] = &["街道办事处", "办事处", "街道", "镇", "乡"];
+const TOWNSHIP_SUFFIXES: &[&str] = &["人民政府", "街道办事处", "办事处", "街道", "镇", "乡"];
 
-/// A name without the words that do not tell it apart; the name itself
-/// when nothing else would be left.
-fn core<'a>(name: &'a str, suffixes: &[&str]) -> &'a str {
-    suffixes
+/// A name without the words that do not tell it apart (西湾社区居委会 →
+/// 西湾); the name itself when nothing else would be left.
+fn core<'a>(mut name: &'a str, suffixes: &[&str]) -> &'a str {
+    while let Some(shorter) = suffixes
         .iter()
         .find_map(|s| name.strip_suffix(s).filter(|c| !c.is_empty()))
-        .unwrap_or(name)
+    {
+        name = shorter;
+    }
+    name
 }
 
 /// A village name without a trailing group (张庄村三组, 张庄村第3村民小组):
@@ -163,7 +166,13 @@ impl Directory {
         while let Some(((prefix, of_township), rest)) = self
             .prefixes
             .iter()
-            .find_map(|p| name.strip_prefix(p.0.as_str()).map(|r| (p, r)))
+            .find_map(|p| {
+                let rest = name.strip_prefix(p.0.as_str())?;
+                Some((
+                    p,
+                    rest.trim_start_matches(['/', '／', '-', '－', '—', '·', '、', '\\']),
+                ))
+            })
             .filter(|(_, rest)| !rest.is_empty())
         {
             if township.is_none() && *of_township {
@@ -359,6 +368,11 @@ mod tests {
         assert_eq!(code(None, "西湾社区").as_deref(), Ok("411122001001"));
         assert_eq!(code(None, " 西湾 ").as_deref(), Ok("411122001001"));
         assert_eq!(code(None, "南坡村民委员会").as_deref(), Ok("411122002001"));
+        assert_eq!(code(None, "西湾社区居委会").as_deref(), Ok("411122001001"));
+        assert_eq!(
+            code(Some("后后镇人民政府"), "王庄村村委会").as_deref(),
+            Ok("411122001003")
+        );
         assert_eq!(
             code(None, "示范县后后镇西湾社区").as_deref(),
             Ok("411122001001")
@@ -369,6 +383,7 @@ mod tests {
             Ok("411122002003")
         );
         assert_eq!(code(None, "后后镇王庄村").as_deref(), Ok("411122001003"));
+        assert_eq!(code(None, "后后镇/西湾社区").as_deref(), Ok("411122001001"));
         assert_eq!(code(None, "新村").as_deref(), Ok("411122002004"));
         // A village named as a township begins is found as written.
         assert_eq!(code(None, "后后镇村").as_deref(), Ok("411122001009"));
