@@ -1902,7 +1902,7 @@ fn files_that_are_not_exports_are_listed_with_why() {
     assert!(notes[2].1.contains("压缩包"), "{}", notes[2].1);
     // A document is only listed; what may hold a table is an error too.
     let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
-    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(errors[0].contains("旧系统导出.dbf") && errors[1].contains("民政数据.rar"));
 }
 
@@ -1952,7 +1952,7 @@ fn exports_in_a_zip_are_read_and_cite_the_archive() {
     );
     // An archive in the archive is listed as one to unpack.
     let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
-    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(
         errors[0].contains("公安数据.zip/2024/户籍.rar：rar 压缩包"),
         "{errors:?}"
@@ -1988,6 +1988,15 @@ fn named_villages_folder() -> tempfile::TempDir {
             "姓名,身份证号,所属村,职务\n戊,{},南坡村,村支书\n己,{},王庄村,村主任\n",
             id(5),
             id(6)
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "户籍人口信息.csv",
+        format!(
+            "姓名,公民身份号码,居委会,人员状态\n庚,{},西湾社区居委会,正常\n",
+            id(7)
         )
         .as_bytes(),
     );
@@ -2029,6 +2038,11 @@ fn village_names_are_coded_through_the_directory_and_never_guessed() {
         .reason
         .contains("村(社区)名录"));
     assert_eq!((table.rows_accepted, table.rows_rejected), (4, 0));
+    // A committee's full name (居委会: 西湾社区居委会) is its village.
+    assert_eq!(
+        strings(&data.datasets["residents"], "village_code"),
+        [Some("411122001001".into())]
+    );
     // A cadre's village is required: without a township 王庄村 could be
     // either, so the row is left out, never placed in a guessed village.
     let cadres = &data.datasets["village_cadres"];
@@ -2078,7 +2092,7 @@ fn village_names_without_a_directory_are_rejects_saying_so() {
         !data.datasets.contains_key("village_cadres")
             || data.datasets["village_cadres"].height() == 0
     );
-    assert_eq!(data.rejects.len(), 6);
+    assert_eq!(data.rejects.len(), 7);
     assert!(data
         .rejects
         .iter()
