@@ -11,7 +11,8 @@ use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
 
 use crate::normalize::{
     clean_cell, masked, normalize_code, normalize_id, normalize_name, normalize_village_code,
-    parse_amount, parse_date, parse_integer, parse_number, parse_period, scientific,
+    parse_amount, parse_date, parse_date_range, parse_integer, parse_number, parse_period,
+    scientific,
 };
 use xuncha_schema::{Reject, RejectAction};
 
@@ -322,6 +323,9 @@ pub struct DatasetBuilder {
     /// The `village_code` column when its cells are village names, kept as
     /// [`crate::places::key`]s to be resolved once every file is read.
     village_names: Option<usize>,
+    /// Date columns whose cells are ranges of dates, each with whether it
+    /// takes the range's end.
+    date_ranges: Vec<(usize, bool)>,
 }
 
 impl DatasetBuilder {
@@ -338,7 +342,15 @@ impl DatasetBuilder {
             height: 0,
             cite: String::new(),
             village_names: None,
+            date_ranges: Vec::new(),
         }
+    }
+
+    /// Read these date columns' cells as ranges of dates, taking the
+    /// start, or the end where marked ([`crate::mapping::Mapping::date_range_ends`]).
+    pub fn with_date_ranges(mut self, ends: Vec<(usize, bool)>) -> Self {
+        self.date_ranges = ends;
+        self
     }
 
     /// Read `village_code` cells as village names (`names`: the mapping
@@ -374,6 +386,16 @@ impl DatasetBuilder {
                     None
                 }
                 None => None,
+                Some(raw) if self.date_ranges.iter().any(|(c, _)| *c == i) => {
+                    let end = self.date_ranges.iter().any(|&(c, end)| c == i && end);
+                    match parse_date_range(raw) {
+                        Ok((from, to)) => Some(Value::Date(if end { to } else { from })),
+                        Err(reason) => {
+                            problems.push((i, raw.to_string(), reason));
+                            None
+                        }
+                    }
+                }
                 Some(raw) if self.village_names == Some(i) => {
                     let township = cells.get(self.spec.columns.len()).and_then(|t| t.raw);
                     Some(Value::Text(Cow::Owned(crate::places::key(township, raw))))

@@ -8,7 +8,8 @@ use xuncha_schema::idcard::credit_code_valid;
 use xuncha_schema::ColumnKind;
 
 use crate::normalize::{
-    clean_cell, normalize_id, parse_date, parse_number, parse_period, scientific, truncated_id,
+    clean_cell, normalize_id, parse_date, parse_date_range, parse_number, parse_period, scientific,
+    truncated_id,
 };
 
 /// Values looked at per column.
@@ -42,6 +43,10 @@ pub struct Profile {
     pub shortened: f32,
     /// Words in Chinese characters (names of people and places), not numbers.
     pub words: f32,
+    /// Mobile phone numbers (11 digits from 13 to 19): numbers that count nothing.
+    pub phone: f32,
+    /// Ranges of dates in one cell (2020.01.01-2029.12.31).
+    pub range: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -65,7 +70,7 @@ impl Profile {
         let mut p = Profile::default();
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
-        let mut words = 0;
+        let (mut words, mut phone, mut range) = (0, 0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -116,6 +121,17 @@ impl Profile {
             {
                 words += 1;
             }
+            let b = compact.as_bytes();
+            if b.len() == 11
+                && b[0] == b'1'
+                && (b'3'..=b'9').contains(&b[1])
+                && digits_only(&compact)
+            {
+                phone += 1;
+            }
+            if parse_date_range(&v).is_ok() {
+                range += 1;
+            }
         }
         let share = |n: usize| {
             if p.filled == 0 {
@@ -135,6 +151,8 @@ impl Profile {
         p.masked = share(masked);
         p.shortened = share(shortened);
         p.words = share(words);
+        p.phone = share(phone);
+        p.range = share(range);
         p
     }
 
@@ -189,6 +207,7 @@ impl Profile {
     fn quantities(&self) -> f32 {
         let coded = (self.id)
             .max(self.village_code)
+            .max(self.phone)
             .max(self.account)
             .max(self.date);
         if coded >= 0.5 {

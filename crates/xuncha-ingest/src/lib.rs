@@ -913,6 +913,13 @@ fn ingest_table(
                 let label = monthly::label(&header.raw, months.map(|(i, _)| *i));
                 Some((c.name.to_string(), label))
             }
+            ColumnSource::DateRange { index, end } => {
+                let part = if *end { "止" } else { "起" };
+                Some((
+                    c.name.to_string(),
+                    format!("{}（{part}）", header.raw[*index]),
+                ))
+            }
             ColumnSource::VillageName { .. } => {
                 let decision = mapping.decisions.iter().find(|d| d.column == c.name);
                 let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
@@ -1103,7 +1110,8 @@ fn build_chunk(
         counts: TableReport::default(),
         rejects: Vec::new(),
         rows: DatasetBuilder::new(mapping.dataset, rows.len())
-            .naming_villages(mapping.names_villages()),
+            .naming_villages(mapping.names_villages())
+            .with_date_ranges(mapping.date_range_ends()),
         members: DatasetBuilder::new(member_spec, 0),
     };
     let counts = &mut chunk.counts;
@@ -1301,7 +1309,7 @@ fn row_cells<'a>(
         .enumerate()
         .map(|(i, col)| {
             let (raw, head) = match &mapping.sources[i] {
-                ColumnSource::Header(h) => at(*h),
+                ColumnSource::Header(h) | ColumnSource::DateRange { index: h, .. } => at(*h),
                 ColumnSource::VillageName {
                     village,
                     township: t,

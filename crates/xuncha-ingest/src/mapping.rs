@@ -33,6 +33,9 @@ pub enum ColumnSource {
         village: usize,
         township: Option<usize>,
     },
+    /// One end of the ranges of dates a column holds (租赁期限
+    /// 2020.01.01-2029.12.31): the start, or the end when `end`.
+    DateRange { index: usize, end: bool },
     /// Not in the file.
     Absent,
 }
@@ -104,9 +107,22 @@ impl Mapping {
                     ColumnSource::Header(_)
                         | ColumnSource::Months
                         | ColumnSource::VillageName { .. }
+                        | ColumnSource::DateRange { .. }
                 )
             })
             .count()
+    }
+
+    /// The canonical columns that take one end of a range of dates, with
+    /// whether it is the end ([`ColumnSource::DateRange`]).
+    pub fn date_range_ends(&self) -> Vec<(usize, bool)> {
+        let sources = self.sources.iter().enumerate();
+        sources
+            .filter_map(|(c, s)| match s {
+                ColumnSource::DateRange { end, .. } => Some((c, *end)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Does `village_code` come from village names ([`ColumnSource::VillageName`])?
@@ -280,25 +296,91 @@ fn village_names(
         used[t] = true;
     }
     let header = &view.header.raw;
-    let label = match township {
-        Some(t) => format!("{}、{}", header[t], header[village]),
-        None => header[village].clone(),
-    };
+    let by_township = township
+        .map(|t| format!("（乡镇取自“{}”）", header[t]))
+        .unwrap_or_default();
     decisions[c] = Some(Decision {
         column: "village_code".into(),
-        header: Some(label),
+        header: Some(header[village].clone()),
         score: decisions[c].as_ref().map_or(0.8, |d| d.score),
         reason: format!(
-            "表头指村，内容为村名（{}）：按村(社区)名录{}换成12位区划代码",
+            "表头指村，内容为村名（{}）：按村(社区)名录{by_township}换成12位区划代码",
             view.profiles[village].describe(),
-            if township.is_some() {
-                "（乡镇＋村名）"
-            } else {
-                ""
-            }
         ),
     });
     sources[c] = ColumnSource::VillageName { village, township };
+}
+
+/// The pairs of canonical columns a term written as a range of dates in
+/// one cell gives: its start and its end.
+const DATE_PAIRS: &[(&str, &str)] = &[
+    ("start_date", "end_date"),
+    ("term_start", "term_end"),
+    ("issue_date", "expiry_date"),
+];
+
+/// A column whose values are ranges of dates (租赁期限 2020.01.01-2029.12.31)
+/// gives the start and the end of a dataset's pair of dates that no header
+/// gave, when its header names a term or a date.
+fn date_ranges(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    entry: Option<&CatalogEntry>,
+    sources: &mut [ColumnSource],
+    decisions: &mut [Option<Decision>],
+    used: &mut [bool],
+) {
+    let lex = lexicon();
+    let position = |name: &str| dataset.columns.iter().position(|c| c.name == name);
+    let ranges = |i: usize| view.profiles[i].range >= 0.6;
+    for (start, end) in DATE_PAIRS {
+        let (Some(start), Some(end)) = (position(start), position(end)) else {
+            continue;
+        };
+        // A header of the pair (the catalog's, which names one header for
+        // both) that holds ranges, or else an unused one naming a term or
+        // a date.
+        let given = [start, end].into_iter().find_map(|c| match sources[c] {
+            ColumnSource::Header(i) if ranges(i) => Some(i),
+            _ => None,
+        });
+        let named =
+            |c: usize| entry.is_some_and(|e| e.columns.contains_key(dataset.columns[c].name));
+        let unused = || {
+            (0..view.header.raw.len()).find(|&i| {
+                let attribute = view.readings[i].attribute.as_deref();
+                let dated =
+                    attribute.is_some_and(|a| a == "term" || lex.attribute_kind(a) == Some("date"));
+                !used[i] && dated && ranges(i)
+            })
+        };
+        let Some(i) = given.or_else(|| (!named(start) && !named(end)).then(unused).flatten())
+        else {
+            continue;
+        };
+        used[i] = true;
+        for (c, is_end) in [(start, false), (end, true)] {
+            if !matches!(sources[c], ColumnSource::Absent) && sources[c] != ColumnSource::Header(i)
+            {
+                continue;
+            }
+            decisions[c] = Some(Decision {
+                column: dataset.columns[c].name.into(),
+                header: Some(view.header.raw[i].clone()),
+                score: decisions[c].as_ref().map_or(0.8, |d| d.score),
+                reason: format!(
+                    "按含义：{}；内容为日期区间（{}%），取{}日期",
+                    view.readings[i].describe(),
+                    (view.profiles[i].range * 100.0).round(),
+                    if is_end { "终止" } else { "起始" }
+                ),
+            });
+            sources[c] = ColumnSource::DateRange {
+                index: i,
+                end: is_end,
+            };
+        }
+    }
 }
 
 /// Content kinds that can stand in for a missing header.
@@ -443,6 +525,14 @@ pub fn map_columns(
         }
     }
     village_names(
+        dataset,
+        view,
+        entry,
+        &mut sources,
+        &mut decisions,
+        &mut used,
+    );
+    date_ranges(
         dataset,
         view,
         entry,

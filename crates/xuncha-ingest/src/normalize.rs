@@ -273,12 +273,37 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
     }
     let groups = digit_groups(&s);
     match groups.as_slice() {
+        // Two dates (2020.01.01-2029.12.31) are a range, not a date and a time.
+        [_, _, _, y2, _, _, ..] if y2.len() == 4 => {
+            Err(format!("“{s}”是日期区间（起止两个日期），不是一个日期"))
+        }
         [y, m, d, ..] => ymd(y, m, d).ok_or_else(fail),
         [compact] if compact.len() == 8 => {
             ymd(&compact[..4], &compact[4..6], &compact[6..]).ok_or_else(fail)
         }
         _ => Err(fail()),
     }
+}
+
+/// Parse a range of dates written in one cell (租赁期限 2020.01.01-2029.12.31,
+/// 2020年1月1日至2029年12月31日), of months (2020.1-2029.12: the first day of
+/// the first, the last day of the second) or of years (2020-2029).
+pub fn parse_date_range(raw: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let s = clean_cell(raw);
+    let fail = || format!("无法识别的日期区间“{s}”");
+    let last_of_month = |y: &str, m: &str| {
+        let first = ymd(y, m, "1")?;
+        first.checked_add_months(chrono::Months::new(1))?.pred_opt()
+    };
+    let range = match digit_groups(&s).as_slice() {
+        [y1, m1, d1, y2, m2, d2] if y2.len() == 4 => ymd(y1, m1, d1).zip(ymd(y2, m2, d2)),
+        [y1, m1, y2, m2] if y2.len() == 4 && m1.len() <= 2 => {
+            ymd(y1, m1, "1").zip(last_of_month(y2, m2))
+        }
+        [y1, y2] if y1.len() == 4 && y2.len() == 4 => ymd(y1, "1", "1").zip(ymd(y2, "12", "31")),
+        _ => None,
+    };
+    range.filter(|(a, b)| a <= b).ok_or_else(fail)
 }
 
 /// Parse a month written as 2024-03, 202403, 2024年3月, 2024.3 or a full date;
@@ -372,6 +397,24 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn a_range_of_dates_is_two_dates_and_no_one_date() {
+        let range = |raw| parse_date_range(raw).unwrap();
+        let lease = (d(2020, 1, 1), d(2029, 12, 31));
+        assert_eq!(range("2020.01.01-2029.12.31"), lease);
+        assert_eq!(range("2020年1月1日至2029年12月31日"), lease);
+        assert_eq!(range("2020.1-2029.12"), lease);
+        assert_eq!(range("2020-2029"), lease);
+        assert_eq!(range("2024.2-2024.2").1, d(2024, 2, 29));
+        assert!(parse_date_range("2024-03-05").is_err());
+        assert!(parse_date_range("2029.12.31-2020.01.01").is_err());
+        // A range is no date; a date with a time still is one.
+        assert!(parse_date("2020.01.01-2029.12.31")
+            .unwrap_err()
+            .contains("日期区间"));
+        assert_eq!(parse_date("2024-03-05 10:30:00").unwrap(), d(2024, 3, 5));
     }
 
     #[test]
