@@ -320,12 +320,22 @@ pub struct DatasetBuilder {
     height: usize,
     /// Reused to write each row's source.
     cite: String,
-    /// The `village_code` column when its cells are village names, kept as
-    /// [`crate::places::key`]s to be resolved once every file is read.
-    village_names: Option<usize>,
-    /// Date columns whose cells are ranges of dates, each with whether it
-    /// takes the range's end.
-    date_ranges: Vec<(usize, bool)>,
+    /// How each column's cells are read, where some are not by their kind
+    /// alone; empty when all are.
+    modes: Vec<CellMode>,
+}
+
+/// How the cells of a column are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellMode {
+    /// By the column's kind ([`normalize_value`]).
+    ByKind,
+    /// As a village name, kept as a [`crate::places::key`] to be resolved
+    /// once every file is read.
+    VillageName,
+    /// As a range of dates, of which the start or the end is taken.
+    RangeStart,
+    RangeEnd,
 }
 
 impl DatasetBuilder {
@@ -341,15 +351,27 @@ impl DatasetBuilder {
             sources: StringChunkedBuilder::new(SOURCE_COLUMN.into(), rows),
             height: 0,
             cite: String::new(),
-            village_names: None,
-            date_ranges: Vec::new(),
+            modes: Vec::new(),
         }
+    }
+
+    /// Read column `c`'s cells in `mode`.
+    fn read_as(&mut self, c: usize, mode: CellMode) {
+        self.modes.resize(self.spec.columns.len(), CellMode::ByKind);
+        self.modes[c] = mode;
     }
 
     /// Read these date columns' cells as ranges of dates, taking the
     /// start, or the end where marked ([`crate::mapping::Mapping::date_range_ends`]).
     pub fn with_date_ranges(mut self, ends: Vec<(usize, bool)>) -> Self {
-        self.date_ranges = ends;
+        for (c, end) in ends {
+            let mode = if end {
+                CellMode::RangeEnd
+            } else {
+                CellMode::RangeStart
+            };
+            self.read_as(c, mode);
+        }
         self
     }
 
@@ -357,12 +379,13 @@ impl DatasetBuilder {
     /// takes them from a names column); the cell after the dataset's own,
     /// when a row has one, is the township's.
     pub fn naming_villages(mut self, names: bool) -> Self {
-        self.village_names = names
-            .then(|| {
-                let mut columns = self.spec.columns.iter();
-                columns.position(|c| c.kind == ColumnKind::VillageCode)
-            })
-            .flatten();
+        let columns = self.spec.columns.iter();
+        let village = columns
+            .clone()
+            .position(|c| c.kind == ColumnKind::VillageCode);
+        if let Some(c) = village.filter(|_| names) {
+            self.read_as(c, CellMode::VillageName);
+        }
         self
     }
 
@@ -386,30 +409,36 @@ impl DatasetBuilder {
                     None
                 }
                 None => None,
-                Some(raw) if self.date_ranges.iter().any(|(c, _)| *c == i) => {
-                    let end = self.date_ranges.iter().any(|&(c, end)| c == i && end);
-                    match parse_date_range(raw) {
-                        Ok((from, to)) => Some(Value::Date(if end { to } else { from })),
-                        Err(reason) => {
-                            problems.push((i, raw.to_string(), reason));
-                            None
+                Some(raw) => match self.modes.get(i).copied().unwrap_or(CellMode::ByKind) {
+                    CellMode::ByKind => {
+                        match normalize_value(col.kind, raw, cell.scale, cell.date_format) {
+                            Ok(Value::Text(t)) if t.is_empty() && col.required => {
+                                problems.push((i, raw.to_string(), "必需字段为空".to_string()));
+                                None
+                            }
+                            Ok(Value::Text(t)) if t.is_empty() => None,
+                            Ok(v) => Some(v),
+                            Err(reason) => {
+                                problems.push((i, raw.to_string(), reason));
+                                None
+                            }
                         }
                     }
-                }
-                Some(raw) if self.village_names == Some(i) => {
-                    let township = cells.get(self.spec.columns.len()).and_then(|t| t.raw);
-                    Some(Value::Text(Cow::Owned(crate::places::key(township, raw))))
-                }
-                Some(raw) => match normalize_value(col.kind, raw, cell.scale, cell.date_format) {
-                    Ok(Value::Text(t)) if t.is_empty() && col.required => {
-                        problems.push((i, raw.to_string(), "必需字段为空".to_string()));
-                        None
+                    CellMode::VillageName => {
+                        let township = cells.get(self.spec.columns.len()).and_then(|t| t.raw);
+                        Some(Value::Text(Cow::Owned(crate::places::key(township, raw))))
                     }
-                    Ok(Value::Text(t)) if t.is_empty() => None,
-                    Ok(v) => Some(v),
-                    Err(reason) => {
-                        problems.push((i, raw.to_string(), reason));
-                        None
+                    mode @ (CellMode::RangeStart | CellMode::RangeEnd) => {
+                        match parse_date_range(raw) {
+                            Ok((from, to)) => Some(Value::Date(match mode {
+                                CellMode::RangeEnd => to,
+                                _ => from,
+                            })),
+                            Err(reason) => {
+                                problems.push((i, raw.to_string(), reason));
+                                None
+                            }
+                        }
                     }
                 },
             };

@@ -98,7 +98,8 @@ impl Profile {
                 account += 1;
             }
             let bare_number = compact.parse::<f64>().is_ok();
-            if parse_date(&v).is_ok() && (!bare_number || compact.len() == 8) {
+            let is_date = parse_date(&v).is_ok();
+            if is_date && (!bare_number || compact.len() == 8) {
                 date += 1;
             }
             if parse_period(&v).is_ok()
@@ -129,7 +130,8 @@ impl Profile {
             {
                 phone += 1;
             }
-            if parse_date_range(&v).is_ok() {
+            // A range is two dates or months with something between them.
+            if !is_date && !bare_number && compact.len() >= 9 && parse_date_range(&v).is_ok() {
                 range += 1;
             }
         }

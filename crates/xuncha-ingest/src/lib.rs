@@ -1301,44 +1301,36 @@ fn row_cells<'a>(
     cells: &'a csv::StringRecord,
 ) -> RowCells<'a> {
     let at = |h: usize| (cells.get(h), header.raw[h].as_str());
-    let mut township = None;
-    let mut row: RowCells<'a> = mapping
-        .dataset
-        .columns
-        .iter()
-        .enumerate()
+    let cell = |(raw, header), scale, date_format| Cell {
+        raw,
+        header,
+        scale,
+        date_format,
+    };
+    let township = mapping.sources.iter().find_map(|s| match s {
+        ColumnSource::VillageName { township, .. } => *township,
+        _ => None,
+    });
+    // Collected in one go: a row of cells is too large to move once more.
+    let columns = mapping.dataset.columns.iter().enumerate();
+    columns
         .map(|(i, col)| {
-            let (raw, head) = match &mapping.sources[i] {
-                ColumnSource::Header(h) | ColumnSource::DateRange { index: h, .. } => at(*h),
-                ColumnSource::VillageName {
-                    village,
-                    township: t,
-                } => {
-                    township = *t;
-                    at(*village)
-                }
+            let source = match &mapping.sources[i] {
+                ColumnSource::Header(h)
+                | ColumnSource::DateRange { index: h, .. }
+                | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 // Set month by month ([`push_months`]).
                 ColumnSource::Months | ColumnSource::Absent => (None, col.name),
             };
-            Cell {
-                raw,
-                header: head,
-                scale: mapping.scales[i],
-                date_format: mapping.date_formats[i].as_deref(),
-            }
+            cell(
+                source,
+                mapping.scales[i],
+                mapping.date_formats[i].as_deref(),
+            )
         })
-        .collect();
-    if let Some(t) = township {
-        let (raw, head) = at(t);
-        row.push(Cell {
-            raw,
-            header: head,
-            scale: 1.0,
-            date_format: None,
-        });
-    }
-    row
+        .chain(township.map(|t| cell(at(t), 1.0, None)))
+        .collect()
 }
 
 /// Add the head and each numbered member of a wide household row to
