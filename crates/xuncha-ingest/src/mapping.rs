@@ -1272,6 +1272,19 @@ mod tests {
                 "machinery_subsidies",
                 ("subsidy_amount", "总补贴额"),
             ),
+            // The area a contract grants, not the measured one left of it.
+            (
+                "农村土地承包经营权登记簿.csv",
+                &[
+                    "村",
+                    "承包方代表姓名",
+                    "证件号码",
+                    "实测面积(亩)",
+                    "合同面积(亩)",
+                ],
+                "land_contracts",
+                ("contract_area_mu", "合同面积(亩)"),
+            ),
             // A date written 时间 as often as 日期: an alias …
             (
                 "离退休人员养老金发放名册.csv",
