@@ -236,6 +236,12 @@ impl RowOrigin<'_> {
     }
 }
 
+/// The row number at the end of a `file[#sheet]:row` reference
+/// ([`RowOrigin::cite_into`]).
+pub(crate) fn line_of(source: &str) -> Option<usize> {
+    source.rsplit(':').next()?.parse().ok()
+}
+
 /// One raw cell for a canonical column: the value and the header it came from.
 #[derive(Debug, Clone)]
 pub struct Cell<'a> {

@@ -14,16 +14,11 @@ use crate::normalize::to_half_width;
 const LEXICON_TOML: &str = include_str!("../data/lexicon.toml");
 const DATASETS_TOML: &str = include_str!("../data/datasets.toml");
 
-/// A word and, when it ends in 日期 (a date), the same word ending in 时间,
-/// which exports use as often (退休日期, 退休时间): one list, both forms.
-fn with_time_variant(word: String) -> Vec<String> {
-    match word.strip_suffix("日期") {
-        Some(stem) if !stem.is_empty() => {
-            let time = format!("{stem}时间");
-            vec![word, time]
-        }
-        _ => vec![word],
-    }
+/// The same word ending in 时间 for one ending in 日期 (a date), which
+/// exports write as often (退休日期, 退休时间).
+fn time_variant(word: &str) -> Option<String> {
+    let stem = word.strip_suffix("日期").filter(|s| !s.is_empty())?;
+    Some(format!("{stem}时间"))
 }
 
 /// Units, in a header's brackets (read as a unit rather than a qualifier)
@@ -252,12 +247,7 @@ impl Lexicon {
         let listed: BTreeSet<String> = attribute_words.iter().map(|(w, _)| w.clone()).collect();
         let variants: Vec<(String, String)> = (attribute_words.iter())
             .filter(|(_, a)| file.attributes[a].kind == "date")
-            .flat_map(|(w, a)| {
-                with_time_variant(w.clone())
-                    .into_iter()
-                    .skip(1)
-                    .map(|v| (v, a.clone()))
-            })
+            .filter_map(|(w, a)| Some((time_variant(w)?, a.clone())))
             .filter(|(v, _)| !listed.contains(v))
             .collect();
         attribute_words.extend(variants);
@@ -280,7 +270,9 @@ impl Lexicon {
                 .into_iter()
                 .map(|(c, list)| {
                     let list = list.iter().map(|a| strip_unit_owned(a));
-                    (c, list.flat_map(with_time_variant).collect())
+                    let both =
+                        list.flat_map(|a| std::iter::once(a.clone()).chain(time_variant(&a)));
+                    (c, both.collect())
                 })
                 .collect();
             datasets.insert(

@@ -19,6 +19,7 @@ use polars_core::hashing::{columns_to_hashes, IdBuildHasher};
 use rayon::prelude::*;
 use xuncha_schema::{DatasetSpec, Reject, RejectAction};
 
+use crate::build::line_of;
 use crate::{FileOutcome, IngestError, Rows};
 
 /// A row value met: the copies kept so far over all tables, and the first
@@ -418,11 +419,6 @@ impl Ranges {
             (a.blank && b.blank) || values_meet
         })
     }
-}
-
-/// The row number at the end of a `file[#sheet]:row` reference.
-fn line_of(source: &str) -> Option<usize> {
-    source.rsplit(':').next()?.parse().ok()
 }
 
 #[cfg(test)]

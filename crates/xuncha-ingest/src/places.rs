@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use polars::prelude::*;
 use xuncha_schema::{Reject, RejectAction, SOURCE_COLUMN};
 
+use crate::build::{line_of, RowOrigin};
 use crate::normalize::{clean_cell, normalize_village_code};
 
 /// Separates the township from the village in a name key.
@@ -75,7 +76,7 @@ fn without_group(name: &str) -> Option<&str> {
 }
 
 /// One village of the directory.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Place {
     code: String,
     name: String,
@@ -159,8 +160,7 @@ impl Directory {
         // written before it (示范县后后镇西湾社区), then without a group after
         // it (王庄村三组).
         let mut name = village;
-        let found = self.find(township, name);
-        if !matches!(&found, Err(e) if e.is_empty()) {
+        if let Some(found) = self.find(township, name) {
             return found;
         }
         while let Some(((prefix, of_township), rest)) = self
@@ -180,27 +180,15 @@ impl Directory {
             }
             name = rest;
         }
-        let found = self.find(township, name);
-        match found {
-            Err(e) if e.is_empty() => match without_group(name).map(|n| self.find(township, n)) {
-                Some(Ok(code)) => Ok(code),
-                Some(Err(e)) if !e.is_empty() => Err(e),
-                _ => Err(format!("村名“{village}”不在村(社区)名录中")),
-            },
-            other => other,
-        }
+        self.find(township, name)
+            .or_else(|| self.find(township, without_group(name)?))
+            .unwrap_or_else(|| Err(format!("村名“{village}”不在村(社区)名录中")))
     }
 
-    /// The one place called `name` (in `township` when given); an empty
-    /// error when the directory has no such name at all.
-    fn find(&self, township: Option<&str>, name: &str) -> Result<&str, String> {
-        let all = self
-            .by_name
-            .get(core(name, VILLAGE_SUFFIXES))
-            .map_or(&[][..], Vec::as_slice);
-        if all.is_empty() {
-            return Err(String::new());
-        }
+    /// The one place called `name` (in `township` when given), or why it
+    /// cannot be told; `None` when the directory has no such name at all.
+    fn find(&self, township: Option<&str>, name: &str) -> Option<Result<&str, String>> {
+        let all = self.by_name.get(core(name, VILLAGE_SUFFIXES))?;
         let same_township = |p: &Place| match (township, &p.township) {
             (Some(t), Some(pt)) => core(t, TOWNSHIP_SUFFIXES) == core(pt, TOWNSHIP_SUFFIXES),
             _ => true,
@@ -222,7 +210,7 @@ impl Directory {
                 p.code
             )
         };
-        match fits[..] {
+        Some(match fits[..] {
             [one] => Ok(&one.code),
             [] => {
                 let elsewhere: Vec<String> =
@@ -241,7 +229,7 @@ impl Directory {
                     names.join("、")
                 ))
             }
-        }
+        })
     }
 }
 
@@ -302,26 +290,20 @@ pub fn resolve_frame(
                 keep.push(true);
             }
             Err(why) => {
-                let row = src
-                    .and_then(|s| s.rsplit(':').next())
-                    .and_then(|r| r.parse().ok())
-                    .unwrap_or(0);
+                let row = RowOrigin {
+                    file: origin.file,
+                    sheet: origin.sheet,
+                    line: src.and_then(line_of).unwrap_or(0),
+                };
                 let action = if origin.required {
-                    dropped_rows.insert(row);
+                    dropped_rows.insert(row.line);
                     RejectAction::RowDropped
                 } else {
                     RejectAction::ValueCleared
                 };
-                rejects.push(Reject {
-                    file: origin.file.to_string(),
-                    sheet: origin.sheet.map(str::to_string),
-                    row,
-                    column: origin.header.to_string(),
-                    dataset: origin.dataset.to_string(),
-                    value: key.replace(SEPARATOR, " ").trim().to_string(),
-                    reason: why.clone(),
-                    action,
-                });
+                let value = key.replace(SEPARATOR, " ").trim().to_string();
+                let column = (origin.header, origin.dataset);
+                rejects.push(row.reject(column, value, why.clone(), action));
                 codes.push(None);
                 keep.push(!origin.required);
             }
