@@ -707,24 +707,51 @@ impl FileOutcome {
             let column = spec.columns.iter().find(|c| c.name == "village_code");
             let decision = report.decisions.iter().find(|d| d.column == "village_code");
             let header = decision.and_then(|d| d.header.as_deref());
+            let required = column.is_some_and(|c| c.required);
             let origin = places::Origin {
                 file: &report.file,
                 sheet: report.sheet.as_deref(),
                 header: header.unwrap_or("village_code"),
                 dataset: frame.dataset,
-                required: column.is_some_and(|c| c.required),
+                required,
+            };
+            // What the names are: a column of them, or the table's names.
+            let what = match header {
+                Some(h) => format!("“{h}”是村名"),
+                None => "表中无村列，村名取自文件名等处".to_string(),
+            };
+            let left = if required {
+                "本表各行未能读入（逐行记入拒收表）"
+            } else {
+                "本表的村代码未能填上"
             };
             if directory.is_empty() && told.insert(frame.table) {
                 let why = format!(
-                    "{}“{}”是村名，需按村(社区)名录换成区划代码，但数据目录中没有名录：\
-                     本表的村代码未能填上（逐行记入拒收表）；请把村(社区)名录放入数据目录",
+                    "{}{what}，需按村(社区)名录换成区划代码，但数据目录中没有名录：\
+                     {left}；请把村(社区)名录放入数据目录",
                     sheet_label(&report.sheet),
-                    origin.header
                 );
                 self.errors.push(IngestError::file(&report.file, why));
             }
             match places::resolve_frame(frame.df.clone(), directory, &origin) {
-                Ok(resolved) => {
+                Ok(mut resolved) => {
+                    // A village the names do not tell is one error for the
+                    // table; an optional column is left empty without a
+                    // reject a row (no row held the value).
+                    if header.is_none() {
+                        let first = resolved.rejects.first();
+                        if let Some(first) = first.filter(|_| !directory.is_empty()) {
+                            let why = format!(
+                                "{}表中无村列，也未能按文件名等处的村名确定村：{}；{left}",
+                                sheet_label(&report.sheet),
+                                first.reason
+                            );
+                            self.errors.push(IngestError::file(&report.file, why));
+                        }
+                        if !required {
+                            resolved.rejects.clear();
+                        }
+                    }
                     report.rows_rejected += resolved.rows_dropped;
                     report.rows_accepted -= resolved.rows_dropped;
                     if frame.rows == Rows::Months {
@@ -907,7 +934,13 @@ fn ingest_table(
         .zip(&mapping.sources)
         .filter_map(|(c, s)| match s {
             ColumnSource::Header(i) => Some((c.name.to_string(), header.raw[*i].clone())),
-            ColumnSource::Constant(v) => Some((c.name.to_string(), format!("常量：{v}"))),
+            ColumnSource::Constant(v) => Some((
+                c.name.to_string(),
+                match places::named_text(v) {
+                    Some(names) => format!("按“{names}”中的村名查村(社区)名录"),
+                    None => format!("常量：{v}"),
+                },
+            )),
             ColumnSource::Months => {
                 let months = mapping.monthly.iter().flat_map(|m| &m.columns);
                 let label = monthly::label(&header.raw, months.map(|(i, _)| *i));

@@ -125,11 +125,14 @@ impl Mapping {
             .collect()
     }
 
-    /// Does `village_code` come from village names ([`ColumnSource::VillageName`])?
+    /// Does `village_code` come from village names: a column of them
+    /// ([`ColumnSource::VillageName`]) or the table's names?
     pub fn names_villages(&self) -> bool {
-        self.sources
-            .iter()
-            .any(|s| matches!(s, ColumnSource::VillageName { .. }))
+        self.sources.iter().any(|s| match s {
+            ColumnSource::VillageName { .. } => true,
+            ColumnSource::Constant(v) => crate::places::named_text(v).is_some(),
+            _ => false,
+        })
     }
 
     /// Sum of the scores of header-fed columns.
@@ -181,6 +184,8 @@ pub struct TableView<'a> {
     pub months: Vec<MonthColumn>,
     /// The month and year the sheet, file or title rows state.
     stated: stated::Values,
+    /// The village they may state ([`crate::places::stated_village`]).
+    village: Option<stated::Stated>,
     /// The value each vocabulary stated by names has in every row, by the
     /// vocabulary's name, where the names give one.
     labels: Vec<(&'static str, stated::Stated)>,
@@ -226,6 +231,13 @@ impl<'a> TableView<'a> {
             file: name.rsplit_once('.').map_or(name, |(n, _)| n),
             title: &notes.join(" "),
         };
+        // A note above the header may be the one to name the village
+        // (填报单位：西湾村民委员会).
+        let title = title.join(" ");
+        let mut named = Vec::with_capacity(3);
+        named.extend(sheet.map(|s| ("工作表名", s)));
+        named.push(("文件名", names.file));
+        named.push(("标题行", title.as_str()));
         TableView {
             header,
             readings,
@@ -235,6 +247,7 @@ impl<'a> TableView<'a> {
             stem,
             months: monthly::detect(header),
             stated: names.stated(),
+            village: crate::places::stated_village(&named),
             labels: crate::vocab::vocabularies()
                 .iter()
                 .filter(|v| v.stated_by_names)
@@ -556,11 +569,13 @@ pub fn map_columns(
     if let Some(year) = months.as_ref().and_then(|m| m.year) {
         used[year] = true;
     }
-    // A month or year the table's names state stands in for a required
-    // column no header gives (a monthly sheet, a yearly file).
+    // A month, year or village the table's names state stands in for a
+    // column no header gives (a monthly sheet, a yearly file, a village's
+    // accounts): any village column, required months and years.
     let mut stated_columns = Vec::new();
     for (c, col) in dataset.columns.iter().enumerate() {
-        if !col.required || sources[c] != ColumnSource::Absent {
+        let village = col.kind == ColumnKind::VillageCode;
+        if !(col.required || village) || sources[c] != ColumnSource::Absent {
             continue;
         }
         // Month columns without a year take no month from the names.
@@ -573,10 +588,14 @@ pub fn map_columns(
         let stated = match col.kind {
             ColumnKind::Period => view.stated.month.clone(),
             ColumnKind::Integer if col.name == "year" => view.stated.year.clone(),
+            // Not in the directory itself, which names its villages.
+            ColumnKind::VillageCode if dataset.name != "villages" => view.village.clone(),
             _ => None,
         };
         if let Some(stated) = stated {
-            stated_columns.push(col.name);
+            if col.required {
+                stated_columns.push(col.name);
+            }
             decisions[c] = Some(Decision {
                 column: col.name.into(),
                 header: None,

@@ -2,24 +2,38 @@
 //! 村(社区)) instead of giving its 12-digit code; such a column is read as
 //! names ([`key`]) and, once every file is read, resolved through the
 //! villages directory (`villages`, 村(社区)名录) of the same folder.
+//! A table kept per village often has no village column at all: its file
+//! name, sheet name or title rows (西湾村2024年财务支出明细, 填报单位：西湾村)
+//! name the village, looked up the same way ([`stated_village`]).
 //! A name the directory does not hold, or holds more than once, is a reject
 //! naming the candidates: a finding is never placed in a guessed village.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use polars::prelude::*;
+use regex::Regex;
 use xuncha_schema::{Reject, RejectAction, SOURCE_COLUMN};
 
 use crate::build::{line_of, RowOrigin};
-use crate::normalize::{clean_cell, normalize_village_code};
+use crate::normalize::{clean_cell, normalize_village_code, to_half_width};
+use crate::stated::Stated;
 
 /// Separates the township from the village in a name key.
 const SEPARATOR: char = '\u{1f}';
+
+/// Starts the key of a table whose village is named around it, not in a
+/// column: the names follow, to be searched for a village of the directory.
+const NAMED: char = '\u{1e}';
 
 /// The value a village-name cell is kept as until it is resolved: a code
 /// written in the column stays a code; a name becomes `township␟village`
 /// (the township empty when the table has none).
 pub fn key(township: Option<&str>, village: &str) -> String {
+    if village.starts_with(NAMED) {
+        return village.to_string();
+    }
     if let Ok(code) = normalize_village_code(village) {
         return code.into_owned();
     }
@@ -36,8 +50,17 @@ pub fn key(township: Option<&str>, village: &str) -> String {
 }
 
 /// Words a village's name may end with that do not tell it apart
-/// (西湾社区, 西湾村民委员会 and 西湾 are one village), longest first.
+/// (西湾社区, 西湾村民委员会 and 西湾 are one village), a word before any
+/// that it ends with. The village accounts (三资) name the collective that
+/// keeps them: 西湾村股份经济合作社 is 西湾村's.
 const VILLAGE_SUFFIXES: &[&str] = &[
+    "股份经济合作社",
+    "经济股份合作社",
+    "股份经济联合社",
+    "经济合作社",
+    "经济联合社",
+    "股份合作社",
+    "集体经济组织",
     "社区居民委员会",
     "村民委员会",
     "居民委员会",
@@ -46,6 +69,64 @@ const VILLAGE_SUFFIXES: &[&str] = &[
     "社区",
     "村",
 ];
+
+/// Words with 村 or 社区 in them that name no one village (农村低保,
+/// 村级支出凭证, 村(社区)名录, 城乡社区).
+static GENERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"农村|乡村|城乡社区|村\((?:社区|居)\)|村级|村集体|村干部|村民小组|村民|村务|村居|村庄|村两委|村组|村委会成员",
+    )
+    .expect("generic village words")
+});
+
+/// A village named in a text: a word ending 村, 社区, 居委会 or 嘎查 after
+/// other characters, or a 12-digit code.
+static MENTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\p{Han}(?:村|社区|居委会|嘎查)|(?:^|\D)\d{12}(?:\D|$)").expect("village mention")
+});
+
+/// May `text` (a file, sheet or title's name) name a village?
+fn may_name_village(text: &str) -> bool {
+    let text = to_half_width(text);
+    MENTION.is_match(&GENERIC.replace_all(&text, " "))
+}
+
+/// The village a table's names may state for every row, when no column
+/// gives it: `names` are (where, name) pairs (`文件名`, `西湾村财务支出`),
+/// most specific first. The value is a key [`Directory::resolve`] looks the
+/// village up with once every file is read; `None` when no name seems to
+/// name a village.
+pub fn stated_village(names: &[(&str, &str)]) -> Option<Stated> {
+    let naming: Vec<&(&str, &str)> = names
+        .iter()
+        .filter(|(_, name)| may_name_village(name))
+        .collect();
+    if naming.is_empty() {
+        return None;
+    }
+    let from: Vec<String> = naming
+        .iter()
+        .map(|(label, name)| format!("{label}“{name}”"))
+        .collect();
+    let from = from.join("、");
+    let text: Vec<&str> = naming.iter().map(|(_, name)| *name).collect();
+    Some(Stated {
+        value: format!("{NAMED}{}", text.join(" ")),
+        reason: format!("表中无村列，按{from}中的村名查村(社区)名录换成12位区划代码"),
+        from,
+    })
+}
+
+/// The names a [`stated_village`] key searches, or `None` for another key.
+pub fn named_text(key: &str) -> Option<&str> {
+    key.strip_prefix(NAMED)
+}
+
+/// A key as a user reads it in a reject: the name, or the names searched.
+fn shown(key: &str) -> String {
+    let key = named_text(key).unwrap_or(key);
+    key.replace(SEPARATOR, " ").trim().to_string()
+}
 
 /// Words a township's name may end with (后后镇, 后后乡 and 后后 are one).
 const TOWNSHIP_SUFFIXES: &[&str] = &["人民政府", "街道办事处", "办事处", "街道", "镇", "乡"];
@@ -151,6 +232,9 @@ impl Directory {
 
     /// The code of the village a [`key`] names, or why it cannot be told.
     pub fn resolve<'a>(&'a self, key: &'a str) -> Result<&'a str, String> {
+        if let Some(text) = named_text(key) {
+            return self.search(text);
+        }
         let Some((township, village)) = key.split_once(SEPARATOR) else {
             // A code written in the column is taken as a code column's is.
             return Ok(key);
@@ -185,6 +269,70 @@ impl Directory {
             .unwrap_or_else(|| Err(format!("村名“{village}”不在村(社区)名录中")))
     }
 
+    /// The one village a table's names mention (its full name, its name
+    /// with any ending of [`VILLAGE_SUFFIXES`], or its code), or why none
+    /// can be told. Of two mentions one inside the other (革新村, 新村) the
+    /// longer stands; of two villages of one name, the one whose township
+    /// the names mention too.
+    fn search(&self, text: &str) -> Result<&str, String> {
+        let text: String = to_half_width(text)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        // (place, start, end, named in full)
+        let mut hits: Vec<(usize, usize, usize, bool)> = Vec::new();
+        for (i, p) in self.places.iter().enumerate() {
+            let short = core(&p.name, VILLAGE_SUFFIXES);
+            let forms = VILLAGE_SUFFIXES
+                .iter()
+                .map(|s| (format!("{short}{s}"), false))
+                .chain([(p.name.clone(), true), (p.code.clone(), true)]);
+            let found = forms.filter_map(|(form, full)| {
+                let start = text.find(&form)?;
+                Some((i, start, start + form.len(), full || form == p.name))
+            });
+            if let Some(hit) = found.min_by_key(|&(_, start, end, _)| (start, Reverse(end))) {
+                hits.push(hit);
+            }
+        }
+        let within = |a: &(usize, usize, usize, bool), b: &(usize, usize, usize, bool)| {
+            b.1 <= a.1 && a.2 <= b.2 && b.2 - b.1 > a.2 - a.1
+        };
+        let outer: Vec<_> = hits
+            .iter()
+            .filter(|a| !hits.iter().any(|b| within(a, b)))
+            .copied()
+            .collect();
+        let mut fits: Vec<&Place> = outer.iter().map(|h| &self.places[h.0]).collect();
+        if fits.len() > 1 && outer.iter().filter(|h| h.3).count() == 1 {
+            fits = outer
+                .iter()
+                .filter(|h| h.3)
+                .map(|h| &self.places[h.0])
+                .collect();
+        }
+        if fits.len() > 1 {
+            let in_township = |p: &&Place| {
+                (p.township.as_deref()).is_some_and(|t| text.contains(core(t, TOWNSHIP_SUFFIXES)))
+            };
+            if fits.iter().any(in_township) {
+                fits.retain(in_township);
+            }
+        }
+        match fits[..] {
+            [one] => Ok(&one.code),
+            [] => Err(format!("“{text}”中没有村(社区)名录中的村")),
+            _ => {
+                let names: Vec<String> = fits.iter().map(describe).collect();
+                Err(format!(
+                    "“{text}”提到名录中的{}个村：{}，无法确定本表是哪个村的",
+                    fits.len(),
+                    names.join("、")
+                ))
+            }
+        }
+    }
+
     /// The one place called `name` (in `township` when given), or why it
     /// cannot be told; `None` when the directory has no such name at all.
     fn find(&self, township: Option<&str>, name: &str) -> Option<Result<&str, String>> {
@@ -202,14 +350,6 @@ impl Directory {
         if fits.len() > 1 && fits.iter().filter(|p| p.name == name).count() == 1 {
             fits.retain(|p| p.name == name);
         }
-        let describe = |p: &&Place| {
-            format!(
-                "{}{}（{}）",
-                p.township.as_deref().unwrap_or(""),
-                p.name,
-                p.code
-            )
-        };
         Some(match fits[..] {
             [one] => Ok(&one.code),
             [] => {
@@ -231,6 +371,16 @@ impl Directory {
             }
         })
     }
+}
+
+/// A place as a reject names it: 小寨乡南坡村（411122002001）.
+fn describe(p: &&Place) -> String {
+    format!(
+        "{}{}（{}）",
+        p.township.as_deref().unwrap_or(""),
+        p.name,
+        p.code
+    )
 }
 
 /// The outcome of resolving one frame's village names.
@@ -278,7 +428,7 @@ pub fn resolve_frame(
             continue;
         };
         let answer = answers.entry(key).or_insert_with(|| {
-            if dir.is_empty() && key.contains(SEPARATOR) {
+            if dir.is_empty() && (key.contains(SEPARATOR) || key.starts_with(NAMED)) {
                 Err(missing.clone())
             } else {
                 dir.resolve(key)
@@ -301,7 +451,7 @@ pub fn resolve_frame(
                 } else {
                     RejectAction::ValueCleared
                 };
-                let value = key.replace(SEPARATOR, " ").trim().to_string();
+                let value = shown(key);
                 let column = (origin.header, origin.dataset);
                 rejects.push(row.reject(column, value, why.clone(), action));
                 codes.push(None);
@@ -367,10 +517,91 @@ mod tests {
         assert_eq!(code(None, "后后镇王庄村").as_deref(), Ok("411122001003"));
         assert_eq!(code(None, "后后镇/西湾社区").as_deref(), Ok("411122001001"));
         assert_eq!(code(None, "新村").as_deref(), Ok("411122002004"));
+        assert_eq!(
+            code(None, "南坡村股份经济合作社").as_deref(),
+            Ok("411122002001")
+        );
+        assert_eq!(
+            code(None, "西湾社区经济联合社").as_deref(),
+            Ok("411122001001")
+        );
+        assert_eq!(
+            code(Some("后后镇"), "王庄村集体经济组织").as_deref(),
+            Ok("411122001003")
+        );
         // A village named as a township begins is found as written.
         assert_eq!(code(None, "后后镇村").as_deref(), Ok("411122001009"));
         // A code written in the name column stays the code.
         assert_eq!(code(None, "411122002001").as_deref(), Ok("411122002001"));
+    }
+
+    /// The village the names around a table state, as resolved.
+    fn stated(names: &[(&str, &str)]) -> Option<Result<String, String>> {
+        let dir = directory();
+        let stated = stated_village(names)?;
+        Some(dir.resolve(&key(None, &stated.value)).map(str::to_string))
+    }
+
+    #[test]
+    fn a_table_kept_per_village_takes_the_village_its_names_give() {
+        let file = |name| stated(&[("文件名", name)]);
+        assert_eq!(
+            file("西湾社区2024年财务支出明细"),
+            Some(Ok("411122001001".into()))
+        );
+        assert_eq!(
+            file("南坡村股份经济合作社记账凭证"),
+            Some(Ok("411122002001".into()))
+        );
+        assert_eq!(
+            file("支出明细_411122002001"),
+            Some(Ok("411122002001".into()))
+        );
+        // A note above the header names it (notes count here); the
+        // township tells the two 王庄村 apart.
+        assert_eq!(
+            stated(&[
+                ("文件名", "2024年支出明细"),
+                ("标题行", "核算单位：后后镇王庄村")
+            ]),
+            Some(Ok("411122001003".into()))
+        );
+        // 新村 inside 革新村 is no mention of 新村; 新社区 is the one written.
+        assert_eq!(file("新社区低保名单"), Some(Ok("411122002005".into())));
+        let why = |name| file(name).unwrap().unwrap_err();
+        assert!(why("王庄村低保名单").contains("2个村"));
+        assert!(why("西湾社区和南坡村支出").contains("2个村"));
+        assert!(why("东河村2024年支出明细").contains("没有村(社区)名录中的村"));
+        // Words for any village's affairs name no village: the table keeps
+        // asking for its village column.
+        for generic in [
+            "2024年村级支出凭证",
+            "农村低保发放",
+            "村(社区)干部花名册",
+            "村集体收入",
+            "乡村公益性岗位",
+            "城乡社区低保",
+            "村干部报酬",
+            "耕地地力保护补贴_411122001",
+        ] {
+            assert_eq!(file(generic), None, "{generic}");
+        }
+    }
+
+    #[test]
+    fn a_village_inside_a_longer_name_is_not_that_village() {
+        let df = df!(
+            "village_code" => ["411122002004", "411122002009"],
+            "village_name" => ["新村", "革新村"],
+        )
+        .unwrap();
+        let dir = Directory::of([&df]);
+        let code = |name| {
+            let key = stated_village(&[("文件名", name)]).unwrap().value;
+            dir.resolve(&key).map(str::to_string)
+        };
+        assert_eq!(code("革新村支出明细").as_deref(), Ok("411122002009"));
+        assert_eq!(code("新村支出明细").as_deref(), Ok("411122002004"));
     }
 
     #[test]

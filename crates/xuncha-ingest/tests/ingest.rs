@@ -2070,15 +2070,24 @@ fn village_names_are_coded_through_the_directory_and_never_guessed() {
     assert_eq!(data.rejects.len(), 2);
 
     // File by file, the names read before the directory wait for it.
+    assert_eq!(
+        village_codes_file_by_file(dir.path(), "benefit_payments"),
+        strings(payments, "village_code")
+    );
+}
+
+/// The village codes of a dataset as [`xuncha_ingest::ingest_each`] reads
+/// a folder, file after file (`xuncha data lake`).
+fn village_codes_file_by_file(dir: &Path, dataset: &str) -> Vec<Option<String>> {
     let mut codes = Vec::new();
-    xuncha_ingest::ingest_each(dir.path(), None, |data| {
-        if let Some(df) = data.datasets.get("benefit_payments") {
+    xuncha_ingest::ingest_each(dir, None, |data| {
+        if let Some(df) = data.datasets.get(dataset) {
             codes.extend(strings(df, "village_code"));
         }
         Ok(())
     })
     .unwrap();
-    assert_eq!(codes, strings(payments, "village_code"));
+    codes
 }
 
 #[test]
@@ -2098,6 +2107,69 @@ fn village_names_without_a_directory_are_rejects_saying_so() {
     let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(errors.iter().all(|e| e.contains("数据目录中没有名录")));
+}
+
+/// A village's own accounts often have no village column: the file name or
+/// a note above the header (核算单位：…) names the village, looked up in
+/// the directory like a names column; names that tell no one village are
+/// rejects and an error, and a name for all villages asks for the column.
+#[test]
+fn a_table_kept_per_village_takes_its_village_from_its_names() {
+    let dir = named_villages_folder();
+    std::fs::remove_file(dir.path().join("低保发放.csv")).unwrap();
+    let vouchers = "凭证号,支付日期,收款方,金额,摘要\nPZ1,2024-03-01,张三,1200,劳务费\n";
+    write(
+        dir.path(),
+        "西湾社区2024年财务支出明细.csv",
+        vouchers.as_bytes(),
+    );
+    let noted = format!(
+        "核算单位：南坡村股份经济合作社,,,,\n{}",
+        vouchers.replace("PZ1", "PZ2")
+    );
+    write(dir.path(), "2024年记账凭证.csv", noted.as_bytes());
+    let lost = vouchers.replace("PZ1", "PZ3");
+    write(dir.path(), "王庄村支出明细.csv", lost.as_bytes());
+    write(
+        dir.path(),
+        "2024年村级支出凭证.csv",
+        vouchers.replace("PZ1", "PZ4").as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["village_payments"];
+    assert_eq!(
+        strings(payments, "voucher_no"),
+        [Some("PZ2".into()), Some("PZ1".into())]
+    );
+    assert_eq!(
+        strings(payments, "village_code"),
+        [Some("411122002001".into()), Some("411122001001".into())]
+    );
+    let table = |file: &str| data.tables.iter().find(|t| t.file == file).unwrap();
+    assert!(decision(table("2024年记账凭证.csv"), "village_code")
+        .reason
+        .contains("标题行“核算单位：南坡村股份经济合作社”"));
+    // Two villages are called 王庄村: its row is a reject, the table an error.
+    assert_eq!(table("王庄村支出明细.csv").rows_rejected, 1);
+    let reject = data
+        .rejects
+        .iter()
+        .find(|r| r.file == "王庄村支出明细.csv")
+        .unwrap();
+    assert_eq!((reject.row, reject.action), (2, RejectAction::RowDropped));
+    assert!(reject.reason.contains("2个村"), "{}", reject.reason);
+    let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("2024年村级支出凭证.csv") && errors[0].contains("village_code"));
+    assert!(errors[1].contains("王庄村支出明细.csv") && errors[1].contains("无法确定"));
+
+    // File by file, as `xuncha data lake` reads, the same villages.
+    let mut codes = village_codes_file_by_file(dir.path(), "village_payments");
+    codes.sort();
+    assert_eq!(
+        codes,
+        [Some("411122001001".into()), Some("411122002001".into())]
+    );
 }
 
 /// A 公安 list of cancelled registrations is a list of deaths only when
