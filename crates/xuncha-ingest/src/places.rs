@@ -94,8 +94,9 @@ fn may_name_village(text: &str) -> bool {
 /// The village a table's names may state for every row, when no column
 /// gives it: `names` are (where, name) pairs (`文件名`, `西湾村财务支出`),
 /// most specific first. The value is a key [`Directory::resolve`] looks the
-/// village up with once every file is read; `None` when no name seems to
-/// name a village.
+/// village up with once every file is read, in all the names (a title may
+/// name the township of the village a sheet names); `None` when no name
+/// seems to name a village.
 pub fn stated_village(names: &[(&str, &str)]) -> Option<Stated> {
     let naming: Vec<&(&str, &str)> = names
         .iter()
@@ -109,7 +110,7 @@ pub fn stated_village(names: &[(&str, &str)]) -> Option<Stated> {
         .map(|(label, name)| format!("{label}“{name}”"))
         .collect();
     let from = from.join("、");
-    let text: Vec<&str> = naming.iter().map(|(_, name)| *name).collect();
+    let text: Vec<&str> = names.iter().map(|(_, name)| *name).collect();
     Some(Stated {
         value: format!("{NAMED}{}", text.join(" ")),
         reason: format!("表中无村列，按{from}中的村名查村(社区)名录换成12位区划代码"),
@@ -565,6 +566,15 @@ mod tests {
                 ("标题行", "核算单位：后后镇王庄村")
             ]),
             Some(Ok("411122001003".into()))
+        );
+        // A sheet per village, the township in the title.
+        assert_eq!(
+            stated(&[
+                ("工作表名", "王庄村"),
+                ("文件名", "2024年3月低保发放"),
+                ("标题行", "小寨乡2024年3月农村低保资金发放表")
+            ]),
+            Some(Ok("411122002003".into()))
         );
         // 新村 inside 革新村 is no mention of 新村; 新社区 is the one written.
         assert_eq!(file("新社区低保名单"), Some(Ok("411122002005".into())));
