@@ -194,7 +194,9 @@ fn inspect(
 /// beside its final name and renamed when complete.
 pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure> {
     use polars::io::parquet::write::{BatchedWriter, ParquetWriter};
-    std::fs::create_dir_all(out)?;
+    // A lake is read by pointing `--data` at it; inside a data folder it is
+    // left out like other results, or its rows would be read twice.
+    xuncha_schema::create_output_dir(out)?;
     struct Part {
         path: PathBuf,
         partial: PathBuf,

@@ -97,7 +97,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         engine: Default::default(),
     };
     let report = |value: serde_json::Value| -> Result<(), Failure> {
-        std::fs::create_dir_all(&out)?;
+        xuncha_schema::create_output_dir(&out)?;
         xuncha_report::write_json(&value, &out.join("nightly.json"))?;
         Ok(())
     };

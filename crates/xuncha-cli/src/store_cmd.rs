@@ -70,7 +70,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
     let store = open(&args.store)?;
     let (a, b) = store.resolve_pair(args.run_a.as_deref(), args.run_b.as_deref())?;
     let diff = store.diff(&a, &b)?;
-    std::fs::create_dir_all(&args.out)?;
+    xuncha_schema::create_output_dir(&args.out)?;
     for (name, list) in [
         ("new", &diff.new),
         ("persisting", &diff.persisting),

@@ -481,6 +481,35 @@ fn a_second_run_into_the_same_folder_stops_with_code_12() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// Results written inside the data folder (`--data . --out out`) are not
+/// read back as exports: the second run finds what the first did, and says
+/// why it left the folder out.
+#[test]
+fn results_written_inside_the_data_folder_are_not_read_back() {
+    let data = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(sample()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let out = data.path().join("out");
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let result = common::run(data.path(), &out, &["--report"]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(result.status.success(), "{stderr}");
+        runs.push(found_keys(&out));
+    }
+    assert_eq!(runs[0], runs[1]);
+    assert!(runs[0].is_superset(&planted()));
+    let inspect = xuncha(&["data", "inspect", &s(data.path())]);
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(
+        text.contains("out/\n  未使用\n  说明：xuncha 的输出目录"),
+        "{text}"
+    );
+    assert!(!text.contains("findings"), "{text}");
+}
+
 #[test]
 fn a_selected_model_reads_only_the_datasets_it_uses() {
     let out = tempfile::tempdir().unwrap();

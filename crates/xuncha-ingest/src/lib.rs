@@ -261,16 +261,17 @@ impl Ingested {
 
 /// Every export file under `dir`, sorted, as (absolute, relative) paths.
 pub fn list_exports(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, IngestError> {
-    let mut files = list_files(dir, catalog)?;
+    let mut files = list_files(dir, catalog)?.files;
     files.retain(|(path, _)| Format::of(path).is_some());
     Ok(files)
 }
 
 /// Every file under `dir` but hidden and system files, Office's lock files,
 /// the catalog and the files it ignores, sorted, as (absolute, relative)
-/// paths: exports and the files listed as not read ([`others`]).
-fn list_files(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, IngestError> {
-    let mut out = Vec::new();
+/// paths: exports and the files listed as not read ([`others`]); and the
+/// subfolders left out as xuncha's own output ([`is_output`]).
+fn list_files(dir: &Path, catalog: &Catalog) -> Result<FolderFiles, IngestError> {
+    let mut out = FolderFiles::default();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let entries = std::fs::read_dir(&d).map_err(|e| {
@@ -282,23 +283,44 @@ fn list_files(dir: &Path, catalog: &Catalog) -> Result<Vec<(PathBuf, String)>, I
             if others::is_left_out(&name) {
                 continue;
             }
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
             let rel = path
                 .strip_prefix(dir)
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
+            if path.is_dir() {
+                if is_output(&path) {
+                    out.outputs.push(rel);
+                } else {
+                    stack.push(path);
+                }
+                continue;
+            }
             if rel == CATALOG_FILE || catalog.ignores(&rel) {
                 continue;
             }
-            out.push((path, rel));
+            out.files.push((path, rel));
         }
     }
-    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.files.sort_by(|a, b| a.1.cmp(&b.1));
+    out.outputs.sort();
     Ok(out)
+}
+
+/// What [`list_files`] found.
+#[derive(Default)]
+struct FolderFiles {
+    files: Vec<(PathBuf, String)>,
+    outputs: Vec<String>,
+}
+
+/// Is `dir` a folder xuncha wrote results into: marked so
+/// ([`xuncha_schema::OUTPUT_MARKER`]), or, from before the mark, holding a
+/// run's `summary.json` and `findings.jsonl`? Its findings read as exports
+/// would come back as leads of their own, run after run.
+fn is_output(dir: &Path) -> bool {
+    dir.join(xuncha_schema::OUTPUT_MARKER).is_file()
+        || (dir.join("summary.json").is_file() && dir.join("findings.jsonl").is_file())
 }
 
 /// A folder's files, zip archives unpacked.
@@ -318,7 +340,14 @@ impl Folder {
         let (mut exports, mut others) = (Vec::new(), Vec::new());
         let mut problems = Vec::new();
         let mut unpacked = Vec::new();
-        for (path, rel) in list_files(dir, catalog)? {
+        let listed = list_files(dir, catalog)?;
+        for rel in listed.outputs {
+            let why = "xuncha 的输出目录（运行结果、问题清单、数据湖等），不作为数据读取\
+                       （读取数据湖请用 --data 直接指向它）"
+                .to_string();
+            problems.push(FileOutcome::not_read(&format!("{rel}/"), why, false));
+        }
+        for (path, rel) in listed.files {
             if archives::is_zip(&path) {
                 let mut archive = archives::unpack(&path, &rel);
                 let files = std::mem::take(&mut archive.files);

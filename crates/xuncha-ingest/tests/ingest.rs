@@ -2280,3 +2280,42 @@ fn a_written_catalog_keeps_village_names_and_ranges() {
     }
     assert_eq!(first.rejects.len(), again.rejects.len());
 }
+
+/// xuncha's own results in a subfolder of the data folder (marked, or an
+/// older run's `summary.json` and `findings.jsonl`) are not exports: their
+/// findings would come back as rows, run after run. Each such folder is
+/// listed as left out; a plain subfolder is still read.
+#[test]
+fn results_xuncha_wrote_into_the_data_folder_are_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let deaths = format!("姓名,身份证号,死亡日期\n甲,{},2024-03-05\n", id(1));
+    write(dir.path(), "死亡人员名单.csv", deaths.as_bytes());
+    let out = dir.path().join("out");
+    xuncha_schema::create_output_dir(&out).unwrap();
+    let more = format!("姓名,身份证号,死亡日期\n乙,{},2024-04-05\n", id(2));
+    write(&out, "死亡人员名单.csv", more.as_bytes());
+    let older = dir.path().join("上次结果");
+    std::fs::create_dir(&older).unwrap();
+    write(&older, "summary.json", b"{}");
+    write(&older, "findings.jsonl", b"");
+    write(&older, "findings.csv", more.as_bytes());
+    let sub = dir.path().join("公安");
+    std::fs::create_dir(&sub).unwrap();
+    let third = format!("姓名,身份证号,死亡日期\n丙,{},2024-05-05\n", id(3));
+    write(&sub, "火化人员名单.csv", third.as_bytes());
+
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(data.datasets["deaths"].height(), 2);
+    let left_out: Vec<&str> = data
+        .tables
+        .iter()
+        .filter(|t| {
+            t.note
+                .as_deref()
+                .is_some_and(|n| n.contains("xuncha 的输出目录"))
+        })
+        .map(|t| t.file.as_str())
+        .collect();
+    assert_eq!(left_out, ["out/", "上次结果/"]);
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+}

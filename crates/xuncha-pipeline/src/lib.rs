@@ -166,6 +166,7 @@ pub fn write_reports(
     out: &Path,
 ) -> Result<Vec<PathBuf>, Failure> {
     let list = books(findings, &request.by);
+    xuncha_schema::create_output_dir(out)?;
     let mut files = xuncha_report::xlsx::write_workbooks(&list, models, run, request.unmask, out)?;
     let county = findings
         .iter()
@@ -312,7 +313,7 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
     summary.false_positives_hidden = triage.false_positives_hidden;
     summary.rebounds = triage.rebounds;
     summary.unmasked_reports = req.report.as_ref().is_some_and(|r| r.unmask);
-    std::fs::create_dir_all(&req.out)?;
+    xuncha_schema::create_output_dir(&req.out)?;
     // Two runs into one folder would interleave their files: the second stops.
     let _out_lock = lock::Lock::acquire(
         req.out.join(".xuncha-run.lock"),

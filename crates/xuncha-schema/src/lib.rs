@@ -12,3 +12,24 @@ pub use finding::{
     format_money, mask_id, mask_personal_numbers_in, FieldValue, Finding, Severity, FINDING_FIELDS,
 };
 pub use rejects::{Reject, RejectAction};
+
+use std::path::Path;
+
+/// The file xuncha leaves in every folder it writes results into (findings,
+/// issue lists, diffs, a lake): a data folder holding such a folder
+/// (`xuncha run --data . --out out`) does not read it as exports.
+pub const OUTPUT_MARKER: &str = ".xuncha-output";
+
+/// Create `dir` with its parents, and mark it as xuncha's output
+/// ([`OUTPUT_MARKER`]).
+pub fn create_output_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let marker = dir.join(OUTPUT_MARKER);
+    if !marker.exists() {
+        std::fs::write(
+            marker,
+            "xuncha 的输出目录：把它放在数据目录中时，xuncha 读取数据不会读取这里的文件。\n",
+        )?;
+    }
+    Ok(())
+}
