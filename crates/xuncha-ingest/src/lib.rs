@@ -856,7 +856,38 @@ fn ingest_file(
         }
         ingest_table(&mut table, entry, wanted, &mut outcome);
     }
+    tell_if_unused(rel, &mut outcome);
     outcome
+}
+
+/// A file of a readable kind from which no table was taken is an error
+/// saying why for each table, unless one was already given: a table whose
+/// header is worded past recognition must not go unnoticed in a run.
+/// Sheets left unused beside a table taken (a workbook's 填表说明) are only
+/// listed.
+fn tell_if_unused(rel: &str, outcome: &mut FileOutcome) {
+    let unused = |t: &TableReport| t.dataset.is_none();
+    if !outcome.errors.is_empty() || outcome.tables.is_empty() || !outcome.tables.iter().all(unused)
+    {
+        return;
+    }
+    let why: Vec<String> = outcome
+        .tables
+        .iter()
+        .map(|t| {
+            let sheet = sheet_label(&t.sheet);
+            let note = t.note.as_deref().unwrap_or("未使用");
+            format!("{}{note}", sheet.trim_start())
+        })
+        .collect();
+    outcome.errors.push(IngestError::file(
+        rel,
+        format!(
+            "没有读入任何数据（{}）：如是数据，请核对表头，或在 catalog.toml 中为它指定 dataset；\
+             如不需要，可在 catalog.toml 的 ignore 中列出",
+            why.join("；")
+        ),
+    ));
 }
 
 /// Rows of a CSV parsed before its header is looked for: the rows the

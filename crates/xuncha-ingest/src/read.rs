@@ -724,11 +724,30 @@ fn open_book(
     })
 }
 
-/// The UTF-16 encoding whose byte order mark the text starts with.
+/// The UTF-16 encoding of a text: the one whose byte order mark it starts
+/// with, or, without a mark, the one its first 4 KB read as: the zero bytes
+/// of its ASCII (digits, separators, line ends) all on one side of their
+/// pairs, one pair in ten at least. Text in another encoding has no zero
+/// byte, and other binary data zeros on both sides.
 fn utf16(bytes: &[u8]) -> Option<(&'static encoding_rs::Encoding, &'static str)> {
+    const LE: (&encoding_rs::Encoding, &str) = (encoding_rs::UTF_16LE, "UTF-16LE");
+    const BE: (&encoding_rs::Encoding, &str) = (encoding_rs::UTF_16BE, "UTF-16BE");
     match bytes {
-        [0xFF, 0xFE, ..] => Some((encoding_rs::UTF_16LE, "UTF-16LE")),
-        [0xFE, 0xFF, ..] => Some((encoding_rs::UTF_16BE, "UTF-16BE")),
+        [0xFF, 0xFE, ..] => return Some(LE),
+        [0xFE, 0xFF, ..] => return Some(BE),
+        _ => {}
+    }
+    let start = &bytes[..bytes.len().min(4096)];
+    let pairs = start.len() / 2;
+    let (mut first, mut second) = (0, 0);
+    for pair in start.chunks_exact(2) {
+        first += usize::from(pair[0] == 0);
+        second += usize::from(pair[1] == 0);
+    }
+    match (first, second) {
+        _ if pairs < 8 => None,
+        (0, zeros) if zeros * 10 >= pairs => Some(LE),
+        (zeros, 0) if zeros * 10 >= pairs => Some(BE),
         _ => None,
     }
 }
@@ -939,6 +958,21 @@ mod tests {
         let mut be = vec![0xFE, 0xFF];
         be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
         assert_eq!(decode(be, None), (text.to_string(), "UTF-16BE"));
+    }
+
+    #[test]
+    fn utf16_text_without_its_byte_order_mark_is_told_by_its_zero_bytes() {
+        let text = "姓名\t身份证号\t金额\r\n张三\t411122195001010015\t1\r\n";
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let table = read_delimited(be, "x.csv", None, false, usize::MAX).unwrap();
+        assert_eq!(table.encoding, "UTF-16BE");
+        assert_eq!(table.rows[1].cells, vec!["张三", "411122195001010015", "1"]);
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(le, None), (text.to_string(), "UTF-16LE"));
+        // Text without zero bytes, and zeros on both sides, are no UTF-16.
+        let gbk = encoding_rs::GBK.encode(text).0.into_owned();
+        assert_eq!(decode(gbk, None), (text.to_string(), "GB18030"));
+        assert!(utf16(&[0, 1, 2, 0].repeat(8)).is_none());
     }
 
     #[test]

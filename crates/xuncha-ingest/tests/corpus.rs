@@ -130,9 +130,12 @@ fn a_50_mb_line_is_one_refused_table_not_a_hang() {
     let line = "数".repeat(50 * 1024 * 1024 / 3);
     std::fs::write(dir.path().join("一行.csv"), &line).unwrap();
     let data = ingest_dir(dir.path(), None).unwrap();
-    assert!(data.errors.is_empty());
     assert_eq!(data.tables.len(), 1);
     assert_eq!(data.tables[0].note.as_deref(), Some("未找到可识别的表头"));
+    // A file nothing was read from is said so, once.
+    assert_eq!(data.errors.len(), 1);
+    let error = data.errors[0].to_string();
+    assert!(error.contains("一行.csv") && error.contains("没有读入任何数据"));
 }
 
 #[test]
