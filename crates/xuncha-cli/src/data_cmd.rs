@@ -144,7 +144,7 @@ fn inspect(
                     );
                 }
                 println!(
-                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}{}{}",
+                    "  数据行 {}：接收 {}，剔除 {}；空行 {}，重复表头 {}，合计行 {}{}{}{}{}",
                     t.rows_read,
                     t.rows_accepted,
                     t.rows_rejected,
@@ -153,6 +153,11 @@ fn inspect(
                     t.total_rows,
                     if t.remark_rows > 0 {
                         format!("，说明行（制表人等）{}", t.remark_rows)
+                    } else {
+                        String::new()
+                    },
+                    if t.section_rows > 0 {
+                        format!("，分节行 {}", t.section_rows)
                     } else {
                         String::new()
                     },

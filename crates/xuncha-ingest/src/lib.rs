@@ -20,6 +20,7 @@ mod overlaps;
 pub mod places;
 pub mod read;
 pub mod scan;
+mod sections;
 pub mod sources;
 mod stated;
 mod typed;
@@ -42,6 +43,7 @@ use mapping::{
 };
 use overlaps::Overlaps;
 use read::{Encoding, Format, RawTable};
+use sections::{Mark, Sections};
 use smallvec::SmallVec;
 use sources::SourceNames;
 pub use xuncha_schema::{Reject, RejectAction};
@@ -149,6 +151,8 @@ pub struct TableReport {
     pub total_rows: usize,
     /// Rows of notes among or below the data (a footer's `制表人：…`).
     pub remark_rows: usize,
+    /// Rows holding only a section's label (一、城市低保: [`sections`]).
+    pub section_rows: usize,
     /// Rows left out because an earlier table of the dataset holds them
     /// (exports whose ranges overlap), each one a reject.
     pub overlapping_rows: usize,
@@ -228,6 +232,7 @@ impl TableReport {
                 + self.repeated_headers
                 + self.total_rows
                 + self.remark_rows
+                + self.section_rows
                 + self.overlapping_rows
     }
 }
@@ -1097,9 +1102,23 @@ fn ingest_table(
     // CSV is parsed a few chunks at a time while the few before are
     // normalized, so that only those are held as rows.
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
-    let build =
-        |rows: &[read::RawRow]| build_chunk(rows, table, &header, &mapping, &members, member_spec);
-    let mut chunks: Vec<Chunk> = rows.par_chunks(CHUNK_ROWS).map(build).collect();
+    let build = |rows: &[read::RawRow], marks: Option<&[Mark]>, sections: Option<&Sections>| {
+        let table_parts = (table, &header, &mapping);
+        build_chunk(rows, table_parts, &members, member_spec, (marks, sections))
+    };
+    // Sections are marked in row order before the rows are built in parallel.
+    let above = header.index.checked_sub(1).map(|i| &table.rows[i]);
+    let mut sections = Sections::of(&mapping, entry, above);
+    let marks = sections.as_mut().map(|s| s.mark(rows, &header));
+    let mut chunks: Vec<Chunk> = rows
+        .par_chunks(CHUNK_ROWS)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let start = i * CHUNK_ROWS;
+            let marks = marks.as_deref().map(|m| &m[start..start + chunk.len()]);
+            build(chunk, marks, sections.as_ref())
+        })
+        .collect();
     if let Some(rest) = &table.rest {
         let mut batches = rest.batches(CHUNK_ROWS);
         let few = 2 * rayon::current_num_threads();
@@ -1126,8 +1145,16 @@ fn ingest_table(
             };
             let built: Vec<Chunk>;
             let reuse = std::mem::take(&mut spare);
+            let marks: Option<Vec<Vec<Mark>>> = (sections.as_mut())
+                .map(|s| rows.iter().map(|batch| s.mark(batch, &header)).collect());
+            let marks_of = |k: usize| marks.as_ref().map(|m| m[k].as_slice());
             (built, parsed) = rayon::join(
-                || rows.par_iter().map(|r| build(r)).collect(),
+                || {
+                    let batches = rows.par_iter().enumerate();
+                    batches
+                        .map(|(k, r)| build(r, marks_of(k), sections.as_ref()))
+                        .collect()
+                },
                 || parse(reuse),
             );
             chunks.extend(built);
@@ -1136,7 +1163,16 @@ fn ingest_table(
     }
     // A table without data rows is still its dataset, empty.
     if chunks.is_empty() {
-        chunks.push(build(&[]));
+        chunks.push(build(&[], None, None));
+    }
+    // The sections' decision stands in for one the table's names made.
+    if let Some(decision) = sections.as_ref().and_then(|s| s.decision(&mapping)) {
+        report.mapping.retain(|(c, _)| *c != decision.column);
+        report.decisions.retain(|d| d.column != decision.column);
+        report
+            .mapping
+            .push((decision.column.clone(), "分节行".to_string()));
+        report.decisions.push(decision);
     }
     let (mut rows_built, mut members_built) = (Vec::new(), Vec::new());
     report.data_rows = 0;
@@ -1147,6 +1183,7 @@ fn ingest_table(
         report.repeated_headers += counts.repeated_headers;
         report.total_rows += counts.total_rows;
         report.remark_rows += counts.remark_rows;
+        report.section_rows += counts.section_rows;
         report.rows_read += counts.rows_read;
         report.rows_rejected += counts.rows_rejected;
         report.rows_accepted += counts.rows_accepted;
@@ -1190,14 +1227,15 @@ struct Chunk {
     members: DatasetBuilder,
 }
 
-/// Normalize one chunk of a table's rows (and a wide household row's members).
+/// Normalize one chunk of a table's rows (and a wide household row's
+/// members); in a table of sections, each row's mark says whether it is a
+/// label or under which ([`sections`]).
 fn build_chunk(
     rows: &[read::RawRow],
-    table: &RawTable,
-    header: &Header,
-    mapping: &Mapping,
+    (table, header, mapping): (&RawTable, &Header, &Mapping),
     members: &[wide::MemberColumns],
     member_spec: &'static DatasetSpec,
+    (marks, sections): (Option<&[Mark]>, Option<&Sections>),
 ) -> Chunk {
     let mut chunk = Chunk {
         counts: TableReport::default(),
@@ -1209,7 +1247,15 @@ fn build_chunk(
     };
     let counts = &mut chunk.counts;
     counts.data_rows = rows.len();
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        let under = match marks.map(|m| m[i]) {
+            Some(Mark::Heading) => {
+                counts.section_rows += 1;
+                continue;
+            }
+            Some(Mark::Under(value)) => value.zip(sections),
+            None => None,
+        };
         match header::non_data(row, header) {
             Some(NonData::Blank) => counts.blank_rows += 1,
             Some(NonData::RepeatedHeader) => counts.repeated_headers += 1,
@@ -1222,7 +1268,10 @@ fn build_chunk(
                     sheet: table.sheet.as_deref(),
                     line: row.line,
                 };
-                let cells = row_cells(mapping, header, &row.cells);
+                let mut cells = row_cells(mapping, header, &row.cells);
+                if let Some((value, sections)) = under {
+                    cells[sections.column].raw = Some(&sections.values[value]);
+                }
                 if let Some(monthly) = &mapping.monthly {
                     let rows = &mut chunk.rows;
                     match push_months(

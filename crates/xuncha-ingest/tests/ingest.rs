@@ -2319,3 +2319,54 @@ fn results_xuncha_wrote_into_the_data_folder_are_left_out() {
     assert_eq!(left_out, ["out/", "上次结果/"]);
     assert!(data.errors.is_empty(), "{:?}", data.errors);
 }
+
+/// A list kept by hand stacks its programs in one sheet, each under a row
+/// holding only its label (一、城市低保 … 二、农村低保): the rows take the
+/// program of their section, past the rows parsed for recognition too, and
+/// the label rows are counted as such, not rejected as empty records.
+#[test]
+fn rows_under_a_section_label_take_the_program_it_names() {
+    let row = |n: u32| format!("{n},人{n},{},411122001001,2024-03,300\n", id(n));
+    let mut csv = String::from(
+        "2024年城乡低保资金发放表,,,,,\n一、城市低保,,,,,\n序号,姓名,身份证号,村代码,发放月份,发放金额\n",
+    );
+    // Far more rows than recognition parses, so the later sections are
+    // marked as the rest of the file is read.
+    for n in 1..=400 {
+        csv.push_str(&row(n));
+    }
+    csv.push_str("小计,,,,,120000\n二、农村低保,,,,,\n");
+    csv.push_str("序号,姓名,身份证号,村代码,发放月份,发放金额\n");
+    csv.push_str(&row(401));
+    csv.push_str("（三）特困人员供养,,,,,\n");
+    csv.push_str(&row(402));
+    // A row holding only a name names no program: a record missing its fields.
+    csv.push_str("某某,,,,,\n合计,,,,,120600\n");
+    let data = ingest_one("2024年3月救助资金发放.csv", csv.as_bytes());
+    let payments = &data.datasets["benefit_payments"];
+    let programs = strings(payments, "program");
+    assert_eq!(programs.len(), 402);
+    assert!(programs[..400]
+        .iter()
+        .all(|p| p.as_deref() == Some("城市低保")));
+    assert_eq!(programs[400].as_deref(), Some("农村低保"));
+    assert_eq!(programs[401].as_deref(), Some("特困供养"));
+    let table = &data.tables[0];
+    assert_eq!(
+        (table.section_rows, table.rows_accepted, table.rows_rejected),
+        (2, 402, 1)
+    );
+    assert!(table.rows_balance());
+    assert!(decision(table, "program")
+        .reason
+        .contains("“二、农村低保”→农村低保"));
+
+    // A table with a program column has no sections: the label is a reject.
+    let flat = "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n二、农村低保,,,,,\n".to_string()
+        + &format!("乙,{},411122001001,2024-03,300,农村低保\n", id(1));
+    let data = ingest_one("低保发放.csv", flat.as_bytes());
+    assert_eq!(
+        (data.tables[0].section_rows, data.tables[0].rows_rejected),
+        (0, 1)
+    );
+}
