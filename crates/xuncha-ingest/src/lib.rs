@@ -742,16 +742,25 @@ impl FileOutcome {
             let decision = report.decisions.iter().find(|d| d.column == "village_code");
             let header = decision.and_then(|d| d.header.as_deref());
             let required = column.is_some_and(|c| c.required);
+            // The names are a column's, section labels' (each its rows'),
+            // or the table's (every row's).
+            let by_sections = (report.mapping.iter())
+                .any(|(c, h)| c == "village_code" && h == sections::LABEL_ROWS);
+            let stated = header.is_none() && !by_sections;
             let origin = places::Origin {
                 file: &report.file,
                 sheet: report.sheet.as_deref(),
-                header: header.unwrap_or("village_code"),
+                header: header.unwrap_or(if by_sections {
+                    sections::LABEL_ROWS
+                } else {
+                    "village_code"
+                }),
                 dataset: frame.dataset,
                 required,
             };
-            // What the names are: a column of them, or the table's names.
             let what = match header {
                 Some(h) => format!("“{h}”是村名"),
+                None if by_sections => "表中无村列，村名取自分节行".to_string(),
                 None => "表中无村列，村名取自文件名等处".to_string(),
             };
             let left = if required {
@@ -769,10 +778,10 @@ impl FileOutcome {
             }
             match places::resolve_frame(frame.df.clone(), directory, &origin) {
                 Ok(mut resolved) => {
-                    // A village the names do not tell is one error for the
-                    // table; an optional column is left empty without a
-                    // reject a row (no row held the value).
-                    if header.is_none() {
+                    // A village the table's names do not tell is one error
+                    // for the table; an optional column is left empty
+                    // without a reject a row (no row held the value).
+                    if stated {
                         let first = resolved.rejects.first();
                         if let Some(first) = first.filter(|_| !directory.is_empty()) {
                             let why = format!(
@@ -1165,13 +1174,17 @@ fn ingest_table(
     if chunks.is_empty() {
         chunks.push(build(&[], None, None));
     }
-    // The sections' decision stands in for one the table's names made.
-    if let Some(decision) = sections.as_ref().and_then(|s| s.decision(&mapping)) {
+    // The sections' decisions go on with those the table's names made.
+    let decisions = sections.as_ref().map(|s| s.decisions(&mapping));
+    for mut decision in decisions.unwrap_or_default() {
         report.mapping.retain(|(c, _)| *c != decision.column);
-        report.decisions.retain(|d| d.column != decision.column);
+        if let Some(at) = (report.decisions.iter()).position(|d| d.column == decision.column) {
+            let names = report.decisions.remove(at);
+            decision.reason = format!("{}；{}", names.reason, decision.reason);
+        }
         report
             .mapping
-            .push((decision.column.clone(), "分节行".to_string()));
+            .push((decision.column.clone(), sections::LABEL_ROWS.to_string()));
         report.decisions.push(decision);
     }
     let (mut rows_built, mut members_built) = (Vec::new(), Vec::new());
@@ -1197,7 +1210,7 @@ fn ingest_table(
         Some(_) => Rows::Months,
         None => Rows::Table,
     };
-    let names = mapping.names_villages();
+    let names = mapping.names_villages() || sections.as_ref().is_some_and(Sections::named_villages);
     push_frames(
         outcome,
         &mut report,
@@ -1241,7 +1254,9 @@ fn build_chunk(
         counts: TableReport::default(),
         rejects: Vec::new(),
         rows: DatasetBuilder::new(mapping.dataset, rows.len())
-            .naming_villages(mapping.names_villages())
+            .naming_villages(
+                mapping.names_villages() || sections.is_some_and(Sections::may_name_villages),
+            )
             .with_date_ranges(mapping.date_range_ends()),
         members: DatasetBuilder::new(member_spec, 0),
     };
@@ -1253,7 +1268,7 @@ fn build_chunk(
                 counts.section_rows += 1;
                 continue;
             }
-            Some(Mark::Under(value)) => value.zip(sections),
+            Some(Mark::Under(state)) => sections.map(|s| (s, state)),
             None => None,
         };
         match header::non_data(row, header) {
@@ -1269,8 +1284,10 @@ fn build_chunk(
                     line: row.line,
                 };
                 let mut cells = row_cells(mapping, header, &row.cells);
-                if let Some((value, sections)) = under {
-                    cells[sections.column].raw = Some(&sections.values[value]);
+                if let Some((sections, state)) = under {
+                    for (c, value) in sections.values_of(state) {
+                        cells[c].raw = Some(value);
+                    }
                 }
                 if let Some(monthly) = &mapping.monthly {
                     let rows = &mut chunk.rows;

@@ -2357,9 +2357,23 @@ fn rows_under_a_section_label_take_the_program_it_names() {
         (2, 402, 1)
     );
     assert!(table.rows_balance());
-    assert!(decision(table, "program")
-        .reason
-        .contains("“二、农村低保”→农村低保"));
+    // The title states the first section's program; the labels go on.
+    let reason = &decision(table, "program").reason;
+    assert!(
+        reason.contains("取 城市低保；分节行之下") && reason.contains("“二、农村低保”→农村低保"),
+        "{reason}"
+    );
+
+    // A title of its own right above the header (not numbered as a section)
+    // gives no program the names disagree on (低保 in the file name).
+    let titled = "2024年3月农村低保资金发放表,,,,\n姓名,身份证号,村代码,发放月份,发放金额\n"
+        .to_string()
+        + &format!("乙,{},411122001001,2024-03,300\n", id(1));
+    let data = ingest_one("低保发放.csv", titled.as_bytes());
+    assert_eq!(
+        strings(&data.datasets["benefit_payments"], "program"),
+        [None]
+    );
 
     // A table with a program column has no sections: the label is a reject.
     let flat = "姓名,身份证号,村代码,发放月份,发放金额,救助类别\n二、农村低保,,,,,\n".to_string()
@@ -2369,4 +2383,57 @@ fn rows_under_a_section_label_take_the_program_it_names() {
         (data.tables[0].section_rows, data.tables[0].rows_rejected),
         (0, 1)
     );
+}
+
+/// A county's roster grouped by village, each group under a row naming
+/// the village and no village column: the rows take their group's village
+/// through the directory; a group named after no village of it is rejects.
+#[test]
+fn rows_under_a_village_label_take_that_village() {
+    let dir = named_villages_folder();
+    std::fs::remove_file(dir.path().join("低保发放.csv")).unwrap();
+    let csv = format!(
+        "2024年3月农村低保资金发放表,,,,\n序号,姓名,身份证号,发放月份,发放金额\n\
+         一、后后镇西湾社区,,,,\n1,甲,{},2024-03,300\n2,乙,{},2024-03,300\n\
+         二、小寨乡南坡村（1户）,,,,\n3,丙,{},2024-03,300\n\
+         三、东河村,,,,\n4,丁,{},2024-03,300\n",
+        id(11),
+        id(12),
+        id(13),
+        id(14)
+    );
+    write(dir.path(), "农村低保发放.csv", csv.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(
+        strings(payments, "village_code"),
+        [
+            Some("411122001001".into()),
+            Some("411122001001".into()),
+            Some("411122002001".into()),
+            None
+        ]
+    );
+    assert_eq!(
+        strings(payments, "program"),
+        vec![Some("农村低保".to_string()); 4]
+    );
+    let table = data
+        .tables
+        .iter()
+        .find(|t| t.file == "农村低保发放.csv")
+        .unwrap();
+    assert_eq!((table.section_rows, table.rows_accepted), (3, 4));
+    assert!(decision(table, "village_code")
+        .reason
+        .contains("“二、小寨乡南坡村（1户）”"));
+    // 东河村 is no village of the directory: its payment keeps no village,
+    // with a reject saying why.
+    let reject = data
+        .rejects
+        .iter()
+        .find(|r| r.file == "农村低保发放.csv")
+        .unwrap();
+    assert_eq!((reject.row, reject.action), (9, RejectAction::ValueCleared));
+    assert!(reject.reason.contains("东河村"), "{}", reject.reason);
 }
