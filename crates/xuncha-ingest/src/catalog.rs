@@ -109,7 +109,7 @@ impl Catalog {
                 if unit_scale(unit).is_none() {
                     return Err(IngestError::file(
                         CATALOG_FILE,
-                        format!("未知单位“{unit}”，可用：元、万元"),
+                        format!("未知单位“{unit}”，可用：元、千元、万元、百万元、亿元"),
                     ));
                 }
             }
@@ -216,11 +216,17 @@ pub fn write_catalog(ignore: &[String], tables: &[crate::TableReport]) -> String
     out
 }
 
-/// Multiplier that converts a unit to 元 (or leaves other measures alone).
+/// Multiplier that converts a unit of money to 元, however written
+/// (`万元`, `万元人民币`, `单位:千元`); `None` for another unit.
 pub fn unit_scale(unit: &str) -> Option<f64> {
+    let unit = unit.trim().trim_start_matches("单位");
+    let unit = unit.trim_start_matches([':', '：']).replace("人民币", "");
     match unit.trim() {
         "元" | "" => Some(1.0),
+        "千元" => Some(1_000.0),
         "万元" | "万" => Some(10_000.0),
+        "百万元" => Some(1_000_000.0),
+        "亿元" | "亿" => Some(100_000_000.0),
         _ => None,
     }
 }
@@ -228,6 +234,21 @@ pub fn unit_scale(unit: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_of_money_scale_to_yuan_however_written() {
+        let scale = |u| unit_scale(u);
+        assert_eq!(scale("元"), Some(1.0));
+        assert_eq!(scale("千元"), Some(1_000.0));
+        assert_eq!(scale("单位:千元"), Some(1_000.0));
+        assert_eq!(scale("万元人民币"), Some(10_000.0));
+        assert_eq!(scale("单位：万元"), Some(10_000.0));
+        assert_eq!(scale("百万元"), Some(1_000_000.0));
+        assert_eq!(scale("亿元"), Some(100_000_000.0));
+        assert_eq!(scale("人民币元"), Some(1.0));
+        assert_eq!(scale("亩"), None);
+        assert_eq!(scale("元/亩"), None);
+    }
 
     #[test]
     fn glob_literals_match_only_their_file() {

@@ -25,7 +25,10 @@ fn time_variant(word: &str) -> Option<String> {
 /// or in a units row under the header.
 pub(crate) const UNITS: &[&str] = &[
     "元",
+    "千元",
     "万元",
+    "百万元",
+    "亿元",
     "亩",
     "人",
     "户",
@@ -49,6 +52,7 @@ pub(crate) const UNITS: &[&str] = &[
     "万元人民币",
     "公顷",
     "单位:元",
+    "单位:千元",
     "单位:万元",
     "单位:亩",
 ];

@@ -2437,3 +2437,19 @@ fn rows_under_a_village_label_take_that_village() {
     assert_eq!((reject.row, reject.action), (9, RejectAction::ValueCleared));
     assert!(reject.reason.contains("东河村"), "{}", reject.reason);
 }
+
+/// Amounts in 千元, or in 万元 written 万元人民币, are scaled to 元 like
+/// those in 万元: read as 元 they would be a thousandth or a ten-thousandth.
+#[test]
+fn amounts_in_any_unit_of_money_are_read_in_yuan() {
+    let csv = format!(
+        "姓名,身份证号,村代码,年度,补贴面积（亩）,补贴金额（千元）\n甲,{},411122001001,2024,10.5,1.05\n",
+        id(1)
+    );
+    let data = ingest_one("耕地地力保护补贴.csv", csv.as_bytes());
+    assert_eq!(amounts(&data.datasets["farmland_subsidies"]), [1050.0]);
+    let csv = "合同编号,村代码,项目名称,乙方,合同金额（万元人民币）,签订日期\n\
+               HT1,411122001001,村道硬化,某公司,6.46,2024-04-19\n";
+    let data = ingest_one("村级合同台账.csv", csv.as_bytes());
+    assert_eq!(amounts(&data.datasets["village_contracts"]), [64600.0]);
+}
