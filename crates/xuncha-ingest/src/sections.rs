@@ -258,7 +258,7 @@ impl Sections {
             };
             // A column the names stated: its decision goes on with this.
             let (lacking, after) = match col.stated {
-                true => (String::new(), "分节行之下"),
+                true => (String::new(), "其后"),
                 false => (format!("表中无{}列，", col.gives.what()), ""),
             };
             let reason = match col.gives {

@@ -2360,7 +2360,7 @@ fn rows_under_a_section_label_take_the_program_it_names() {
     // The title states the first section's program; the labels go on.
     let reason = &decision(table, "program").reason;
     assert!(
-        reason.contains("取 城市低保；分节行之下") && reason.contains("“二、农村低保”→农村低保"),
+        reason.contains("取 城市低保；其后按分节行") && reason.contains("“二、农村低保”→农村低保"),
         "{reason}"
     );
 
