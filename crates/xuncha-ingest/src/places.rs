@@ -85,6 +85,13 @@ static MENTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\p{Han}(?:村|社区|居委会|嘎查)|(?:^|\D)\d{12}(?:\D|$)").expect("village mention")
 });
 
+/// Words saying a table covers more villages than one it names
+/// (西湾社区等5个村, 各村, 全镇).
+static MANY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:村|社区|居委会|嘎查)等|各村|各社区|全县|全区|全镇|全乡|全市|所有村|\d+个村")
+        .expect("many villages")
+});
+
 /// May `text` (a file, sheet or title's name) name a village?
 fn may_name_village(text: &str) -> bool {
     let text = to_half_width(text);
@@ -98,6 +105,9 @@ fn may_name_village(text: &str) -> bool {
 /// name the township of the village a sheet names); `None` when no name
 /// seems to name a village.
 pub fn stated_village(names: &[(&str, &str)]) -> Option<Stated> {
+    if names.iter().any(|(_, name)| MANY.is_match(name)) {
+        return None;
+    }
     let naming: Vec<&(&str, &str)> = names
         .iter()
         .filter(|(_, name)| may_name_village(name))
@@ -593,6 +603,10 @@ mod tests {
             "城乡社区低保",
             "村干部报酬",
             "耕地地力保护补贴_411122001",
+            // A table of more villages than the one it names names none.
+            "西湾社区等5个村低保名单",
+            "后后镇各村财务支出",
+            "全镇低保发放（含西湾社区）",
         ] {
             assert_eq!(file(generic), None, "{generic}");
         }
