@@ -103,7 +103,13 @@ fn inspect(
                     t.header_row.unwrap_or(0)
                 );
                 for d in &t.decisions {
-                    let header = d.header.as_deref().unwrap_or("（常量）");
+                    // A column no header gives says what gives it (常量：农村低保, 分节行).
+                    let given = || t.mapping.iter().find(|(c, _)| *c == d.column);
+                    let header = (d.header.as_deref())
+                        .or_else(|| given().map(|(_, how)| how.as_str()))
+                        .unwrap_or("（常量）");
+                    // A header written on two lines in its cell is shown on one.
+                    let header = header.replace(['\r', '\n'], " ");
                     println!(
                         "    {} ← {header}（{:.2}，{}）",
                         d.column, d.score, d.reason

@@ -1011,7 +1011,7 @@ fn ingest_table(
             ColumnSource::Constant(v) => Some((
                 c.name.to_string(),
                 match places::named_text(v) {
-                    Some(names) => format!("按“{names}”中的村名查村(社区)名录"),
+                    Some(_) => "表名中的村名（按村(社区)名录换算）".to_string(),
                     None => format!("常量：{v}"),
                 },
             )),
