@@ -2453,3 +2453,37 @@ fn amounts_in_any_unit_of_money_are_read_in_yuan() {
     let data = ingest_one("村级合同台账.csv", csv.as_bytes());
     assert_eq!(amounts(&data.datasets["village_contracts"]), [64600.0]);
 }
+
+/// A 三资 platform's register of what the collective lets out (发包) names
+/// the collective 发包方（甲方） and the lessee 承包方（乙方）: the village is
+/// found by the collective's name, the lessee by the contractor's words.
+#[test]
+fn a_register_of_leases_let_out_names_both_sides_as_contracts_do() {
+    let dir = named_villages_folder();
+    std::fs::remove_file(dir.path().join("低保发放.csv")).unwrap();
+    let csv = format!(
+        "合同编号,合同名称,发包方（甲方）,承包方（乙方）,乙方身份证号/信用代码,资产名称,面积（亩）,\
+         合同总金额（元）,年租金（元）,合同起始日期,合同终止日期,交易方式\n\
+         ZL001,鱼塘承包合同,西湾社区股份经济合作社,张三,{},鱼塘,20,100000,10000,2020-01-01,2029-12-31,公开竞价\n\
+         ZL002,门面租赁合同,南坡村股份经济合作社,李四,{},门面房,0.2,60000,20000,2022-01-01,2024-12-31,协议\n",
+        id(21),
+        id(22)
+    );
+    write(
+        dir.path(),
+        "集体资产资源发包租赁合同台账.csv",
+        csv.as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let leases = &data.datasets["asset_leases"];
+    assert_eq!(
+        strings(leases, "village_code"),
+        [Some("411122001001".into()), Some("411122002001".into())]
+    );
+    assert_eq!(
+        strings(leases, "lessee_name"),
+        [Some("张三".into()), Some("李四".into())]
+    );
+    assert_eq!(strings(leases, "lessee_code"), [Some(id(21)), Some(id(22))]);
+    assert_eq!(amounts_of(leases, "annual_rent"), [10000.0, 20000.0]);
+}
