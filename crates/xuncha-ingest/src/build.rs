@@ -342,6 +342,8 @@ enum CellMode {
     /// As a range of dates, of which the start or the end is taken.
     RangeStart,
     RangeEnd,
+    /// As text stating one year (2023年第一批), of which the year is taken.
+    Year,
 }
 
 impl DatasetBuilder {
@@ -377,6 +379,15 @@ impl DatasetBuilder {
                 CellMode::RangeStart
             };
             self.read_as(c, mode);
+        }
+        self
+    }
+
+    /// Read these integer columns' cells as text stating a year
+    /// ([`crate::mapping::Mapping::years_stated_in_cells`]).
+    pub fn with_years(mut self, columns: Vec<usize>) -> Self {
+        for c in columns {
+            self.read_as(c, CellMode::Year);
         }
         self
     }
@@ -434,6 +445,13 @@ impl DatasetBuilder {
                         let township = cells.get(self.spec.columns.len()).and_then(|t| t.raw);
                         Some(Value::Text(Cow::Owned(crate::places::key(township, raw))))
                     }
+                    CellMode::Year => match crate::stated::year_of(raw) {
+                        Some(year) => Some(Value::Int(i64::from(year))),
+                        None => {
+                            problems.push((i, raw.to_string(), format!("“{raw}”未写明年份")));
+                            None
+                        }
+                    },
                     mode @ (CellMode::RangeStart | CellMode::RangeEnd) => {
                         match parse_date_range(raw) {
                             Ok((from, to)) => Some(Value::Date(match mode {

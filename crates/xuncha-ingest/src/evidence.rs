@@ -47,6 +47,8 @@ pub struct Profile {
     pub phone: f32,
     /// Ranges of dates in one cell (2020.01.01-2029.12.31).
     pub range: f32,
+    /// Text stating one year and no month (2023年第一批, 2023年度).
+    pub year: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -70,7 +72,7 @@ impl Profile {
         let mut p = Profile::default();
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
-        let (mut words, mut phone, mut range) = (0, 0, 0);
+        let (mut words, mut phone, mut range, mut year) = (0, 0, 0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -134,6 +136,9 @@ impl Profile {
             if !is_date && !bare_number && compact.len() >= 9 && parse_date_range(&v).is_ok() {
                 range += 1;
             }
+            if !is_date && v.contains('年') && crate::stated::year_of(&v).is_some() {
+                year += 1;
+            }
         }
         let share = |n: usize| {
             if p.filled == 0 {
@@ -155,6 +160,7 @@ impl Profile {
         p.words = share(words);
         p.phone = share(phone);
         p.range = share(range);
+        p.year = share(year);
         p
     }
 

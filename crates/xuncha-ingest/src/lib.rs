@@ -1027,6 +1027,10 @@ fn ingest_table(
                     format!("{}（{part}）", header.raw[*index]),
                 ))
             }
+            ColumnSource::YearIn(i) => Some((
+                c.name.to_string(),
+                format!("{}（取其年份）", header.raw[*i]),
+            )),
             ColumnSource::VillageName { .. } => {
                 let decision = mapping.decisions.iter().find(|d| d.column == c.name);
                 let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
@@ -1257,7 +1261,8 @@ fn build_chunk(
             .naming_villages(
                 mapping.names_villages() || sections.is_some_and(Sections::may_name_villages),
             )
-            .with_date_ranges(mapping.date_range_ends()),
+            .with_date_ranges(mapping.date_range_ends())
+            .with_years(mapping.years_stated_in_cells()),
         members: DatasetBuilder::new(member_spec, 0),
     };
     let counts = &mut chunk.counts;
@@ -1477,6 +1482,7 @@ fn row_cells<'a>(
             let source = match &mapping.sources[i] {
                 ColumnSource::Header(h)
                 | ColumnSource::DateRange { index: h, .. }
+                | ColumnSource::YearIn(h)
                 | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 // Set month by month ([`push_months`]).

@@ -36,6 +36,9 @@ pub enum ColumnSource {
     /// One end of the ranges of dates a column holds (租赁期限
     /// 2020.01.01-2029.12.31): the start, or the end when `end`.
     DateRange { index: usize, end: bool },
+    /// The year each value of a column states, for a year no header gives
+    /// (批次: 2023年第一批).
+    YearIn(usize),
     /// Not in the file.
     Absent,
 }
@@ -108,6 +111,7 @@ impl Mapping {
                         | ColumnSource::Months
                         | ColumnSource::VillageName { .. }
                         | ColumnSource::DateRange { .. }
+                        | ColumnSource::YearIn(_)
                 )
             })
             .count()
@@ -122,6 +126,15 @@ impl Mapping {
                 ColumnSource::DateRange { end, .. } => Some((c, *end)),
                 _ => None,
             })
+            .collect()
+    }
+
+    /// The canonical columns that take the year a column's values state
+    /// ([`ColumnSource::YearIn`]).
+    pub fn years_stated_in_cells(&self) -> Vec<usize> {
+        let sources = self.sources.iter().enumerate();
+        sources
+            .filter_map(|(c, s)| matches!(s, ColumnSource::YearIn(_)).then_some(c))
             .collect()
     }
 
@@ -569,6 +582,16 @@ pub fn map_columns(
     if let Some(year) = months.as_ref().and_then(|m| m.year) {
         used[year] = true;
     }
+    // A year column the catalog names (as a written catalog does) whose
+    // values state years in words (批次: 2023年第一批) reads each one's.
+    for (c, col) in dataset.columns.iter().enumerate() {
+        let named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+        if let ColumnSource::Header(i) = sources[c] {
+            if named && col.name == "year" && view.profiles[i].year >= 0.9 {
+                sources[c] = ColumnSource::YearIn(i);
+            }
+        }
+    }
     // A month, year or village the table's names state stands in for a
     // column no header gives (a monthly sheet, a yearly file, a village's
     // accounts): any village column, required months and years.
@@ -583,6 +606,25 @@ pub fn map_columns(
             continue;
         }
         if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+            continue;
+        }
+        // A column whose every value states a year (批次: 2023年第一批)
+        // gives each row its own, before the one the names state.
+        let year = col.kind == ColumnKind::Integer && col.name == "year";
+        let stating = (0..n).find(|&i| !used[i] && view.profiles[i].year >= 0.9);
+        if let Some(i) = stating.filter(|_| year) {
+            used[i] = true;
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: Some(header.raw[i].clone()),
+                score: 0.8,
+                reason: format!(
+                    "表中无年度列，“{}”的值写明年份（{}%），取其年份",
+                    header.raw[i],
+                    (view.profiles[i].year * 100.0).round()
+                ),
+            });
+            sources[c] = ColumnSource::YearIn(i);
             continue;
         }
         let stated = match col.kind {

@@ -2487,3 +2487,52 @@ fn a_register_of_leases_let_out_names_both_sides_as_contracts_do() {
     assert_eq!(strings(leases, "lessee_code"), [Some(id(21)), Some(id(22))]);
     assert_eq!(amounts_of(leases, "annual_rent"), [10000.0, 20000.0]);
 }
+
+/// A 危房改造 roster without a year column gives the year in its batch
+/// (批次: 2023年第一批): each row takes its own, also through a written
+/// catalog; a batch naming no year is a reject.
+#[test]
+fn a_year_written_in_a_batch_column_is_the_year() {
+    let dir = named_villages_folder();
+    std::fs::remove_file(dir.path().join("低保发放.csv")).unwrap();
+    let mut csv = String::from("乡镇,村,户主姓名,身份证号码,补助资金（元）,竣工日期,批次\n");
+    // Nine batches of ten state a year: the column is the year's.
+    for n in 31..=40 {
+        let batch = match n {
+            31..=35 => "2023年第一批",
+            36..=39 => "2024年第二批",
+            _ => "第三批",
+        };
+        csv.push_str(&format!(
+            "后后镇,西湾社区,户{n},{},20000,2023-10-01,{batch}\n",
+            id(n)
+        ));
+    }
+    write(dir.path(), "农村危房改造补助对象花名册.csv", csv.as_bytes());
+    let first = ingest_dir(dir.path(), None).unwrap();
+    let years: Vec<Option<i64>> = first.datasets["housing_renovation"]
+        .column("year")
+        .unwrap()
+        .cast(&DataType::Int64)
+        .unwrap()
+        .i64()
+        .unwrap()
+        .iter()
+        .collect();
+    let expected: Vec<Option<i64>> = [2023; 5].into_iter().chain([2024; 4]).map(Some).collect();
+    assert_eq!(years, expected);
+    let reject = first
+        .rejects
+        .iter()
+        .find(|r| r.file == "农村危房改造补助对象花名册.csv")
+        .unwrap();
+    assert_eq!((reject.row, reject.column.as_str()), (11, "批次"));
+    let catalog = xuncha_ingest::catalog::write_catalog(&[], &first.tables);
+    write(dir.path(), "catalog.toml", catalog.as_bytes());
+    let again = ingest_dir(dir.path(), None).unwrap();
+    let name = "housing_renovation";
+    assert!(
+        first.datasets[name].equals_missing(&again.datasets[name]),
+        "{catalog}"
+    );
+}
