@@ -608,11 +608,11 @@ pub fn map_columns(
         if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
             continue;
         }
-        // A column whose every value states a year (批次: 2023年第一批)
-        // gives each row its own, before the one the names state.
+        // A column whose values (nine in ten at least) state a year (批次:
+        // 2023年第一批) gives each row its own, before the one the names state.
         let year = col.kind == ColumnKind::Integer && col.name == "year";
-        let stating = (0..n).find(|&i| !used[i] && view.profiles[i].year >= 0.9);
-        if let Some(i) = stating.filter(|_| year) {
+        let stating = || (0..n).find(|&i| !used[i] && view.profiles[i].year >= 0.9);
+        if let Some(i) = year.then(stating).flatten() {
             used[i] = true;
             decisions[c] = Some(Decision {
                 column: col.name.into(),
