@@ -68,6 +68,13 @@ pub struct CatalogEntry {
     pub members: Option<MembersRule>,
 }
 
+impl CatalogEntry {
+    /// Does the entry give the canonical column, by a header or a constant?
+    pub fn gives(&self, column: &str) -> bool {
+        self.columns.contains_key(column) || self.constants.contains_key(column)
+    }
+}
+
 /// Header patterns of the member columns of a wide household export.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,7 +116,14 @@ impl Catalog {
                 if unit_scale(unit).is_none() {
                     return Err(IngestError::file(
                         CATALOG_FILE,
-                        format!("未知单位“{unit}”，可用：元、千元、万元、百万元、亿元"),
+                        format!(
+                            "未知单位“{unit}”，可用：{}",
+                            MONEY_UNITS
+                                .iter()
+                                .map(|(u, _)| *u)
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        ),
                     ));
                 }
             }
@@ -216,19 +230,30 @@ pub fn write_catalog(ignore: &[String], tables: &[crate::TableReport]) -> String
     out
 }
 
+/// The units of money and the 元 each is worth.
+pub const MONEY_UNITS: &[(&str, f64)] = &[
+    ("元", 1.0),
+    ("千元", 1_000.0),
+    ("万元", 10_000.0),
+    ("百万元", 1_000_000.0),
+    ("亿元", 100_000_000.0),
+];
+
 /// Multiplier that converts a unit of money to 元, however written
-/// (`万元`, `万元人民币`, `单位:千元`); `None` for another unit.
+/// (`万元`, `万`, `万元人民币`, `单位:千元`); `None` for another unit.
 pub fn unit_scale(unit: &str) -> Option<f64> {
     let unit = unit.trim().trim_start_matches("单位");
     let unit = unit.trim_start_matches([':', '：']).replace("人民币", "");
-    match unit.trim() {
-        "元" | "" => Some(1.0),
-        "千元" => Some(1_000.0),
-        "万元" | "万" => Some(10_000.0),
-        "百万元" => Some(1_000_000.0),
-        "亿元" | "亿" => Some(100_000_000.0),
-        _ => None,
-    }
+    let unit = match unit.trim() {
+        "" => "元",
+        "万" => "万元",
+        "亿" => "亿元",
+        other => other,
+    };
+    MONEY_UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, scale)| *scale)
 }
 
 #[cfg(test)]

@@ -118,8 +118,10 @@ fn money_unit(above: &[RawRow]) -> Option<&'static str> {
         let note = normalize_header(cell);
         note.match_indices("单位:").find_map(|(at, word)| {
             let unit = &note[at + word.len()..];
-            ["万元", "千元", "百万元", "亿元", "元"]
-                .into_iter()
+            // No unit begins another: which one matches first is no matter.
+            crate::catalog::MONEY_UNITS
+                .iter()
+                .map(|(u, _)| *u)
                 .find(|u| {
                     unit.strip_prefix(u)
                         .is_some_and(|rest| !rest.starts_with(['/', '每']))

@@ -795,12 +795,7 @@ fn monthly_targets(
         .iter()
         .position(|c| c.required && c.kind == ColumnKind::Period)?;
     let amount = columns.iter().position(|c| c.name == "amount")?;
-    let catalog = entry.is_some_and(|e| {
-        [period, amount].iter().any(|&c| {
-            let name = columns[c].name;
-            e.columns.contains_key(name) || e.constants.contains_key(name)
-        })
-    });
+    let catalog = entry.is_some_and(|e| [period, amount].iter().any(|&c| e.gives(columns[c].name)));
     let month = |i: usize| view.months.iter().any(|m| m.index == i);
     let period_header = (0..view.readings.len())
         .any(|i| !month(i) && view.readings[i].attribute.as_deref() == Some("period"));

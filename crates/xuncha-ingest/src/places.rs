@@ -117,7 +117,7 @@ pub fn stated_village(names: &[(&str, &str)]) -> Option<Stated> {
     }
     let from: Vec<String> = naming
         .iter()
-        .map(|(label, name)| format!("{label}“{name}”"))
+        .map(|(label, name)| crate::stated::cite(label, name))
         .collect();
     let from = from.join("、");
     let text: Vec<&str> = names.iter().map(|(_, name)| *name).collect();

@@ -98,9 +98,7 @@ impl Sections {
             states: vec![Vec::new()],
         };
         for (c, col) in dataset.columns.iter().enumerate() {
-            let by_catalog = entry.is_some_and(|e| {
-                e.constants.contains_key(col.name) || e.columns.contains_key(col.name)
-            });
+            let by_catalog = entry.is_some_and(|e| e.gives(col.name));
             let stated = match &mapping.sources[c] {
                 _ if by_catalog => continue,
                 ColumnSource::Absent => None,
@@ -180,11 +178,7 @@ impl Sections {
 
     /// Did a label name a village?
     pub fn named_villages(&self) -> bool {
-        let villages = self
-            .columns
-            .iter()
-            .filter(|c| matches!(c.gives, Gives::Village));
-        villages.into_iter().any(|c| !c.headings.is_empty())
+        (self.columns.iter()).any(|c| matches!(c.gives, Gives::Village) && !c.headings.is_empty())
     }
 
     /// The label of a row holding one cell only, and the value it gives

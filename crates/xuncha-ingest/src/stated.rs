@@ -148,10 +148,14 @@ struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// `工作表名“3月”`, for a decision's reason.
     fn cite(&self) -> String {
-        format!("{}“{}”", self.label, self.name)
+        cite(self.label, self.name)
     }
+}
+
+/// A name where it was read, for a decision's reason: `工作表名“3月”`.
+pub(crate) fn cite(label: &str, name: &str) -> String {
+    format!("{label}“{name}”")
 }
 
 impl Names<'_> {
