@@ -10,9 +10,9 @@ use smallvec::SmallVec;
 use xuncha_schema::{ColumnKind, DatasetSpec, SOURCE_COLUMN};
 
 use crate::normalize::{
-    clean_cell, masked, normalize_code, normalize_id, normalize_name, normalize_village_code,
-    parse_amount, parse_date, parse_date_range, parse_integer, parse_number, parse_period,
-    scientific,
+    clean_cell, masked, month_as_date, normalize_code, normalize_id, normalize_name,
+    normalize_village_code, parse_amount, parse_date, parse_date_range, parse_integer,
+    parse_number, parse_period, scientific,
 };
 use xuncha_schema::{Reject, RejectAction};
 
@@ -342,6 +342,9 @@ enum CellMode {
     /// As a range of dates, of which the start or the end is taken.
     RangeStart,
     RangeEnd,
+    /// As a date or a month, a month read as its first day or its last.
+    MonthStart,
+    MonthEnd,
     /// As text stating one year (2023年第一批), of which the year is taken.
     Year,
 }
@@ -371,14 +374,24 @@ impl DatasetBuilder {
 
     /// Read these date columns' cells as ranges of dates, taking the
     /// start, or the end where marked ([`crate::mapping::Mapping::date_range_ends`]).
-    pub fn with_date_ranges(mut self, ends: Vec<(usize, bool)>) -> Self {
-        for (c, end) in ends {
-            let mode = if end {
-                CellMode::RangeEnd
-            } else {
-                CellMode::RangeStart
-            };
-            self.read_as(c, mode);
+    pub fn with_date_ranges(self, ends: Vec<(usize, bool)>) -> Self {
+        self.reading_ends(ends, (CellMode::RangeStart, CellMode::RangeEnd))
+    }
+
+    /// Read these date columns' cells as dates or months, a month as its
+    /// first day, or its last where marked
+    /// ([`crate::mapping::Mapping::month_ends`]).
+    pub fn with_months(self, ends: Vec<(usize, bool)>) -> Self {
+        self.reading_ends(ends, (CellMode::MonthStart, CellMode::MonthEnd))
+    }
+
+    fn reading_ends(
+        mut self,
+        ends: Vec<(usize, bool)>,
+        (start, end): (CellMode, CellMode),
+    ) -> Self {
+        for (c, is_end) in ends {
+            self.read_as(c, if is_end { end } else { start });
         }
         self
     }
@@ -452,6 +465,18 @@ impl DatasetBuilder {
                             None
                         }
                     },
+                    mode @ (CellMode::MonthStart | CellMode::MonthEnd) => {
+                        let last = mode == CellMode::MonthEnd;
+                        match normalize_value(col.kind, raw, 1.0, cell.date_format)
+                            .or_else(|_| month_as_date(raw, last).map(Value::Date))
+                        {
+                            Ok(v) => Some(v),
+                            Err(reason) => {
+                                problems.push((i, raw.to_string(), reason));
+                                None
+                            }
+                        }
+                    }
                     mode @ (CellMode::RangeStart | CellMode::RangeEnd) => {
                         match parse_date_range(raw) {
                             Ok((from, to)) => Some(Value::Date(match mode {

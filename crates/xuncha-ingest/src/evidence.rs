@@ -8,9 +8,37 @@ use xuncha_schema::idcard::credit_code_valid;
 use xuncha_schema::ColumnKind;
 
 use crate::normalize::{
-    clean_cell, normalize_id, parse_date, parse_date_range, parse_number, parse_period, scientific,
-    truncated_id,
+    clean_cell, dotted_month, normalize_id, parse_date, parse_date_range, parse_number,
+    parse_period, scientific, truncated_id,
 };
+
+/// Date columns a register may write to the month only (参加工作时间 2015.08,
+/// 出生年月 1976.06, 批准年月 201905), with whether a month stands for its
+/// last day (the end of a term, so that no later day counts as in it) rather
+/// than its first. The dates of payments, vouchers, receipts, contracts,
+/// purchases, deaths and status changes, which models compare to the day,
+/// are not among them: a month there is still no date.
+const MONTH_DATES: &[(&str, bool)] = &[
+    ("birth_date", false),
+    ("start_date", false),
+    ("term_start", false),
+    ("approved_date", false),
+    ("register_date", false),
+    ("established_date", false),
+    ("issue_date", false),
+    ("end_date", true),
+    ("term_end", true),
+    ("expiry_date", true),
+];
+
+/// Whether a date column may be written to the month, and if so whether a
+/// month stands for its last day ([`MONTH_DATES`]).
+pub fn month_date_end(column: &str) -> Option<bool> {
+    MONTH_DATES
+        .iter()
+        .find(|(name, _)| *name == column)
+        .map(|(_, last)| *last)
+}
 
 /// Values looked at per column.
 pub const SAMPLE_ROWS: usize = 200;
@@ -105,7 +133,10 @@ impl Profile {
                 date += 1;
             }
             if parse_period(&v).is_ok()
-                && (!bare_number || compact.len() == 6 || compact.len() == 8)
+                && (!bare_number
+                    || compact.len() == 6
+                    || compact.len() == 8
+                    || dotted_month(&compact))
             {
                 month += 1;
             }
@@ -189,7 +220,14 @@ impl Profile {
                 verdict => verdict,
             },
             ColumnKind::VillageCode => judge(self.village_code, 0.8, 0.3),
-            ColumnKind::Date => judge(self.date, 0.8, 0.3),
+            // A register's months (参加工作时间 2015.08) leave the header to
+            // decide, where the column may be written to the month.
+            ColumnKind::Date => match judge(self.date, 0.8, 0.3) {
+                Verdict::RulesOut if self.month >= 0.8 && month_date_end(name).is_some() => {
+                    Verdict::Neutral
+                }
+                verdict => verdict,
+            },
             ColumnKind::Period => judge(self.month, 0.8, 0.3),
             ColumnKind::Amount | ColumnKind::Number | ColumnKind::Integer => {
                 judge(self.quantities(), 0.9, 0.3)
@@ -299,6 +337,18 @@ mod tests {
         assert_eq!(amounts.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);
         let months = Profile::of(["2024年3月", "202404", "2024-05"]);
         assert_eq!(months.verdict(ColumnKind::Period, "period"), Verdict::Fits);
+        // A register's start date may be written to the month; a payment's
+        // date may not.
+        let started = Profile::of(["2015.08", "2009.10", "201203"]);
+        assert!(started.month > 0.99, "{started:?}");
+        assert_eq!(
+            started.verdict(ColumnKind::Date, "start_date"),
+            Verdict::Neutral
+        );
+        assert_eq!(
+            started.verdict(ColumnKind::Date, "pay_date"),
+            Verdict::RulesOut
+        );
         let cards = Profile::of(["6228480100000011", "6217000000000000123"]);
         assert_eq!(
             cards.verdict(ColumnKind::Code, "bank_account"),

@@ -1027,6 +1027,13 @@ fn ingest_table(
                     format!("{}（{part}）", header.raw[*index]),
                 ))
             }
+            ColumnSource::MonthOf { index, end } => {
+                let day = if *end { "月末" } else { "月初" };
+                Some((
+                    c.name.to_string(),
+                    format!("{}（按月，取{day}）", header.raw[*index]),
+                ))
+            }
             ColumnSource::YearIn(i) => Some((
                 c.name.to_string(),
                 format!("{}（取其年份）", header.raw[*i]),
@@ -1262,6 +1269,7 @@ fn build_chunk(
                 mapping.names_villages() || sections.is_some_and(Sections::may_name_villages),
             )
             .with_date_ranges(mapping.date_range_ends())
+            .with_months(mapping.month_ends())
             .with_years(mapping.years_stated_in_cells()),
         members: DatasetBuilder::new(member_spec, 0),
     };
@@ -1482,6 +1490,7 @@ fn row_cells<'a>(
             let source = match &mapping.sources[i] {
                 ColumnSource::Header(h)
                 | ColumnSource::DateRange { index: h, .. }
+                | ColumnSource::MonthOf { index: h, .. }
                 | ColumnSource::YearIn(h)
                 | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
 
 use crate::catalog::{unit_scale, CatalogEntry};
-use crate::evidence::{Profile, Verdict};
+use crate::evidence::{month_date_end, Profile, Verdict};
 use crate::header::{self, Header};
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading, Subject};
 use crate::monthly::{self, MonthColumn};
@@ -36,6 +36,10 @@ pub enum ColumnSource {
     /// One end of the ranges of dates a column holds (租赁期限
     /// 2020.01.01-2029.12.31): the start, or the end when `end`.
     DateRange { index: usize, end: bool },
+    /// A date column a register wrote to the month (参加工作时间 2015.08): a
+    /// month is read as its first day, or its last when `end`; a whole date
+    /// as it is.
+    MonthOf { index: usize, end: bool },
     /// The year each value of a column states, for a year no header gives
     /// (批次: 2023年第一批).
     YearIn(usize),
@@ -111,6 +115,7 @@ impl Mapping {
                         | ColumnSource::Months
                         | ColumnSource::VillageName { .. }
                         | ColumnSource::DateRange { .. }
+                        | ColumnSource::MonthOf { .. }
                         | ColumnSource::YearIn(_)
                 )
             })
@@ -120,12 +125,25 @@ impl Mapping {
     /// The canonical columns that take one end of a range of dates, with
     /// whether it is the end ([`ColumnSource::DateRange`]).
     pub fn date_range_ends(&self) -> Vec<(usize, bool)> {
+        self.ends(|s| match s {
+            ColumnSource::DateRange { end, .. } => Some(*end),
+            _ => None,
+        })
+    }
+
+    /// The canonical date columns written to the month, with whether a
+    /// month is read as its last day ([`ColumnSource::MonthOf`]).
+    pub fn month_ends(&self) -> Vec<(usize, bool)> {
+        self.ends(|s| match s {
+            ColumnSource::MonthOf { end, .. } => Some(*end),
+            _ => None,
+        })
+    }
+
+    fn ends(&self, end: impl Fn(&ColumnSource) -> Option<bool>) -> Vec<(usize, bool)> {
         let sources = self.sources.iter().enumerate();
         sources
-            .filter_map(|(c, s)| match s {
-                ColumnSource::DateRange { end, .. } => Some((c, *end)),
-                _ => None,
-            })
+            .filter_map(|(c, s)| end(s).map(|e| (c, e)))
             .collect()
     }
 
@@ -409,6 +427,38 @@ fn date_ranges(
     }
 }
 
+/// A date column whose values are mostly months (参加工作时间 2015.08, 出生年月
+/// 197606), where the column may be written to the month
+/// ([`crate::evidence::month_date_end`]), reads each month as its first day,
+/// or its last for the end of a term.
+fn month_dates(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    sources: &mut [ColumnSource],
+    decisions: &mut [Option<Decision>],
+) {
+    for (c, col) in dataset.columns.iter().enumerate() {
+        let ColumnSource::Header(index) = sources[c] else {
+            continue;
+        };
+        let profile = &view.profiles[index];
+        let Some(end) = month_date_end(col.name) else {
+            continue;
+        };
+        if col.kind != ColumnKind::Date || profile.month < 0.8 || profile.date >= 0.8 {
+            continue;
+        }
+        sources[c] = ColumnSource::MonthOf { index, end };
+        if let Some(d) = decisions[c].as_mut() {
+            d.reason.push_str(&format!(
+                "；内容为月份（{}%），按当月{}计",
+                ((profile.month - profile.date) * 100.0).round(),
+                if end { "最后一天" } else { "第一天" }
+            ));
+        }
+    }
+}
+
 /// Content kinds that can stand in for a missing header.
 fn content_decides(kind: ColumnKind) -> bool {
     matches!(
@@ -566,6 +616,7 @@ pub fn map_columns(
         &mut decisions,
         &mut used,
     );
+    month_dates(dataset, view, &mut sources, &mut decisions);
     let months = monthly.and_then(|(period, amount)| {
         let (columns, year) = month_periods(dataset, view, &mut decisions, (period, amount));
         if columns.is_empty() {
@@ -752,7 +803,11 @@ fn ties(
 ) -> Vec<Tie> {
     let mut ties = Vec::new();
     for (c, decision) in decisions.iter_mut().enumerate() {
-        let (Some(decision), ColumnSource::Header(taken)) = (decision, &sources[c]) else {
+        let (
+            Some(decision),
+            ColumnSource::Header(taken) | ColumnSource::MonthOf { index: taken, .. },
+        ) = (decision, &sources[c])
+        else {
             continue;
         };
         let score_of = |i: usize| pairs.iter().find(|p| p.1 == i && p.2 == c).map(|p| p.0);
@@ -904,18 +959,22 @@ struct Rank {
     unmapped: usize,
     /// Length of the longest hint word found: 养老保险 says more than 发放.
     hint_len: usize,
+    /// How many of its hint words were found: 机关事业单位退休人员名册 names
+    /// retirees' pensions twice (机关事业, 退休人员), staff in post once.
+    hints: usize,
     /// Sum of column scores, plus the list-word bonus.
     score: f32,
 }
 
 impl Rank {
-    fn class(&self) -> (bool, bool, bool, Reverse<usize>, usize) {
+    fn class(&self) -> (bool, bool, bool, Reverse<usize>, usize, usize) {
         (
             self.named,
             self.hinted,
             self.complete,
             Reverse(self.unmapped),
             self.hint_len,
+            self.hints,
         )
     }
 }
@@ -930,7 +989,7 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// (死亡, 发放, 合同 …), so a death list missing its date column is reported
 /// as such rather than read as something else; then complete mappings beat
 /// incomplete ones; then the one leaving fewer headers unmapped; then the
-/// longer hint word (养老保险 over 发放); then the
+/// longer hint word (养老保险 over 发放); then more hint words found; then the
 /// sum of column scores (plus list words such as 花名册, 台账). Tables matching fewer than two columns are not recognised;
 /// two complete candidates that score about the same are reported as
 /// ambiguous instead of guessed.
@@ -949,13 +1008,12 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             if !exact && reason.is_some_and(|r| view.change_reasons.iter().any(|c| *c != r)) {
                 return None;
             }
-            let hint = words
-                .into_iter()
+            let found: Vec<usize> = (words.into_iter())
                 .flat_map(|w| &w.hints)
                 .filter(|h| view.context.contains(h.as_str()))
                 .map(|h| h.chars().count())
-                .max()
-                .unwrap_or(0);
+                .collect();
+            let hint = found.iter().copied().max().unwrap_or(0);
             let form =
                 words.is_some_and(|w| w.forms.iter().any(|h| view.context.contains(h.as_str())));
             let score = mapping.total() + if form { FORM_BONUS } else { 0.0 };
@@ -972,6 +1030,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 complete,
                 unmapped: mapping.unmapped.len(),
                 hint_len: hint,
+                hints: found.len(),
                 score,
             };
             Some((rank, mapping, candidate))
@@ -1368,6 +1427,50 @@ mod tests {
                 ],
                 "public_employees",
                 ("end_date", "调出时间"),
+            ),
+            // Starting work is no pension's start: a roster of staff in post
+            // is no list of retirees …
+            (
+                "机关事业单位在编人员.csv",
+                &[
+                    "单位名称",
+                    "姓名",
+                    "公民身份号码",
+                    "人员类别",
+                    "编制性质",
+                    "参加工作时间",
+                ],
+                "public_employees",
+                ("start_date", "参加工作时间"),
+            ),
+            // … and a retirees' roster starts their pensions at retirement.
+            (
+                "机关事业单位退休人员名册.csv",
+                &[
+                    "单位名称",
+                    "姓名",
+                    "身份证号",
+                    "参加工作时间",
+                    "退休时间",
+                    "月养老金",
+                ],
+                "employee_pensions",
+                ("start_date", "退休时间"),
+            ),
+            // A business register's one person is its legal representative:
+            // an ID number with no subject is theirs.
+            (
+                "市场主体名录.csv",
+                &[
+                    "主体名称",
+                    "统一社会信用代码",
+                    "法定代表人(负责人)",
+                    "证件号码",
+                    "成立日期",
+                    "经营状态",
+                ],
+                "businesses",
+                ("legal_rep_id_number", "证件号码"),
             ),
         ];
         for (file, headers, dataset, (column, header)) in cases {

@@ -291,19 +291,56 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
 pub fn parse_date_range(raw: &str) -> Result<(NaiveDate, NaiveDate), String> {
     let s = clean_cell(raw);
     let fail = || format!("无法识别的日期区间“{s}”");
-    let last_of_month = |y: &str, m: &str| {
-        let first = ymd(y, m, "1")?;
-        first.checked_add_months(chrono::Months::new(1))?.pred_opt()
-    };
     let range = match digit_groups(&s).as_slice() {
         [y1, m1, d1, y2, m2, d2] if y2.len() == 4 => ymd(y1, m1, d1).zip(ymd(y2, m2, d2)),
         [y1, m1, y2, m2] if y2.len() == 4 && m1.len() <= 2 => {
-            ymd(y1, m1, "1").zip(last_of_month(y2, m2))
+            ymd(y1, m1, "1").zip(ymd(y2, m2, "1").and_then(last_of_month))
         }
         [y1, y2] if y1.len() == 4 && y2.len() == 4 => ymd(y1, "1", "1").zip(ymd(y2, "12", "31")),
         _ => None,
     };
     range.filter(|(a, b)| a <= b).ok_or_else(fail)
+}
+
+/// The last day of the month that begins on `first`.
+fn last_of_month(first: NaiveDate) -> Option<NaiveDate> {
+    first.checked_add_months(chrono::Months::new(1))?.pred_opt()
+}
+
+/// Parse a date a register wrote to the month only (参加工作时间 2015.08,
+/// 201508, 2015年8月): the month's first day, or its last when `last`.
+/// `2015.1` is refused: a spreadsheet keeps 2015.10 as that number.
+pub fn month_as_date(raw: &str, last: bool) -> Result<NaiveDate, String> {
+    let s = clean_cell(raw);
+    if dotted_month(&s) && s.ends_with(".1") {
+        return Err(format!(
+            "“{s}”可能是{}年1月，也可能是表格软件把{s}0存成的数字，无法确定月份",
+            &s[..4]
+        ));
+    }
+    let fail = || format!("无法识别的日期或月份“{s}”");
+    let first = parse_period(&s).map_err(|_| fail())?;
+    if last {
+        last_of_month(first).ok_or_else(fail)
+    } else {
+        Ok(first)
+    }
+}
+
+/// Whether a value is a month written as a decimal number (2015.08, 1976.6),
+/// as personnel registers write months: a year from 1900 to 2100, a point and
+/// a month of one or two digits.
+pub fn dotted_month(s: &str) -> bool {
+    let Some((year, month)) = s.split_once('.') else {
+        return false;
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    year.len() == 4
+        && digits(year)
+        && (1..=2).contains(&month.len())
+        && digits(month)
+        && (1900..=2100).contains(&year.parse::<u32>().unwrap_or(0))
+        && (1..=12).contains(&month.parse::<u32>().unwrap_or(0))
 }
 
 /// Parse a month written as 2024-03, 202403, 2024年3月, 2024.3 or a full date;
@@ -528,6 +565,29 @@ mod tests {
             assert_eq!(parse_period(raw), Ok(d(2024, 3, 1)), "{raw}");
         }
         assert!(parse_period("2024-13").is_err());
+    }
+
+    #[test]
+    fn a_date_written_to_the_month_is_its_first_or_last_day() {
+        for raw in ["2015.08", "201508", "2015年8月", "2015-8", "2015/08"] {
+            assert_eq!(month_as_date(raw, false), Ok(d(2015, 8, 1)), "{raw}");
+            assert_eq!(month_as_date(raw, true), Ok(d(2015, 8, 31)), "{raw}");
+        }
+        assert_eq!(month_as_date("2024.02", true), Ok(d(2024, 2, 29)));
+        assert_eq!(month_as_date("2023.12", true), Ok(d(2023, 12, 31)));
+        assert!(month_as_date("2015.13", false)
+            .unwrap_err()
+            .contains("无法识别的日期或月份“2015.13”"));
+        assert!(month_as_date("2015.1", false)
+            .unwrap_err()
+            .contains("也可能是表格软件把2015.10存成的数字"));
+        assert_eq!(month_as_date("2015.10", false), Ok(d(2015, 10, 1)));
+        assert!(dotted_month("2015.08") && dotted_month("1976.6"));
+        for not in [
+            "2015.0", "2015.13", "1850.05", "2015.085", "15.08", "2015-08", "1200.05",
+        ] {
+            assert!(!dotted_month(not), "{not}");
+        }
     }
 
     #[test]

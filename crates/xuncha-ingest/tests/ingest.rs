@@ -2248,6 +2248,85 @@ fn a_term_written_as_a_range_gives_the_start_and_the_end() {
     );
 }
 
+/// Personnel registers write dates to the month (参加工作时间 2015.08): a
+/// start is read as the month's first day and an end as its last, a whole
+/// date as it is; `2015.1`, which a spreadsheet makes of 2015.10, is a
+/// reject. Dates models compare to the day (a death) take no month.
+#[test]
+fn a_register_written_to_the_month_gives_first_and_last_days() {
+    let csv = format!(
+        "单位名称,姓名,公民身份号码,参加工作时间,调出时间\n\
+         县财政局,甲,{},2015.08,2020.06\n\
+         县财政局,乙,{},201203,\n\
+         县医院,丙,{},2009年10月,2023年2月\n\
+         县医院,丁,{},2018-04-16,2024.02\n\
+         县医院,戊,{},2016.1,\n",
+        id(1),
+        id(2),
+        id(3),
+        id(4),
+        id(5)
+    );
+    let data = ingest_one("全县财政供养人员信息.csv", csv.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let employees = &data.datasets["public_employees"];
+    let dates = |column: &str| -> Vec<Option<String>> {
+        let c = employees.column(column).unwrap();
+        let c = c.cast(&DataType::String).unwrap();
+        c.str()
+            .unwrap()
+            .iter()
+            .map(|d| d.map(str::to_string))
+            .collect()
+    };
+    let some = |d: &str| Some(d.to_string());
+    assert_eq!(
+        dates("start_date"),
+        [
+            some("2015-08-01"),
+            some("2012-03-01"),
+            some("2009-10-01"),
+            some("2018-04-16"),
+            None
+        ]
+    );
+    assert_eq!(
+        dates("end_date"),
+        [
+            some("2020-06-30"),
+            None,
+            some("2023-02-28"),
+            some("2024-02-29"),
+            None
+        ]
+    );
+    let [reject] = &data.rejects[..] else {
+        panic!("{:?}", data.rejects);
+    };
+    assert_eq!((reject.row, reject.column.as_str()), (6, "参加工作时间"));
+    assert!(reject.reason.contains("2016.10"), "{}", reject.reason);
+    let table = &data.tables[0];
+    assert!(
+        decision(table, "end_date")
+            .reason
+            .contains("按当月最后一天计"),
+        "{:?}",
+        table.decisions
+    );
+    assert!(table
+        .mapping
+        .contains(&("start_date".into(), "参加工作时间（按月，取月初）".into())));
+
+    // A death is compared to the day: a list of months is no list of deaths.
+    let deaths = format!(
+        "姓名,身份证号,死亡日期\n甲,{},2024.03\n乙,{},2024.05\n",
+        id(1),
+        id(2)
+    );
+    let data = ingest_one("死亡人员名单.csv", deaths.as_bytes());
+    assert!(!data.datasets.contains_key("deaths"));
+}
+
 fn amounts_of(df: &DataFrame, column: &str) -> Vec<f64> {
     df.column(column)
         .unwrap()
