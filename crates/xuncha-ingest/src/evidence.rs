@@ -128,14 +128,17 @@ impl Profile {
                 account += 1;
             }
             let bare_number = compact.parse::<f64>().is_ok();
+            // Of bare numbers, only eight digits (20240305) are a date and six
+            // (202403) a month: 22610.00 is an amount, not an Excel serial.
+            let compact_digits = |len: usize| compact.len() == len && digits_only(&compact);
             let is_date = parse_date(&v).is_ok();
-            if is_date && (!bare_number || compact.len() == 8) {
+            if is_date && (!bare_number || compact_digits(8)) {
                 date += 1;
             }
             if parse_period(&v).is_ok()
                 && (!bare_number
-                    || compact.len() == 6
-                    || compact.len() == 8
+                    || compact_digits(6)
+                    || compact_digits(8)
                     || dotted_month(&compact))
             {
                 month += 1;
@@ -335,6 +338,10 @@ mod tests {
             Verdict::RulesOut
         );
         assert_eq!(amounts.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);
+        // Eight characters with a point are an amount, not a date.
+        let cents = Profile::of(["22610.00", "10450.50", "98000.00"]);
+        assert_eq!(cents.date, 0.0);
+        assert_eq!(cents.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);
         let months = Profile::of(["2024年3月", "202404", "2024-05"]);
         assert_eq!(months.verdict(ColumnKind::Period, "period"), Verdict::Fits);
         // A register's start date may be written to the month; a payment's

@@ -57,6 +57,9 @@ pub(crate) const UNITS: &[&str] = &[
     "单位:亩",
 ];
 
+/// Words of a column left for signatures, stamps or fingerprints.
+const SIGNATURE_WORDS: &[&str] = &["签字", "签名", "签章", "盖章", "手印", "指印", "捺印"];
+
 /// Headers longer than this are titles or notes, never column names.
 const MAX_HEADER_CHARS: usize = 24;
 
@@ -337,12 +340,18 @@ impl Lexicon {
                 subject: Subject::None,
             };
         }
-        // 收款人（单位）, 法定代表人（负责人）: a bracket naming another subject
-        // is an alternative, not part of the header's meaning.
-        let base = match name.strip_suffix(')').and_then(|n| n.rsplit_once('(')) {
-            Some((before, inside))
+        // 收款人（单位）, 法定代表人（负责人）, 收款单位/个人: a bracket or a
+        // slash naming another subject is an alternative, not part of the
+        // header's meaning.
+        let alternative = name
+            .strip_suffix(')')
+            .and_then(|n| n.rsplit_once('('))
+            .or_else(|| name.split_once('/'));
+        let base = match alternative {
+            Some((before, other))
                 if self.subjects.iter().any(|(w, _)| w == before)
-                    && (self.subjects.iter().any(|(w, _)| w == inside) || inside == "单位") =>
+                    && (self.subjects.iter().any(|(w, _)| w == other)
+                        || matches!(other, "单位" | "个人")) =>
             {
                 before
             }
@@ -380,6 +389,16 @@ impl Lexicon {
             ),
             None => (base.to_string(), None),
         };
+        // A place to sign or stamp on paper (领款人签字, 户主签名（手印）) holds
+        // no value, whoever signs it.
+        if attribute.is_none() && SIGNATURE_WORDS.iter().any(|w| base.contains(w)) {
+            return Reading {
+                name,
+                unit,
+                attribute: None,
+                subject: Subject::None,
+            };
+        }
         let subject = self.subject_of(&rest);
         Reading {
             name,
@@ -695,6 +714,24 @@ mod tests {
             (r.subject, r.attribute),
             (Subject::Known("payee".into()), None)
         );
+        for alternative in ["收款单位/个人", "收款单位／个人", "收款人/收款单位"]
+        {
+            let r = lex.read(alternative);
+            assert_eq!(
+                (r.subject, r.attribute),
+                (Subject::Known("payee".into()), None),
+                "{alternative}"
+            );
+        }
+        // A place to sign holds nobody's value.
+        for signature in ["领款人签字", "户主签名（手印）", "收款人签章"] {
+            let r = lex.read(signature);
+            assert_eq!(
+                (r.subject, r.attribute),
+                (Subject::None, None),
+                "{signature}"
+            );
+        }
         let r = lex.read("中标单位");
         assert_eq!(
             (r.subject, r.attribute),

@@ -1295,6 +1295,14 @@ mod tests {
             "单台补贴额",
             "总补贴额",
         ];
+        let works: &[&str] = &[
+            "合同编号",
+            "村名",
+            "合同名称",
+            "承包方（乙方）",
+            "统一社会信用代码",
+            "合同价款（万元）",
+        ];
         // (file, headers, dataset, (column, the header it must take))
         type Case<'a> = (&'a str, &'a [&'a str], &'a str, (&'a str, &'a str));
         let cases: &[Case] = &[
@@ -1457,6 +1465,50 @@ mod tests {
                 "employee_pensions",
                 ("start_date", "退休时间"),
             ),
+            // A homestead approval names the applicant, who holds the plot.
+            (
+                "宅基地审批登记表.csv",
+                &[
+                    "序号",
+                    "村组",
+                    "申请人",
+                    "申请人身份证号码",
+                    "宅基地面积（平方米）",
+                    "审批时间",
+                ],
+                "homesteads",
+                ("id_number", "申请人身份证号码"),
+            ),
+            // A works contract's 承包方 is its counterparty.
+            (
+                "村级工程项目合同登记表.csv",
+                works,
+                "village_contracts",
+                ("counterparty_name", "承包方（乙方）"),
+            ),
+            (
+                "村级工程项目合同登记表.csv",
+                works,
+                "village_contracts",
+                ("counterparty_code", "统一社会信用代码"),
+            ),
+            // A column left for signatures (领款人签字) is no name: no tie with
+            // the head's, and the land's category (地类) is no project.
+            (
+                "征地补偿费兑付花名册.csv",
+                &[
+                    "序号",
+                    "户主",
+                    "身份证号",
+                    "地类",
+                    "面积(亩)",
+                    "补偿款(元)",
+                    "领款人签字",
+                    "兑付时间",
+                ],
+                "land_compensation",
+                ("name", "户主"),
+            ),
             // A business register's one person is its legal representative:
             // an ID number with no subject is theirs.
             (
@@ -1480,6 +1532,10 @@ mod tests {
             let want = (column.to_string(), header.to_string());
             assert!(got.contains(&want), "{file}: {want:?} not in {got:?}");
             assert!(m.ties.is_empty(), "{file}: {:?}", m.ties);
+            assert!(
+                !got.iter().any(|(_, h)| h == "地类" || h == "领款人签字"),
+                "{file}: {got:?}"
+            );
         }
     }
 
@@ -1551,6 +1607,37 @@ mod tests {
             .unwrap();
         assert_eq!(d.header.as_deref(), Some("登记事项"));
         assert!(d.reason.contains("按内容"));
+    }
+
+    /// Amounts of five digits and cents (22610.00) are eight characters
+    /// like 20240305, and parse as Excel serials: they are still amounts.
+    #[test]
+    fn amounts_with_cents_are_no_dates() {
+        let r = recognise(
+            "村级支出凭证.csv",
+            &[
+                &["凭证号", "村代码", "支付日期", "收款方", "借方金额", "摘要"],
+                &[
+                    "PZ1",
+                    "411122001001",
+                    "2024-04-22",
+                    "张三",
+                    "22610.00",
+                    "工程款",
+                ],
+                &[
+                    "PZ2",
+                    "411122001001",
+                    "2024-04-23",
+                    "李四",
+                    "10450.50",
+                    "材料款",
+                ],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
+        assert!(mapped(&m).contains(&("amount".into(), "借方金额".into())));
     }
 
     #[test]
