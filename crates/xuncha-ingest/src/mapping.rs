@@ -1008,6 +1008,16 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             if !exact && reason.is_some_and(|r| view.change_reasons.iter().any(|c| *c != r)) {
                 return None;
             }
+            // The reason column of a list whose every reason is this dataset's
+            // (注销原因: 死亡) says what each row is: it is read, not left over.
+            let stated = reason.is_some() && !view.change_reasons.is_empty();
+            let reason_headers: Vec<&str> = (view.header.raw.iter().zip(&view.readings))
+                .filter(|(_, r)| stated && r.attribute.as_deref() == Some("change_reason"))
+                .map(|(h, _)| h.as_str())
+                .collect();
+            let unread = (mapping.unmapped.iter())
+                .filter(|u| !reason_headers.contains(&u.header.as_str()))
+                .count();
             let found: Vec<usize> = (words.into_iter())
                 .flat_map(|w| &w.hints)
                 .filter(|h| view.context.contains(h.as_str()))
@@ -1028,7 +1038,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 named: exact,
                 hinted: hint > 0,
                 complete,
-                unmapped: mapping.unmapped.len(),
+                unmapped: unread,
                 hint_len: hint,
                 hints: found.len(),
                 score,
@@ -1464,6 +1474,29 @@ mod tests {
                 ],
                 "employee_pensions",
                 ("start_date", "退休时间"),
+            ),
+            // A list paying parts pays their total …
+            (
+                "特困人员供养金发放表.csv",
+                &[
+                    "序号",
+                    "村（居）",
+                    "供养对象姓名",
+                    "身份证号码",
+                    "发放月份",
+                    "基本生活费（元）",
+                    "照料护理费（元）",
+                    "合计（元）",
+                ],
+                "benefit_payments",
+                ("amount", "合计（元）"),
+            ),
+            // … and a village may be named 所属社区/村.
+            (
+                "常住人口登记表.csv",
+                &["户号", "姓名", "公民身份号码", "与户主关系", "所属社区/村"],
+                "residents",
+                ("village_code", "所属社区/村"),
             ),
             // A homestead approval names the applicant, who holds the plot.
             (

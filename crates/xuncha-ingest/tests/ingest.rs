@@ -2198,6 +2198,18 @@ fn a_list_of_cancellations_is_deaths_only_when_every_reason_is_a_death() {
     let deaths = ingest_one("注销人员名单.csv", list(["死亡", "因病死亡"]).as_bytes());
     assert_eq!(deaths.datasets["deaths"].height(), 2);
     assert!(!deaths.datasets.contains_key("residents"));
+    // Named after the 户口 register too, with a column neither reads: its
+    // reason column is read by the deaths it names, not left over.
+    let police = format!(
+        "姓名,公民身份号码,注销原因,注销时间,派出所\n\
+         甲,{},死亡,2024-08-14,城关派出所\n乙,{},死亡注销,2024/10/9,城关派出所\n",
+        id(1),
+        id(2)
+    );
+    let deaths = ingest_one("户口注销人员名单.csv", police.as_bytes());
+    assert!(deaths.errors.is_empty(), "{:?}", deaths.errors);
+    assert_eq!(deaths.datasets["deaths"].height(), 2);
+    assert!(!deaths.datasets.contains_key("residents"));
 }
 
 /// A lease register giving each term as a range of dates in one cell.
