@@ -126,6 +126,10 @@ pub struct DatasetWords {
     pub columns: BTreeMap<String, Vec<Meaning>>,
     /// Normalized exact headers per column.
     pub aliases: BTreeMap<String, Vec<String>>,
+    /// Exact headers (written `"~ 补助标准"`) taken for a column only when no
+    /// other header means it: a standard stands for what was paid only in a
+    /// list that gives nothing else.
+    pub fallback_aliases: BTreeMap<String, Vec<String>>,
 }
 
 /// The loaded lexicon.
@@ -272,16 +276,28 @@ impl Lexicon {
                     .map_err(|e| format!("datasets.toml [{name}] {col}: {e}"))?;
                 columns.insert(col, parsed);
             }
-            let aliases = d
-                .aliases
-                .into_iter()
-                .map(|(c, list)| {
-                    let list = list.iter().map(|a| strip_unit_owned(a));
-                    let both =
-                        list.flat_map(|a| std::iter::once(a.clone()).chain(time_variant(&a)));
-                    (c, both.collect())
-                })
-                .collect();
+            let (mut aliases, mut fallback_aliases) = (BTreeMap::new(), BTreeMap::new());
+            for (c, list) in d.aliases {
+                for fallback in [false, true] {
+                    let list = (list.iter())
+                        .filter_map(|a| match a.strip_prefix('~') {
+                            Some(rest) => fallback.then_some(rest.trim()),
+                            None => (!fallback).then_some(a.as_str()),
+                        })
+                        .map(strip_unit_owned);
+                    let both: Vec<String> = list
+                        .flat_map(|a| std::iter::once(a.clone()).chain(time_variant(&a)))
+                        .collect();
+                    if !both.is_empty() {
+                        let into = if fallback {
+                            &mut fallback_aliases
+                        } else {
+                            &mut aliases
+                        };
+                        into.insert(c.clone(), both);
+                    }
+                }
+            }
             datasets.insert(
                 name,
                 DatasetWords {
@@ -290,6 +306,7 @@ impl Lexicon {
                     reason: d.reason.clone(),
                     columns,
                     aliases,
+                    fallback_aliases,
                 },
             );
         }
@@ -351,7 +368,7 @@ impl Lexicon {
             Some((before, other))
                 if self.subjects.iter().any(|(w, _)| w == before)
                     && (self.subjects.iter().any(|(w, _)| w == other)
-                        || matches!(other, "单位" | "个人")) =>
+                        || matches!(other, "单位" | "个人" | "人")) =>
             {
                 before
             }
@@ -448,7 +465,9 @@ impl Lexicon {
         }
         reading.attribute.is_some()
             || self.datasets.values().any(|d| {
-                d.aliases.values().flatten().any(|a| *a == reading.name)
+                (d.aliases.values().chain(d.fallback_aliases.values()))
+                    .flatten()
+                    .any(|a| *a == reading.name)
                     || d.columns.keys().any(|c| *c == reading.name)
             })
     }
@@ -494,6 +513,11 @@ impl Lexicon {
                 }
             }
         }
+        let fallback = words.fallback_aliases.get(column);
+        if best.is_none() && fallback.is_some_and(|list| list.contains(&reading.name)) {
+            // Below every meaning: taken only where no other header fits.
+            return Some((0.6, "本数据集的备用表头别名（无更合适的表头时才取）".into()));
+        }
         best
     }
 
@@ -503,8 +527,11 @@ impl Lexicon {
             return vec![column.to_string()];
         };
         let mut out = vec![column.to_string()];
-        if let Some(list) = words.aliases.get(column) {
-            out.extend(list.iter().cloned());
+        for list in [
+            words.aliases.get(column),
+            words.fallback_aliases.get(column),
+        ] {
+            out.extend(list.into_iter().flatten().cloned());
         }
         for m in words.columns.get(column).into_iter().flatten() {
             let (role, attr) = match m {
@@ -714,8 +741,12 @@ mod tests {
             (r.subject, r.attribute),
             (Subject::Known("payee".into()), None)
         );
-        for alternative in ["收款单位/个人", "收款单位／个人", "收款人/收款单位"]
-        {
+        for alternative in [
+            "收款单位/个人",
+            "收款单位／个人",
+            "收款人/收款单位",
+            "收款单位（人）",
+        ] {
             let r = lex.read(alternative);
             assert_eq!(
                 (r.subject, r.attribute),

@@ -1498,6 +1498,33 @@ mod tests {
                 "residents",
                 ("village_code", "所属社区/村"),
             ),
+            // A renovation list pays what it paid, not the standard …
+            (
+                "危房改造补助发放表.csv",
+                &[
+                    "户主",
+                    "身份证号码",
+                    "村",
+                    "补助标准（万元）",
+                    "拨付金额（元）",
+                ],
+                "housing_renovation",
+                ("amount", "拨付金额（元）"),
+            ),
+            // … which stands for it only where nothing else does.
+            (
+                "危房改造补助发放表.csv",
+                &["户主", "身份证号码", "村", "补助标准（万元）"],
+                "housing_renovation",
+                ("amount", "补助标准（万元）"),
+            ),
+            // 付款单位（人）: a bracket naming who else may pay.
+            (
+                "村集体经济组织收入明细.csv",
+                &["村", "日期", "凭证号", "摘要", "收入金额", "付款单位（人）"],
+                "village_income",
+                ("payer_name", "付款单位（人）"),
+            ),
             // A homestead approval names the applicant, who holds the plot.
             (
                 "宅基地审批登记表.csv",
