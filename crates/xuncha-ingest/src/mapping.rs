@@ -1525,6 +1525,20 @@ mod tests {
                 "village_income",
                 ("payer_name", "付款单位（人）"),
             ),
+            // A cadre roster's 任现职时间 starts the term.
+            (
+                "村两委成员信息表.csv",
+                &[
+                    "所在村",
+                    "姓名",
+                    "出生年月",
+                    "现任职务",
+                    "任现职时间",
+                    "身份证号",
+                ],
+                "village_cadres",
+                ("term_start", "任现职时间"),
+            ),
             // A homestead approval names the applicant, who holds the plot.
             (
                 "宅基地审批登记表.csv",
