@@ -199,6 +199,17 @@ pub enum MonthPeriod {
     OfRowYear(u32),
 }
 
+/// A label a table's names give every row (a 低保 list's program).
+struct StatedLabel {
+    /// The vocabulary's name.
+    vocabulary: &'static str,
+    stated: stated::Stated,
+    /// Per header: whether the vocabulary knows none of its sampled values
+    /// (a 低保 roster's 家庭类别: 一类, 二类), so that the names' value, not
+    /// the column, labels the rows. Only headers with a meaning are looked at.
+    foreign: Vec<bool>,
+}
+
 /// A table as recognition sees it: its header read by meaning, a content
 /// profile per column, and the words around it.
 pub struct TableView<'a> {
@@ -217,9 +228,9 @@ pub struct TableView<'a> {
     stated: stated::Values,
     /// The village they may state ([`crate::places::stated_village`]).
     village: Option<stated::Stated>,
-    /// The value each vocabulary stated by names has in every row, by the
-    /// vocabulary's name, where the names give one.
-    labels: Vec<(&'static str, stated::Stated)>,
+    /// The value each vocabulary stated by names has in every row, where
+    /// the names give one.
+    labels: Vec<StatedLabel>,
     /// The registration statuses the sampled reasons of change (注销原因)
     /// come to, as the residents' status vocabulary reads them.
     change_reasons: BTreeSet<&'static str>,
@@ -269,6 +280,30 @@ impl<'a> TableView<'a> {
         named.extend(sheet.map(|s| ("工作表名", s)));
         named.push(("文件名", names.file));
         named.push(("标题行", title.as_str()));
+        let labels = crate::vocab::vocabularies()
+            .iter()
+            .filter(|v| v.stated_by_names)
+            .filter_map(|v| {
+                let stated = names.label(v)?;
+                let foreign = (0..header.raw.len())
+                    .map(|i| {
+                        let mut values = (samples.iter())
+                            .filter_map(|r| r.get(i))
+                            .map(str::trim)
+                            .filter(|v| !v.is_empty())
+                            .peekable();
+                        readings[i].attribute.is_some()
+                            && values.peek().is_some()
+                            && values.all(|value| v.canonical(value).is_none())
+                    })
+                    .collect();
+                Some(StatedLabel {
+                    vocabulary: v.name.as_str(),
+                    stated,
+                    foreign,
+                })
+            })
+            .collect();
         TableView {
             header,
             readings,
@@ -279,11 +314,7 @@ impl<'a> TableView<'a> {
             months: monthly::detect(header),
             stated: names.stated(),
             village: crate::places::stated_village(&named),
-            labels: crate::vocab::vocabularies()
-                .iter()
-                .filter(|v| v.stated_by_names)
-                .filter_map(|v| Some((v.name.as_str(), names.label(v)?)))
-                .collect(),
+            labels,
             change_reasons,
         }
     }
@@ -701,23 +732,36 @@ pub fn map_columns(
     // A label the names give every row (a payment list kept per program)
     // for a column no header or catalog entry gives; like a catalog
     // constant, it does not count toward recognising the dataset.
+    // A header whose values the vocabulary knows none of (家庭类别: 一类,
+    // 二类) gives way to it and is left unmapped.
     for (c, col) in dataset.columns.iter().enumerate() {
-        if sources[c] != ColumnSource::Absent
-            || entry.is_some_and(|e| e.columns.contains_key(col.name))
-        {
+        if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
             continue;
         }
         let vocab = crate::vocab::for_column(dataset.name, col.name);
-        let stated = vocab.and_then(|v| view.labels.iter().find(|(n, _)| *n == v.name));
-        if let Some((_, stated)) = stated {
-            decisions[c] = Some(Decision {
-                column: col.name.into(),
-                header: None,
-                score: 1.0,
-                reason: stated.reason.clone(),
-            });
-            sources[c] = ColumnSource::Constant(stated.value.clone());
+        let Some(label) = vocab.and_then(|v| view.labels.iter().find(|l| l.vocabulary == v.name))
+        else {
+            continue;
+        };
+        let mut reason = label.stated.reason.clone();
+        match sources[c] {
+            ColumnSource::Absent => {}
+            ColumnSource::Header(i) if label.foreign[i] => {
+                used[i] = false;
+                reason.push_str(&format!(
+                    "；表头“{}”的值都不是词表中的{}，未用",
+                    header.raw[i], label.vocabulary
+                ));
+            }
+            _ => continue,
         }
+        decisions[c] = Some(Decision {
+            column: col.name.into(),
+            header: None,
+            score: 1.0,
+            reason,
+        });
+        sources[c] = ColumnSource::Constant(label.stated.value.clone());
     }
     let mut scales = Vec::with_capacity(dataset.columns.len());
     let mut date_formats = Vec::with_capacity(dataset.columns.len());
@@ -1267,6 +1311,36 @@ mod tests {
         let with_column: &[&str] = &["救助类别", "姓名", "身份证号", "发放月份", "发放金额"];
         let r = recognise("2024年高龄津贴发放名册.csv", &[with_column]);
         assert_eq!(r.mapping.unwrap().sources[0], ColumnSource::Header(0));
+    }
+
+    /// A 低保 roster's 家庭类别 (一类, 二类: the class of need) is no program:
+    /// the program its name states labels the rows, and the header is left
+    /// unmapped; a column of programs the vocabulary knows stays.
+    #[test]
+    fn a_column_naming_no_program_gives_way_to_the_one_the_name_states() {
+        let header: &[&str] = &[
+            "户主姓名",
+            "户主身份证号码",
+            "家庭类别",
+            "保障人数",
+            "低保证号",
+        ];
+        let classes: &[&str] = &["张三", "110101199003074514", "一类", "3", "DB001"];
+        let r = recognise("城乡低保对象花名册.csv", &[header, classes]);
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "relief_households");
+        assert_eq!(m.sources[1], ColumnSource::Constant("低保".into()));
+        let program = m.decisions.iter().find(|d| d.column == "program").unwrap();
+        assert!(
+            program.reason.contains("“家庭类别”的值都不是"),
+            "{}",
+            program.reason
+        );
+        assert!(m.unmapped.iter().any(|u| u.header == "家庭类别"));
+
+        let programs: &[&str] = &["张三", "110101199003074514", "农村低保", "3", "DB001"];
+        let r = recognise("城乡低保对象花名册.csv", &[header, programs]);
+        assert_eq!(r.mapping.unwrap().sources[1], ColumnSource::Header(2));
     }
 
     /// Exports that once took the wrong header for a column: each now reads
