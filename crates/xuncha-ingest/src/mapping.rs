@@ -1535,6 +1535,23 @@ mod tests {
                 "public_employees",
                 ("start_date", "参加工作时间"),
             ),
+            // … nor of residents, though it gives their sex and birth …
+            (
+                "全县行政事业单位人员花名册.csv",
+                &[
+                    "序号",
+                    "单位名称",
+                    "姓名",
+                    "性别",
+                    "身份证号码",
+                    "出生年月",
+                    "参加工作时间",
+                    "人员状态",
+                    "离职时间",
+                ],
+                "public_employees",
+                ("end_date", "离职时间"),
+            ),
             // … and a retirees' roster starts their pensions at retirement.
             (
                 "机关事业单位退休人员名册.csv",
@@ -1612,6 +1629,20 @@ mod tests {
                 ],
                 "village_cadres",
                 ("term_start", "任现职时间"),
+            ),
+            // A pension list paid what it paid (实发), not what was due.
+            (
+                "城乡居民养老保险待遇支付明细.csv",
+                &[
+                    "村（社区）",
+                    "姓名",
+                    "身份证号",
+                    "支付年月",
+                    "应发金额",
+                    "实发金额",
+                ],
+                "pension_payments",
+                ("amount", "实发金额"),
             ),
             // A homestead approval names the applicant, who holds the plot.
             (
