@@ -1819,6 +1819,43 @@ mod tests {
         assert!(mapped(&m).contains(&("amount".into(), "借方金额".into())));
     }
 
+    /// Rosters of people, not of payments or plots: a 特困 roster is no
+    /// homestead register (it names relief, whose household number it
+    /// lacks), and an age is no amount paid.
+    #[test]
+    fn rosters_of_people_are_not_read_as_something_else() {
+        let r = recognise(
+            "特困人员名册.csv",
+            &[
+                &["村（居）", "姓名", "身份证号", "供养方式", "认定时间"],
+                &[
+                    "西湾社区",
+                    "赵四",
+                    "110101199003074514",
+                    "分散供养",
+                    "2018-03-01",
+                ],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "relief_households");
+        assert!(m.missing.contains(&"household_id"), "{:?}", m.missing);
+
+        let r = recognise(
+            "高龄津贴领取人员名单.csv",
+            &[
+                &["姓名", "年龄", "身份证号码", "所在村"],
+                &["钱老", "84", "110101199003074514", "西湾社区"],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert!(
+            !mapped(&m).iter().any(|(_, h)| h == "年龄"),
+            "{:?}",
+            mapped(&m)
+        );
+    }
+
     #[test]
     fn content_rules_out_a_header_candidate() {
         // 编号 holds names here: it cannot be the ID column.
