@@ -1630,6 +1630,48 @@ mod tests {
                 "village_cadres",
                 ("term_start", "任现职时间"),
             ),
+            // A check list's subsidised area, not the contracted one left of it.
+            (
+                "2024年度耕地地力保护补贴面积核实表.csv",
+                &[
+                    "村民小组",
+                    "农户姓名",
+                    "身份证号码",
+                    "承包面积",
+                    "实际种植面积",
+                    "补贴面积",
+                ],
+                "farmland_subsidies",
+                ("subsidy_area_mu", "补贴面积"),
+            ),
+            // A vehicle's 注册日期 is its registration.
+            (
+                "机动车信息.csv",
+                &[
+                    "车牌号",
+                    "车辆类型",
+                    "所有人",
+                    "证件号码",
+                    "注册日期",
+                    "状态",
+                ],
+                "vehicles",
+                ("register_date", "注册日期"),
+            ),
+            // A welfare post's wage (工资) is its pay.
+            (
+                "村级公益性岗位人员工资表.csv",
+                &[
+                    "姓名",
+                    "身份证号码",
+                    "岗位",
+                    "所在村",
+                    "发放月份",
+                    "工资（元）",
+                ],
+                "welfare_jobs",
+                ("amount", "工资（元）"),
+            ),
             // A pension list paid what it paid (实发), not what was due.
             (
                 "城乡居民养老保险待遇支付明细.csv",
