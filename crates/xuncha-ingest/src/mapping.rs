@@ -1700,6 +1700,20 @@ mod tests {
                 "homesteads",
                 ("id_number", "申请人身份证号码"),
             ),
+            // 合同相对人 is a contract's counterparty.
+            (
+                "村级合同管理台账.csv",
+                &[
+                    "合同编号",
+                    "村",
+                    "合同名称",
+                    "合同相对人",
+                    "相对人证件号码",
+                    "合同金额（元）",
+                ],
+                "village_contracts",
+                ("counterparty_name", "合同相对人"),
+            ),
             // A works contract's 承包方 is its counterparty.
             (
                 "村级工程项目合同登记表.csv",

@@ -45,6 +45,10 @@ static BARE_MONTH: LazyLock<Regex> = LazyLock::new(|| {
 /// A year: `2024年`, `2024年度`.
 static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern"));
+/// Four digits that may be a year written bare ([`read`] keeps those at
+/// either end of a name or beside a separator).
+static BARE_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}").expect("bare year pattern"));
 /// Two years, as a span (`2023-2024年`): both are stated.
 static YEAR_SPAN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d{2})\s*年?\s*[-~至到—–]\s*((?:19|20)\d{2})")
@@ -83,7 +87,10 @@ fn group(c: &regex::Captures<'_>, i: usize) -> u32 {
     c.get(i).map_or(0, |m| m.as_str().parse().unwrap_or(0))
 }
 
-fn read(name: &str) -> Read {
+/// Read the months and years one name states; `bare_years`: also a year
+/// written without 年 (not in title rows, where document numbers such as
+/// 2023-15 stand).
+fn read(name: &str, bare_years: bool) -> Read {
     let name = to_half_width(name);
     let mut out = Read {
         spans: SPAN.is_match(&name),
@@ -129,6 +136,19 @@ fn read(name: &str) -> Read {
     }
     for c in YEAR_SPAN.captures_iter(&name) {
         out.years.extend([group(&c, 1), group(&c, 2)]);
+    }
+    // A year written bare at either end of a name or beside a separator
+    // (村干部补贴发放表2024, 2024_低保发放, 危房改造(2023)); not one among
+    // words or before a unit, where a number is as often an amount
+    // (补助标准2000元户名单, 2000元以上).
+    let separator =
+        |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "_-()[]【】.".contains(c));
+    for m in BARE_YEAR.find_iter(&name).filter(|_| bare_years) {
+        let (before, after) = around(m);
+        let unit = after.is_some_and(|a| "元万亩人户个号".contains(a));
+        if !digit(before) && !digit(after) && !unit && (separator(before) || separator(after)) {
+            out.years.insert(m.as_str().parse().expect("four digits"));
+        }
     }
     out
 }
@@ -210,7 +230,7 @@ impl Names<'_> {
         let read_each = places.into_iter().map(|(label, name)| Place {
             label,
             name,
-            read: read(name),
+            read: read(name, label != "标题行"),
         });
         read_each.collect()
     }
@@ -264,7 +284,7 @@ fn month(places: &[Place<'_>], year: Option<&(u32, Vec<String>)>) -> Option<Stat
 /// The one year a label states and no month with it (`2024年`,
 /// `2024年度发放情况`), as a group label over month columns does.
 pub(crate) fn year_of(label: &str) -> Option<u32> {
-    let read = read(label);
+    let read = read(label, true);
     match (
         read.years.len(),
         read.months.is_empty() && read.bare.is_empty(),
@@ -367,6 +387,23 @@ mod tests {
     fn a_year_is_read_when_the_names_state_one() {
         let year = |file| names(None, file, "").stated().year.map(|s| s.value);
         assert_eq!(year("2024年度农村危房改造"), Some("2024".into()));
+        // A bare year at either end of a name, or between separators …
+        assert_eq!(year("村干部补贴发放表2024"), Some("2024".into()));
+        assert_eq!(year("2024_农村危房改造"), Some("2024".into()));
+        assert_eq!(year("危房改造(2023)"), Some("2023".into()));
+        // … but not a number among words, nor one inside a longer number.
+        assert_eq!(year("补助标准2000元户名单"), None);
+        assert_eq!(year("2000元以上补助名单"), None);
+        // Title rows hold document numbers: only 2024年 states a year there.
+        let titled = |title| {
+            names(None, "危房改造", title)
+                .stated()
+                .year
+                .map(|s| s.value)
+        };
+        assert_eq!(titled("编号 2023-15"), None);
+        assert_eq!(titled("2023年危房改造"), Some("2023".into()));
+        assert_eq!(year("危房改造411122001"), None);
         assert_eq!(year("2024年3月危房改造"), Some("2024".into()));
         assert_eq!(year("2023-2024年危房改造"), None);
         assert_eq!(year("危房改造"), None);

@@ -2339,6 +2339,23 @@ fn a_register_written_to_the_month_gives_first_and_last_days() {
     assert!(!data.datasets.contains_key("deaths"));
 }
 
+/// A pay sheet of month columns whose year the file name gives bare
+/// (`村干部补贴发放表2024`) is read as the pay it is, not as a roster of the
+/// cadres it names.
+#[test]
+fn month_columns_take_a_bare_year_from_the_file_name() {
+    let csv = format!(
+        "村代码,姓名,身份证号,职务,1月,2月,3月,合计\n411122001001,甲,{},书记,2000,2000,2000,6000\n",
+        id(1)
+    );
+    let data = ingest_one("村干部补贴发放表2024.csv", csv.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let pay = &data.datasets["cadre_pay"];
+    assert_eq!(months(pay), ["2024-01", "2024-02", "2024-03"]);
+    assert_eq!(amounts(pay), [2000.0, 2000.0, 2000.0]);
+    assert!(!data.datasets.contains_key("village_cadres"));
+}
+
 fn amounts_of(df: &DataFrame, column: &str) -> Vec<f64> {
     df.column(column)
         .unwrap()
