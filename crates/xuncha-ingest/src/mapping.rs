@@ -490,6 +490,53 @@ fn month_dates(
     }
 }
 
+/// A payment list whose only month column is headed as a date (发放时间,
+/// 日期) but holds months (2024年3月, 2024-03): that column gives a required
+/// month no header names. A header of full dates does not: a pay date's
+/// month is not always the month paid for.
+fn months_headed_as_dates(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    entry: Option<&CatalogEntry>,
+    sources: &mut [ColumnSource],
+    decisions: &mut [Option<Decision>],
+    used: &mut [bool],
+) {
+    for (c, col) in dataset.columns.iter().enumerate() {
+        let named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+        if col.kind != ColumnKind::Period || sources[c] != ColumnSource::Absent || named {
+            continue;
+        }
+        let months: Vec<usize> = (0..view.header.raw.len())
+            .filter(|&i| {
+                // A date of nothing in particular (发放时间, 日期), not of an
+                // event (退休时间: a pension's start, in months too).
+                let reading = &view.readings[i];
+                let dated = matches!(reading.attribute.as_deref(), Some("date" | "pay_date"))
+                    && reading.subject == Subject::None;
+                let p = &view.profiles[i];
+                !used[i] && dated && p.month >= 0.8 && p.date < 0.3
+            })
+            .collect();
+        let [i] = months[..] else {
+            continue;
+        };
+        used[i] = true;
+        sources[c] = ColumnSource::Header(i);
+        decisions[c] = Some(Decision {
+            column: col.name.into(),
+            header: Some(view.header.raw[i].clone()),
+            score: 0.8,
+            reason: format!(
+                "按含义：{}；内容为月份（{}），作为所属月份（{}）",
+                view.readings[i].describe(),
+                view.profiles[i].describe(),
+                col.name
+            ),
+        });
+    }
+}
+
 /// Content kinds that can stand in for a missing header.
 fn content_decides(kind: ColumnKind) -> bool {
     matches!(
@@ -648,6 +695,14 @@ pub fn map_columns(
         &mut used,
     );
     month_dates(dataset, view, &mut sources, &mut decisions);
+    months_headed_as_dates(
+        dataset,
+        view,
+        entry,
+        &mut sources,
+        &mut decisions,
+        &mut used,
+    );
     let months = monthly.and_then(|(period, amount)| {
         let (columns, year) = month_periods(dataset, view, &mut decisions, (period, amount));
         if columns.is_empty() {
@@ -1842,6 +1897,57 @@ mod tests {
             .unwrap();
         assert_eq!(d.header.as_deref(), Some("登记事项"));
         assert!(d.reason.contains("按内容"));
+    }
+
+    /// A wage sheet's 发放时间 holding months gives the month paid; one
+    /// holding whole dates does not.
+    #[test]
+    fn months_headed_as_a_date_give_the_month_paid() {
+        let header: &[&str] = &[
+            "村代码",
+            "姓名",
+            "身份证号码",
+            "岗位",
+            "工资（元）",
+            "发放时间",
+        ];
+        let months: &[&str] = &[
+            "411122001001",
+            "甲",
+            "110101199003074514",
+            "保洁员",
+            "500",
+            "2024年3月",
+        ];
+        let r = recognise("公益性岗位人员工资表.csv", &[header, months]);
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "welfare_jobs");
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
+        assert!(mapped(&m).contains(&("period".into(), "发放时间".into())));
+
+        // A retirees' roster with months stays retirees' pensions.
+        let r = recognise(
+            "企业退休人员养老金名册.csv",
+            &[
+                &["姓名", "身份证号码", "退休时间", "月养老金"],
+                &["甲", "110101199003074514", "2010.05", "2850"],
+            ],
+        );
+        let m = r.mapping.unwrap();
+        assert_eq!(m.dataset.name, "employee_pensions");
+        assert!(mapped(&m).contains(&("start_date".into(), "退休时间".into())));
+
+        let dates: &[&str] = &[
+            "411122001001",
+            "甲",
+            "110101199003074514",
+            "保洁员",
+            "500",
+            "2024-03-05",
+        ];
+        let r = recognise("公益性岗位人员工资表.csv", &[header, dates]);
+        let m = r.mapping.unwrap();
+        assert!(m.missing.contains(&"period"), "{:?}", m.missing);
     }
 
     /// Amounts of five digits and cents (22610.00) are eight characters
