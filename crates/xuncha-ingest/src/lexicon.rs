@@ -276,25 +276,20 @@ impl Lexicon {
                     .map_err(|e| format!("datasets.toml [{name}] {col}: {e}"))?;
                 columns.insert(col, parsed);
             }
+            // Each alias normalized, and its 时间 twin where it ends in 日期.
+            let expand = |list: Vec<&String>| -> Vec<String> {
+                (list.into_iter())
+                    .map(|a| strip_unit_owned(a.trim_start_matches('~').trim()))
+                    .flat_map(|a| std::iter::once(a.clone()).chain(time_variant(&a)))
+                    .collect()
+            };
             let (mut aliases, mut fallback_aliases) = (BTreeMap::new(), BTreeMap::new());
             for (c, list) in d.aliases {
-                for fallback in [false, true] {
-                    let list = (list.iter())
-                        .filter_map(|a| match a.strip_prefix('~') {
-                            Some(rest) => fallback.then_some(rest.trim()),
-                            None => (!fallback).then_some(a.as_str()),
-                        })
-                        .map(strip_unit_owned);
-                    let both: Vec<String> = list
-                        .flat_map(|a| std::iter::once(a.clone()).chain(time_variant(&a)))
-                        .collect();
-                    if !both.is_empty() {
-                        let into = if fallback {
-                            &mut fallback_aliases
-                        } else {
-                            &mut aliases
-                        };
-                        into.insert(c.clone(), both);
+                let (fallback, plain): (Vec<&String>, Vec<&String>) =
+                    list.iter().partition(|a| a.starts_with('~'));
+                for (into, list) in [(&mut aliases, plain), (&mut fallback_aliases, fallback)] {
+                    if !list.is_empty() {
+                        into.insert(c.clone(), expand(list));
                     }
                 }
             }

@@ -1094,6 +1094,12 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// ambiguous instead of guessed.
 pub fn recognize(view: &TableView<'_>) -> Recognition {
     let lex = lexicon();
+    // The reason columns (注销原因), the same for every dataset: a list
+    // whose every reason is a dataset's own reads them (below).
+    let reason_headers: Vec<&str> = (view.header.raw.iter().zip(&view.readings))
+        .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
+        .map(|(h, _)| h.as_str())
+        .collect();
     let mut scored: Vec<(Rank, Mapping, Candidate)> = DATASETS
         .iter()
         .filter_map(|d| {
@@ -1110,12 +1116,8 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             // The reason column of a list whose every reason is this dataset's
             // (注销原因: 死亡) says what each row is: it is read, not left over.
             let stated = reason.is_some() && !view.change_reasons.is_empty();
-            let reason_headers: Vec<&str> = (view.header.raw.iter().zip(&view.readings))
-                .filter(|(_, r)| stated && r.attribute.as_deref() == Some("change_reason"))
-                .map(|(h, _)| h.as_str())
-                .collect();
             let unread = (mapping.unmapped.iter())
-                .filter(|u| !reason_headers.contains(&u.header.as_str()))
+                .filter(|u| !(stated && reason_headers.contains(&u.header.as_str())))
                 .count();
             let found: Vec<usize> = (words.into_iter())
                 .flat_map(|w| &w.hints)
