@@ -320,72 +320,6 @@ impl<'a> TableView<'a> {
     }
 }
 
-/// A column naming the village whose values are names, not codes, gives
-/// `village_code` through the villages directory, with the township's
-/// column beside it when there is one. The column is the one the header
-/// (or the catalog) gives `village_code`, or else an unused header that
-/// names the village (村(社区), 所属村, 村名称).
-fn village_names(
-    dataset: &DatasetSpec,
-    view: &TableView<'_>,
-    entry: Option<&CatalogEntry>,
-    sources: &mut [ColumnSource],
-    decisions: &mut [Option<Decision>],
-    used: &mut [bool],
-) {
-    let Some(c) = dataset
-        .columns
-        .iter()
-        .position(|col| col.kind == ColumnKind::VillageCode)
-    else {
-        return;
-    };
-    // The directory itself names its villages beside their codes.
-    if dataset.columns.iter().any(|col| col.name == "village_name") {
-        return;
-    }
-    let names = |i: usize| {
-        let p = &view.profiles[i];
-        p.words >= 0.8 && p.village_code < 0.3
-    };
-    let names_a = |i: usize, subject: &str| {
-        let r = &view.readings[i];
-        !used[i]
-            && r.subject == Subject::Known(subject.to_string())
-            && matches!(r.attribute.as_deref(), None | Some("name"))
-            && names(i)
-    };
-    let village = match sources[c] {
-        ColumnSource::Header(i) if names(i) => i,
-        ColumnSource::Absent if !entry.is_some_and(|e| e.columns.contains_key("village_code")) => {
-            match (0..view.header.raw.len()).find(|&i| names_a(i, "village")) {
-                Some(i) => i,
-                None => return,
-            }
-        }
-        _ => return,
-    };
-    let township = (0..view.header.raw.len()).find(|&i| names_a(i, "township"));
-    used[village] = true;
-    if let Some(t) = township {
-        used[t] = true;
-    }
-    let header = &view.header.raw;
-    let by_township = township
-        .map(|t| format!("（乡镇取自“{}”）", header[t]))
-        .unwrap_or_default();
-    decisions[c] = Some(Decision {
-        column: "village_code".into(),
-        header: Some(header[village].clone()),
-        score: decisions[c].as_ref().map_or(0.8, |d| d.score),
-        reason: format!(
-            "表头指村，内容为村名（{}）：按村(社区)名录{by_township}换成12位区划代码",
-            view.profiles[village].describe(),
-        ),
-    });
-    sources[c] = ColumnSource::VillageName { village, township };
-}
-
 /// The pairs of canonical columns a term written as a range of dates in
 /// one cell gives: its start and its end.
 const DATE_PAIRS: &[(&str, &str)] = &[
@@ -394,146 +328,227 @@ const DATE_PAIRS: &[(&str, &str)] = &[
     ("issue_date", "expiry_date"),
 ];
 
-/// A column whose values are ranges of dates (租赁期限 2020.01.01-2029.12.31)
-/// gives the start and the end of a dataset's pair of dates that no header
-/// gave, when its header names a term or a date.
-fn date_ranges(
-    dataset: &DatasetSpec,
-    view: &TableView<'_>,
-    entry: Option<&CatalogEntry>,
-    sources: &mut [ColumnSource],
-    decisions: &mut [Option<Decision>],
-    used: &mut [bool],
-) {
-    let lex = lexicon();
-    let position = |name: &str| dataset.columns.iter().position(|c| c.name == name);
-    let ranges = |i: usize| view.profiles[i].range >= 0.6;
-    for (start, end) in DATE_PAIRS {
-        let (Some(start), Some(end)) = (position(start), position(end)) else {
-            continue;
-        };
-        // A header of the pair (the catalog's, which names one header for
-        // both) that holds ranges, or else an unused one naming a term or
-        // a date.
-        let given = [start, end].into_iter().find_map(|c| match sources[c] {
-            ColumnSource::Header(i) if ranges(i) => Some(i),
-            _ => None,
-        });
-        let named =
-            |c: usize| entry.is_some_and(|e| e.columns.contains_key(dataset.columns[c].name));
-        let unused = || {
-            (0..view.header.raw.len()).find(|&i| {
-                let attribute = view.readings[i].attribute.as_deref();
-                let dated =
-                    attribute.is_some_and(|a| a == "term" || lex.attribute_kind(a) == Some("date"));
-                !used[i] && dated && ranges(i)
-            })
-        };
-        let Some(i) = given.or_else(|| (!named(start) && !named(end)).then(unused).flatten())
+/// A dataset's canonical columns as a table's headers are being assigned
+/// to them: the source and decision per column, and the headers taken.
+struct Assignment<'v, 'a> {
+    dataset: &'static DatasetSpec,
+    view: &'v TableView<'a>,
+    entry: Option<&'v CatalogEntry>,
+    sources: Vec<ColumnSource>,
+    decisions: Vec<Option<Decision>>,
+    used: Vec<bool>,
+}
+
+impl Assignment<'_, '_> {
+    /// A column naming the village whose values are names, not codes, gives
+    /// `village_code` through the villages directory, with the township's
+    /// column beside it when there is one. The column is the one the header
+    /// (or the catalog) gives `village_code`, or else an unused header that
+    /// names the village (村(社区), 所属村, 村名称).
+    fn village_names(&mut self) {
+        let (dataset, view, entry) = (self.dataset, self.view, self.entry);
+        let Assignment {
+            sources,
+            decisions,
+            used,
+            ..
+        } = self;
+        let Some(c) = dataset
+            .columns
+            .iter()
+            .position(|col| col.kind == ColumnKind::VillageCode)
         else {
-            continue;
+            return;
         };
-        used[i] = true;
-        for (c, is_end) in [(start, false), (end, true)] {
-            if !matches!(sources[c], ColumnSource::Absent) && sources[c] != ColumnSource::Header(i)
+        // The directory itself names its villages beside their codes.
+        if dataset.columns.iter().any(|col| col.name == "village_name") {
+            return;
+        }
+        let names = |i: usize| {
+            let p = &view.profiles[i];
+            p.words >= 0.8 && p.village_code < 0.3
+        };
+        let names_a = |i: usize, subject: &str| {
+            let r = &view.readings[i];
+            !used[i]
+                && r.subject == Subject::Known(subject.to_string())
+                && matches!(r.attribute.as_deref(), None | Some("name"))
+                && names(i)
+        };
+        let village = match sources[c] {
+            ColumnSource::Header(i) if names(i) => i,
+            ColumnSource::Absent
+                if !entry.is_some_and(|e| e.columns.contains_key("village_code")) =>
             {
-                continue;
+                match (0..view.header.raw.len()).find(|&i| names_a(i, "village")) {
+                    Some(i) => i,
+                    None => return,
+                }
             }
-            decisions[c] = Some(Decision {
-                column: dataset.columns[c].name.into(),
-                header: Some(view.header.raw[i].clone()),
-                score: decisions[c].as_ref().map_or(0.8, |d| d.score),
-                reason: format!(
-                    "按含义：{}；内容为日期区间（{}%），取{}日期",
-                    view.readings[i].describe(),
-                    (view.profiles[i].range * 100.0).round(),
-                    if is_end { "终止" } else { "起始" }
-                ),
-            });
-            sources[c] = ColumnSource::DateRange {
-                index: i,
-                end: is_end,
-            };
-        }
-    }
-}
-
-/// A date column whose values are mostly months (参加工作时间 2015.08, 出生年月
-/// 197606), where the column may be written to the month
-/// ([`crate::evidence::month_date_end`]), reads each month as its first day,
-/// or its last for the end of a term.
-fn month_dates(
-    dataset: &DatasetSpec,
-    view: &TableView<'_>,
-    sources: &mut [ColumnSource],
-    decisions: &mut [Option<Decision>],
-) {
-    for (c, col) in dataset.columns.iter().enumerate() {
-        let ColumnSource::Header(index) = sources[c] else {
-            continue;
+            _ => return,
         };
-        let profile = &view.profiles[index];
-        let Some(end) = month_date_end(col.name) else {
-            continue;
-        };
-        if col.kind != ColumnKind::Date || profile.month < 0.8 || profile.date >= 0.8 {
-            continue;
+        let township = (0..view.header.raw.len()).find(|&i| names_a(i, "township"));
+        used[village] = true;
+        if let Some(t) = township {
+            used[t] = true;
         }
-        sources[c] = ColumnSource::MonthOf { index, end };
-        if let Some(d) = decisions[c].as_mut() {
-            d.reason.push_str(&format!(
-                "；内容为月份（{}%），按当月{}计",
-                ((profile.month - profile.date) * 100.0).round(),
-                if end { "最后一天" } else { "第一天" }
-            ));
-        }
-    }
-}
-
-/// A payment list whose only month column is headed as a date (发放时间,
-/// 日期) but holds months (2024年3月, 2024-03): that column gives a required
-/// month no header names. A header of full dates does not: a pay date's
-/// month is not always the month paid for.
-fn months_headed_as_dates(
-    dataset: &DatasetSpec,
-    view: &TableView<'_>,
-    entry: Option<&CatalogEntry>,
-    sources: &mut [ColumnSource],
-    decisions: &mut [Option<Decision>],
-    used: &mut [bool],
-) {
-    for (c, col) in dataset.columns.iter().enumerate() {
-        let named = entry.is_some_and(|e| e.columns.contains_key(col.name));
-        if col.kind != ColumnKind::Period || sources[c] != ColumnSource::Absent || named {
-            continue;
-        }
-        let months: Vec<usize> = (0..view.header.raw.len())
-            .filter(|&i| {
-                // A date of nothing in particular (发放时间, 日期), not of an
-                // event (退休时间: a pension's start, in months too).
-                let reading = &view.readings[i];
-                let dated = matches!(reading.attribute.as_deref(), Some("date" | "pay_date"))
-                    && reading.subject == Subject::None;
-                let p = &view.profiles[i];
-                !used[i] && dated && p.month >= 0.8 && p.date < 0.3
-            })
-            .collect();
-        let [i] = months[..] else {
-            continue;
-        };
-        used[i] = true;
-        sources[c] = ColumnSource::Header(i);
+        let header = &view.header.raw;
+        let by_township = township
+            .map(|t| format!("（乡镇取自“{}”）", header[t]))
+            .unwrap_or_default();
         decisions[c] = Some(Decision {
-            column: col.name.into(),
-            header: Some(view.header.raw[i].clone()),
-            score: 0.8,
+            column: "village_code".into(),
+            header: Some(header[village].clone()),
+            score: decisions[c].as_ref().map_or(0.8, |d| d.score),
             reason: format!(
-                "按含义：{}；内容为月份（{}），作为所属月份（{}）",
-                view.readings[i].describe(),
-                view.profiles[i].describe(),
-                col.name
+                "表头指村，内容为村名（{}）：按村(社区)名录{by_township}换成12位区划代码",
+                view.profiles[village].describe(),
             ),
         });
+        sources[c] = ColumnSource::VillageName { village, township };
+    }
+
+    /// A column whose values are ranges of dates (租赁期限 2020.01.01-2029.12.31)
+    /// gives the start and the end of a dataset's pair of dates that no header
+    /// gave, when its header names a term or a date.
+    fn date_ranges(&mut self) {
+        let (dataset, view, entry) = (self.dataset, self.view, self.entry);
+        let Assignment {
+            sources,
+            decisions,
+            used,
+            ..
+        } = self;
+        let lex = lexicon();
+        let position = |name: &str| dataset.columns.iter().position(|c| c.name == name);
+        let ranges = |i: usize| view.profiles[i].range >= 0.6;
+        for (start, end) in DATE_PAIRS {
+            let (Some(start), Some(end)) = (position(start), position(end)) else {
+                continue;
+            };
+            // A header of the pair (the catalog's, which names one header for
+            // both) that holds ranges, or else an unused one naming a term or
+            // a date.
+            let given = [start, end].into_iter().find_map(|c| match sources[c] {
+                ColumnSource::Header(i) if ranges(i) => Some(i),
+                _ => None,
+            });
+            let named =
+                |c: usize| entry.is_some_and(|e| e.columns.contains_key(dataset.columns[c].name));
+            let unused = || {
+                (0..view.header.raw.len()).find(|&i| {
+                    let attribute = view.readings[i].attribute.as_deref();
+                    let dated = attribute
+                        .is_some_and(|a| a == "term" || lex.attribute_kind(a) == Some("date"));
+                    !used[i] && dated && ranges(i)
+                })
+            };
+            let Some(i) = given.or_else(|| (!named(start) && !named(end)).then(unused).flatten())
+            else {
+                continue;
+            };
+            used[i] = true;
+            for (c, is_end) in [(start, false), (end, true)] {
+                if !matches!(sources[c], ColumnSource::Absent)
+                    && sources[c] != ColumnSource::Header(i)
+                {
+                    continue;
+                }
+                decisions[c] = Some(Decision {
+                    column: dataset.columns[c].name.into(),
+                    header: Some(view.header.raw[i].clone()),
+                    score: decisions[c].as_ref().map_or(0.8, |d| d.score),
+                    reason: format!(
+                        "按含义：{}；内容为日期区间（{}%），取{}日期",
+                        view.readings[i].describe(),
+                        (view.profiles[i].range * 100.0).round(),
+                        if is_end { "终止" } else { "起始" }
+                    ),
+                });
+                sources[c] = ColumnSource::DateRange {
+                    index: i,
+                    end: is_end,
+                };
+            }
+        }
+    }
+
+    /// A date column whose values are mostly months (参加工作时间 2015.08, 出生年月
+    /// 197606), where the column may be written to the month
+    /// ([`crate::evidence::month_date_end`]), reads each month as its first day,
+    /// or its last for the end of a term.
+    fn month_dates(&mut self) {
+        let (dataset, view) = (self.dataset, self.view);
+        let Assignment {
+            sources, decisions, ..
+        } = self;
+        for (c, col) in dataset.columns.iter().enumerate() {
+            let ColumnSource::Header(index) = sources[c] else {
+                continue;
+            };
+            let profile = &view.profiles[index];
+            let Some(end) = month_date_end(col.name) else {
+                continue;
+            };
+            if col.kind != ColumnKind::Date || profile.month < 0.8 || profile.date >= 0.8 {
+                continue;
+            }
+            sources[c] = ColumnSource::MonthOf { index, end };
+            if let Some(d) = decisions[c].as_mut() {
+                d.reason.push_str(&format!(
+                    "；内容为月份（{}%），按当月{}计",
+                    ((profile.month - profile.date) * 100.0).round(),
+                    if end { "最后一天" } else { "第一天" }
+                ));
+            }
+        }
+    }
+
+    /// A payment list whose only month column is headed as a date (发放时间,
+    /// 日期) but holds months (2024年3月, 2024-03): that column gives a required
+    /// month no header names. A header of full dates does not: a pay date's
+    /// month is not always the month paid for.
+    fn months_headed_as_dates(&mut self) {
+        let (dataset, view, entry) = (self.dataset, self.view, self.entry);
+        let Assignment {
+            sources,
+            decisions,
+            used,
+            ..
+        } = self;
+        for (c, col) in dataset.columns.iter().enumerate() {
+            let named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+            if col.kind != ColumnKind::Period || sources[c] != ColumnSource::Absent || named {
+                continue;
+            }
+            let months: Vec<usize> = (0..view.header.raw.len())
+                .filter(|&i| {
+                    // A date of nothing in particular (发放时间, 日期), not of an
+                    // event (退休时间: a pension's start, in months too).
+                    let reading = &view.readings[i];
+                    let dated = matches!(reading.attribute.as_deref(), Some("date" | "pay_date"))
+                        && reading.subject == Subject::None;
+                    let p = &view.profiles[i];
+                    !used[i] && dated && p.month >= 0.8 && p.date < 0.3
+                })
+                .collect();
+            let [i] = months[..] else {
+                continue;
+            };
+            used[i] = true;
+            sources[c] = ColumnSource::Header(i);
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: Some(view.header.raw[i].clone()),
+                score: 0.8,
+                reason: format!(
+                    "按含义：{}；内容为月份（{}），作为所属月份（{}）",
+                    view.readings[i].describe(),
+                    view.profiles[i].describe(),
+                    col.name
+                ),
+            });
+        }
     }
 }
 
@@ -678,31 +693,24 @@ pub fn map_columns(
             });
         }
     }
-    village_names(
+    let mut assignment = Assignment {
         dataset,
         view,
         entry,
-        &mut sources,
-        &mut decisions,
-        &mut used,
-    );
-    date_ranges(
-        dataset,
-        view,
-        entry,
-        &mut sources,
-        &mut decisions,
-        &mut used,
-    );
-    month_dates(dataset, view, &mut sources, &mut decisions);
-    months_headed_as_dates(
-        dataset,
-        view,
-        entry,
-        &mut sources,
-        &mut decisions,
-        &mut used,
-    );
+        sources,
+        decisions,
+        used,
+    };
+    assignment.village_names();
+    assignment.date_ranges();
+    assignment.month_dates();
+    assignment.months_headed_as_dates();
+    let Assignment {
+        mut sources,
+        mut decisions,
+        mut used,
+        ..
+    } = assignment;
     let months = monthly.and_then(|(period, amount)| {
         let (columns, year) = month_periods(dataset, view, &mut decisions, (period, amount));
         if columns.is_empty() {
