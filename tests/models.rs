@@ -165,6 +165,46 @@ fn public_employee_relief_needs_overlapping_employment() {
     assert!(found[1].explain.contains("县一中"), "{}", found[1].explain);
 }
 
+/// A 特困 roster lists people, not households: each person is a household
+/// of one, checked like any relief household (no members' list needed).
+#[test]
+fn public_employee_in_a_roster_of_people_supported_alone() {
+    let roster = format!(
+        "乡镇,村（居）,姓名,身份证号,供养方式,认定时间\n\
+         城关镇,411102001001,人1,{},分散供养,2023.03\n\
+         城关镇,411102001001,人2,{},集中供养,2023.03\n\
+         城关镇,411102001002,人3,{},分散供养,2024.06\n",
+        id(1),
+        id(2),
+        id(3)
+    );
+    let employees = format!(
+        "姓名,身份证号,工作单位,入职日期,离职日期\n人1,{},县林业局,2010-01-01,\n人3,{},镇卫生院,2015-01-01,2024-05-31\n人4,{},县一中,2019-09-01,\n",
+        id(1), id(3), id(4)
+    );
+    let found = run(
+        "mz.public_employee_relief",
+        &[
+            ("特困人员名册.csv", roster),
+            ("财政供养人员.csv", employees),
+        ],
+        &[],
+    );
+    // 人3 left the clinic before being approved; 人2 and 人4 are one side only.
+    assert_eq!(subjects(&found), vec![id(1).as_str()]);
+    assert_eq!(found[0].village_code.as_deref(), Some("411102001001"));
+    assert!(
+        found[0].explain.contains("特困供养"),
+        "{}",
+        found[0].explain
+    );
+    assert!(
+        found[0].sources.contains(&"特困人员名册.csv:2".to_string()),
+        "{:?}",
+        found[0].sources
+    );
+}
+
 #[test]
 fn shared_account_needs_three_people_of_two_households() {
     let mut s = String::from("姓名,身份证号,村代码,救助类别,发放月份,发放金额,银行账号\n");

@@ -94,6 +94,24 @@ struct DatasetFile {
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    one_person: Option<OnePerson>,
+}
+
+/// How a roster of people each supported alone (特困人员) reads as a
+/// dataset of households: `datasets.toml`'s `one_person`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnePerson {
+    /// The values of the dataset's `program` column whose rows are people
+    /// each supported alone.
+    pub programs: Vec<String>,
+    /// Canonical column → `dataset.column` whose meanings find the person's
+    /// own column for it.
+    pub columns: BTreeMap<String, String>,
+    /// Canonical column → the value every row has.
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
 }
 
 /// One way a canonical column can be named.
@@ -130,6 +148,8 @@ pub struct DatasetWords {
     /// other header means it: a standard stands for what was paid only in a
     /// list that gives nothing else.
     pub fallback_aliases: BTreeMap<String, Vec<String>>,
+    /// How a roster of people each supported alone reads as this dataset.
+    pub one_person: Option<OnePerson>,
 }
 
 /// The loaded lexicon.
@@ -302,8 +322,23 @@ impl Lexicon {
                     columns,
                     aliases,
                     fallback_aliases,
+                    one_person: d.one_person,
                 },
             );
+        }
+        // A person's column is looked for by another dataset's meanings.
+        for (name, d) in &datasets {
+            let referred = (d.one_person.iter()).flat_map(|o| o.columns.values());
+            for r in referred {
+                let known = r.split_once('.').is_some_and(|(ds, col)| {
+                    (datasets.get(ds)).is_some_and(|d| d.columns.contains_key(col))
+                });
+                if !known {
+                    return Err(format!(
+                        "datasets.toml [{name}.one_person]: unknown column `{r}`"
+                    ));
+                }
+            }
         }
         let subject_finder = WordFinder::new(subjects.iter().map(|(w, _)| w.as_str()).enumerate())?;
         let neutral_finder =
@@ -663,10 +698,25 @@ mod tests {
                     c.name
                 );
             }
-            for c in words.columns.keys().chain(words.aliases.keys()) {
+            let one_person = words.one_person.iter();
+            let filled = one_person.flat_map(|o| o.columns.keys().chain(o.constants.keys()));
+            for c in words
+                .columns
+                .keys()
+                .chain(words.aliases.keys())
+                .chain(filled)
+            {
                 assert!(
                     spec.column(c).is_some(),
                     "{}.{c} is not canonical",
+                    spec.name
+                );
+            }
+            for p in words.one_person.iter().flat_map(|o| &o.programs) {
+                let vocab = crate::vocab::for_column(spec.name, "program");
+                assert!(
+                    vocab.is_some_and(|v| v.rules.iter().any(|r| r.value == *p)),
+                    "{}.one_person: {p} is no program of its vocabulary",
                     spec.name
                 );
             }

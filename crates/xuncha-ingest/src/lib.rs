@@ -158,7 +158,8 @@ pub struct TableReport {
     pub overlapping_rows: usize,
     /// The earlier tables (`file[#sheet]`) those rows were found in.
     pub overlapping_with: Vec<String>,
-    /// Member rows unpivoted from a wide household export.
+    /// Member rows unpivoted from a wide household export (or the people
+    /// of a roster of households of one).
     pub members_accepted: usize,
     /// Member rows left out because an earlier table holds them.
     pub overlapping_members: usize,
@@ -211,8 +212,9 @@ pub fn held_bytes(df: &DataFrame) -> usize {
 }
 
 impl TableReport {
-    /// Did the table unpivot household members (wide roster), whether or
-    /// not an earlier table already held them?
+    /// Did the table unpivot household members (a wide roster, or people
+    /// each a household of one), whether or not an earlier table already
+    /// held them?
     pub fn unpivots_members(&self) -> bool {
         self.members_accepted + self.overlapping_members > 0
     }
@@ -634,7 +636,8 @@ struct Frame {
 enum Rows {
     /// The table's data rows.
     Table,
-    /// Household members unpivoted from a wide household row.
+    /// Household members unpivoted from a wide household row (or the
+    /// person of a household of one).
     Members,
     /// Months unpivoted from the month columns of a person's row.
     Months,
@@ -1076,14 +1079,16 @@ fn ingest_table(
     } else {
         Vec::new()
     };
+    // Wide household rows, and people each a household of one, give
+    // relief members too.
+    let unpivots = !members.is_empty() || mapping.households_of_one;
     // Typed Parquet/IPC columns are validated as they are; other columnar
     // input (and wide household rows) is read as text like any export.
     let all_rows;
     let rows: &[read::RawRow] = match &table.typed {
         Some(df) => {
             report.data_rows = df.height();
-            let typed = members
-                .is_empty()
+            let typed = (!unpivots)
                 .then(|| typed::build(df, &mapping, &table.file, &mut outcome.rejects))
                 .flatten();
             match typed {
@@ -1228,7 +1233,7 @@ fn ingest_table(
         (mapping.dataset, rows, names),
         rows_built,
     );
-    if !members.is_empty() {
+    if unpivots {
         push_frames(
             outcome,
             &mut report,
@@ -1326,7 +1331,7 @@ fn build_chunk(
                     continue;
                 }
                 counts.rows_accepted += 1;
-                if !members.is_empty() {
+                if !members.is_empty() || mapping.households_of_one {
                     counts.members_accepted += push_members(
                         mapping,
                         &cells,
@@ -1507,8 +1512,9 @@ fn row_cells<'a>(
         .collect()
 }
 
-/// Add the head and each numbered member of a wide household row to
-/// `relief_members`; returns how many member rows were accepted.
+/// Add the head and each numbered member of a wide household row (the
+/// head alone for a household of one) to `relief_members`; returns how
+/// many member rows were accepted.
 #[allow(clippy::too_many_arguments)]
 fn push_members(
     mapping: &Mapping,

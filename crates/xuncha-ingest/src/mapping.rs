@@ -7,7 +7,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use xuncha_schema::{ColumnKind, DatasetSpec, DATASETS};
+use xuncha_schema::{ColumnKind, ColumnSpec, DatasetSpec, DATASETS};
 
 use crate::catalog::{unit_scale, CatalogEntry};
 use crate::evidence::{month_date_end, Profile, Verdict};
@@ -91,6 +91,10 @@ pub struct Mapping {
     pub unmapped: Vec<Unmapped>,
     /// Columns another header fitted exactly as well as the one taken.
     pub ties: Vec<Tie>,
+    /// Each row is a person supported alone, a household of one (the
+    /// dataset's `one_person` in `datasets.toml`): relief households also
+    /// give the person as the household's member.
+    pub households_of_one: bool,
 }
 
 /// A canonical column two or more headers fit equally well: the leftmost
@@ -234,7 +238,13 @@ pub struct TableView<'a> {
     /// The registration statuses the sampled reasons of change (注销原因)
     /// come to, as the residents' status vocabulary reads them.
     change_reasons: BTreeSet<&'static str>,
+    /// Per header: its distinct sampled values (trimmed, not empty), or
+    /// `None` where there are more than [`FEW_VALUES`].
+    distinct: Vec<Option<BTreeSet<String>>>,
 }
+
+/// The most distinct values a header's sample keeps in [`TableView`].
+const FEW_VALUES: usize = 16;
 
 impl<'a> TableView<'a> {
     /// Build the view of a table. `samples` holds up to
@@ -255,6 +265,21 @@ impl<'a> TableView<'a> {
             .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
             .flat_map(|(i, _)| samples.iter().filter_map(move |row| row.get(i)))
             .filter_map(|v| statuses?.canonical(v))
+            .collect();
+        let distinct = (0..header.raw.len())
+            .map(|i| {
+                let mut values = BTreeSet::new();
+                let cells = samples.iter().filter_map(|r| r.get(i)).map(str::trim);
+                for v in cells.filter(|v| !v.is_empty()) {
+                    if !values.contains(v) {
+                        values.insert(v.to_string());
+                    }
+                    if values.len() > FEW_VALUES {
+                        return None;
+                    }
+                }
+                Some(values)
+            })
             .collect();
         let profiles = (0..header.raw.len())
             .map(|i| Profile::of(samples.iter().filter_map(|r| r.get(i))))
@@ -316,6 +341,7 @@ impl<'a> TableView<'a> {
             village: crate::places::stated_village(&named),
             labels,
             change_reasons,
+            distinct,
         }
     }
 }
@@ -337,6 +363,8 @@ struct Assignment<'v, 'a> {
     sources: Vec<ColumnSource>,
     decisions: Vec<Option<Decision>>,
     used: Vec<bool>,
+    /// Set where each row is read as a household of one.
+    households_of_one: bool,
 }
 
 impl Assignment<'_, '_> {
@@ -550,6 +578,158 @@ impl Assignment<'_, '_> {
             });
         }
     }
+
+    /// A label the names give every row (a payment list kept per program)
+    /// for a column no header or catalog entry gives; like a catalog
+    /// constant, it does not count toward recognising the dataset. A header
+    /// whose values the vocabulary knows none of (家庭类别: 一类, 二类) gives
+    /// way to it and is left unmapped.
+    fn stated_labels(&mut self) {
+        let (dataset, view, entry) = (self.dataset, self.view, self.entry);
+        let Assignment {
+            sources,
+            decisions,
+            used,
+            ..
+        } = self;
+        for (c, col) in dataset.columns.iter().enumerate() {
+            if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+                continue;
+            }
+            let vocab = crate::vocab::for_column(dataset.name, col.name);
+            let Some(label) =
+                vocab.and_then(|v| view.labels.iter().find(|l| l.vocabulary == v.name))
+            else {
+                continue;
+            };
+            let mut reason = label.stated.reason.clone();
+            match sources[c] {
+                ColumnSource::Absent => {}
+                ColumnSource::Header(i) if label.foreign[i] => {
+                    used[i] = false;
+                    reason.push_str(&format!(
+                        "；表头“{}”的值都不是词表中的{}，未用",
+                        view.header.raw[i], label.vocabulary
+                    ));
+                }
+                _ => continue,
+            }
+            decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: None,
+                score: 1.0,
+                reason,
+            });
+            sources[c] = ColumnSource::Constant(label.stated.value.clone());
+        }
+    }
+
+    /// Whether no header, catalog entry or constant gives column `c` yet.
+    fn open(&self, c: usize) -> bool {
+        let name = self.dataset.columns[c].name;
+        self.sources[c] == ColumnSource::Absent
+            && !self.entry.is_some_and(|e| e.columns.contains_key(name))
+    }
+
+    /// A roster of people each supported alone (特困人员名册: no household
+    /// number, no head) reads each person as a household of one, as
+    /// `datasets.toml`'s `one_person` says: where no header or catalog entry
+    /// gives any of its columns and every row's program is one it lists,
+    /// each column is the person's own, found by the meanings of the column
+    /// it names; all of them or none.
+    fn one_person(&mut self) {
+        let (dataset, view) = (self.dataset, self.view);
+        let lex = lexicon();
+        let Some(rule) = lex
+            .dataset(dataset.name)
+            .and_then(|d| d.one_person.as_ref())
+        else {
+            return;
+        };
+        let position = |name: &str| dataset.columns.iter().position(|c| c.name == name);
+        if !(rule.columns.keys()).all(|c| position(c).is_some_and(|c| self.open(c))) {
+            return;
+        }
+        let vocab = crate::vocab::for_column(dataset.name, "program");
+        let canonical = |v: &str| {
+            vocab
+                .and_then(|voc| voc.canonical(v))
+                .unwrap_or(v)
+                .to_string()
+        };
+        let programs: BTreeSet<String> = match position("program").map(|c| &self.sources[c]) {
+            Some(ColumnSource::Constant(v)) => [canonical(v)].into(),
+            Some(ColumnSource::Header(i)) => (view.distinct[*i].iter().flatten())
+                .map(|v| canonical(v))
+                .collect(),
+            _ => return,
+        };
+        if programs.is_empty() || !programs.iter().all(|p| rule.programs.contains(p)) {
+            return;
+        }
+        let programs = programs.into_iter().collect::<Vec<_>>().join("、");
+        let mut found = Vec::with_capacity(rule.columns.len());
+        for (column, from) in &rule.columns {
+            let Some((ds, col)) = from.split_once('.') else {
+                return;
+            };
+            let Some(spec) = xuncha_schema::dataset(ds).and_then(|d| d.column(col)) else {
+                return;
+            };
+            let best = (0..view.header.raw.len())
+                .filter(|&i| !self.used[i])
+                .filter_map(|i| {
+                    let scored = lex.score(ds, col, &view.readings[i])?;
+                    let (score, reason) = weigh(&view.profiles[i], spec, scored)?;
+                    Some((score, i, reason))
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            let (Some(c), Some((score, i, reason))) = (position(column), best) else {
+                return;
+            };
+            found.push((c, i, score, reason));
+        }
+        self.households_of_one = true;
+        for (c, i, score, reason) in found {
+            self.used[i] = true;
+            self.sources[c] = ColumnSource::Header(i);
+            self.decisions[c] = Some(Decision {
+                column: dataset.columns[c].name.into(),
+                header: Some(view.header.raw[i].clone()),
+                score: score.min(1.0),
+                reason: format!("{reason}；{programs}人员名册，一人一户：取本人的列"),
+            });
+        }
+        for (column, value) in &rule.constants {
+            let Some(c) = position(column).filter(|&c| self.open(c)) else {
+                continue;
+            };
+            self.sources[c] = ColumnSource::Constant(value.clone());
+            self.decisions[c] = Some(Decision {
+                column: column.clone(),
+                header: None,
+                score: 1.0,
+                reason: format!("{programs}人员名册，一人一户：每行为 {value}"),
+            });
+        }
+    }
+}
+
+/// A header's score for a column as its content weighs it: confirmed
+/// (+0.03, said in the reason), left as it is, or ruled out (`None`).
+fn weigh(
+    profile: &Profile,
+    col: &ColumnSpec,
+    (score, reason): (f32, String),
+) -> Option<(f32, String)> {
+    match profile.verdict(col.kind, col.name) {
+        Verdict::RulesOut => None,
+        Verdict::Fits => Some((
+            score + 0.03,
+            format!("{reason}；内容相符（{}）", profile.describe()),
+        )),
+        Verdict::Neutral => Some((score, reason)),
+    }
 }
 
 /// Content kinds that can stand in for a missing header.
@@ -634,14 +814,8 @@ pub fn map_columns(
             let Some((score, reason)) = lex.score(dataset.name, col.name, &view.readings[i]) else {
                 continue;
             };
-            let profile = &view.profiles[i];
-            let (score, reason) = match profile.verdict(col.kind, col.name) {
-                Verdict::RulesOut => continue,
-                Verdict::Fits => (
-                    score + 0.03,
-                    format!("{reason}；内容相符（{}）", profile.describe()),
-                ),
-                Verdict::Neutral => (score, reason),
+            let Some((score, reason)) = weigh(&view.profiles[i], col, (score, reason)) else {
+                continue;
             };
             lost[i].push((col.name.to_string(), score));
             if sources[c] == ColumnSource::Absent && !used[i] && !catalog_named {
@@ -700,15 +874,19 @@ pub fn map_columns(
         sources,
         decisions,
         used,
+        households_of_one: false,
     };
     assignment.village_names();
     assignment.date_ranges();
     assignment.month_dates();
     assignment.months_headed_as_dates();
+    assignment.stated_labels();
+    assignment.one_person();
     let Assignment {
         mut sources,
         mut decisions,
         mut used,
+        households_of_one,
         ..
     } = assignment;
     let months = monthly.and_then(|(period, amount)| {
@@ -792,40 +970,6 @@ pub fn map_columns(
             sources[c] = ColumnSource::Constant(stated.value);
         }
     }
-    // A label the names give every row (a payment list kept per program)
-    // for a column no header or catalog entry gives; like a catalog
-    // constant, it does not count toward recognising the dataset.
-    // A header whose values the vocabulary knows none of (家庭类别: 一类,
-    // 二类) gives way to it and is left unmapped.
-    for (c, col) in dataset.columns.iter().enumerate() {
-        if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
-            continue;
-        }
-        let vocab = crate::vocab::for_column(dataset.name, col.name);
-        let Some(label) = vocab.and_then(|v| view.labels.iter().find(|l| l.vocabulary == v.name))
-        else {
-            continue;
-        };
-        let mut reason = label.stated.reason.clone();
-        match sources[c] {
-            ColumnSource::Absent => {}
-            ColumnSource::Header(i) if label.foreign[i] => {
-                used[i] = false;
-                reason.push_str(&format!(
-                    "；表头“{}”的值都不是词表中的{}，未用",
-                    header.raw[i], label.vocabulary
-                ));
-            }
-            _ => continue,
-        }
-        decisions[c] = Some(Decision {
-            column: col.name.into(),
-            header: None,
-            score: 1.0,
-            reason,
-        });
-        sources[c] = ColumnSource::Constant(label.stated.value.clone());
-    }
     let mut scales = Vec::with_capacity(dataset.columns.len());
     let mut date_formats = Vec::with_capacity(dataset.columns.len());
     let mut missing = Vec::new();
@@ -894,6 +1038,7 @@ pub fn map_columns(
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
         ties,
+        households_of_one,
     }
 }
 
@@ -1992,26 +2137,21 @@ mod tests {
     }
 
     /// Rosters of people, not of payments or plots: a 特困 roster is no
-    /// homestead register (it names relief, whose household number it
-    /// lacks), and an age is no amount paid.
+    /// homestead register (it names relief), and an age is no amount paid.
     #[test]
     fn rosters_of_people_are_not_read_as_something_else() {
-        let r = recognise(
-            "特困人员名册.csv",
-            &[
-                &["村（居）", "姓名", "身份证号", "供养方式", "认定时间"],
-                &[
-                    "西湾社区",
-                    "赵四",
-                    "110101199003074514",
-                    "分散供养",
-                    "2018-03-01",
-                ],
-            ],
-        );
+        let header: &[&str] = &["村（居）", "姓名", "身份证号", "供养方式", "认定时间"];
+        let row: &[&str] = &[
+            "西湾社区",
+            "赵四",
+            "110101199003074514",
+            "分散供养",
+            "2018-03-01",
+        ];
+        let r = recognise("特困人员名册.csv", &[header, row]);
         let m = r.mapping.unwrap();
         assert_eq!(m.dataset.name, "relief_households");
-        assert!(m.missing.contains(&"household_id"), "{:?}", m.missing);
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
 
         let r = recognise(
             "高龄津贴领取人员名单.csv",
@@ -2025,6 +2165,79 @@ mod tests {
             !mapped(&m).iter().any(|(_, h)| h == "年龄"),
             "{:?}",
             mapped(&m)
+        );
+    }
+
+    /// A 特困 roster lists people each supported alone: with no household
+    /// number or head, each person is a household of one (their ID its
+    /// number). A list of people of another program, or of several, is
+    /// not, nor is a roster that names the household.
+    #[test]
+    fn people_supported_alone_are_households_of_one() {
+        let header: &[&str] = &["村（居）", "姓名", "身份证号", "认定时间"];
+        let row: &[&str] = &["西湾社区", "赵四", "110101199003074514", "2018-03-01"];
+        let m = recognise("特困人员名册.csv", &[header, row])
+            .mapping
+            .unwrap();
+        assert_eq!(m.dataset.name, "relief_households");
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
+        let got = mapped(&m);
+        for (c, h) in [
+            ("household_id", "身份证号"),
+            ("head_id_number", "身份证号"),
+            ("head_name", "姓名"),
+        ] {
+            assert!(
+                got.contains(&(c.into(), h.into())),
+                "{c} ← {h} not in {got:?}"
+            );
+        }
+        assert_eq!(m.sources[5], ColumnSource::Constant("1".into()));
+        let d = m
+            .decisions
+            .iter()
+            .find(|d| d.column == "household_id")
+            .unwrap();
+        assert!(d.reason.contains("一人一户"), "{}", d.reason);
+
+        // A column stating the program for every row: 特困 forms alone.
+        let typed: &[&str] = &["救助类别", "村（居）", "姓名", "身份证号", "认定时间"];
+        let alone = ["西湾社区", "赵四", "110101199003074514", "2018-03-01"];
+        let other = ["东岭村", "钱五", "110101199507071234", "2019-05-01"];
+        let with = |program: &'static str, rest: [&'static str; 4]| -> Vec<&'static str> {
+            std::iter::once(program).chain(rest).collect()
+        };
+        let (a, b) = (with("分散供养特困", alone), with("集中供养", other));
+        let m = recognise("救助对象名册.csv", &[typed, &a, &b])
+            .mapping
+            .unwrap();
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
+        let (a, b) = (with("特困供养", alone), with("农村低保", other));
+        let mixed: &[&[&str]] = &[typed, &a, &b];
+        let m = recognise("特困人员名册.csv", mixed).mapping.unwrap();
+        assert_eq!(m.dataset.name, "relief_households");
+        assert!(m.missing.contains(&"household_id"), "{:?}", m.missing);
+
+        // 低保 is kept per household: a list of its people is refused.
+        let m = recognise("低保对象名册.csv", &[header, row])
+            .mapping
+            .unwrap();
+        assert!(m.missing.contains(&"household_id"), "{:?}", m.missing);
+
+        // A roster naming the household keeps its own columns.
+        let households: &[&str] = &["家庭编号", "户主姓名", "户主身份证号", "保障人数"];
+        let row: &[&str] = &["TK001", "赵四", "110101199003074514", "2"];
+        let m = recognise("特困人员名册.csv", &[households, row])
+            .mapping
+            .unwrap();
+        let got = mapped(&m);
+        assert!(
+            got.contains(&("household_id".into(), "家庭编号".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("member_count".into(), "保障人数".into())),
+            "{got:?}"
         );
     }
 
