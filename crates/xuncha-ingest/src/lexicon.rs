@@ -91,6 +91,8 @@ struct DatasetFile {
     forms: Vec<String>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    marks: Vec<String>,
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
@@ -141,6 +143,9 @@ pub struct DatasetWords {
     /// The one reason a registration change of this dataset has (deaths:
     /// 死亡): a table whose change reasons (注销原因) name others is not it.
     pub reason: Option<String>,
+    /// Columns one of which a header must give for a table without a hint
+    /// word to be read as this dataset (homesteads: an area or a location).
+    pub marks: Vec<String>,
     pub columns: BTreeMap<String, Vec<Meaning>>,
     /// Normalized exact headers per column.
     pub aliases: BTreeMap<String, Vec<String>>,
@@ -319,6 +324,7 @@ impl Lexicon {
                     hints: d.hints.iter().map(|h| normalize_header(h)).collect(),
                     forms: d.forms.iter().map(|h| normalize_header(h)).collect(),
                     reason: d.reason.clone(),
+                    marks: d.marks,
                     columns,
                     aliases,
                     fallback_aliases,
@@ -700,12 +706,10 @@ mod tests {
             }
             let one_person = words.one_person.iter();
             let filled = one_person.flat_map(|o| o.columns.keys().chain(o.constants.keys()));
-            for c in words
-                .columns
-                .keys()
-                .chain(words.aliases.keys())
+            let named = (words.columns.keys().chain(words.aliases.keys()))
                 .chain(filled)
-            {
+                .chain(&words.marks);
+            for c in named {
                 assert!(
                     spec.column(c).is_some(),
                     "{}.{c} is not canonical",

@@ -47,6 +47,14 @@ pub enum ColumnSource {
     Absent,
 }
 
+impl ColumnSource {
+    /// Is the column read from a header of the table (not a constant, not
+    /// absent)?
+    fn is_header(&self) -> bool {
+        !matches!(self, ColumnSource::Constant(_) | ColumnSource::Absent)
+    }
+}
+
 /// Why a canonical column was given the header it has.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
@@ -110,20 +118,13 @@ pub struct Tie {
 impl Mapping {
     /// Number of canonical columns a header provides.
     pub fn matched(&self) -> usize {
-        self.sources
-            .iter()
-            .filter(|s| {
-                matches!(
-                    s,
-                    ColumnSource::Header(_)
-                        | ColumnSource::Months
-                        | ColumnSource::VillageName { .. }
-                        | ColumnSource::DateRange { .. }
-                        | ColumnSource::MonthOf { .. }
-                        | ColumnSource::YearIn(_)
-                )
-            })
-            .count()
+        self.sources.iter().filter(|s| s.is_header()).count()
+    }
+
+    /// Does a header provide canonical column `name`?
+    pub fn gives(&self, name: &str) -> bool {
+        let columns = self.dataset.columns.iter();
+        (columns.zip(&self.sources)).any(|(c, s)| c.name == name && s.is_header())
     }
 
     /// The canonical columns that take one end of a range of dates, with
@@ -1278,6 +1279,12 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 .map(|h| h.chars().count())
                 .collect();
             let hint = found.iter().copied().max().unwrap_or(0);
+            // A table that does not name the dataset must give a column
+            // that says what it holds, where the dataset lists them.
+            let marks = words.map_or(&[][..], |w| &w.marks[..]);
+            if !exact && hint == 0 && !marks.is_empty() && !marks.iter().any(|m| mapping.gives(m)) {
+                return None;
+            }
             let form =
                 words.is_some_and(|w| w.forms.iter().any(|h| view.context.contains(h.as_str())));
             let score = mapping.total() + if form { FORM_BONUS } else { 0.0 };
@@ -2241,6 +2248,84 @@ mod tests {
         );
     }
 
+    /// A roster of people with a village and a date (party members,
+    /// veterans, a monitoring list) fits the 户籍 register, a homestead or
+    /// property register, or a cadre roster whole, but names none of them
+    /// and gives none of their own columns: it is read as none of them
+    /// (read as the 户籍, it would leave everyone else paid "unregistered";
+    /// as homesteads, a person on two lists would hold two plots).
+    #[test]
+    fn a_roster_of_people_is_no_register_it_does_not_name() {
+        let id = "110101199003074514";
+        let rosters: &[(&str, &[&str], &[&str])] = &[
+            (
+                "党员花名册.csv",
+                &["姓名", "性别", "身份证号", "所在村", "入党时间"],
+                &["赵四", "男", id, "西湾社区", "2010-07-01"],
+            ),
+            (
+                "脱贫人口监测对象.csv",
+                &["姓名", "公民身份号码", "村组", "登记日期"],
+                &["孙六", id, "西湾社区", "2020-05-01"],
+            ),
+        ];
+        let generic = ["residents", "homesteads", "real_estate", "village_cadres"];
+        for (file, header, row) in rosters {
+            let r = recognise(file, &[header, row]);
+            let read = r.mapping.as_ref().map(|m| m.dataset.name);
+            assert!(
+                read.is_none_or(|d| !generic.contains(&d)),
+                "{file} read as {read:?}"
+            );
+            assert!(
+                r.ranked
+                    .iter()
+                    .all(|c| !generic.contains(&c.dataset.as_str())),
+                "{file}: {:?}",
+                r.ranked
+            );
+        }
+
+        // With a column of its own, or a name that says what it is, each is.
+        let cases: &[(&str, &[&str], &[&str], &str)] = &[
+            (
+                "人员信息.csv",
+                &["姓名", "身份证号", "户号", "与户主关系", "所在村"],
+                &["赵四", id, "H0001", "户主", "西湾社区"],
+                "residents",
+            ),
+            (
+                "农户用地登记.csv",
+                &[
+                    "户主姓名",
+                    "身份证号",
+                    "所在村",
+                    "坐落",
+                    "占地面积",
+                    "登记日期",
+                ],
+                &["赵四", id, "西湾社区", "西湾一组", "160", "2020-05-01"],
+                "homesteads",
+            ),
+            (
+                "宅基地审批名单.csv",
+                &["姓名", "身份证号", "所在村", "批准日期"],
+                &["赵四", id, "西湾社区", "2020-05-01"],
+                "homesteads",
+            ),
+            (
+                "人员名单.csv",
+                &["姓名", "身份证号", "所在村", "职务", "任职时间"],
+                &["赵四", id, "西湾社区", "村委会主任", "2021-01-01"],
+                "village_cadres",
+            ),
+        ];
+        for (file, header, row, dataset) in cases {
+            let m = recognise(file, &[header, row]).mapping.unwrap();
+            assert_eq!(m.dataset.name, *dataset, "{file}");
+        }
+    }
+
     #[test]
     fn content_rules_out_a_header_candidate() {
         // 编号 holds names here: it cannot be the ID column.
@@ -2257,9 +2342,10 @@ mod tests {
 
     #[test]
     fn a_table_fitting_two_datasets_is_reported() {
-        let r = recognise("名单.csv", &[&["姓名", "身份证号"]]);
+        let r = recognise("名单.csv", &[&["姓名", "身份证号", "发放月份", "发放金额"]]);
         assert!(r.mapping.is_none());
-        assert_eq!(r.ambiguous.len(), 2);
+        let fits: Vec<&str> = r.ambiguous.iter().map(|c| c.dataset.as_str()).collect();
+        assert_eq!(fits, ["benefit_payments", "pension_payments"]);
     }
 
     #[test]
