@@ -782,6 +782,14 @@ mod tests {
         assert_eq!(r.unit.as_deref(), Some("万元"));
         let r = lex.read("租赁期限止");
         assert_eq!(r.attribute.as_deref(), Some("end_date"));
+        // A post's name is the post, not a name of someone.
+        for post in ["公益性岗位名称", "岗位名称", "现任职务名称"] {
+            assert_eq!(
+                lex.read(post).attribute.as_deref(),
+                Some("position"),
+                "{post}"
+            );
+        }
         let r = lex.read("收款方统一社会信用代码");
         assert_eq!(r.attribute.as_deref(), Some("credit_code"));
         assert_eq!(r.subject, Subject::Known("payee".into()));
