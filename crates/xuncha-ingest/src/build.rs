@@ -156,14 +156,15 @@ impl Buffer {
     /// columns, its unknown labels added to `unknown`.
     fn into_columns(
         self,
-        dataset: &str,
-        name: &str,
+        (dataset, name): (&str, &str),
+        qualifier: Option<&str>,
         unknown: &mut Vec<UnknownLabel>,
     ) -> Vec<Column> {
         match self {
             Buffer::Text(v) => vec![v.finish().into_column()],
             Buffer::Label { distinct, rows, .. } => {
-                let canonical = canonical_labels(dataset, name, &distinct, &rows, unknown);
+                let column = (dataset, name);
+                let canonical = canonical_labels(column, qualifier, &distinct, &rows, unknown);
                 let text = |labels: &[String]| -> StringChunked {
                     rows.iter()
                         .map(|r| r.map(|i| labels[i as usize].as_str()))
@@ -265,12 +266,13 @@ pub struct Built {
     pub unknown: Vec<UnknownLabel>,
 }
 
-/// The canonical form of each distinct label of a column (a label no
-/// vocabulary rule knows stays as it is and is reported in `unknown` with
-/// how many of `rows` hold it).
+/// The canonical form of each distinct label of a column, read with the
+/// `qualifier` after it where there is one (a label no vocabulary rule
+/// knows stays as it is and is reported in `unknown` with how many of
+/// `rows` hold it).
 fn canonical_labels(
-    dataset: &str,
-    name: &str,
+    (dataset, name): (&str, &str),
+    qualifier: Option<&str>,
     distinct: &[String],
     rows: &[Option<u32>],
     unknown: &mut Vec<UnknownLabel>,
@@ -284,15 +286,18 @@ fn canonical_labels(
     let canonical = distinct
         .iter()
         .zip(&counts)
-        .map(
-            |(label, count)| match vocab.and_then(|v| v.canonical(label)) {
+        .map(|(label, count)| {
+            match vocab.and_then(|v| match qualifier {
+                Some(q) => v.canonical(&format!("{label}{q}")),
+                None => v.canonical(label),
+            }) {
                 Some(c) => c.to_string(),
                 None => {
                     *misses.entry(label).or_default() += count;
                     label.clone()
                 }
-            },
-        )
+            }
+        })
         .collect();
     unknown.extend(misses.into_iter().map(|(value, count)| UnknownLabel {
         column: name.to_string(),
@@ -314,7 +319,7 @@ pub(crate) fn label_columns(
     for label in labels {
         buffer.push(label.map(|l| Value::Text(Cow::Owned(l))));
     }
-    buffer.into_columns(dataset, name, unknown)
+    buffer.into_columns((dataset, name), None, unknown)
 }
 
 /// Accumulates the rows of one canonical dataset.
@@ -329,6 +334,9 @@ pub struct DatasetBuilder {
     /// How each column's cells are read, where some are not by their kind
     /// alone; empty when all are.
     modes: Vec<CellMode>,
+    /// Per column: a word its labels are read with by the vocabulary
+    /// ([`crate::mapping::Mapping::qualifiers`]); empty when none is.
+    qualifiers: Vec<Option<String>>,
 }
 
 /// How the cells of a column are read.
@@ -363,7 +371,15 @@ impl DatasetBuilder {
             height: 0,
             cite: String::new(),
             modes: Vec::new(),
+            qualifiers: Vec::new(),
         }
+    }
+
+    /// Read each label column's labels with its qualifier after them
+    /// (城市 in a 低保 list as 城市低保); the labels as written stay raw.
+    pub fn qualifying_labels(mut self, qualifiers: Vec<Option<String>>) -> Self {
+        self.qualifiers = qualifiers;
+        self
     }
 
     /// Read column `c`'s cells in `mode`.
@@ -523,8 +539,11 @@ impl DatasetBuilder {
     pub fn finish(self) -> PolarsResult<Built> {
         let mut unknown = Vec::new();
         let mut columns: Vec<Column> = Vec::new();
-        for (buffer, col) in self.buffers.into_iter().zip(self.spec.columns) {
-            columns.extend(buffer.into_columns(self.spec.name, col.name, &mut unknown));
+        let columns_of = self.buffers.into_iter().zip(self.spec.columns).enumerate();
+        for (c, (buffer, col)) in columns_of {
+            let qualifier = self.qualifiers.get(c).and_then(Option::as_deref);
+            let column = (self.spec.name, col.name);
+            columns.extend(buffer.into_columns(column, qualifier, &mut unknown));
         }
         columns.push(self.sources.finish().into_column());
         Ok(Built {

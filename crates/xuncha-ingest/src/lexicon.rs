@@ -236,8 +236,19 @@ impl WordFinder {
     /// The list index of the first listed word `text` contains, and the
     /// byte offset of its leftmost occurrence.
     fn first(&self, text: &str) -> Option<(usize, usize)> {
+        self.first_where(text, |_| true)
+    }
+
+    /// As [`WordFinder::first`], of the occurrences (byte ranges) `keep`
+    /// keeps.
+    fn first_where(
+        &self,
+        text: &str,
+        keep: impl Fn(std::ops::Range<usize>) -> bool,
+    ) -> Option<(usize, usize)> {
         self.automaton
             .find_overlapping_iter(text)
+            .filter(|m| keep(m.range()))
             .map(|m| (self.index[m.pattern().as_usize()], m.start()))
             .min()
     }
@@ -462,7 +473,18 @@ impl Lexicon {
     }
 
     fn subject_of(&self, rest: &str) -> Subject {
-        if let Some((i, _)) = self.subject_finder.first(rest) {
+        // A subject word inside a longer neutral word (乡 in 城乡, 村 in
+        // 农村) is not the subject.
+        let neutral: Vec<std::ops::Range<usize>> = (self.neutral_finder)
+            .find_overlapping_iter(rest)
+            .map(|m| m.range())
+            .collect();
+        let inside = |r: &std::ops::Range<usize>| {
+            neutral
+                .iter()
+                .any(|n| n.start <= r.start && r.end <= n.end && n.len() > r.len())
+        };
+        if let Some((i, _)) = self.subject_finder.first_where(rest, |r| !inside(&r)) {
             return Subject::Known(self.subjects[i].1.clone());
         }
         let mut left = rest.to_string();
@@ -782,6 +804,16 @@ mod tests {
         assert_eq!(r.unit.as_deref(), Some("万元"));
         let r = lex.read("租赁期限止");
         assert_eq!(r.attribute.as_deref(), Some("end_date"));
+        // 乡 (a township) inside 城乡, 村 inside 农村: words of no subject.
+        for header in ["城乡类别", "农村低保类别"] {
+            let r = lex.read(header);
+            assert_eq!(r.attribute.as_deref(), Some("category"), "{header}");
+            assert_eq!(r.subject, Subject::None, "{header}");
+        }
+        assert_eq!(
+            lex.read("所在乡镇").subject,
+            Subject::Known("township".into())
+        );
         // A post's name is the post, not a name of someone.
         for post in ["公益性岗位名称", "岗位名称", "现任职务名称"] {
             assert_eq!(

@@ -1275,7 +1275,8 @@ fn build_chunk(
             )
             .with_date_ranges(mapping.date_range_ends())
             .with_months(mapping.month_ends())
-            .with_years(mapping.years_stated_in_cells()),
+            .with_years(mapping.years_stated_in_cells())
+            .qualifying_labels(mapping.qualifiers.clone()),
         members: DatasetBuilder::new(member_spec, 0),
     };
     let counts = &mut chunk.counts;

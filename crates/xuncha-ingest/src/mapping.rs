@@ -103,6 +103,10 @@ pub struct Mapping {
     /// dataset's `one_person` in `datasets.toml`): relief households also
     /// give the person as the household's member.
     pub households_of_one: bool,
+    /// Per canonical column: a word each label is read with by its
+    /// vocabulary, the one the table's names state (a 低保 list's 城市 and
+    /// 农村 read as 城市低保 and 农村低保); the label as written stays raw.
+    pub qualifiers: Vec<Option<String>>,
 }
 
 /// A canonical column two or more headers fit equally well: the leftmost
@@ -213,6 +217,10 @@ struct StatedLabel {
     /// (a 低保 roster's 家庭类别: 一类, 二类), so that the names' value, not
     /// the column, labels the rows. Only headers with a meaning are looked at.
     foreign: Vec<bool>,
+    /// Per header: whether each of its sampled values, read with the names'
+    /// value after it, is another value of the vocabulary (城市, 农村 in a
+    /// 低保 list: 城市低保, 农村低保), so that the column says which.
+    qualified: Vec<bool>,
 }
 
 /// A table as recognition sees it: its header read by meaning, a content
@@ -267,7 +275,7 @@ impl<'a> TableView<'a> {
             .flat_map(|(i, _)| samples.iter().filter_map(move |row| row.get(i)))
             .filter_map(|v| statuses?.canonical(v))
             .collect();
-        let distinct = (0..header.raw.len())
+        let distinct: Vec<Option<BTreeSet<String>>> = (0..header.raw.len())
             .map(|i| {
                 let mut values = BTreeSet::new();
                 let cells = samples.iter().filter_map(|r| r.get(i)).map(str::trim);
@@ -322,11 +330,25 @@ impl<'a> TableView<'a> {
                             && values.peek().is_some()
                             && values.all(|value| v.canonical(value).is_none())
                     })
+                    .collect::<Vec<bool>>();
+                let alone = v.canonical(&stated.value);
+                let qualified = (0..header.raw.len())
+                    .map(|i| {
+                        let values = distinct[i].as_ref().filter(|d| !d.is_empty());
+                        foreign[i]
+                            && values.is_some_and(|d| {
+                                d.iter().all(|x| {
+                                    let read = v.canonical(&format!("{x}{}", stated.value));
+                                    read.is_some() && read != alone
+                                })
+                            })
+                    })
                     .collect();
                 Some(StatedLabel {
                     vocabulary: v.name.as_str(),
                     stated,
                     foreign,
+                    qualified,
                 })
             })
             .collect();
@@ -366,6 +388,8 @@ struct Assignment<'v, 'a> {
     used: Vec<bool>,
     /// Set where each row is read as a household of one.
     households_of_one: bool,
+    /// Per column: the word a label is read with ([`Mapping::qualifiers`]).
+    qualifiers: Vec<Option<String>>,
 }
 
 impl Assignment<'_, '_> {
@@ -591,6 +615,7 @@ impl Assignment<'_, '_> {
             sources,
             decisions,
             used,
+            qualifiers,
             ..
         } = self;
         for (c, col) in dataset.columns.iter().enumerate() {
@@ -606,6 +631,22 @@ impl Assignment<'_, '_> {
             let mut reason = label.stated.reason.clone();
             match sources[c] {
                 ColumnSource::Absent => {}
+                ColumnSource::Header(i) if label.qualified[i] => {
+                    let value = &label.stated.value;
+                    let values = view.distinct[i].iter().flatten();
+                    let read: Vec<String> = values.clone().map(|x| format!("{x}{value}")).collect();
+                    let written: Vec<&str> = values.map(String::as_str).collect();
+                    if let Some(d) = decisions[c].as_mut() {
+                        d.reason.push_str(&format!(
+                            "；其值（{}）连同{}所述的{value}，读作{}",
+                            written.join("、"),
+                            label.stated.from,
+                            read.join("、"),
+                        ));
+                    }
+                    qualifiers[c] = Some(value.clone());
+                    continue;
+                }
                 ColumnSource::Header(i) if label.foreign[i] => {
                     used[i] = false;
                     reason.push_str(&format!(
@@ -876,6 +917,7 @@ pub fn map_columns(
         decisions,
         used,
         households_of_one: false,
+        qualifiers: vec![None; dataset.columns.len()],
     };
     assignment.village_names();
     assignment.date_ranges();
@@ -888,6 +930,7 @@ pub fn map_columns(
         mut decisions,
         mut used,
         households_of_one,
+        qualifiers,
         ..
     } = assignment;
     let months = monthly.and_then(|(period, amount)| {
@@ -1040,6 +1083,7 @@ pub fn map_columns(
         unmapped,
         ties,
         households_of_one,
+        qualifiers,
     }
 }
 

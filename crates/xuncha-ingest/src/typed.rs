@@ -82,6 +82,10 @@ pub fn build(
 ) -> Option<PolarsResult<(Built, usize)>> {
     let spec = mapping.dataset;
     let columns = df.columns();
+    // Labels read with a word the names state are built as text.
+    if mapping.qualifiers.iter().any(Option::is_some) {
+        return None;
+    }
     for (col, source) in spec.columns.iter().zip(&mapping.sources) {
         match source {
             ColumnSource::Header(i) if compatible(col.kind, columns[*i].dtype()) => {}

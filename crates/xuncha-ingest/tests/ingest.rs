@@ -2432,6 +2432,43 @@ fn results_xuncha_wrote_into_the_data_folder_are_left_out() {
 /// holding only its label (一、城市低保 … 二、农村低保): the rows take the
 /// program of their section, past the rows parsed for recognition too, and
 /// the label rows are counted as such, not rejected as empty records.
+/// A 低保 list whose program column says only 城市 or 农村 (城乡类别) reads
+/// each as the 低保 its name states: 城市低保, 农村低保, the label as written
+/// kept raw. A column of the class of need (一类, 二类) names no program.
+#[test]
+fn a_low_income_list_says_urban_or_rural_in_a_column() {
+    let mut csv = String::from("姓名,身份证号,村代码,城乡类别,发放月份,发放金额\n");
+    for (n, kind) in [(1, "城市"), (2, "农村"), (3, "城市")] {
+        csv += &format!("人{n},{},411122001001,{kind},2024-03,300\n", id(n));
+    }
+    let data = ingest_one("2024年3月低保资金发放表.csv", csv.as_bytes());
+    let payments = &data.datasets["benefit_payments"];
+    let programs = strings(payments, "program");
+    let expected = ["城市低保", "农村低保", "城市低保"].map(|p| Some(p.to_string()));
+    assert_eq!(programs, expected);
+    let raw = strings(payments, "program_raw");
+    assert_eq!(raw[1].as_deref(), Some("农村"));
+    let table = &data.tables[0];
+    assert!(
+        table.unknown_labels.is_empty(),
+        "{:?}",
+        table.unknown_labels
+    );
+    let reason = &decision(table, "program").reason;
+    assert!(reason.contains("读作农村低保、城市低保"), "{reason}");
+
+    let classes = csv
+        .replace("城乡类别", "家庭类别")
+        .replace("城市", "一类")
+        .replace("农村", "二类");
+    let data = ingest_one("2024年3月低保资金发放表.csv", classes.as_bytes());
+    let programs = strings(&data.datasets["benefit_payments"], "program");
+    assert!(
+        programs.iter().all(|p| p.as_deref() == Some("低保")),
+        "{programs:?}"
+    );
+}
+
 #[test]
 fn rows_under_a_section_label_take_the_program_it_names() {
     let row = |n: u32| format!("{n},人{n},{},411122001001,2024-03,300\n", id(n));
