@@ -205,6 +205,39 @@ fn public_employee_in_a_roster_of_people_supported_alone() {
     );
 }
 
+/// A roster kept one row a member gives the members too: a member (not
+/// the head) employed while the household is in relief is found, once.
+#[test]
+fn public_employee_in_a_roster_of_one_row_a_member() {
+    let mut roster =
+        String::from("家庭编号,户主姓名,户主身份证号,保障类别,保障人数,村代码,审批日期,成员姓名,成员身份证号,与户主关系\n");
+    for (household, head, member, relation) in
+        [(1, 10, 10, "本人"), (1, 10, 1, "子"), (2, 20, 2, "女")]
+    {
+        roster += &format!(
+            "H{household},人{head},{},农村低保,2,411102001001,2023-01-01,人{member},{},{relation}\n",
+            id(head),
+            id(member)
+        );
+    }
+    let employees = format!(
+        "姓名,身份证号,工作单位,入职日期,离职日期\n人1,{},乡政府,2020-01-01,\n人2,{},县医院,2015-01-01,2022-06-30\n",
+        id(1),
+        id(2)
+    );
+    let found = run(
+        "mz.public_employee_relief",
+        &[
+            ("低保家庭成员花名册.csv", roster),
+            ("财政供养人员.csv", employees),
+        ],
+        &[],
+    );
+    // 人2 left the hospital before the household was approved.
+    assert_eq!(subjects(&found), vec![id(1).as_str()]);
+    assert!(found[0].explain.contains("乡政府"), "{}", found[0].explain);
+}
+
 #[test]
 fn shared_account_needs_three_people_of_two_households() {
     let mut s = String::from("姓名,身份证号,村代码,救助类别,发放月份,发放金额,银行账号\n");

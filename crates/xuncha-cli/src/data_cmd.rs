@@ -176,7 +176,12 @@ fn inspect(
                     } else {
                         String::new()
                     },
-                    if t.unpivots_members() {
+                    if t.unpivots_members() && t.household_repeats > 0 {
+                        format!(
+                            "；一行一名成员：拆出家庭成员 {} 行，同户的其余 {} 行不重复读入家庭",
+                            t.members_accepted, t.household_repeats
+                        )
+                    } else if t.unpivots_members() {
                         format!("；拆出家庭成员 {} 行", t.members_accepted)
                     } else if t.unpivots_months() {
                         format!("；按月份列拆出发放记录 {} 行", t.months_accepted)

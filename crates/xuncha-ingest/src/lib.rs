@@ -158,6 +158,9 @@ pub struct TableReport {
     pub overlapping_rows: usize,
     /// The earlier tables (`file[#sheet]`) those rows were found in.
     pub overlapping_with: Vec<String>,
+    /// Rows of a long household roster (one row a member) whose household
+    /// an earlier row of the table gave: each gives its member alone.
+    pub household_repeats: usize,
     /// Member rows unpivoted from a wide household export (or the people
     /// of a roster of households of one).
     pub members_accepted: usize,
@@ -236,6 +239,7 @@ impl TableReport {
                 + self.remark_rows
                 + self.section_rows
                 + self.overlapping_rows
+                + self.household_repeats
     }
 }
 
@@ -1074,10 +1078,27 @@ fn ingest_table(
         );
         outcome.errors.push(IngestError::file(&table.file, message));
     }
-    let members = if mapping.dataset.name == "relief_households" {
-        members
-    } else {
-        Vec::new()
+    // A household roster with a member's columns beside the household's
+    // is long: one row a member, the household repeated on each.
+    let unmapped: BTreeSet<&str> = mapping.unmapped.iter().map(|u| u.header.as_str()).collect();
+    let unused = |i: usize| unmapped.contains(header.raw[i].as_str());
+    let (members, long) = match mapping.dataset.name {
+        "relief_households" if members.is_empty() => match wide::long(&header, unused) {
+            Some(member) => {
+                // The member's columns are read, as the members'.
+                let taken: Vec<&str> = [Some(member.id_number), member.name, member.relation]
+                    .into_iter()
+                    .flatten()
+                    .map(|i| header.raw[i].as_str())
+                    .collect();
+                report.unmapped.retain(|h| !taken.contains(&h.as_str()));
+                (report.unmapped_candidates).retain(|u| !taken.contains(&u.header.as_str()));
+                (vec![member], true)
+            }
+            None => (members, false),
+        },
+        "relief_households" => (members, false),
+        _ => (Vec::new(), false),
     };
     // Wide household rows, and people each a household of one, give
     // relief members too.
@@ -1241,7 +1262,67 @@ fn ingest_table(
             members_built,
         );
     }
+    if long {
+        read_once(outcome, &mut report);
+    }
     outcome.tables.push(report);
+}
+
+/// Leave out the rows of a long household roster's table (one row a
+/// member) that repeat an earlier row of it: the household on each
+/// member's row, the head, the member listed as the head. Each household
+/// and member is read once, citing its first row.
+fn read_once(outcome: &mut FileOutcome, report: &mut TableReport) {
+    let table = Some(outcome.tables.len());
+    for rows in [Rows::Table, Rows::Members] {
+        let (of_table, others): (Vec<Frame>, Vec<Frame>) = std::mem::take(&mut outcome.frames)
+            .into_iter()
+            .partition(|f| f.table == table && f.rows == rows);
+        outcome.frames = others;
+        let Some(mut first) = of_table.first().map(|f| Frame {
+            df: DataFrame::empty(),
+            ..*f
+        }) else {
+            continue;
+        };
+        let stacked = of_table.into_iter().try_fold(None::<DataFrame>, |all, f| {
+            Ok::<_, PolarsError>(Some(match all {
+                None => f.df,
+                Some(mut all) => {
+                    all.vstack_mut_owned(f.df)?;
+                    all
+                }
+            }))
+        });
+        let subset = |df: &DataFrame| -> Vec<String> {
+            (df.get_column_names().into_iter())
+                .filter(|n| n.as_str() != xuncha_schema::SOURCE_COLUMN)
+                .map(|n| n.to_string())
+                .collect()
+        };
+        let kept = stacked.and_then(|df| {
+            let df = df.unwrap_or_default();
+            let kept = df.unique_stable(Some(&subset(&df)), UniqueKeepStrategy::First, None)?;
+            Ok((df.height() - kept.height(), kept))
+        });
+        match kept {
+            Ok((repeats, kept)) => {
+                first.df = kept;
+                match rows {
+                    Rows::Members => report.members_accepted -= repeats,
+                    _ => {
+                        report.rows_accepted -= repeats;
+                        report.household_repeats += repeats;
+                    }
+                }
+                outcome.frames.push(first);
+            }
+            Err(e) => outcome.errors.push(IngestError::file(
+                &report.file,
+                format!("合并同户各行失败：{e}"),
+            )),
+        }
+    }
 }
 
 /// Rows of an export normalized together on one thread.

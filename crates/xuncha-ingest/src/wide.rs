@@ -3,11 +3,12 @@
 
 use crate::catalog::MembersRule;
 use crate::header::Header;
-use crate::lexicon::{lexicon, normalize_header};
+use crate::lexicon::{lexicon, normalize_header, Reading, Subject};
 
 /// Column indexes of one numbered member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberColumns {
+    /// The member's number (0: the member of each row of a long roster).
     pub n: usize,
     pub name: Option<usize>,
     pub id_number: usize,
@@ -90,6 +91,30 @@ pub fn detect(header: &Header) -> Vec<MemberColumns> {
     members.retain(|m| m.id_number != usize::MAX);
     members.sort_by_key(|m| m.n);
     members
+}
+
+/// The member of each row of a long household roster (one row a member,
+/// the household's columns repeated on each: 家庭编号, 户主…, 成员姓名,
+/// 成员身份证号, 与户主关系): the member's ID column, with its name and
+/// relation, among the headers `unused` says no canonical column took.
+pub fn long(header: &Header, unused: impl Fn(usize) -> bool) -> Option<MemberColumns> {
+    let lex = lexicon();
+    let readings: Vec<Reading> = header.raw.iter().map(|h| lex.read(h)).collect();
+    let member = Subject::Known("member".into());
+    let find = |attribute: &str, of_member: bool| {
+        (0..readings.len()).find(|&i| {
+            let r = &readings[i];
+            unused(i)
+                && r.attribute.as_deref() == Some(attribute)
+                && (!of_member || r.subject == member)
+        })
+    };
+    Some(MemberColumns {
+        n: 0,
+        id_number: find("id_number", true)?,
+        name: find("name", true),
+        relation: find("relation", false),
+    })
 }
 
 #[cfg(test)]

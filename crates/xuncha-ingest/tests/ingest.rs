@@ -263,6 +263,61 @@ fn xlsx_with_title_and_units_rows_and_wide_households() {
     assert!(reject.reason.contains("15位或18位"), "{}", reject.reason);
 }
 
+/// A roster kept one row a member, the household's columns repeated on
+/// each (家庭编号, 户主…, 成员姓名, 成员身份证号, 与户主关系): each household is
+/// read once, from its first row, and every member too, the head among them
+/// once; the member's columns are read, not left unmapped.
+#[test]
+fn a_roster_of_one_row_a_member_gives_households_and_members() {
+    let head = "家庭编号,户主姓名,户主身份证号,保障类别,保障人数,村代码,成员姓名,成员身份证号,与户主关系\n";
+    let mut csv = String::from(head);
+    for (household, head, member, relation) in [
+        ("H1", 10, 10, "本人"),
+        ("H1", 10, 11, "配偶"),
+        ("H1", 10, 12, "子"),
+        ("H2", 20, 20, "户主"),
+        ("H3", 30, 31, "女"),
+    ] {
+        csv += &format!(
+            "{household},人{head},{},农村低保,3,411122001001,人{member},{},{relation}\n",
+            id(head),
+            id(member)
+        );
+    }
+    let data = ingest_one("低保家庭成员花名册.csv", csv.as_bytes());
+    let households = &data.datasets["relief_households"];
+    let ids = strings(households, "household_id");
+    assert_eq!(ids, ["H1", "H2", "H3"].map(|h| Some(h.to_string())));
+    assert_eq!(
+        strings(households, "_src")[1].as_deref(),
+        Some("低保家庭成员花名册.csv:5")
+    );
+    let members = &data.datasets["relief_members"];
+    let people = strings(members, "id_number");
+    let expected = [10, 11, 12, 20, 30, 31].map(|n| Some(id(n)));
+    assert_eq!(people, expected);
+    assert_eq!(strings(members, "relation")[1].as_deref(), Some("配偶"));
+    let table = &data.tables[0];
+    assert_eq!(
+        (
+            table.rows_accepted,
+            table.household_repeats,
+            table.members_accepted
+        ),
+        (3, 2, 6)
+    );
+    assert!(table.rows_balance());
+    assert!(table.unmapped.is_empty(), "{:?}", table.unmapped);
+
+    // A members' list naming the household's head but not the head's ID
+    // is the members' list it is.
+    let members_only = "家庭编号,户主姓名,成员姓名,成员身份证号,与户主关系\n".to_string()
+        + &format!("H1,人10,人11,{},配偶\n", id(11));
+    let data = ingest_one("低保家庭成员.csv", members_only.as_bytes());
+    assert_eq!(data.tables[0].dataset.as_deref(), Some("relief_members"));
+    assert_eq!(data.tables[0].household_repeats, 0);
+}
+
 #[test]
 fn a_column_two_headers_fit_equally_is_read_and_the_choice_reported() {
     let dir = tempfile::tempdir().unwrap();
