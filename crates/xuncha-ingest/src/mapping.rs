@@ -2187,6 +2187,26 @@ mod tests {
         assert!(mapped(&m).contains(&("amount".into(), "借方金额".into())));
     }
 
+    /// A journal's balance (余额: what the account holds after each entry)
+    /// is no amount paid: a cash journal with only 收入, 支出 and 余额 is not
+    /// read as payments of its running balance.
+    #[test]
+    fn a_balance_is_no_amount() {
+        let r = recognise(
+            "西湾社区现金日记账.csv",
+            &[
+                &["日期", "凭证号", "摘要", "余额"],
+                &["2024-01-05", "记-1", "付保洁费", "5200"],
+            ],
+        );
+        let read = r.mapping.map(|m| mapped(&m));
+        assert!(
+            read.as_ref()
+                .is_none_or(|m| !m.iter().any(|(_, h)| h == "余额")),
+            "{read:?}"
+        );
+    }
+
     /// Rosters of people, not of payments or plots: a 特困 roster is no
     /// homestead register (it names relief), and an age is no amount paid.
     #[test]
