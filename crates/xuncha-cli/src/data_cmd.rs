@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use xuncha_ingest::catalog::{self, Catalog, CATALOG_FILE};
+use xuncha_ingest::mapping::Decision;
 use xuncha_ingest::{ingest_dir, read::Encoding};
 
 use crate::Failure;
@@ -102,18 +103,29 @@ fn inspect(
                     "  数据集：{d}（{title}），表头在第 {} 行",
                     t.header_row.unwrap_or(0)
                 );
-                for d in &t.decisions {
-                    // A column no header gives says what gives it (常量：农村低保, 分节行).
-                    let given = || t.mapping.iter().find(|(c, _)| *c == d.column);
-                    let header = (d.header.as_deref())
-                        .or_else(|| given().map(|(_, how)| how.as_str()))
-                        .unwrap_or("（常量）");
-                    // A header written on two lines in its cell is shown on one.
-                    let header = header.replace(['\r', '\n'], " ");
+                let decided = |decisions: &[Decision], mapping: &[(String, String)]| {
+                    for d in decisions {
+                        // A column no header gives says what gives it (常量：农村低保, 分节行).
+                        let given = || mapping.iter().find(|(c, _)| *c == d.column);
+                        let header = (d.header.as_deref())
+                            .or_else(|| given().map(|(_, how)| how.as_str()))
+                            .unwrap_or("（常量）");
+                        // A header written on two lines in its cell is shown on one.
+                        let header = header.replace(['\r', '\n'], " ");
+                        println!(
+                            "    {} ← {header}（{:.2}，{}）",
+                            d.column, d.score, d.reason
+                        );
+                    }
+                };
+                decided(&t.decisions, &t.mapping);
+                if let Some(split) = &t.split {
+                    let title = xuncha_schema::dataset(&split.dataset).map_or("", |s| s.title);
                     println!(
-                        "    {} ← {header}（{:.2}，{}）",
-                        d.column, d.score, d.reason
+                        "  按行另读入数据集：{}（{title}），各行按填了哪一列金额归入（{} 行）",
+                        split.dataset, split.rows_accepted
                     );
+                    decided(&split.decisions, &split.mapping);
                 }
                 for u in &t.unmapped_candidates {
                     let best: Vec<String> = u

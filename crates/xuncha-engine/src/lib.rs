@@ -301,6 +301,10 @@ fn unrecognised_columns(data: &Ingested) -> std::collections::BTreeSet<(String, 
         if let Some(d) = &t.dataset {
             let cols = provided.entry(d.as_str()).or_default();
             cols.extend(t.mapping.iter().map(|(c, _)| c.as_str()));
+            if let Some(split) = &t.split {
+                let cols = provided.entry(split.dataset.as_str()).or_default();
+                cols.extend(split.mapping.iter().map(|(c, _)| c.as_str()));
+            }
             if t.unpivots_members() {
                 provided.entry("relief_members").or_default().extend([
                     "household_id",

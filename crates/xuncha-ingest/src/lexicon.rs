@@ -93,6 +93,8 @@ struct DatasetFile {
     reason: Option<String>,
     #[serde(default)]
     marks: Vec<String>,
+    #[serde(default)]
+    split_with: Option<String>,
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
@@ -146,6 +148,9 @@ pub struct DatasetWords {
     /// Columns one of which a header must give for a table without a hint
     /// word to be read as this dataset (homesteads: an area or a location).
     pub marks: Vec<String>,
+    /// The dataset a table may also be, row by row: each row the one whose
+    /// amount it fills (a cash journal's 支出 and 收入).
+    pub split_with: Option<String>,
     pub columns: BTreeMap<String, Vec<Meaning>>,
     /// Normalized exact headers per column.
     pub aliases: BTreeMap<String, Vec<String>>,
@@ -336,6 +341,7 @@ impl Lexicon {
                     forms: d.forms.iter().map(|h| normalize_header(h)).collect(),
                     reason: d.reason.clone(),
                     marks: d.marks,
+                    split_with: d.split_with,
                     columns,
                     aliases,
                     fallback_aliases,
@@ -747,11 +753,18 @@ mod tests {
                 );
             }
         }
-        for name in lex.datasets.keys() {
+        for (name, words) in &lex.datasets {
             assert!(
                 xuncha_schema::dataset(name).is_some(),
                 "{name} is not canonical"
             );
+            if let Some(other) = &words.split_with {
+                let spec = xuncha_schema::dataset(other);
+                assert!(
+                    spec.is_some(),
+                    "{name}.split_with: {other} is not canonical"
+                );
+            }
         }
         for (a, attr) in &lex.attributes {
             assert!(

@@ -161,6 +161,9 @@ pub struct TableReport {
     /// Rows of a long household roster (one row a member) whose household
     /// an earlier row of the table gave: each gives its member alone.
     pub household_repeats: usize,
+    /// The dataset the table also was, row by row (a cash journal's income
+    /// beside its payments); its rows count among `rows_accepted` too.
+    pub split: Option<Split>,
     /// Member rows unpivoted from a wide household export (or the people
     /// of a roster of households of one).
     pub members_accepted: usize,
@@ -175,6 +178,18 @@ pub struct TableReport {
     pub unknown_labels: Vec<build::UnknownLabel>,
     /// Why a table was not used, if it was not.
     pub note: Option<String>,
+}
+
+/// The second dataset of a table read row by row as two (`split_with` in
+/// `datasets.toml`): each row the one whose amount it fills.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Split {
+    pub dataset: String,
+    /// Canonical column → header, as [`TableReport::mapping`].
+    pub mapping: Vec<(String, String)>,
+    pub decisions: Vec<Decision>,
+    /// Rows read into it (a row filling both amounts goes to both).
+    pub rows_accepted: usize,
 }
 
 /// The canonical datasets read from a folder, with everything learned on the way.
@@ -971,6 +986,8 @@ fn ingest_table(
         None => wide::detect(&header),
     };
     let view = table_view(table, &header, &members);
+    // The dataset the table is too, row by row (a cash journal's income).
+    let mut split = None;
     let mapping = match entry {
         Some(e) => {
             xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &view, Some(e)))
@@ -995,6 +1012,7 @@ fn ingest_table(
                 refuse(table, report, note, true, outcome);
                 return;
             }
+            split = recognition.split;
             recognition.mapping
         }
     };
@@ -1008,52 +1026,9 @@ fn ingest_table(
     report.unmapped = mapping.unmapped.iter().map(|u| u.header.clone()).collect();
     report.unmapped_candidates = mapping.unmapped.clone();
     report.decisions = mapping.decisions.clone();
-    report.mapping = mapping
-        .dataset
-        .columns
-        .iter()
-        .zip(&mapping.sources)
-        .filter_map(|(c, s)| match s {
-            ColumnSource::Header(i) => Some((c.name.to_string(), header.raw[*i].clone())),
-            ColumnSource::Constant(v) => Some((
-                c.name.to_string(),
-                match places::named_text(v) {
-                    Some(_) => "表名中的村名（按村(社区)名录换算）".to_string(),
-                    None => format!("常量：{v}"),
-                },
-            )),
-            ColumnSource::Months => {
-                let months = mapping.monthly.iter().flat_map(|m| &m.columns);
-                let label = monthly::label(&header.raw, months.map(|(i, _)| *i));
-                Some((c.name.to_string(), label))
-            }
-            ColumnSource::DateRange { index, end } => {
-                let part = if *end { "止" } else { "起" };
-                Some((
-                    c.name.to_string(),
-                    format!("{}（{part}）", header.raw[*index]),
-                ))
-            }
-            ColumnSource::MonthOf { index, end } => {
-                let day = if *end { "月末" } else { "月初" };
-                Some((
-                    c.name.to_string(),
-                    format!("{}（按月，取{day}）", header.raw[*index]),
-                ))
-            }
-            ColumnSource::YearIn(i) => Some((
-                c.name.to_string(),
-                format!("{}（取其年份）", header.raw[*i]),
-            )),
-            ColumnSource::VillageName { .. } => {
-                let decision = mapping.decisions.iter().find(|d| d.column == c.name);
-                let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
-                Some((c.name.to_string(), format!("{label}（按村(社区)名录换算）")))
-            }
-            ColumnSource::Absent => None,
-        })
-        .collect();
-    if wanted.is_some_and(|w| !wants(w, mapping.dataset.name)) {
+    report.mapping = mapped_headers(&mapping, &header);
+    let split_wanted = |w| split.as_ref().is_some_and(|s| wants(w, s.dataset.name));
+    if wanted.is_some_and(|w| !wants(w, mapping.dataset.name) && !split_wanted(w)) {
         count_unread(table, &mut report);
         report.note = Some(NOT_WANTED.to_string());
         outcome.tables.push(report);
@@ -1103,13 +1078,32 @@ fn ingest_table(
     // Wide household rows, and people each a household of one, give
     // relief members too.
     let unpivots = !members.is_empty() || mapping.households_of_one;
+    // A table of months or households is not split by row.
+    let split = split.filter(|_| !unpivots && mapping.monthly.is_none());
+    // The other dataset's columns are read, not left unmapped.
+    if let Some(split) = &split {
+        let taken = |h: &str| {
+            split
+                .decisions
+                .iter()
+                .any(|d| d.header.as_deref() == Some(h))
+        };
+        report.unmapped.retain(|h| !taken(h));
+        report.unmapped_candidates.retain(|u| !taken(&u.header));
+    }
+    report.split = split.as_ref().map(|m| Split {
+        dataset: m.dataset.name.to_string(),
+        mapping: mapped_headers(m, &header),
+        decisions: m.decisions.clone(),
+        rows_accepted: 0,
+    });
     // Typed Parquet/IPC columns are validated as they are; other columnar
     // input (and wide household rows) is read as text like any export.
     let all_rows;
     let rows: &[read::RawRow] = match &table.typed {
         Some(df) => {
             report.data_rows = df.height();
-            let typed = (!unpivots)
+            let typed = (!unpivots && split.is_none())
                 .then(|| typed::build(df, &mapping, &table.file, &mut outcome.rejects))
                 .flatten();
             match typed {
@@ -1149,7 +1143,7 @@ fn ingest_table(
     // normalized, so that only those are held as rows.
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
     let build = |rows: &[read::RawRow], marks: Option<&[Mark]>, sections: Option<&Sections>| {
-        let table_parts = (table, &header, &mapping);
+        let table_parts = (table, &header, &mapping, split.as_ref());
         build_chunk(rows, table_parts, &members, member_spec, (marks, sections))
     };
     // Sections are marked in row order before the rows are built in parallel.
@@ -1224,7 +1218,7 @@ fn ingest_table(
             .push((decision.column.clone(), sections::LABEL_ROWS.to_string()));
         report.decisions.push(decision);
     }
-    let (mut rows_built, mut members_built) = (Vec::new(), Vec::new());
+    let (mut rows_built, mut members_built, mut split_built) = (Vec::new(), Vec::new(), Vec::new());
     report.data_rows = 0;
     for chunk in chunks {
         let counts = chunk.counts;
@@ -1242,6 +1236,10 @@ fn ingest_table(
         outcome.rejects.extend(chunk.rejects);
         rows_built.push(chunk.rows);
         members_built.push(chunk.members);
+        if let (Some(built), Some(split)) = (chunk.split, report.split.as_mut()) {
+            split.rows_accepted += chunk.split_accepted;
+            split_built.push(built);
+        }
     }
     let rows = match mapping.monthly {
         Some(_) => Rows::Months,
@@ -1260,6 +1258,15 @@ fn ingest_table(
             &mut report,
             (member_spec, Rows::Members, false),
             members_built,
+        );
+    }
+    if let Some(split) = &split {
+        let names = split.names_villages();
+        push_frames(
+            outcome,
+            &mut report,
+            (split.dataset, Rows::Table, names),
+            split_built,
         );
     }
     if long {
@@ -1335,6 +1342,9 @@ struct Chunk {
     rejects: Vec<Reject>,
     rows: DatasetBuilder,
     members: DatasetBuilder,
+    /// The rows of the dataset the table is too, row by row.
+    split: Option<DatasetBuilder>,
+    split_accepted: usize,
 }
 
 /// Normalize one chunk of a table's rows (and a wide household row's
@@ -1342,23 +1352,36 @@ struct Chunk {
 /// label or under which ([`sections`]).
 fn build_chunk(
     rows: &[read::RawRow],
-    (table, header, mapping): (&RawTable, &Header, &Mapping),
+    (table, header, mapping, split): (&RawTable, &Header, &Mapping, Option<&Mapping>),
     members: &[wide::MemberColumns],
     member_spec: &'static DatasetSpec,
     (marks, sections): (Option<&[Mark]>, Option<&Sections>),
 ) -> Chunk {
-    let mut chunk = Chunk {
-        counts: TableReport::default(),
-        rejects: Vec::new(),
-        rows: DatasetBuilder::new(mapping.dataset, rows.len())
+    let builder = |mapping: &Mapping, rows: usize| {
+        DatasetBuilder::new(mapping.dataset, rows)
             .naming_villages(
                 mapping.names_villages() || sections.is_some_and(Sections::may_name_villages),
             )
             .with_date_ranges(mapping.date_range_ends())
             .with_months(mapping.month_ends())
             .with_years(mapping.years_stated_in_cells())
-            .qualifying_labels(mapping.qualifiers.clone()),
+            .qualifying_labels(mapping.qualifiers.clone())
+    };
+    let mut chunk = Chunk {
+        counts: TableReport::default(),
+        rejects: Vec::new(),
+        rows: builder(mapping, rows.len()),
         members: DatasetBuilder::new(member_spec, 0),
+        split: split.map(|m| builder(m, 0)),
+        split_accepted: 0,
+    };
+    // Where the table is split, a row is each dataset's whose amount it fills.
+    let fills = |m: &Mapping, row: &read::RawRow| {
+        let cell = m
+            .amount_header()
+            .and_then(|i| row.cells.get(i))
+            .map(str::trim);
+        cell.is_some_and(|v| !v.is_empty() && normalize::parse_amount(v, 1.0) != Ok(0.0))
     };
     let counts = &mut chunk.counts;
     counts.data_rows = rows.len();
@@ -1407,6 +1430,32 @@ fn build_chunk(
                         None => counts.rows_rejected += 1,
                     }
                     continue;
+                }
+                if let (Some(other), Some(builder)) = (split, chunk.split.as_mut()) {
+                    let (here, there) = (fills(mapping, row), fills(other, row));
+                    if there {
+                        let cells = row_cells(other, header, &row.cells);
+                        let pushed = builder.push_row(&cells, origin, &mut chunk.rejects);
+                        chunk.split_accepted += usize::from(pushed);
+                        if !here {
+                            counts.rows_accepted += usize::from(pushed);
+                            counts.rows_rejected += usize::from(!pushed);
+                            continue;
+                        }
+                    } else if !here {
+                        let amounts = [mapping, other].map(|m| {
+                            let at = m.amount_header().expect("a split table's amounts");
+                            header.raw[at].as_str()
+                        });
+                        chunk.rejects.push(origin.reject(
+                            (amounts[0], mapping.dataset.name),
+                            String::new(),
+                            format!("{}、{}均未填：不是收支记录", amounts[0], amounts[1]),
+                            RejectAction::RowDropped,
+                        ));
+                        counts.rows_rejected += 1;
+                        continue;
+                    }
                 }
                 if !chunk.rows.push_row(&cells, origin, &mut chunk.rejects) {
                     counts.rows_rejected += 1;
@@ -1461,6 +1510,56 @@ fn refuse(
     }
     report.note = Some(note);
     outcome.tables.push(report);
+}
+
+/// Canonical column → the header (or what stands in for one: a constant,
+/// month columns, a range's end) each is read from, as reports list them.
+fn mapped_headers(mapping: &Mapping, header: &Header) -> Vec<(String, String)> {
+    mapping
+        .dataset
+        .columns
+        .iter()
+        .zip(&mapping.sources)
+        .filter_map(|(c, s)| match s {
+            ColumnSource::Header(i) => Some((c.name.to_string(), header.raw[*i].clone())),
+            ColumnSource::Constant(v) => Some((
+                c.name.to_string(),
+                match places::named_text(v) {
+                    Some(_) => "表名中的村名（按村(社区)名录换算）".to_string(),
+                    None => format!("常量：{v}"),
+                },
+            )),
+            ColumnSource::Months => {
+                let months = mapping.monthly.iter().flat_map(|m| &m.columns);
+                let label = monthly::label(&header.raw, months.map(|(i, _)| *i));
+                Some((c.name.to_string(), label))
+            }
+            ColumnSource::DateRange { index, end } => {
+                let part = if *end { "止" } else { "起" };
+                Some((
+                    c.name.to_string(),
+                    format!("{}（{part}）", header.raw[*index]),
+                ))
+            }
+            ColumnSource::MonthOf { index, end } => {
+                let day = if *end { "月末" } else { "月初" };
+                Some((
+                    c.name.to_string(),
+                    format!("{}（按月，取{day}）", header.raw[*index]),
+                ))
+            }
+            ColumnSource::YearIn(i) => Some((
+                c.name.to_string(),
+                format!("{}（取其年份）", header.raw[*i]),
+            )),
+            ColumnSource::VillageName { .. } => {
+                let decision = mapping.decisions.iter().find(|d| d.column == c.name);
+                let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
+                Some((c.name.to_string(), format!("{label}（按村(社区)名录换算）")))
+            }
+            ColumnSource::Absent => None,
+        })
+        .collect()
 }
 
 /// The table as recognition sees it: header readings, a content sample of

@@ -125,6 +125,21 @@ impl Mapping {
         self.sources.iter().filter(|s| s.is_header()).count()
     }
 
+    /// The dataset's required amount column.
+    fn amount_column(&self) -> Option<usize> {
+        let mut columns = self.dataset.columns.iter();
+        columns.position(|c| c.required && c.kind == ColumnKind::Amount)
+    }
+
+    /// The header a dataset's required amount is read from (支出 of a cash
+    /// journal's payments), if it is one header.
+    pub fn amount_header(&self) -> Option<usize> {
+        match self.sources[self.amount_column()?] {
+            ColumnSource::Header(i) => Some(i),
+            _ => None,
+        }
+    }
+
     /// Does a header provide canonical column `name`?
     pub fn gives(&self, name: &str) -> bool {
         let columns = self.dataset.columns.iter();
@@ -1239,6 +1254,9 @@ pub struct Recognition {
     pub ambiguous: Vec<Candidate>,
     /// Every dataset with at least two matched columns, best first.
     pub ranked: Vec<Candidate>,
+    /// The dataset the table is too, row by row (a cash journal's income
+    /// beside its payments: `split_with` in `datasets.toml`).
+    pub split: Option<Mapping>,
 }
 
 /// How a dataset ranks for a table, most important first.
@@ -1365,8 +1383,16 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             ambiguous = vec![first.2.clone(), second.2.clone()];
         }
     }
+    let partner = split_partner(&scored);
+    if partner.is_some() {
+        ambiguous.clear();
+    }
+    let mut split = None;
     let mapping = if ambiguous.is_empty() {
-        scored.into_iter().next().map(|s| s.1)
+        let mut mappings = scored.into_iter().map(|s| s.1).enumerate();
+        let first = mappings.next().map(|(_, m)| m);
+        split = mappings.find(|(i, _)| Some(*i) == partner).map(|(_, m)| m);
+        first
     } else {
         None
     };
@@ -1374,7 +1400,37 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
         mapping,
         ambiguous,
         ranked,
+        split,
     }
+}
+
+/// The place among `scored` of the dataset the best one splits a table
+/// with, either way (`split_with`: a cash journal's income beside its
+/// payments): each
+/// complete, the amount of each from a header of its own that means an
+/// amount plainly (支出 and 收入; not 合同金额, nor 借方 and 贷方).
+fn split_partner(scored: &[(Rank, Mapping, Candidate)]) -> Option<usize> {
+    let amount = |m: &Mapping| {
+        let name = m.dataset.columns[m.amount_column()?].name;
+        let plain = m
+            .decisions
+            .iter()
+            .any(|d| d.column == name && d.score >= 0.9);
+        m.amount_header().filter(|_| plain)
+    };
+    let lex = lexicon();
+    let splits = |a: &str, b: &str| {
+        lex.dataset(a)
+            .is_some_and(|w| w.split_with.as_deref() == Some(b))
+    };
+    let first = &scored.first()?.1;
+    let own = amount(first).filter(|_| first.missing.is_empty())?;
+    scored.iter().position(|(_, m, _)| {
+        let (a, b) = (first.dataset.name, m.dataset.name);
+        (splits(a, b) || splits(b, a))
+            && m.missing.is_empty()
+            && amount(m).is_some_and(|i| i != own)
+    })
 }
 
 #[cfg(test)]
@@ -2205,6 +2261,64 @@ mod tests {
                 .is_none_or(|m| !m.iter().any(|(_, h)| h == "余额")),
             "{read:?}"
         );
+    }
+
+    /// A cash journal (收入 and 支出 in one table) is read as both its
+    /// datasets, row by row; a payment list whose other amount is a
+    /// contract's (合同金额) is no journal.
+    #[test]
+    fn a_journal_is_payments_and_income_row_by_row() {
+        let header: &[&str] = &["日期", "凭证号", "摘要", "村代码", "收入", "支出", "余额"];
+        let row: &[&str] = &[
+            "2024-01-05",
+            "记-1",
+            "收鱼塘承包费",
+            "411122001001",
+            "6000",
+            "",
+            "6000",
+        ];
+        let r = recognise("收支明细账.csv", &[header, row]);
+        let m = r.mapping.unwrap();
+        let split = r.split.unwrap();
+        let mut read = [
+            (m.dataset.name, mapped(&m)),
+            (split.dataset.name, mapped(&split)),
+        ];
+        read.sort();
+        assert_eq!(read[0].0, "village_income");
+        assert!(
+            read[0].1.contains(&("amount".into(), "收入".into())),
+            "{:?}",
+            read[0].1
+        );
+        assert_eq!(read[1].0, "village_payments");
+        assert!(
+            read[1].1.contains(&("amount".into(), "支出".into())),
+            "{:?}",
+            read[1].1
+        );
+        assert!(r.ambiguous.is_empty());
+
+        let header: &[&str] = &[
+            "凭证号",
+            "村代码",
+            "支付日期",
+            "收款单位",
+            "金额",
+            "合同金额",
+        ];
+        let row: &[&str] = &[
+            "记-1",
+            "411122001001",
+            "2024-01-05",
+            "某公司",
+            "3000",
+            "90000",
+        ];
+        let r = recognise("村级支出凭证.csv", &[header, row]);
+        assert_eq!(r.mapping.unwrap().dataset.name, "village_payments");
+        assert!(r.split.is_none());
     }
 
     /// Rosters of people, not of payments or plots: a 特困 roster is no

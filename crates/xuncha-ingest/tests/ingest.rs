@@ -2487,6 +2487,50 @@ fn results_xuncha_wrote_into_the_data_folder_are_left_out() {
 /// holding only its label (一、城市低保 … 二、农村低保): the rows take the
 /// program of their section, past the rows parsed for recognition too, and
 /// the label rows are counted as such, not rejected as empty records.
+/// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
+/// dataset whose amount it fills; a row filling neither (期初余额) is a
+/// reject, and every row is accounted for.
+#[test]
+fn a_cash_journal_gives_payments_and_income() {
+    let csv = "西湾社区现金日记账,,,,,,\n\
+               日期,凭证号,摘要,村代码,收入,支出,余额\n\
+               2024-01-01,,期初余额,411122001001,,,1000\n\
+               2024-01-05,记-1,收鱼塘承包费,411122001001,6000,,7000\n\
+               2024-01-09,记-2,付保洁费,411122001001,,800,6200\n\
+               2024-02-01,记-3,付修路款,411122001001,0,30000,-23800\n";
+    let data = ingest_one("西湾社区现金日记账.csv", csv.as_bytes());
+    assert_eq!(
+        amounts(&data.datasets["village_payments"]),
+        [800.0, 30000.0]
+    );
+    assert_eq!(amounts(&data.datasets["village_income"]), [6000.0]);
+    assert_eq!(
+        strings(&data.datasets["village_income"], "_src")[0].as_deref(),
+        Some("西湾社区现金日记账.csv:4")
+    );
+    let table = &data.tables[0];
+    assert_eq!((table.rows_accepted, table.rows_rejected), (3, 1));
+    assert!(table.rows_balance());
+    assert_eq!(table.split.as_ref().map(|s| s.rows_accepted), Some(1));
+    assert_eq!(data.rejects.len(), 1, "{:?}", data.rejects);
+    assert_eq!(data.rejects[0].row, 3);
+    assert!(
+        data.rejects[0].reason.contains("均未填"),
+        "{:?}",
+        data.rejects[0]
+    );
+
+    // A run wanting only income reads the journal for it.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "西湾社区现金日记账.csv", csv.as_bytes());
+    let wanted = xuncha_ingest::Wanted {
+        datasets: ["village_income".to_string()].into(),
+        ..Default::default()
+    };
+    let data = xuncha_ingest::ingest_datasets(dir.path(), None, Some(&wanted)).unwrap();
+    assert_eq!(amounts(&data.datasets["village_income"]), [6000.0]);
+}
+
 /// A 低保 list whose program column says only 城市 or 农村 (城乡类别) reads
 /// each as the 低保 its name states: 城市低保, 农村低保, the label as written
 /// kept raw. A column of the class of need (一类, 二类) names no program.
