@@ -95,11 +95,29 @@ struct DatasetFile {
     marks: Vec<String>,
     #[serde(default)]
     split_with: Option<String>,
+    #[serde(default)]
+    when_named: Vec<WhenNamedFile>,
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     one_person: Option<OnePerson>,
+}
+
+/// Aliases that hold in a table whose names hold one of the words.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhenNamedFile {
+    words: Vec<String>,
+    aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// Exact headers that mean a column in a table whose file, sheet or title
+/// holds one of `words` (a cash journal's 贷方, money out): normalized.
+#[derive(Debug)]
+pub struct WhenNamed {
+    pub words: Vec<String>,
+    pub aliases: BTreeMap<String, Vec<String>>,
 }
 
 /// How a roster of people each supported alone (特困人员) reads as a
@@ -151,6 +169,8 @@ pub struct DatasetWords {
     /// The dataset a table may also be, row by row: each row the one whose
     /// amount it fills (a cash journal's 支出 and 收入).
     pub split_with: Option<String>,
+    /// Aliases that hold where the table's names say what it is.
+    pub when_named: Vec<WhenNamed>,
     pub columns: BTreeMap<String, Vec<Meaning>>,
     /// Normalized exact headers per column.
     pub aliases: BTreeMap<String, Vec<String>>,
@@ -342,6 +362,16 @@ impl Lexicon {
                     reason: d.reason.clone(),
                     marks: d.marks,
                     split_with: d.split_with,
+                    when_named: (d.when_named.into_iter())
+                        .map(|w| WhenNamed {
+                            words: w.words.iter().map(|h| normalize_header(h)).collect(),
+                            aliases: (w.aliases.into_iter())
+                                .map(|(c, list)| {
+                                    (c, list.iter().map(|a| strip_unit_owned(a)).collect())
+                                })
+                                .collect(),
+                        })
+                        .collect(),
                     columns,
                     aliases,
                     fallback_aliases,
@@ -534,6 +564,28 @@ impl Lexicon {
                     .any(|a| *a == reading.name)
                     || d.columns.keys().any(|c| *c == reading.name)
             })
+    }
+
+    /// The score of a header the table's names make an alias of a column
+    /// (`when_named`: 贷方 in a 现金日记账), with the reason; `context` is the
+    /// normalized names.
+    pub fn named_alias(
+        &self,
+        (dataset, column): (&str, &str),
+        context: &str,
+        reading: &Reading,
+    ) -> Option<(f32, String)> {
+        let words = self.datasets.get(dataset)?;
+        words.when_named.iter().find_map(|w| {
+            let word = w
+                .words
+                .iter()
+                .find(|word| context.contains(word.as_str()))?;
+            let aliases = w.aliases.get(column)?;
+            aliases
+                .contains(&reading.name)
+                .then(|| (1.0, format!("表名含“{word}”时本数据集的表头别名")))
+        })
     }
 
     /// Score one header reading for a canonical column of a dataset, with the
@@ -734,9 +786,11 @@ mod tests {
             }
             let one_person = words.one_person.iter();
             let filled = one_person.flat_map(|o| o.columns.keys().chain(o.constants.keys()));
+            let when_named = words.when_named.iter().flat_map(|w| w.aliases.keys());
             let named = (words.columns.keys().chain(words.aliases.keys()))
                 .chain(filled)
-                .chain(&words.marks);
+                .chain(&words.marks)
+                .chain(when_named);
             for c in named {
                 assert!(
                     spec.column(c).is_some(),

@@ -868,7 +868,11 @@ pub fn map_columns(
             if view.excluded.get(i).copied().unwrap_or(false) || view.readings[i].name.is_empty() {
                 continue;
             }
-            let Some((score, reason)) = lex.score(dataset.name, col.name, &view.readings[i]) else {
+            let reading = &view.readings[i];
+            let named = lex.named_alias((dataset.name, col.name), &view.context, reading);
+            let Some((score, reason)) =
+                named.or_else(|| lex.score(dataset.name, col.name, reading))
+            else {
                 continue;
             };
             let Some((score, reason)) = weigh(&view.profiles[i], col, (score, reason)) else {
@@ -2268,12 +2272,22 @@ mod tests {
     /// contract's (合同金额) is no journal.
     #[test]
     fn a_journal_is_payments_and_income_row_by_row() {
-        let header: &[&str] = &["日期", "凭证号", "摘要", "村代码", "收入", "支出", "余额"];
+        let header: &[&str] = &[
+            "日期",
+            "凭证号",
+            "摘要",
+            "村代码",
+            "对方单位",
+            "收入",
+            "支出",
+            "余额",
+        ];
         let row: &[&str] = &[
             "2024-01-05",
             "记-1",
             "收鱼塘承包费",
             "411122001001",
+            "钱五",
             "6000",
             "",
             "6000",
@@ -2286,19 +2300,36 @@ mod tests {
             (split.dataset.name, mapped(&split)),
         ];
         read.sort();
-        assert_eq!(read[0].0, "village_income");
-        assert!(
-            read[0].1.contains(&("amount".into(), "收入".into())),
-            "{:?}",
-            read[0].1
-        );
-        assert_eq!(read[1].0, "village_payments");
-        assert!(
-            read[1].1.contains(&("amount".into(), "支出".into())),
-            "{:?}",
-            read[1].1
-        );
+        // The other party is whom each row paid or was paid by.
+        let wanted = [
+            (
+                "village_income",
+                [("amount", "收入"), ("payer_name", "对方单位")],
+            ),
+            (
+                "village_payments",
+                [("amount", "支出"), ("payee_name", "对方单位")],
+            ),
+        ];
+        for ((dataset, got), (name, pairs)) in read.iter().zip(wanted) {
+            assert_eq!(*dataset, name);
+            for (c, h) in pairs {
+                assert!(got.contains(&(c.into(), h.into())), "{name}: {got:?}");
+            }
+        }
         assert!(r.ambiguous.is_empty());
+
+        // A cash or bank journal writes money in as 借方, money out as 贷方;
+        // a ledger not named a journal says neither, and is not split.
+        let header: &[&str] = &["日期", "凭证号", "摘要", "村代码", "借方金额", "贷方金额"];
+        let row: &[&str] = &["2024-01-05", "记-1", "收租金", "411122001001", "6000", ""];
+        let r = recognise("南坡村银行存款日记账.csv", &[header, row]);
+        let (m, split) = (r.mapping.unwrap(), r.split.unwrap());
+        assert_eq!(m.dataset.name, "village_payments");
+        assert!(mapped(&m).contains(&("amount".into(), "贷方金额".into())));
+        assert!(mapped(&split).contains(&("amount".into(), "借方金额".into())));
+        let r = recognise("管理费用明细账.csv", &[header, row]);
+        assert!(r.split.is_none());
 
         let header: &[&str] = &[
             "凭证号",
