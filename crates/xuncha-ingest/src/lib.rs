@@ -979,6 +979,13 @@ fn ingest_table(
     if let Err(e) = sample {
         return unreadable(e, report, outcome);
     }
+    // Cells merged down the data rows (a household's number over each of
+    // its members) hold their value in each row.
+    let header_line = table
+        .rows
+        .get(header.data_start.saturating_sub(1))
+        .map_or(0, |r| r.line);
+    table.fill_merged_below(header_line);
     let table = &*table;
     report.data_rows = table.rows.len().saturating_sub(header.data_start);
     let members = match entry.and_then(|e| e.members.as_ref()) {

@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use calamine::{
     open_workbook, CellType, Data, DataRef, Range, Reader, ReaderRef, Sheets, Xls, XlsError, Xlsx,
@@ -43,9 +43,71 @@ pub struct RawTable {
     /// A delimited file read with a row limit ([`read_file_head`]): its text
     /// after `rows`, parsed batch by batch as the table is normalized.
     pub rest: Option<Unparsed>,
+    /// Where an xlsx sheet's merged cells are read from, when its rows
+    /// show merges down a column ([`RawTable::fill_merged_below`]).
+    pub merges: Option<MergeSource>,
+}
+
+/// An xlsx sheet whose merged cells can be read: its file, its name, and
+/// the column its rows' first cell is.
+#[derive(Debug, Clone)]
+pub struct MergeSource {
+    path: PathBuf,
+    sheet: String,
+    first_col: u32,
 }
 
 impl RawTable {
+    /// Give the cells merged down a column below `line` the value of the
+    /// merge's first cell, as the sheet shows it (a household's 家庭编号 over
+    /// each of its members' rows; a header's own merges are left as read).
+    /// The merges are read (the sheet's XML parsed again) only where a row
+    /// leaves one of its first two cells blank and fills another, as a
+    /// household merged over its members' rows does.
+    pub fn fill_merged_below(&mut self, line: usize) {
+        let Some(source) = &self.merges else {
+            return;
+        };
+        let blank = |c: Option<&str>| c.is_none_or(|c| c.trim().is_empty());
+        let mut data = self.rows.iter().filter(|r| r.line > line).skip(1);
+        let gaps = data.any(|r| {
+            (blank(r.cells.get(0)) || blank(r.cells.get(1)))
+                && r.cells.iter().any(|c| !c.trim().is_empty())
+        });
+        if !gaps {
+            return;
+        }
+        // A book that cannot be opened again is read as it is.
+        let merges = open_workbook::<Xlsx<_>, _>(&source.path)
+            .ok()
+            .and_then(|mut book| book.merge_cells_by_sheet_name(&source.sheet).ok())
+            .unwrap_or_default();
+        for (first, last, cell) in merges_down(&merges, source.first_col) {
+            if first <= line {
+                continue;
+            }
+            let Some(start) = self.rows.iter().position(|r| r.line == first) else {
+                continue;
+            };
+            let value = self.rows[start]
+                .cells
+                .get(cell)
+                .unwrap_or_default()
+                .to_string();
+            for row in self.rows[start + 1..]
+                .iter_mut()
+                .take_while(|r| r.line <= last)
+            {
+                if blank(row.cells.get(cell)) {
+                    let cells = row.cells.iter().enumerate();
+                    row.cells = cells
+                        .map(|(i, c)| if i == cell { value.as_str() } else { c })
+                        .collect();
+                }
+            }
+        }
+    }
+
     /// Parse more rows of a table read with a row limit while `more` says
     /// the rows so far are not enough and text is left.
     pub fn read_while(&mut self, more: impl Fn(&[RawRow]) -> bool) -> Result<(), IngestError> {
@@ -430,6 +492,7 @@ pub fn read_delimited(
         skipped: None,
         typed: None,
         rest,
+        merges: None,
     })
 }
 
@@ -506,11 +569,11 @@ fn push_ref(record: &mut StringRecord, cell: &DataRef<'_>) {
 fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
     book: &mut Xlsx<RS>,
     sheet: &str,
-) -> Result<Option<Vec<RawRow>>, XlsxError> {
+) -> Result<Option<(Vec<RawRow>, u32)>, XlsxError> {
     let mut cells = match book.worksheet_cells_reader(sheet) {
         Ok(cells) => cells,
         // A chart sheet: no cells, as `worksheet_range_ref` gives it.
-        Err(XlsxError::NotAWorksheet(_)) => return Ok(Some(Vec::new())),
+        Err(XlsxError::NotAWorksheet(_)) => return Ok(Some((Vec::new(), 0))),
         Err(e) => return Err(e),
     };
     // Each row's cells by absolute column, from column A, written into one
@@ -554,7 +617,7 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
         last = Some((row, col));
     }
     let Some((last_row, _)) = last else {
-        return Ok(Some(Vec::new()));
+        return Ok(Some((Vec::new(), 0)));
     };
     keep(&mut rows, &mut record, last_row, last_col + 1);
     let (first, end) = (first_col as usize, last_col as usize + 1);
@@ -566,7 +629,20 @@ fn xlsx_rows<RS: std::io::Read + std::io::Seek>(
             row.cells = cells;
         }
     }
-    Ok(Some(rows))
+    Ok(Some((rows, first_col)))
+}
+
+/// The merges of a sheet that run down more than one row, as (first line,
+/// last line, cell index) of rows whose cells start at column `first_col`:
+/// the first column of each (a merge across columns holds its value there).
+fn merges_down(merges: &[calamine::Dimensions], first_col: u32) -> Vec<(usize, usize, usize)> {
+    (merges.iter())
+        .filter(|d| d.end.0 > d.start.0 && d.start.1 >= first_col)
+        .map(|d| {
+            let (first, last) = (d.start.0 as usize + 1, d.end.0 as usize + 1);
+            (first, last, (d.start.1 - first_col) as usize)
+        })
+        .collect()
 }
 
 /// Add empty cells to a row until it has `width`.
@@ -603,7 +679,7 @@ pub fn read_workbook(
         .collect();
     for sheet in book.sheet_names().to_owned() {
         if hidden.contains(&sheet) {
-            tables.extend(sheet_table(display, sheet, Vec::new(), true, kind));
+            tables.extend(sheet_table(display, sheet, Default::default(), true, kind));
             continue;
         }
         let unreadable = |e: calamine::Error| {
@@ -611,9 +687,19 @@ pub fn read_workbook(
         };
         // An xlsx sheet's rows are built as its cells are read; xlsx and
         // xlsb lend their shared strings instead of copying each.
+        let mut merges = None;
         let in_order = match &mut book {
             Sheets::Xlsx(xlsx) => {
-                xlsx_rows(xlsx, &sheet).map_err(|e| unreadable(calamine::Error::Xlsx(e)))?
+                let read =
+                    xlsx_rows(xlsx, &sheet).map_err(|e| unreadable(calamine::Error::Xlsx(e)))?;
+                read.map(|(rows, first_col)| {
+                    merges = Some(MergeSource {
+                        path: path.to_path_buf(),
+                        sheet: sheet.clone(),
+                        first_col,
+                    });
+                    rows
+                })
             }
             _ => None,
         };
@@ -628,7 +714,7 @@ pub fn read_workbook(
                 range_rows(&range, |record, cell| record.push_field(&cell_text(cell)))
             }
         };
-        tables.extend(sheet_table(display, sheet, rows, false, kind));
+        tables.extend(sheet_table(display, sheet, (rows, merges), false, kind));
     }
     Ok(tables)
 }
@@ -638,7 +724,7 @@ pub fn read_workbook(
 fn sheet_table(
     display: &str,
     sheet: String,
-    rows: Vec<RawRow>,
+    (rows, merges): (Vec<RawRow>, Option<MergeSource>),
     hidden: bool,
     encoding: &'static str,
 ) -> Option<RawTable> {
@@ -655,6 +741,7 @@ fn sheet_table(
         }),
         typed: None,
         rest: None,
+        merges,
     })
 }
 
@@ -801,9 +888,9 @@ fn read_text_workbook(
                 ),
             )
         })?;
-        let tables = sheets
-            .into_iter()
-            .filter_map(|s| sheet_table(display, s.name, s.rows, s.hidden, "Excel 2003 XML"));
+        let tables = sheets.into_iter().filter_map(|s| {
+            sheet_table(display, s.name, (s.rows, None), s.hidden, "Excel 2003 XML")
+        });
         return Ok(Some(tables.collect()));
     }
     Ok(Some(vec![RawTable {
@@ -820,6 +907,7 @@ fn read_text_workbook(
         skipped: None,
         typed: None,
         rest: None,
+        merges: None,
     }]))
 }
 
@@ -854,6 +942,7 @@ pub fn read_columnar(
         skipped: None,
         typed: Some(df),
         rest: None,
+        merges: None,
     }])
 }
 
@@ -1113,7 +1202,8 @@ mod tests {
         book.save(&path).unwrap();
 
         let mut xlsx: Xlsx<_> = calamine::open_workbook(&path).unwrap();
-        let rows = xlsx_rows(&mut xlsx, "Sheet1").unwrap().unwrap();
+        let (rows, first_col) = xlsx_rows(&mut xlsx, "Sheet1").unwrap().unwrap();
+        assert_eq!(first_col, 2, "the used range starts at column C");
         let range = xlsx.worksheet_range_ref("Sheet1").unwrap();
         let expected = range_rows(&range, push_ref);
         let text = |rows: &[RawRow]| -> Vec<(usize, Vec<String>)> {

@@ -237,7 +237,8 @@ fn regenerate() {
     sheet.write_string(6, 2, "2024-04-01").unwrap();
     save(&mut book, "formulas_errors_serials.xlsx");
 
-    // Merged cells: the value sits in the first cell only.
+    // Merged cells: the value sits in the first cell only, and the sheet
+    // shows it in each.
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     for (c, h) in ["凭证号", "村代码", "支付日期", "收款方", "金额"]

@@ -2487,6 +2487,74 @@ fn results_xuncha_wrote_into_the_data_folder_are_left_out() {
 /// holding only its label (一、城市低保 … 二、农村低保): the rows take the
 /// program of their section, past the rows parsed for recognition too, and
 /// the label rows are counted as such, not rejected as empty records.
+/// A household's cells merged down over its members' rows (家庭编号, 户主…
+/// merged in the workbook) hold their value in each row, as the sheet shows
+/// them; a title merged across the top is no data. The sheet starts at
+/// column B.
+#[test]
+fn cells_merged_down_a_household_hold_their_value_in_each_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("花名册").unwrap();
+    let plain = rust_xlsxwriter::Format::new();
+    sheet
+        .merge_range(0, 1, 0, 7, "2024年低保家庭花名册", &plain)
+        .unwrap();
+    let header = [
+        "家庭编号",
+        "户主姓名",
+        "户主身份证号",
+        "村代码",
+        "成员姓名",
+        "成员身份证号",
+        "与户主关系",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(1, c as u16 + 1, *h).unwrap();
+    }
+    let household = ["H1", "人10", &id(10), "411122001001"];
+    for (c, v) in household.iter().enumerate() {
+        sheet
+            .merge_range(2, c as u16 + 1, 4, c as u16 + 1, v, &plain)
+            .unwrap();
+    }
+    let members = [
+        ("人10", 10, "户主"),
+        ("人11", 11, "配偶"),
+        ("人12", 12, "子"),
+    ];
+    for (r, (name, n, relation)) in members.iter().enumerate() {
+        let r = r as u32 + 2;
+        sheet.write_string(r, 5, *name).unwrap();
+        sheet.write_string(r, 6, id(*n)).unwrap();
+        sheet.write_string(r, 7, *relation).unwrap();
+    }
+    let next = [
+        "H2",
+        "人20",
+        &id(20),
+        "411122001001",
+        "人20",
+        &id(20),
+        "户主",
+    ];
+    for (c, v) in next.iter().enumerate() {
+        sheet.write_string(5, c as u16 + 1, *v).unwrap();
+    }
+    book.save(dir.path().join("低保家庭花名册.xlsx")).unwrap();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let households = &data.datasets["relief_households"];
+    assert_eq!(
+        strings(households, "household_id"),
+        ["H1", "H2"].map(|h| Some(h.to_string()))
+    );
+    let members = &data.datasets["relief_members"];
+    let people = strings(members, "id_number");
+    assert_eq!(people, [10, 11, 12, 20].map(|n| Some(id(n))));
+    assert_eq!(strings(members, "household_id")[2].as_deref(), Some("H1"));
+}
+
 /// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
 /// dataset whose amount it fills; a row filling neither (期初余额) is a
 /// reject, and every row is accounted for.
