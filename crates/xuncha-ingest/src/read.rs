@@ -48,13 +48,19 @@ pub struct RawTable {
     pub merges: Option<MergeSource>,
 }
 
-/// An xlsx sheet whose merged cells can be read: its file, its name, and
-/// the column its rows' first cell is.
+/// Where a sheet's merged cells are: an xlsx sheet's are read when needed
+/// (its file and name), an xls sheet's come with it; with the column its
+/// rows' first cell is.
 #[derive(Debug, Clone)]
 pub struct MergeSource {
-    path: PathBuf,
-    sheet: String,
+    merges: Merges,
     first_col: u32,
+}
+
+#[derive(Debug, Clone)]
+enum Merges {
+    Xlsx { path: PathBuf, sheet: String },
+    Read(Vec<calamine::Dimensions>),
 }
 
 impl RawTable {
@@ -77,11 +83,14 @@ impl RawTable {
         if !gaps {
             return;
         }
-        // A book that cannot be opened again is read as it is.
-        let merges = open_workbook::<Xlsx<_>, _>(&source.path)
-            .ok()
-            .and_then(|mut book| book.merge_cells_by_sheet_name(&source.sheet).ok())
-            .unwrap_or_default();
+        let merges = match &source.merges {
+            // A book that cannot be opened again is read as it is.
+            Merges::Xlsx { path, sheet } => open_workbook::<Xlsx<_>, _>(path)
+                .ok()
+                .and_then(|mut book| book.merge_cells_by_sheet_name(sheet).ok())
+                .unwrap_or_default(),
+            Merges::Read(merges) => merges.clone(),
+        };
         for (first, last, cell) in merges_down(&merges, source.first_col) {
             if first <= line {
                 continue;
@@ -693,9 +702,9 @@ pub fn read_workbook(
                 let read =
                     xlsx_rows(xlsx, &sheet).map_err(|e| unreadable(calamine::Error::Xlsx(e)))?;
                 read.map(|(rows, first_col)| {
+                    let (path, sheet) = (path.to_path_buf(), sheet.clone());
                     merges = Some(MergeSource {
-                        path: path.to_path_buf(),
-                        sheet: sheet.clone(),
+                        merges: Merges::Xlsx { path, sheet },
                         first_col,
                     });
                     rows
@@ -711,6 +720,16 @@ pub fn read_workbook(
             }
             (None, _) => {
                 let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+                // An xls sheet's merges are read with it.
+                if let Sheets::Xls(xls) = &book {
+                    merges = xls
+                        .merge_cells_by_sheet_name(&sheet)
+                        .ok()
+                        .map(|m| MergeSource {
+                            merges: Merges::Read(m),
+                            first_col: range.start().map_or(0, |(_, c)| c),
+                        });
+                }
                 range_rows(&range, |record, cell| record.push_field(&cell_text(cell)))
             }
         };
