@@ -1299,11 +1299,13 @@ fn read_once(outcome: &mut FileOutcome, report: &mut TableReport) {
         }) else {
             continue;
         };
-        let stacked = of_table.into_iter().try_fold(None::<DataFrame>, |all, f| {
+        // Stacked from clones (their columns shared), so that a frame that
+        // cannot be stacked stays as it was read.
+        let stacked = of_table.iter().try_fold(None::<DataFrame>, |all, f| {
             Ok::<_, PolarsError>(Some(match all {
-                None => f.df,
+                None => f.df.clone(),
                 Some(mut all) => {
-                    all.vstack_mut_owned(f.df)?;
+                    all.vstack_mut_owned(f.df.clone())?;
                     all
                 }
             }))
@@ -1331,10 +1333,13 @@ fn read_once(outcome: &mut FileOutcome, report: &mut TableReport) {
                 }
                 outcome.frames.push(first);
             }
-            Err(e) => outcome.errors.push(IngestError::file(
-                &report.file,
-                format!("合并同户各行失败：{e}"),
-            )),
+            Err(e) => {
+                let message = format!("同户各行未能合并，按行读入（家庭可能重复）：{e}");
+                outcome
+                    .errors
+                    .push(IngestError::file(&report.file, message));
+                outcome.frames.extend(of_table);
+            }
         }
     }
 }
@@ -1701,8 +1706,9 @@ fn row_cells<'a>(
 }
 
 /// Add the head and each numbered member of a wide household row (the
-/// head alone for a household of one) to `relief_members`; returns how
-/// many member rows were accepted.
+/// head alone for a household of one, the head and the row's member for a
+/// long roster) to `relief_members`; returns how many member rows were
+/// accepted.
 #[allow(clippy::too_many_arguments)]
 fn push_members(
     mapping: &Mapping,

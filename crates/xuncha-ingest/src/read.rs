@@ -43,8 +43,8 @@ pub struct RawTable {
     /// A delimited file read with a row limit ([`read_file_head`]): its text
     /// after `rows`, parsed batch by batch as the table is normalized.
     pub rest: Option<Unparsed>,
-    /// Where an xlsx sheet's merged cells are read from, when its rows
-    /// show merges down a column ([`RawTable::fill_merged_below`]).
+    /// Where a workbook sheet's merged cells are, for rows that show
+    /// merges down a column ([`RawTable::fill_merged_below`]).
     pub merges: Option<MergeSource>,
 }
 
@@ -67,9 +67,9 @@ impl RawTable {
     /// Give the cells merged down a column below `line` the value of the
     /// merge's first cell, as the sheet shows it (a household's 家庭编号 over
     /// each of its members' rows; a header's own merges are left as read).
-    /// The merges are read (the sheet's XML parsed again) only where a row
-    /// leaves one of its first two cells blank and fills another, as a
-    /// household merged over its members' rows does.
+    /// The merges are looked at (an xlsx sheet's XML parsed again) only
+    /// where a row leaves one of its first two cells blank and fills
+    /// another, as a household merged over its members' rows does.
     pub fn fill_merged_below(&mut self, line: usize) {
         let Some(source) = &self.merges else {
             return;
