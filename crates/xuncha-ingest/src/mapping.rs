@@ -2434,6 +2434,16 @@ mod tests {
         assert_eq!(m.dataset.name, "relief_households");
         assert!(m.missing.contains(&"household_id"), "{:?}", m.missing);
 
+        // 供养方式 (分散, 集中供养) says the program where nothing else does.
+        let ways: &[&str] = &["村（居）", "姓名", "身份证号", "供养方式"];
+        let dispersed: &[&str] = &["西湾社区", "赵四", "110101199003074514", "分散供养"];
+        let m = recognise("救助对象花名册.csv", &[ways, dispersed])
+            .mapping
+            .unwrap();
+        assert_eq!(m.dataset.name, "relief_households");
+        assert!(m.missing.is_empty(), "{:?}", m.missing);
+        assert_eq!(m.sources[1], ColumnSource::Header(3));
+
         // 低保 is kept per household: a list of its people is refused.
         let m = recognise("低保对象名册.csv", &[header, row])
             .mapping
