@@ -59,10 +59,13 @@ pub enum IngestError {
 
 /// A table recognised as a dataset but lacking required columns.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
-#[error("文件 {file}{} 识别为数据集 {dataset}（{title}），但缺少必需列：{}；文件中的表头：{}", sheet_label(.sheet), missing_list(.missing), .headers.join("、"))]
+#[error("文件 {file}{} {} {dataset}（{title}），但缺少必需列：{}；文件中的表头：{}", sheet_label(.sheet), recognised(*.guessed), missing_list(.missing), .headers.join("、"))]
 pub struct MissingColumns {
     pub file: String,
     pub sheet: Option<String>,
+    /// The dataset is only the closest: nothing names or hints it (a roster
+    /// of party members is closest to nothing it is).
+    pub guessed: bool,
     pub dataset: String,
     pub title: String,
     pub missing: Vec<MissingColumn>,
@@ -78,6 +81,15 @@ pub struct MissingColumn {
     pub tried: Vec<String>,
     /// Headers of the table that came closest, best first.
     pub candidates: Vec<String>,
+}
+
+/// How sure the dataset of a table missing columns is.
+fn recognised(guessed: bool) -> &'static str {
+    if guessed {
+        "未能确定数据集：最接近的是"
+    } else {
+        "识别为数据集"
+    }
 }
 
 fn sheet_label(sheet: &Option<String>) -> String {
@@ -1971,9 +1983,15 @@ fn missing_columns_error(
             }
         })
         .collect();
+    // Neither the catalog, the file's name nor a hint word names it.
+    let named = entry.is_some() || view.stem.eq_ignore_ascii_case(mapping.dataset.name);
+    let hinted = (lex.dataset(mapping.dataset.name).into_iter())
+        .flat_map(|w| &w.hints)
+        .any(|h| view.context.contains(h.as_str()));
     IngestError::MissingColumns(Box::new(MissingColumns {
         file: table.file.clone(),
         sheet: table.sheet.clone(),
+        guessed: !named && !hinted,
         dataset: mapping.dataset.name.to_string(),
         title: mapping.dataset.title.to_string(),
         missing,

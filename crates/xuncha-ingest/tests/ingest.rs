@@ -385,6 +385,20 @@ fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
             && message.contains("死亡日期"),
         "{message}"
     );
+    assert!(message.contains("识别为数据集 deaths"), "{message}");
+    assert!(!m.guessed);
+
+    // A list that names no dataset is only closest to one, and says so.
+    let data = ingest_one(
+        "名单.csv",
+        format!("姓名,身份证号,入党时间\n张三,{},2010-07-01\n", id(1)).as_bytes(),
+    );
+    let IngestError::MissingColumns(m) = &data.errors[0] else {
+        panic!("{:?}", data.errors);
+    };
+    assert!(m.guessed);
+    let message = data.errors[0].to_string();
+    assert!(message.contains("未能确定数据集：最接近的是"), "{message}");
 }
 
 #[test]
