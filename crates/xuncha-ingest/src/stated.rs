@@ -143,7 +143,11 @@ fn read(name: &str, bare_years: bool) -> Read {
     // (补助标准2000元户名单, 2000元以上).
     let separator =
         |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "_-()[]【】.".contains(c));
-    for m in BARE_YEAR.find_iter(&name).filter(|_| bare_years) {
+    let bare = bare_years
+        .then(|| BARE_YEAR.find_iter(&name))
+        .into_iter()
+        .flatten();
+    for m in bare {
         let (before, after) = around(m);
         let unit = after.is_some_and(|a| "元万亩人户个号".contains(a));
         if !digit(before) && !digit(after) && !unit && (separator(before) || separator(after)) {
