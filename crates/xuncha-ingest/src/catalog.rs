@@ -75,6 +75,12 @@ impl CatalogEntry {
     }
 }
 
+/// Does a table's catalog entry, if it has one, name the header of the
+/// canonical column?
+pub fn names_header(entry: Option<&CatalogEntry>, column: &str) -> bool {
+    entry.is_some_and(|e| e.columns.contains_key(column))
+}
+
 /// Header patterns of the member columns of a wide household export.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -36,7 +36,7 @@ use serde::Serialize;
 use xuncha_schema::{ColumnKind, DatasetSpec};
 
 use build::{Cell, DatasetBuilder, RowOrigin, ROW_CELLS};
-use catalog::{Catalog, CatalogEntry, CATALOG_FILE};
+use catalog::{names_header, Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
 use mapping::{
     Candidate, ColumnSource, Decision, Mapping, MonthPeriod, Monthly, TableView, Unmapped,
@@ -1966,7 +1966,7 @@ fn missing_columns_error(
             let mut candidates: Vec<String> = scored.into_iter().take(3).map(|(_, t)| t).collect();
             // Month columns without a year give no period.
             let months = view.months.iter().map(|m| m.index);
-            let named = entry.is_some_and(|e| e.columns.contains_key(*col));
+            let named = names_header(entry, col);
             if kind == Some(ColumnKind::Period) && !view.months.is_empty() && !named {
                 candidates.insert(
                     0,

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use xuncha_schema::{ColumnKind, ColumnSpec, DatasetSpec, DATASETS};
 
-use crate::catalog::{unit_scale, CatalogEntry};
+use crate::catalog::{names_header, unit_scale, CatalogEntry};
 use crate::evidence::{month_date_end, Profile, Verdict};
 use crate::header::{self, Header};
 use crate::lexicon::{lexicon, normalize_header, strip_unit, Reading, Subject};
@@ -445,9 +445,7 @@ impl Assignment<'_, '_> {
         };
         let village = match sources[c] {
             ColumnSource::Header(i) if names(i) => i,
-            ColumnSource::Absent
-                if !entry.is_some_and(|e| e.columns.contains_key("village_code")) =>
-            {
+            ColumnSource::Absent if !names_header(entry, "village_code") => {
                 match (0..view.header.raw.len()).find(|&i| names_a(i, "village")) {
                     Some(i) => i,
                     None => return,
@@ -501,8 +499,7 @@ impl Assignment<'_, '_> {
                 ColumnSource::Header(i) if ranges(i) => Some(i),
                 _ => None,
             });
-            let named =
-                |c: usize| entry.is_some_and(|e| e.columns.contains_key(dataset.columns[c].name));
+            let named = |c: usize| names_header(entry, dataset.columns[c].name);
             let unused = || {
                 (0..view.header.raw.len()).find(|&i| {
                     let attribute = view.readings[i].attribute.as_deref();
@@ -585,7 +582,7 @@ impl Assignment<'_, '_> {
             ..
         } = self;
         for (c, col) in dataset.columns.iter().enumerate() {
-            let named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+            let named = names_header(entry, col.name);
             if col.kind != ColumnKind::Period || sources[c] != ColumnSource::Absent || named {
                 continue;
             }
@@ -634,7 +631,7 @@ impl Assignment<'_, '_> {
             ..
         } = self;
         for (c, col) in dataset.columns.iter().enumerate() {
-            if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+            if names_header(entry, col.name) {
                 continue;
             }
             let vocab = crate::vocab::for_column(dataset.name, col.name);
@@ -684,8 +681,7 @@ impl Assignment<'_, '_> {
     /// Whether no header, catalog entry or constant gives column `c` yet.
     fn open(&self, c: usize) -> bool {
         let name = self.dataset.columns[c].name;
-        self.sources[c] == ColumnSource::Absent
-            && !self.entry.is_some_and(|e| e.columns.contains_key(name))
+        self.sources[c] == ColumnSource::Absent && !names_header(self.entry, name)
     }
 
     /// A roster of people each supported alone (特困人员名册: no household
@@ -863,7 +859,7 @@ pub fn map_columns(
     let mut pairs: Vec<(f32, usize, usize, String)> = Vec::new();
     let mut lost: Vec<Vec<(String, f32)>> = vec![Vec::new(); n];
     for (c, col) in dataset.columns.iter().enumerate() {
-        let catalog_named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+        let catalog_named = names_header(entry, col.name);
         for i in 0..n {
             if view.excluded.get(i).copied().unwrap_or(false) || view.readings[i].name.is_empty() {
                 continue;
@@ -904,7 +900,7 @@ pub fn map_columns(
         if !col.required || sources[c] != ColumnSource::Absent || !content_decides(col.kind) {
             continue;
         }
-        if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+        if names_header(entry, col.name) {
             continue;
         }
         let fitting: Vec<usize> = (0..n)
@@ -971,7 +967,7 @@ pub fn map_columns(
     // A year column the catalog names (as a written catalog does) whose
     // values state years in words (批次: 2023年第一批) reads each one's.
     for (c, col) in dataset.columns.iter().enumerate() {
-        let named = entry.is_some_and(|e| e.columns.contains_key(col.name));
+        let named = names_header(entry, col.name);
         if let ColumnSource::Header(i) = sources[c] {
             if named && col.name == "year" && view.profiles[i].year >= 0.9 {
                 sources[c] = ColumnSource::YearIn(i);
@@ -991,7 +987,7 @@ pub fn map_columns(
         if monthly.is_some_and(|(period, _)| period == c) {
             continue;
         }
-        if entry.is_some_and(|e| e.columns.contains_key(col.name)) {
+        if names_header(entry, col.name) {
             continue;
         }
         // A column whose values (nine in ten at least) state a year (批次:
