@@ -1639,7 +1639,7 @@ fn push_frames(
         match builder.finish() {
             Ok(built) => {
                 for label in built.unknown {
-                    let at = spec.columns.iter().position(|c| c.name == label.column);
+                    let at = spec.position(&label.column);
                     *unknown
                         .entry((at.unwrap_or(usize::MAX), label.column, label.value))
                         .or_default() += label.count;
@@ -1733,12 +1733,7 @@ fn push_members(
     rejects: &mut Vec<Reject>,
 ) -> usize {
     let col = |name: &str| {
-        let i = mapping
-            .dataset
-            .columns
-            .iter()
-            .position(|c| c.name == name)
-            .expect("canonical column");
+        let i = mapping.dataset.position(name).expect("canonical column");
         household[i].clone()
     };
     let household_id = col("household_id");

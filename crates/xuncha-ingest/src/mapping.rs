@@ -486,10 +486,9 @@ impl Assignment<'_, '_> {
             ..
         } = self;
         let lex = lexicon();
-        let position = |name: &str| dataset.columns.iter().position(|c| c.name == name);
         let ranges = |i: usize| view.profiles[i].range >= 0.6;
         for (start, end) in DATE_PAIRS {
-            let (Some(start), Some(end)) = (position(start), position(end)) else {
+            let (Some(start), Some(end)) = (dataset.position(start), dataset.position(end)) else {
                 continue;
             };
             // A header of the pair (the catalog's, which names one header for
@@ -699,8 +698,7 @@ impl Assignment<'_, '_> {
         else {
             return;
         };
-        let position = |name: &str| dataset.columns.iter().position(|c| c.name == name);
-        if !(rule.columns.keys()).all(|c| position(c).is_some_and(|c| self.open(c))) {
+        if !(rule.columns.keys()).all(|c| dataset.position(c).is_some_and(|c| self.open(c))) {
             return;
         }
         let vocab = crate::vocab::for_column(dataset.name, "program");
@@ -710,7 +708,8 @@ impl Assignment<'_, '_> {
                 .unwrap_or(v)
                 .to_string()
         };
-        let programs: BTreeSet<String> = match position("program").map(|c| &self.sources[c]) {
+        let programs: BTreeSet<String> = match dataset.position("program").map(|c| &self.sources[c])
+        {
             Some(ColumnSource::Constant(v)) => [canonical(v)].into(),
             Some(ColumnSource::Header(i)) => (view.distinct[*i].iter().flatten())
                 .map(|v| canonical(v))
@@ -737,7 +736,7 @@ impl Assignment<'_, '_> {
                     Some((score, i, reason))
                 })
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
-            let (Some(c), Some((score, i, reason))) = (position(column), best) else {
+            let (Some(c), Some((score, i, reason))) = (dataset.position(column), best) else {
                 return;
             };
             found.push((c, i, score, reason));
@@ -754,7 +753,7 @@ impl Assignment<'_, '_> {
             });
         }
         for (column, value) in &rule.constants {
-            let Some(c) = position(column).filter(|&c| self.open(c)) else {
+            let Some(c) = dataset.position(column).filter(|&c| self.open(c)) else {
                 continue;
             };
             self.sources[c] = ColumnSource::Constant(value.clone());
@@ -1161,7 +1160,7 @@ fn monthly_targets(
     let period = columns
         .iter()
         .position(|c| c.required && c.kind == ColumnKind::Period)?;
-    let amount = columns.iter().position(|c| c.name == "amount")?;
+    let amount = dataset.position("amount")?;
     let catalog = entry.is_some_and(|e| [period, amount].iter().any(|&c| e.gives(columns[c].name)));
     let month = |i: usize| view.months.iter().any(|m| m.index == i);
     let period_header = (0..view.readings.len())

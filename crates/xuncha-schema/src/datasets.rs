@@ -70,6 +70,11 @@ impl DatasetSpec {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// The place of a column among the dataset's, by canonical name.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
     /// The polars schema of the normalized dataset, including `<id>_valid`
     /// flags and the source column.
     pub fn schema(&self) -> polars::prelude::Schema {
