@@ -1979,10 +1979,8 @@ fn missing_columns_error(
         })
         .collect();
     // Neither the catalog, the file's name nor a hint word names it.
-    let named = entry.is_some() || view.stem.eq_ignore_ascii_case(mapping.dataset.name);
-    let hinted = (lex.dataset(mapping.dataset.name).into_iter())
-        .flat_map(|w| &w.hints)
-        .any(|h| view.context.contains(h.as_str()));
+    let named = entry.is_some() || view.named_after(mapping.dataset.name);
+    let hinted = view.hints_of(mapping.dataset.name).next().is_some();
     IngestError::MissingColumns(Box::new(MissingColumns {
         file: table.file.clone(),
         sheet: table.sheet.clone(),

@@ -271,6 +271,20 @@ pub struct TableView<'a> {
 const FEW_VALUES: usize = 16;
 
 impl<'a> TableView<'a> {
+    /// Is the file named after the dataset (`deaths.csv`)?
+    pub fn named_after(&self, dataset: &str) -> bool {
+        self.stem.eq_ignore_ascii_case(dataset)
+    }
+
+    /// The dataset's hint words (死亡, 发放, 合同 …) the file name, sheet or
+    /// title rows hold.
+    pub fn hints_of(&self, dataset: &str) -> impl Iterator<Item = &'static str> + '_ {
+        let words = lexicon().dataset(dataset).into_iter();
+        (words.flat_map(|w| &w.hints))
+            .filter(|h| self.context.contains(h.as_str()))
+            .map(String::as_str)
+    }
+
     /// Build the view of a table. `samples` holds up to
     /// [`crate::evidence::SAMPLE_ROWS`] data rows; `title` the filled cells
     /// of the rows above the header.
@@ -1319,7 +1333,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
         .iter()
         .filter_map(|d| {
             let mapping = map_columns(d, view, None);
-            let exact = view.stem.eq_ignore_ascii_case(d.name);
+            let exact = view.named_after(d.name);
             if !exact && mapping.matched() < 2 {
                 return None;
             }
@@ -1334,11 +1348,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             let unread = (mapping.unmapped.iter())
                 .filter(|u| !(stated && reason_headers.contains(&u.header.as_str())))
                 .count();
-            let found: Vec<usize> = (words.into_iter())
-                .flat_map(|w| &w.hints)
-                .filter(|h| view.context.contains(h.as_str()))
-                .map(|h| h.chars().count())
-                .collect();
+            let found: Vec<usize> = (view.hints_of(d.name)).map(|h| h.chars().count()).collect();
             let hint = found.iter().copied().max().unwrap_or(0);
             // A table that does not name the dataset must give a column
             // that says what it holds, where the dataset lists them.
