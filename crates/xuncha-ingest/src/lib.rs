@@ -1077,7 +1077,7 @@ fn ingest_table(
     let unmapped: BTreeSet<&str> = mapping.unmapped.iter().map(|u| u.header.as_str()).collect();
     let unused = |i: usize| unmapped.contains(header.raw[i].as_str());
     let (members, long) = match mapping.dataset.name {
-        "relief_households" if members.is_empty() => match wide::long(&header, unused) {
+        "relief_households" if members.is_empty() => match wide::long(&view.readings, unused) {
             Some(member) => {
                 // The member's columns are read, as the members'.
                 let taken: Vec<&str> = [Some(member.id_number), member.name, member.relation]

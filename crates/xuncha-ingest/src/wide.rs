@@ -96,10 +96,9 @@ pub fn detect(header: &Header) -> Vec<MemberColumns> {
 /// The member of each row of a long household roster (one row a member,
 /// the household's columns repeated on each: 家庭编号, 户主…, 成员姓名,
 /// 成员身份证号, 与户主关系): the member's ID column, with its name and
-/// relation, among the headers `unused` says no canonical column took.
-pub fn long(header: &Header, unused: impl Fn(usize) -> bool) -> Option<MemberColumns> {
-    let lex = lexicon();
-    let readings: Vec<Reading> = header.raw.iter().map(|h| lex.read(h)).collect();
+/// relation, among the headers (`readings`, as recognition read them)
+/// `unused` says no canonical column took.
+pub fn long(readings: &[Reading], unused: impl Fn(usize) -> bool) -> Option<MemberColumns> {
     let member = Subject::Known("member".into());
     let find = |attribute: &str, of_member: bool| {
         (0..readings.len()).find(|&i| {
