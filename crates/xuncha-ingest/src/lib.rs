@@ -194,7 +194,7 @@ pub struct TableReport {
 
 /// The second dataset of a table read row by row as two (`split_with` in
 /// `datasets.toml`): each row the one whose amount it fills.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Split {
     pub dataset: String,
     /// Canonical column → header, as [`TableReport::mapping`].
@@ -242,6 +242,14 @@ pub fn held_bytes(df: &DataFrame) -> usize {
 }
 
 impl TableReport {
+    /// Take the headers another reading of the table takes (a long
+    /// roster's member columns, a split table's other amount) off the
+    /// unmapped ones.
+    fn read_elsewhere(&mut self, taken: impl Fn(&str) -> bool) {
+        self.unmapped.retain(|h| !taken(h));
+        self.unmapped_candidates.retain(|u| !taken(&u.header));
+    }
+
     /// Did the table unpivot household members (a wide roster, or people
     /// each a household of one), whether or not an earlier table already
     /// held them?
@@ -1085,8 +1093,7 @@ fn ingest_table(
                     .flatten()
                     .map(|i| header.raw[i].as_str())
                     .collect();
-                report.unmapped.retain(|h| !taken.contains(&h.as_str()));
-                (report.unmapped_candidates).retain(|u| !taken.contains(&u.header.as_str()));
+                report.read_elsewhere(|h| taken.contains(&h));
                 (vec![member], true)
             }
             None => (members, false),
@@ -1107,8 +1114,7 @@ fn ingest_table(
                 .iter()
                 .any(|d| d.header.as_deref() == Some(h))
         };
-        report.unmapped.retain(|h| !taken(h));
-        report.unmapped_candidates.retain(|u| !taken(&u.header));
+        report.read_elsewhere(taken);
     }
     report.split = split.as_ref().map(|m| Split {
         dataset: m.dataset.name.to_string(),
