@@ -1406,11 +1406,10 @@ fn build_chunk(
         split_accepted: 0,
     };
     // Where the table is split, a row is each dataset's whose amount it fills.
-    let fills = |m: &Mapping, row: &read::RawRow| {
-        let cell = m
-            .amount_header()
-            .and_then(|i| row.cells.get(i))
-            .map(str::trim);
+    // The split table's two amount headers, found once.
+    let amounts = split.and_then(|other| Some((mapping.amount_header()?, other.amount_header()?)));
+    let fills = |i: usize, row: &read::RawRow| {
+        let cell = row.cells.get(i).map(str::trim);
         cell.is_some_and(|v| !v.is_empty() && normalize::parse_amount(v, 1.0) != Ok(0.0))
     };
     let counts = &mut chunk.counts;
@@ -1461,8 +1460,9 @@ fn build_chunk(
                     }
                     continue;
                 }
-                if let (Some(other), Some(builder)) = (split, chunk.split.as_mut()) {
-                    let (here, there) = (fills(mapping, row), fills(other, row));
+                let splitting = (split, chunk.split.as_mut(), amounts);
+                if let (Some(other), Some(builder), Some((own, theirs))) = splitting {
+                    let (here, there) = (fills(own, row), fills(theirs, row));
                     if there {
                         let cells = row_cells(other, header, &row.cells);
                         let pushed = builder.push_row(&cells, origin, &mut chunk.rejects);
@@ -1473,14 +1473,11 @@ fn build_chunk(
                             continue;
                         }
                     } else if !here {
-                        let amounts = [mapping, other].map(|m| {
-                            let at = m.amount_header().expect("a split table's amounts");
-                            header.raw[at].as_str()
-                        });
+                        let (own, theirs) = (&header.raw[own], &header.raw[theirs]);
                         chunk.rejects.push(origin.reject(
-                            (amounts[0], mapping.dataset.name),
+                            (own, mapping.dataset.name),
                             String::new(),
-                            format!("{}、{}均未填：不是收支记录", amounts[0], amounts[1]),
+                            format!("{own}、{theirs}均未填：不是收支记录"),
                             RejectAction::RowDropped,
                         ));
                         counts.rows_rejected += 1;
