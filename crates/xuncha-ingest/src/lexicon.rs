@@ -366,9 +366,7 @@ impl Lexicon {
                         .map(|w| WhenNamed {
                             words: w.words.iter().map(|h| normalize_header(h)).collect(),
                             aliases: (w.aliases.into_iter())
-                                .map(|(c, list)| {
-                                    (c, list.iter().map(|a| strip_unit_owned(a)).collect())
-                                })
+                                .map(|(c, list)| (c, expand(list.iter().collect())))
                                 .collect(),
                         })
                         .collect(),

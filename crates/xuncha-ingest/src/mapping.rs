@@ -1415,9 +1415,9 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
 
 /// The place among `scored` of the dataset the best one splits a table
 /// with, either way (`split_with`: a cash journal's income beside its
-/// payments): each
-/// complete, the amount of each from a header of its own that means an
-/// amount plainly (支出 and 收入; not 合同金额, nor 借方 and 贷方).
+/// payments): each complete, the amount of each from a header of its own
+/// that means an amount plainly (支出 and 收入; not 合同金额, nor 借方 and
+/// 贷方 outside a journal).
 fn split_partner(scored: &[(Rank, Mapping, Candidate)]) -> Option<usize> {
     let amount = |m: &Mapping| {
         let name = m.dataset.columns[m.amount_column()?].name;
