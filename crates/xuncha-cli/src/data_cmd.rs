@@ -201,6 +201,13 @@ fn inspect(
                         String::new()
                     }
                 );
+                if t.households_by_head > 0 {
+                    println!(
+                        "  {} 行的家庭编号不在救助家庭名册中，但同一编号下有名册按户主身份证号登记的户主：\
+                         按该户主身份证号归入其家庭",
+                        t.households_by_head
+                    );
+                }
             }
             None => println!("  未使用"),
         }
@@ -278,11 +285,108 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
     for (name, part) in &parts {
         println!("  {name}: {} 行", part.rows);
     }
+    for (name, changed) in key_lake_by_heads(out, &parts.keys().cloned().collect::<Vec<_>>())? {
+        println!(
+            "  {name}: {changed} 行的家庭编号不在救助家庭名册中，按同一编号下户主的身份证号归入其家庭"
+        );
+    }
     for e in &errors {
         eprintln!("！{e}");
     }
     println!("已写入 {} 个数据集到 {}", parts.len(), out.display());
     Ok(())
+}
+
+/// Key a lake's members and payments as a run over the exports keys them
+/// ([`xuncha_ingest::heads`]), the lake's files having been written one
+/// export at a time: the links are found over the whole lake, and each list
+/// holding a linked number is written again, a million rows at a time. The
+/// datasets rewritten, with the rows each changed.
+fn key_lake_by_heads(
+    out: &std::path::Path,
+    written: &[String],
+) -> Result<Vec<(String, usize)>, Failure> {
+    use polars::io::parquet::write::ParquetWriter;
+    use polars::prelude::*;
+    use xuncha_ingest::heads;
+    let failed = |name: &str, e: &dyn std::fmt::Display| {
+        xuncha_ingest::IngestError::file(
+            &format!("{name}.parquet"),
+            format!("按户主关联家庭失败：{e}"),
+        )
+    };
+    let path = |name: &str| out.join(format!("{name}.parquet"));
+    let scan = |name: &str| {
+        let source = PlRefPath::try_from_path(&path(name)).map_err(|e| failed(name, &e))?;
+        LazyFrame::scan_parquet(source, ScanArgsParquet::default()).map_err(|e| failed(name, &e))
+    };
+    let present = |name: &&str| written.iter().any(|w| w == name);
+    let lists: Vec<&str> = heads::LISTS.iter().copied().filter(present).collect();
+    if !present(&"relief_households") || lists.is_empty() {
+        return Ok(Vec::new());
+    }
+    let scans = lists
+        .iter()
+        .map(|l| scan(l))
+        .collect::<Result<Vec<_>, _>>()?;
+    let links = heads::links(vec![scan("relief_households")?], scans)
+        .map_err(|e| failed("relief_households", &e))?;
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let numbers: Vec<&str> = links.keys().map(String::as_str).collect();
+    let numbers = DataFrame::new(
+        numbers.len(),
+        vec![Column::new("household_id".into(), numbers)],
+    )
+    .map_err(|e| failed("relief_households", &e))?;
+    const BATCH: usize = 1 << 20;
+    let mut keyed = Vec::new();
+    for name in lists {
+        let fail = |e: &dyn std::fmt::Display| failed(name, e);
+        let count = |lf: LazyFrame| -> Result<usize, xuncha_ingest::IngestError> {
+            let n = lf.select([len()]).collect().map_err(|e| fail(&e))?;
+            let n = n
+                .column("len")
+                .and_then(|c| c.u32())
+                .map_err(|e| fail(&e))?;
+            Ok(n.get(0).unwrap_or(0) as usize)
+        };
+        let linked = scan(name)?.select([col("household_id")]).join(
+            numbers.clone().lazy(),
+            [col("household_id")],
+            [col("household_id")],
+            JoinArgs::new(JoinType::Semi),
+        );
+        if count(linked)? == 0 {
+            continue;
+        }
+        let rows = count(scan(name)?)?;
+        let partial = xuncha_report::partial_of(&path(name));
+        let mut changed = 0;
+        let mut rewrite = || -> Result<(), xuncha_ingest::IngestError> {
+            let schema = scan(name)?.collect_schema().map_err(|e| fail(&e))?;
+            let file = std::fs::File::create(&partial).map_err(|e| fail(&e))?;
+            let mut writer = ParquetWriter::new(file)
+                .batched(&schema)
+                .map_err(|e| fail(&e))?;
+            for offset in (0..rows).step_by(BATCH) {
+                let lf = scan(name)?.slice(offset as i64, BATCH as IdxSize);
+                let mut df = lf.collect().map_err(|e| fail(&e))?;
+                changed += heads::rekey(&mut df, &links).map_err(|e| fail(&e))?;
+                writer.write_batch(&df).map_err(|e| fail(&e))?;
+            }
+            writer.finish().map_err(|e| fail(&e))?;
+            Ok(())
+        };
+        if let Err(e) = rewrite() {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e.into());
+        }
+        std::fs::rename(&partial, path(name)).map_err(|e| fail(&e))?;
+        keyed.push((name.to_string(), changed));
+    }
+    Ok(keyed)
 }
 
 /// Parse `--encoding`.

@@ -587,6 +587,68 @@ fn a_lake_gives_the_findings_of_its_exports_with_their_sources() {
     assert_eq!(fields(&via_lake), expected);
 }
 
+/// A 低保 roster without household numbers is keyed by its heads, and the
+/// members of a list keyed by household numbers join the household whose
+/// head they hold: a member's disability living subsidy is no lead, an
+/// outsider's is; a lake written from the folder (one file at a time)
+/// gives the same.
+#[test]
+fn members_of_a_roster_keyed_by_its_heads_are_in_their_households() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let (head, child, outsider) = (
+        "41112219700101001X",
+        "411122199802020022",
+        "411122197003030030",
+    );
+    let files = [
+        (
+            "2024年低保家庭花名册.csv",
+            format!("户主姓名,户主身份证号,保障类别,保障人数,村代码\n张三,{head},农村低保,2,411122001001\n"),
+        ),
+        (
+            "低保家庭成员名单.csv",
+            format!("家庭编号,成员姓名,成员身份证号,与户主关系\nDB1,张三,{head},本人\nDB1,张小,{child},子\n"),
+        ),
+        (
+            "2024年困难残疾人生活补贴发放.csv",
+            format!(
+                "姓名,身份证号,村代码,补贴类别,发放月份,金额\n\
+                 张小,{child},411122001001,困难残疾人生活补贴,2024-03,100\n\
+                 李四,{outsider},411122001001,困难残疾人生活补贴,2024-03,100\n"
+            ),
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(data.join(name), text).unwrap();
+    }
+    let leads = |out: &Path| -> Vec<String> {
+        let mut keys: Vec<String> = findings(out)
+            .iter()
+            .filter(|f| f["model_id"] == "mz.living_subsidy_outside_dibao")
+            .map(|f| f["subject_key"].as_str().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    let direct = dir.path().join("direct");
+    let run = common::run(&data, &direct, &[]);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(leads(&direct), [outsider]);
+    let lake = dir.path().join("lake");
+    let written = xuncha(&["data", "lake", &s(&data), "--out", &s(&lake)]);
+    assert!(written.status.success(), "{written:?}");
+    assert!(
+        String::from_utf8_lossy(&written.stdout).contains("relief_members: 2 行的家庭编号"),
+        "{written:?}"
+    );
+    let via_lake = dir.path().join("via-lake");
+    let run = common::run(&lake, &via_lake, &[]);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(leads(&via_lake), [outsider]);
+}
+
 /// The streaming engine reads the lake in batches and runs one model at a
 /// time: the same findings as the in-memory run, chosen or by itself when
 /// the lake would not fit in memory; exports are refused with the file

@@ -102,6 +102,8 @@ struct DatasetFile {
     aliases: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     one_person: Option<OnePerson>,
+    #[serde(default)]
+    stand_ins: BTreeMap<String, String>,
 }
 
 /// Aliases that hold in a table whose names hold one of the words.
@@ -180,6 +182,9 @@ pub struct DatasetWords {
     pub fallback_aliases: BTreeMap<String, Vec<String>>,
     /// How a roster of people each supported alone reads as this dataset.
     pub one_person: Option<OnePerson>,
+    /// Canonical column → the column whose header it is read from where no
+    /// header gives it (a household keyed by its head's ID number).
+    pub stand_ins: BTreeMap<String, String>,
 }
 
 /// The loaded lexicon.
@@ -374,6 +379,7 @@ impl Lexicon {
                     aliases,
                     fallback_aliases,
                     one_person: d.one_person,
+                    stand_ins: d.stand_ins,
                 },
             );
         }
@@ -785,8 +791,10 @@ mod tests {
             let one_person = words.one_person.iter();
             let filled = one_person.flat_map(|o| o.columns.keys().chain(o.constants.keys()));
             let when_named = words.when_named.iter().flat_map(|w| w.aliases.keys());
+            let stand_ins = words.stand_ins.iter().flat_map(|(c, f)| [c, f]);
             let named = (words.columns.keys().chain(words.aliases.keys()))
                 .chain(filled)
+                .chain(stand_ins)
                 .chain(&words.marks)
                 .chain(when_named);
             for c in named {

@@ -10,6 +10,7 @@ mod copies;
 pub mod evidence;
 mod excel_xml;
 pub mod header;
+pub mod heads;
 mod html;
 pub mod lexicon;
 pub mod mapping;
@@ -173,6 +174,10 @@ pub struct TableReport {
     /// Rows of a long household roster (one row a member) whose household
     /// an earlier row of the table gave: each gives its member alone.
     pub household_repeats: usize,
+    /// Rows whose household number names no roster's household but holds
+    /// the head of one keyed by its head's ID number: read as that number
+    /// ([`heads`]).
+    pub households_by_head: usize,
     /// The dataset the table also was, row by row (a cash journal's income
     /// beside its payments); its rows count among `rows_accepted` too.
     pub split: Option<Split>,
@@ -616,6 +621,7 @@ fn gather(
     overlaps: &mut Overlaps,
 ) -> Result<Ingested, IngestError> {
     overlaps.leave_out(&mut results);
+    key_by_heads(&mut results)?;
     let mut out = Ingested::default();
     for outcome in results {
         out.tables.extend(outcome.tables);
@@ -655,6 +661,43 @@ fn gather(
         Ok(())
     })?;
     Ok(out)
+}
+
+/// Read the household numbers of the exports' members' and payments'
+/// lists that name no roster's household as the head's ID number of the
+/// household they hold, where a roster keys it so ([`heads`]). A lake's
+/// frames were keyed when the lake was written.
+fn key_by_heads(results: &mut [FileOutcome]) -> Result<(), IngestError> {
+    let frames = || results.iter().flat_map(|o| &o.frames);
+    let has = |f: &Frame, columns: &[&str]| columns.iter().all(|c| f.df.column(c).is_ok());
+    let rosters: Vec<LazyFrame> = frames()
+        .filter(|f| f.dataset == "relief_households")
+        .filter(|f| has(f, &["household_id", "head_id_number"]))
+        .map(|f| f.df.clone().lazy())
+        .collect();
+    let exported = |f: &Frame| {
+        f.table.is_some()
+            && heads::LISTS.contains(&f.dataset)
+            && has(f, &["household_id", "id_number"])
+    };
+    let lists: Vec<LazyFrame> = (frames().filter(|f| exported(f)))
+        .map(|f| f.df.clone().lazy())
+        .collect();
+    let failed =
+        |e: PolarsError| IngestError::file("relief_households", format!("按户主关联家庭失败：{e}"));
+    let links = heads::links(rosters, lists).map_err(failed)?;
+    if links.is_empty() {
+        return Ok(());
+    }
+    for outcome in results.iter_mut() {
+        for frame in outcome.frames.iter_mut().filter(|f| exported(f)) {
+            let changed = heads::rekey(&mut frame.df, &links).map_err(failed)?;
+            if let Some(report) = frame.table.and_then(|t| outcome.tables.get_mut(t)) {
+                report.households_by_head += changed;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Rows of one dataset read from a file.

@@ -779,6 +779,41 @@ impl Assignment<'_, '_> {
             });
         }
     }
+
+    /// Columns no header gives read from the header another column took,
+    /// as `datasets.toml`'s `stand_ins` says (a relief roster without a
+    /// household number keyed by its head's ID number), in a table whose
+    /// names say it is the dataset. The column's decision adds nothing to
+    /// the table's score for the dataset.
+    fn stand_ins(&mut self) {
+        let (dataset, view) = (self.dataset, self.view);
+        let Some(words) = lexicon().dataset(dataset.name) else {
+            return;
+        };
+        if words.stand_ins.is_empty()
+            || !(view.named_after(dataset.name) || view.hints_of(dataset.name).next().is_some())
+        {
+            return;
+        }
+        for (column, from) in &words.stand_ins {
+            let (Some(c), Some(f)) = (dataset.position(column), dataset.position(from)) else {
+                continue;
+            };
+            let ColumnSource::Header(i) = self.sources[f] else {
+                continue;
+            };
+            if !self.open(c) {
+                continue;
+            }
+            self.sources[c] = ColumnSource::Header(i);
+            self.decisions[c] = Some(Decision {
+                column: column.clone(),
+                header: Some(view.header.raw[i].clone()),
+                score: 0.0,
+                reason: format!("表中无此列：取{}列（{from}）代替", view.header.raw[i]),
+            });
+        }
+    }
 }
 
 /// A header's score for a column as its content weighs it: confirmed
@@ -953,6 +988,7 @@ pub fn map_columns(
     assignment.months_headed_as_dates();
     assignment.stated_labels();
     assignment.one_person();
+    assignment.stand_ins();
     let Assignment {
         mut sources,
         mut decisions,

@@ -318,6 +318,85 @@ fn a_roster_of_one_row_a_member_gives_households_and_members() {
     assert_eq!(data.tables[0].household_repeats, 0);
 }
 
+/// A 低保 roster without household numbers (户主姓名, 户主身份证号 …) keys
+/// each household by its head's ID number; a members' list naming only the
+/// head keys its members so, and one keyed by another system's household
+/// numbers is read as keyed by the roster's head its rows hold. A list that
+/// does not say it is a relief roster is not read as one without a number.
+#[test]
+fn a_relief_roster_without_household_numbers_is_keyed_by_its_heads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut roster = String::from("户主姓名,户主身份证号,保障类别,保障人数,村代码\n");
+    for head in [10, 20] {
+        roster += &format!("人{head},{},农村低保,2,411122001001\n", id(head));
+    }
+    write(dir.path(), "2024年低保家庭花名册.csv", roster.as_bytes());
+    let mut numbered = String::from("家庭编号,成员姓名,成员身份证号,与户主关系\n");
+    for (household, member, relation) in [
+        ("DB1", 10, "本人"),
+        ("DB1", 11, "子"),
+        ("DB3", 40, "本人"),
+        ("DB3", 41, "妻"),
+    ] {
+        numbered += &format!("{household},人{member},{},{relation}\n", id(member));
+    }
+    write(dir.path(), "低保家庭成员名单.csv", numbered.as_bytes());
+    let by_head = format!(
+        "户主身份证号,成员姓名,成员身份证号,与户主关系\n{},人21,{},配偶\n",
+        id(20),
+        id(21)
+    );
+    write(dir.path(), "低保家庭成员（按户主）.csv", by_head.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let households = &data.datasets["relief_households"];
+    assert_eq!(
+        strings(households, "household_id"),
+        [Some(id(10)), Some(id(20))]
+    );
+    let roster = (data.tables.iter())
+        .find(|t| t.file == "2024年低保家庭花名册.csv")
+        .unwrap();
+    let keyed = decision(roster, "household_id");
+    assert_eq!(keyed.header.as_deref(), Some("户主身份证号"));
+    assert!(keyed.reason.contains("代替"), "{}", keyed.reason);
+    let members = &data.datasets["relief_members"];
+    let keys: Vec<(Option<String>, Option<String>)> = strings(members, "household_id")
+        .into_iter()
+        .zip(strings(members, "id_number"))
+        .collect();
+    // DB1 holds head 10: its rows are household 10's; DB3 holds no head of
+    // the roster and keeps its number.
+    for (household, member) in [
+        (id(10), id(10)),
+        (id(10), id(11)),
+        ("DB3".into(), id(40)),
+        ("DB3".into(), id(41)),
+        (id(20), id(21)),
+    ] {
+        assert!(
+            keys.contains(&(Some(household.clone()), Some(member.clone()))),
+            "{household} {member}: {keys:?}"
+        );
+    }
+    let report = |file: &str| data.tables.iter().find(|t| t.file == file).unwrap();
+    assert_eq!(report("低保家庭成员名单.csv").households_by_head, 2);
+    assert_eq!(report("低保家庭成员（按户主）.csv").households_by_head, 0);
+
+    // Without a word naming a relief roster, a list of heads is refused for
+    // its missing household number, as before.
+    let heads = format!(
+        "户主姓名,户主身份证号,村代码\n人10,{},411122001001\n",
+        id(10)
+    );
+    let data = ingest_one("名单.csv", heads.as_bytes());
+    assert!(data.datasets.is_empty(), "{:?}", data.datasets.keys());
+    assert!(
+        (data.tables[0].note.as_deref()).is_some_and(|n| n.contains("household_id")),
+        "{:?}",
+        data.tables[0].note
+    );
+}
+
 #[test]
 fn a_column_two_headers_fit_equally_is_read_and_the_choice_reported() {
     let dir = tempfile::tempdir().unwrap();
