@@ -99,8 +99,13 @@ fn inspect(
         match &t.dataset {
             Some(d) => {
                 let title = xuncha_schema::dataset(d).map_or("", |s| s.title);
+                let heading = if t.guessed {
+                    "最接近的数据集（未读取，见说明）"
+                } else {
+                    "数据集"
+                };
                 println!(
-                    "  数据集：{d}（{title}），表头在第 {} 行",
+                    "  {heading}：{d}（{title}），表头在第 {} 行",
                     t.header_row.unwrap_or(0)
                 );
                 let decided = |decisions: &[Decision], mapping: &[(String, String)]| {

@@ -71,6 +71,8 @@ pub struct Profile {
     pub shortened: f32,
     /// Words in Chinese characters (names of people and places), not numbers.
     pub words: f32,
+    /// Villages' names (西湾社区, 大南村3组: [`crate::places::is_village_name`]).
+    pub village_name: f32,
     /// Mobile phone numbers (11 digits from 13 to 19): numbers that count nothing.
     pub phone: f32,
     /// Ranges of dates in one cell (2020.01.01-2029.12.31).
@@ -100,7 +102,7 @@ impl Profile {
         let mut p = Profile::default();
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
-        let (mut words, mut phone, mut range, mut year) = (0, 0, 0, 0);
+        let (mut words, mut phone, mut range, mut year, mut village_name) = (0, 0, 0, 0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -157,6 +159,9 @@ impl Profile {
                 .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
             {
                 words += 1;
+                if crate::places::is_village_name(&compact) {
+                    village_name += 1;
+                }
             }
             let b = compact.as_bytes();
             if b.len() == 11
@@ -192,6 +197,7 @@ impl Profile {
         p.masked = share(masked);
         p.shortened = share(shortened);
         p.words = share(words);
+        p.village_name = share(village_name);
         p.phone = share(phone);
         p.range = share(range);
         p.year = share(year);

@@ -142,6 +142,9 @@ pub struct TableReport {
     pub encoding: String,
     /// Canonical dataset chosen; `None` when not recognised.
     pub dataset: Option<String>,
+    /// `dataset` is only the closest guess: the table neither names nor
+    /// hints it, and lacks its required columns, so it was not read.
+    pub guessed: bool,
     /// Row number of the header.
     pub header_row: Option<usize>,
     /// Canonical column → header (or `常量：value`).
@@ -1107,6 +1110,9 @@ fn ingest_table(
     if !mapping.missing.is_empty() {
         count_unread(table, &mut report);
         let error = missing_columns_error(table, &view, &mapping, entry);
+        if let IngestError::MissingColumns(m) = &error {
+            report.guessed = m.guessed;
+        }
         report.note = Some(error.to_string());
         outcome.errors.push(error);
         outcome.tables.push(report);

@@ -426,7 +426,9 @@ impl Assignment<'_, '_> {
     /// `village_code` through the villages directory, with the township's
     /// column beside it when there is one. The column is the one the header
     /// (or the catalog) gives `village_code`, or else an unused header that
-    /// names the village (村(社区), 所属村, 村名称).
+    /// names the village (村(社区), 所属村, 村名称), or else an unused header
+    /// that names nothing known whose values are villages' names (组别:
+    /// 大南村3组).
     fn village_names(&mut self) {
         let (dataset, view, entry) = (self.dataset, self.view, self.entry);
         let Assignment {
@@ -457,12 +459,28 @@ impl Assignment<'_, '_> {
                 && matches!(r.attribute.as_deref(), None | Some("name"))
                 && names(i)
         };
+        // A header naming nothing known over villages' names.
+        let villages_by_content = |i: usize| {
+            let r = &view.readings[i];
+            !used[i]
+                && r.attribute.is_none()
+                && matches!(r.subject, Subject::None | Subject::Unknown(_))
+                && view.profiles[i].village_name >= 0.8
+        };
+        let mut by_content = false;
         let village = match sources[c] {
             ColumnSource::Header(i) if names(i) => i,
             ColumnSource::Absent if !names_header(entry, "village_code") => {
-                match (0..view.header.raw.len()).find(|&i| names_a(i, "village")) {
+                let headers = 0..view.header.raw.len();
+                match headers.clone().find(|&i| names_a(i, "village")) {
                     Some(i) => i,
-                    None => return,
+                    None => match headers.clone().find(|&i| villages_by_content(i)) {
+                        Some(i) => {
+                            by_content = true;
+                            i
+                        }
+                        None => return,
+                    },
                 }
             }
             _ => return,
@@ -481,7 +499,12 @@ impl Assignment<'_, '_> {
             header: Some(header[village].clone()),
             score: decisions[c].as_ref().map_or(0.8, |d| d.score),
             reason: format!(
-                "表头指村，内容为村名（{}）：按村(社区)名录{by_township}换成12位区划代码",
+                "{}（{}）：按村(社区)名录{by_township}换成12位区划代码",
+                if by_content {
+                    "表头未指村，但内容多为村名（可带村民小组）"
+                } else {
+                    "表头指村，内容为村名"
+                },
                 view.profiles[village].describe(),
             ),
         });

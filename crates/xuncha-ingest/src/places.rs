@@ -154,17 +154,55 @@ fn core<'a>(mut name: &'a str, suffixes: &[&str]) -> &'a str {
     name
 }
 
+/// A village's group as written after its name: 三组, 3组, 第3村民小组,
+/// 二队, 东组.
+static GROUP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:第?[0-9一二三四五六七八九十零〇两]+|[东南西北中前后上下]{1,2})(?:村民小组|村民组|居民小组|小组|组|生产队|队)$",
+    )
+    .expect("village group")
+});
+
 /// A village name without a trailing group (张庄村三组, 张庄村第3村民小组):
-/// the name up to its last 村 or 社区 when what follows names a 组 or 队.
+/// the name up to the 村 or 社区 a group follows, else up to its last 村
+/// or 社区 when what follows ends in 组 or 队.
 fn without_group(name: &str) -> Option<&str> {
-    if !(name.ends_with('组') || name.ends_with('队')) {
-        return None;
-    }
-    let end = ["社区", "村"]
+    let ends: Vec<usize> = ["社区", "村"]
         .iter()
-        .filter_map(|w| name.rfind(w).map(|i| i + w.len()))
-        .max()?;
-    (end < name.len()).then(|| &name[..end])
+        .flat_map(|w| name.match_indices(w).map(|(i, w)| i + w.len()))
+        .filter(|&end| end < name.len())
+        .collect();
+    let grouped = ends
+        .iter()
+        .copied()
+        .filter(|&end| GROUP.is_match(&name[end..]));
+    let end = grouped.max().or_else(|| {
+        let last = ends.iter().copied().max()?;
+        (name.ends_with('组') || name.ends_with('队')).then_some(last)
+    })?;
+    Some(&name[..end])
+}
+
+/// Does a value read as a village's name (西湾社区, 南坡村村民委员会,
+/// 大南村3组): a name before a village's ending, or before its group?
+pub fn is_village_name(value: &str) -> bool {
+    let named = |ending: &str| {
+        value
+            .strip_suffix(ending)
+            .is_some_and(|name| name.chars().count() >= 2)
+    };
+    [
+        "村",
+        "社区",
+        "村委会",
+        "居委会",
+        "村民委员会",
+        "居民委员会",
+        "嘎查",
+    ]
+    .into_iter()
+    .any(named)
+        || without_group(value).is_some_and(|v| v.chars().count() >= 3)
 }
 
 /// One village of the directory.
@@ -525,6 +563,15 @@ mod tests {
             code(Some("小寨乡"), "王庄村二组").as_deref(),
             Ok("411122002003")
         );
+        assert_eq!(
+            code(Some("小寨乡"), "王庄村第3村民小组").as_deref(),
+            Ok("411122002003")
+        );
+        assert_eq!(
+            code(None, "南坡村第二村民小组").as_deref(),
+            Ok("411122002001")
+        );
+        assert_eq!(code(None, "西湾社区东组").as_deref(), Ok("411122001001"));
         assert_eq!(code(None, "后后镇王庄村").as_deref(), Ok("411122001003"));
         assert_eq!(code(None, "后后镇/西湾社区").as_deref(), Ok("411122001001"));
         assert_eq!(code(None, "新村").as_deref(), Ok("411122002004"));

@@ -390,6 +390,8 @@ fn a_relief_roster_without_household_numbers_is_keyed_by_its_heads() {
     );
     let data = ingest_one("名单.csv", heads.as_bytes());
     assert!(data.datasets.is_empty(), "{:?}", data.datasets.keys());
+    // relief_households is only the closest guess.
+    assert!(data.tables[0].guessed);
     assert!(
         (data.tables[0].note.as_deref()).is_some_and(|n| n.contains("household_id")),
         "{:?}",
@@ -465,7 +467,7 @@ fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
         "{message}"
     );
     assert!(message.contains("识别为数据集 deaths"), "{message}");
-    assert!(!m.guessed);
+    assert!(!m.guessed && !data.tables[0].guessed);
 
     // A list that names no dataset is only closest to one, and says so.
     let data = ingest_one(
@@ -475,7 +477,7 @@ fn a_missing_required_column_is_a_clear_error_and_other_files_still_load() {
     let IngestError::MissingColumns(m) = &data.errors[0] else {
         panic!("{:?}", data.errors);
     };
-    assert!(m.guessed);
+    assert!(m.guessed && data.tables[0].guessed);
     let message = data.errors[0].to_string();
     assert!(message.contains("未能确定数据集：最接近的是"), "{message}");
 }
@@ -2159,6 +2161,45 @@ fn named_villages_folder() -> tempfile::TempDir {
             .as_bytes(),
     );
     dir
+}
+
+/// A column whose header names nothing known (组别) but whose values are
+/// villages with their groups (南坡村3组, 西湾社区第二村民小组) gives the
+/// village: a 征地补偿 list that needs one is read, not refused. A column
+/// of people's names under such a header is no village.
+#[test]
+fn a_group_column_of_village_names_gives_the_village() {
+    let dir = named_villages_folder();
+    write(
+        dir.path(),
+        "征地补偿费兑付.csv",
+        format!(
+            "户主,身份证号,组别,备用,面积(亩),补偿款(元),兑付时间\n\
+             甲,{},南坡村3组,张三,1.5,30000,2024-05-01\n\
+             乙,{},西湾社区第二村民小组,李四,2,40000,2024-05-01\n",
+            id(1),
+            id(2)
+        )
+        .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let compensation = &data.datasets["land_compensation"];
+    assert_eq!(
+        strings(compensation, "village_code"),
+        [Some("411122002001".into()), Some("411122001001".into())]
+    );
+    let table = (data.tables.iter())
+        .find(|t| t.file == "征地补偿费兑付.csv")
+        .unwrap();
+    let village = decision(table, "village_code");
+    assert_eq!(village.header.as_deref(), Some("组别"));
+    assert!(
+        village.reason.contains("内容多为村名"),
+        "{}",
+        village.reason
+    );
+    assert!(table.unmapped.contains(&"备用".to_string()));
+    assert!(!data.rejects.iter().any(|r| r.file == "征地补偿费兑付.csv"));
 }
 
 #[test]
