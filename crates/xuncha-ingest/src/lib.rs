@@ -666,6 +666,23 @@ fn gather(
     Ok(out)
 }
 
+/// Subjects whose columns a sheet merges down over the rows they group.
+const GROUPING: &[&str] = &["household", "head", "village", "township", "county"];
+
+/// The columns whose header is about a household or a place: those a
+/// sheet merges down over the rows they group.
+fn grouping_columns(header: &Header) -> Vec<usize> {
+    let lex = lexicon::lexicon();
+    let about = |h: &String| match lex.read(h).subject {
+        lexicon::Subject::Known(s) => GROUPING.contains(&s.as_str()),
+        _ => false,
+    };
+    (header.raw.iter().enumerate())
+        .filter(|(_, h)| about(h))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Read the household numbers of the exports' members' and payments'
 /// lists that name no roster's household as the head's ID number of the
 /// household they hold, where a roster keys it so ([`heads`]). A lake's
@@ -1046,12 +1063,13 @@ fn ingest_table(
         return unreadable(e, report, outcome);
     }
     // Cells merged down the data rows (a household's number over each of
-    // its members) hold their value in each row.
+    // its members, a township over its villages) hold their value in each
+    // row.
     let header_line = table
         .rows
         .get(header.data_start.saturating_sub(1))
         .map_or(0, |r| r.line);
-    table.fill_merged_below(header_line);
+    table.fill_merged_below(header_line, &grouping_columns(&header));
     let table = &*table;
     report.data_rows = table.rows.len().saturating_sub(header.data_start);
     let members = match entry.and_then(|e| e.members.as_ref()) {

@@ -68,16 +68,25 @@ impl RawTable {
     /// merge's first cell, as the sheet shows it (a household's 家庭编号 over
     /// each of its members' rows; a header's own merges are left as read).
     /// The merges are looked at (an xlsx sheet's XML parsed again) only
-    /// where a row leaves one of its first two cells blank and fills
-    /// another, as a household merged over its members' rows does.
-    pub fn fill_merged_below(&mut self, line: usize) {
+    /// where a row leaves blank one of its first two cells or of the
+    /// `grouping` columns (a household's, a village's), where the first data
+    /// row fills it, and fills another, as a household merged over its
+    /// members' rows does (or a township over its villages').
+    pub fn fill_merged_below(&mut self, line: usize, grouping: &[usize]) {
         let Some(source) = &self.merges else {
             return;
         };
         let blank = |c: Option<&str>| c.is_none_or(|c| c.trim().is_empty());
-        let mut data = self.rows.iter().filter(|r| r.line > line).skip(1);
+        let mut data = self.rows.iter().filter(|r| r.line > line);
+        let Some(first) = data.next() else {
+            return;
+        };
+        let watched: Vec<usize> = (0..2)
+            .chain(grouping.iter().copied())
+            .filter(|&i| !blank(first.cells.get(i)))
+            .collect();
         let gaps = data.any(|r| {
-            (blank(r.cells.get(0)) || blank(r.cells.get(1)))
+            watched.iter().any(|&i| blank(r.cells.get(i)))
                 && r.cells.iter().any(|c| !c.trim().is_empty())
         });
         if !gaps {

@@ -2689,6 +2689,50 @@ fn cells_merged_down_a_household_hold_their_value_in_each_row() {
     assert_eq!(strings(members, "household_id")[2].as_deref(), Some("H1"));
 }
 
+/// A village merged down over its people's rows right of columns every
+/// row fills (序号, 姓名, 身份证号, then 村代码) holds its value in each row:
+/// read as blank, the rows below the merge's first would have lost their
+/// village without a reject.
+#[test]
+fn a_village_merged_down_beside_filled_columns_holds_its_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let plain = rust_xlsxwriter::Format::new();
+    for (c, h) in [
+        "序号",
+        "姓名",
+        "身份证号",
+        "村代码",
+        "发放月份",
+        "发放金额",
+        "救助类别",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet
+        .merge_range(1, 3, 3, 3, "411122001001", &plain)
+        .unwrap();
+    for r in 1..=3u32 {
+        sheet.write_number(r, 0, r).unwrap();
+        sheet.write_string(r, 1, format!("人{r}")).unwrap();
+        sheet.write_string(r, 2, id(r)).unwrap();
+        sheet.write_string(r, 4, "2024-03").unwrap();
+        sheet.write_number(r, 5, 300).unwrap();
+        sheet.write_string(r, 6, "农村低保").unwrap();
+    }
+    book.save(dir.path().join("2024年低保发放.xlsx")).unwrap();
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    assert_eq!(
+        strings(&data.datasets["benefit_payments"], "village_code"),
+        vec![Some("411122001001".to_string()); 3]
+    );
+}
+
 /// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
 /// dataset whose amount it fills; a row filling neither (期初余额) is a
 /// reject, and every row is accounted for.
