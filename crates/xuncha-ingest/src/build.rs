@@ -337,6 +337,8 @@ pub struct DatasetBuilder {
     /// Per column: a word its labels are read with by the vocabulary
     /// ([`crate::mapping::Mapping::qualifiers`]); empty when none is.
     qualifiers: Vec<Option<String>>,
+    /// Columns given each row's place in its export.
+    row_keys: Vec<usize>,
 }
 
 /// How the cells of a column are read.
@@ -372,6 +374,7 @@ impl DatasetBuilder {
             cite: String::new(),
             modes: Vec::new(),
             qualifiers: Vec::new(),
+            row_keys: Vec::new(),
         }
     }
 
@@ -421,6 +424,13 @@ impl DatasetBuilder {
         self
     }
 
+    /// Give these columns each row's place in its export (`file:line`), a
+    /// record's number no header gives.
+    pub fn with_row_keys(mut self, columns: Vec<usize>) -> Self {
+        self.row_keys = columns;
+        self
+    }
+
     /// Read `village_code` cells as village names (`names`: the mapping
     /// takes them from a names column); the cell after the dataset's own,
     /// when a row has one, is the township's.
@@ -448,6 +458,12 @@ impl DatasetBuilder {
         let mut values: SmallVec<[Option<Value>; ROW_CELLS]> = SmallVec::new();
         let mut problems: Vec<(usize, String, String)> = Vec::new();
         for (i, (col, cell)) in self.spec.columns.iter().zip(cells).enumerate() {
+            if self.row_keys.contains(&i) {
+                let mut place = String::new();
+                origin.cite_into(&mut place);
+                values.push(Some(Value::Text(Cow::Owned(place))));
+                continue;
+            }
             let raw = cell.raw.map(str::trim).filter(|r| !r.is_empty());
             let value = match raw {
                 None if col.required => {

@@ -104,6 +104,8 @@ struct DatasetFile {
     one_person: Option<OnePerson>,
     #[serde(default)]
     stand_ins: BTreeMap<String, String>,
+    #[serde(default)]
+    row_keys: Vec<String>,
 }
 
 /// Aliases that hold in a table whose names hold one of the words.
@@ -185,6 +187,9 @@ pub struct DatasetWords {
     /// Canonical column → the column whose header it is read from where no
     /// header gives it (a household keyed by its head's ID number).
     pub stand_ins: BTreeMap<String, String>,
+    /// Record numbers read as the row's place in its export where no header
+    /// gives them.
+    pub row_keys: Vec<String>,
 }
 
 /// The loaded lexicon.
@@ -380,6 +385,7 @@ impl Lexicon {
                     fallback_aliases,
                     one_person: d.one_person,
                     stand_ins: d.stand_ins,
+                    row_keys: d.row_keys,
                 },
             );
         }
@@ -795,6 +801,7 @@ mod tests {
             let named = (words.columns.keys().chain(words.aliases.keys()))
                 .chain(filled)
                 .chain(stand_ins)
+                .chain(&words.row_keys)
                 .chain(&words.marks)
                 .chain(when_named);
             for c in named {

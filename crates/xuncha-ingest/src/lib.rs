@@ -745,6 +745,9 @@ enum Rows {
     Months,
 }
 
+/// How reports name a record number read as the row's place in its export.
+const ROW_KEY: &str = "所在文件和行号";
+
 /// Note of a table whose dataset the run does not use.
 const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
 const LAKE_FILE: &str =
@@ -1462,6 +1465,7 @@ fn build_chunk(
             .with_date_ranges(mapping.date_range_ends())
             .with_months(mapping.month_ends())
             .with_years(mapping.years_stated_in_cells())
+            .with_row_keys(mapping.row_keys())
             .qualifying_labels(mapping.qualifiers.clone())
     };
     let mut chunk = Chunk {
@@ -1651,6 +1655,7 @@ fn mapped_headers(mapping: &Mapping, header: &Header) -> Vec<(String, String)> {
                 let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
                 Some((c.name.to_string(), format!("{label}（按村(社区)名录换算）")))
             }
+            ColumnSource::RowKey => Some((c.name.to_string(), ROW_KEY.to_string())),
             ColumnSource::Absent => None,
         })
         .collect()
@@ -1774,8 +1779,11 @@ fn row_cells<'a>(
                 | ColumnSource::YearIn(h)
                 | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
-                // Set month by month ([`push_months`]).
-                ColumnSource::Months | ColumnSource::Absent => (None, col.name),
+                // Set month by month ([`push_months`]); the row's place by
+                // the builder.
+                ColumnSource::Months | ColumnSource::RowKey | ColumnSource::Absent => {
+                    (None, col.name)
+                }
             };
             cell(
                 source,

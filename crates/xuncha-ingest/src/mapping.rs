@@ -43,6 +43,9 @@ pub enum ColumnSource {
     /// The year each value of a column states, for a year no header gives
     /// (批次: 2023年第一批).
     YearIn(usize),
+    /// The row's place in its export (`file:line`), for a record's number
+    /// no header gives (`row_keys` in `datasets.toml`).
+    RowKey,
     /// Not in the file.
     Absent,
 }
@@ -51,7 +54,10 @@ impl ColumnSource {
     /// Is the column read from a header of the table (not a constant, not
     /// absent)?
     fn is_header(&self) -> bool {
-        !matches!(self, ColumnSource::Constant(_) | ColumnSource::Absent)
+        !matches!(
+            self,
+            ColumnSource::Constant(_) | ColumnSource::RowKey | ColumnSource::Absent
+        )
     }
 }
 
@@ -180,6 +186,15 @@ impl Mapping {
             .collect()
     }
 
+    /// The canonical columns that take the row's place in its export
+    /// ([`ColumnSource::RowKey`]).
+    pub fn row_keys(&self) -> Vec<usize> {
+        let sources = self.sources.iter().enumerate();
+        sources
+            .filter_map(|(c, s)| matches!(s, ColumnSource::RowKey).then_some(c))
+            .collect()
+    }
+
     /// Does `village_code` come from village names: a column of them
     /// ([`ColumnSource::VillageName`]) or the table's names?
     pub fn names_villages(&self) -> bool {
@@ -271,6 +286,12 @@ pub struct TableView<'a> {
 const FEW_VALUES: usize = 16;
 
 impl<'a> TableView<'a> {
+    /// Do the table's names say it is the dataset: named after it, or
+    /// holding one of its hint words?
+    pub fn names(&self, dataset: &str) -> bool {
+        self.named_after(dataset) || self.hints_of(dataset).next().is_some()
+    }
+
     /// Is the file named after the dataset (`deaths.csv`)?
     pub fn named_after(&self, dataset: &str) -> bool {
         self.stem.eq_ignore_ascii_case(dataset)
@@ -813,9 +834,7 @@ impl Assignment<'_, '_> {
         let Some(words) = lexicon().dataset(dataset.name) else {
             return;
         };
-        if words.stand_ins.is_empty()
-            || !(view.named_after(dataset.name) || view.hints_of(dataset.name).next().is_some())
-        {
+        if words.stand_ins.is_empty() || !view.names(dataset.name) {
             return;
         }
         for (column, from) in &words.stand_ins {
@@ -834,6 +853,31 @@ impl Assignment<'_, '_> {
                 header: Some(view.header.raw[i].clone()),
                 score: 0.0,
                 reason: format!("表中无此列：取{}列（{from}）代替", view.header.raw[i]),
+            });
+        }
+    }
+
+    /// A record's number no header gives (a 农机补贴 list without 申请编号)
+    /// is the row's place in its export, as `datasets.toml`'s `row_keys`
+    /// says, in a table whose names say it is the dataset.
+    fn row_keys(&mut self) {
+        let (dataset, view) = (self.dataset, self.view);
+        let Some(words) = lexicon().dataset(dataset.name) else {
+            return;
+        };
+        if words.row_keys.is_empty() || !view.names(dataset.name) {
+            return;
+        }
+        for column in &words.row_keys {
+            let Some(c) = dataset.position(column).filter(|&c| self.open(c)) else {
+                continue;
+            };
+            self.sources[c] = ColumnSource::RowKey;
+            self.decisions[c] = Some(Decision {
+                column: column.clone(),
+                header: None,
+                score: 1.0,
+                reason: "表中无此列：以所在文件和行号（文件:行）为编号".into(),
             });
         }
     }
@@ -1012,6 +1056,7 @@ pub fn map_columns(
     assignment.stated_labels();
     assignment.one_person();
     assignment.stand_ins();
+    assignment.row_keys();
     let Assignment {
         mut sources,
         mut decisions,

@@ -2733,6 +2733,62 @@ fn a_village_merged_down_beside_filled_columns_holds_its_value() {
     );
 }
 
+/// A record number that only tells records apart (a 农机补贴 list's 申请编号,
+/// a ledger's 凭证号) is, where no header gives it in a table named as the
+/// dataset, the row's place in its export: the list is read, not refused.
+/// A number other lists join on (a lease's 合同编号) never is.
+#[test]
+fn record_numbers_no_header_gives_are_the_rows_places() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "2024年农机购置补贴资金兑付.csv",
+        format!(
+            "购机者姓名,证件号码,机具品目,出厂编号,补贴额,村代码\n\
+             人1,{},拖拉机,SN-001,12000,411122001001\n\
+             人2,{},拖拉机,SN-001,12000,411122001001\n",
+            id(1),
+            id(2)
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "西湾社区支出明细.csv",
+        "日期,摘要,收款人,金额,村代码\n2024-03-01,付保洁费,人3,800,411122001001\n".as_bytes(),
+    );
+    write(
+        dir.path(),
+        "集体资产租赁台账.csv",
+        "资产名称,承租方,年租金,起租日期,到期日期,村代码\n鱼塘,人4,6000,2024-01-01,2026-12-31,411122001001\n"
+            .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(
+        strings(&data.datasets["machinery_subsidies"], "application_no"),
+        [
+            Some("2024年农机购置补贴资金兑付.csv:2".to_string()),
+            Some("2024年农机购置补贴资金兑付.csv:3".to_string())
+        ]
+    );
+    assert_eq!(
+        strings(&data.datasets["village_payments"], "voucher_no"),
+        [Some("西湾社区支出明细.csv:2".to_string())]
+    );
+    let report = |file: &str| data.tables.iter().find(|t| t.file == file).unwrap();
+    let key = decision(report("西湾社区支出明细.csv"), "voucher_no");
+    assert!(
+        key.header.is_none() && key.reason.contains("行号"),
+        "{key:?}"
+    );
+    assert!(!data.datasets.contains_key("asset_leases"));
+    assert!(
+        (report("集体资产租赁台账.csv").note.as_deref()).is_some_and(|n| n.contains("lease_no")),
+        "{:?}",
+        report("集体资产租赁台账.csv").note
+    );
+}
+
 /// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
 /// dataset whose amount it fills; a row filling neither (期初余额) is a
 /// reject, and every row is accounted for.
