@@ -2789,6 +2789,36 @@ fn record_numbers_no_header_gives_are_the_rows_places() {
     );
 }
 
+/// Wordings of village ledgers seen in county exports: a 报账单 is a
+/// payments list whose 领款人 was paid; a 发包台账's 承包(租赁)人 is the
+/// lessee and its one ID column the lessee's.
+#[test]
+fn a_claims_sheet_and_a_letting_ledger_are_read_by_their_wordings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "村级报账单.csv",
+        "日期,付款事由,领款人,金额(元),经办人,村代码\n2024-03-01,修路材料款,人1,3000,人2,411122001001\n"
+            .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "集体资源发包台账.csv",
+        format!(
+            "合同编号,资产名称,承包(租赁)人,身份证号,年承包费,承包期限,村代码\n\
+             CB01,鱼塘,人3,{},6000,2024.01.01-2026.12.31,411122001001\n",
+            id(3)
+        )
+        .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["village_payments"];
+    assert_eq!(strings(payments, "payee_name"), [Some("人1".to_string())]);
+    let leases = &data.datasets["asset_leases"];
+    assert_eq!(strings(leases, "lessee_name"), [Some("人3".to_string())]);
+    assert_eq!(strings(leases, "lessee_code"), [Some(id(3))]);
+}
+
 /// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
 /// dataset whose amount it fills; a row filling neither (期初余额) is a
 /// reject, and every row is accounted for.
