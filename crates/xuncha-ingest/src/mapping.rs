@@ -1385,6 +1385,10 @@ struct Rank {
     hinted: bool,
     /// Every required column was found.
     complete: bool,
+    /// Every required column was found or stated by the table's names (a
+    /// year in its title): of two incomplete datasets, the one the table can
+    /// be read as wins.
+    readable: bool,
     /// Headers left unmapped: of two hinted complete datasets, the one that
     /// reads the whole table wins (村干部报酬发放表 has pay columns that the
     /// cadre roster cannot take, though 村(社区)干部 is the longer hint).
@@ -1399,11 +1403,12 @@ struct Rank {
 }
 
 impl Rank {
-    fn class(&self) -> (bool, bool, bool, Reverse<usize>, usize, usize) {
+    fn class(&self) -> (bool, bool, bool, bool, Reverse<usize>, usize, usize) {
         (
             self.named,
             self.hinted,
             self.complete,
+            self.readable,
             Reverse(self.unmapped),
             self.hint_len,
             self.hints,
@@ -1474,6 +1479,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 named: exact,
                 hinted: hint > 0,
                 complete,
+                readable: mapping.missing.is_empty(),
                 unmapped: unread,
                 hint_len: hint,
                 hints: found.len(),

@@ -2819,6 +2819,42 @@ fn a_claims_sheet_and_a_letting_ledger_are_read_by_their_wordings() {
     assert_eq!(strings(leases, "lessee_code"), [Some(id(3))]);
 }
 
+/// Of two datasets a table's names hint and neither of which its headers
+/// complete, the one its names complete (a year in its title) is read: a
+/// 危房改造补助发放表 is renovation grants, though 发放 hints payments too and
+/// payments would take its 户主 as the one paid. A 临时救助 list that names
+/// the one paid only as 户主 gives that name.
+#[test]
+fn a_dataset_the_names_complete_wins_over_one_still_missing_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "危房改造补助发放表.csv",
+        format!(
+            "2024年农村危房改造补助资金发放表,,,,,\n\
+             户主,身份证号码,村代码,改造方式,拨付金额（元）,竣工验收时间\n\
+             人1,{},411122001001,翻建,20000,2024.06\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "临时救助发放台账.csv",
+        format!(
+            "户主,身份证,救助金额,救助时间,救助类型,村代码\n人2,{},1500,2024-03-15,临时救助,411122001001\n",
+            id(2)
+        )
+        .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let renovation = &data.datasets["housing_renovation"];
+    assert_eq!(strings(renovation, "head_name"), [Some("人1".to_string())]);
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "name"), [Some("人2".to_string())]);
+    assert_eq!(strings(payments, "id_number"), [Some(id(2))]);
+}
+
 /// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
 /// dataset whose amount it fills; a row filling neither (期初余额) is a
 /// reject, and every row is accounted for.
