@@ -14,10 +14,14 @@ use polars::prelude::*;
 /// person (`id_number`).
 pub const LISTS: &[&str] = &["relief_members", "benefit_payments"];
 
+/// How a members' list writes that a member is the household's head.
+const HEAD_RELATIONS: &[&str] = &["本人", "户主", "户主本人", "本人(户主)", "户主(本人)"];
+
 /// Household numbers of `lists` that name no household of `rosters`, each
 /// mapped to the ID number of the one head among its rows of a household a
 /// roster keys by its head (`household_id` = `head_id_number`); a number
-/// whose rows hold two such heads is left as it is.
+/// whose rows hold two such heads is left as it is. Where a list says each
+/// member's relation to the head, only a row saying 本人 or 户主 links.
 pub fn links(
     rosters: Vec<LazyFrame>,
     lists: Vec<LazyFrame>,
@@ -35,11 +39,24 @@ pub fn links(
     if heads.height() == 0 {
         return Ok(HashMap::new());
     }
-    let lists = lists
-        .into_iter()
-        .map(|lf| lf.select([col("household_id"), col("id_number")]));
-    let found = concat(lists.collect::<Vec<_>>(), UnionArgs::default())?
-        .filter(col("household_id").is_not_null())
+    let head_said = (HEAD_RELATIONS.iter()).fold(col("relation").is_null(), |any, r| {
+        any.or(col("relation").eq(lit(*r)))
+    });
+    let mut keyed = Vec::with_capacity(lists.len());
+    for mut lf in lists {
+        let relation = match lf.collect_schema()?.get("relation") {
+            Some(_) => col("relation").str().strip_chars(lit(NULL)),
+            None => lit(NULL).cast(DataType::String),
+        };
+        let columns = [
+            col("household_id"),
+            col("id_number"),
+            relation.alias("relation"),
+        ];
+        keyed.push(lf.select(columns));
+    }
+    let found = concat(keyed, UnionArgs::default())?
+        .filter(col("household_id").is_not_null().and(head_said))
         .join(
             rosters.lazy().select([col("household_id")]),
             [col("household_id")],
@@ -122,6 +139,7 @@ mod tests {
                     Some("DB9"),
                     Some("DB3"),
                     None,
+                    Some("DB4"),
                 ],
             ),
             (
@@ -134,12 +152,27 @@ mod tests {
                     Some("H2"),
                     Some("C3"),
                     Some("H1"),
+                    Some("H2"),
+                ],
+            ),
+            (
+                "relation",
+                &[
+                    Some("本人"),
+                    Some("子"),
+                    None,
+                    Some("户主"),
+                    None,
+                    Some("本人"),
+                    None,
+                    Some("女婿"),
                 ],
             ),
         ]);
         let links = links(vec![rosters.lazy()], vec![members.clone().lazy()]).unwrap();
         // DB1 holds the head H1; DB2 two heads; DB9 is a roster's own
-        // number; DB3 holds no head.
+        // number; DB3 holds no head; DB4 holds H2 as a son-in-law, not as
+        // its head.
         assert_eq!(links, HashMap::from([("DB1".into(), "H1".into())]));
         let mut members = members;
         assert_eq!(rekey(&mut members, &links).unwrap(), 2);
@@ -159,7 +192,8 @@ mod tests {
                 Some("DB2"),
                 Some("DB9"),
                 Some("DB3"),
-                None
+                None,
+                Some("DB4")
             ]
         );
     }
