@@ -666,23 +666,6 @@ fn gather(
     Ok(out)
 }
 
-/// Subjects whose columns a sheet merges down over the rows they group.
-const GROUPING: &[&str] = &["household", "head", "village", "township", "county"];
-
-/// The columns whose header is about a household or a place: those a
-/// sheet merges down over the rows they group.
-fn grouping_columns(header: &Header) -> Vec<usize> {
-    let lex = lexicon::lexicon();
-    let about = |h: &String| match lex.read(h).subject {
-        lexicon::Subject::Known(s) => GROUPING.contains(&s.as_str()),
-        _ => false,
-    };
-    (header.raw.iter().enumerate())
-        .filter(|(_, h)| about(h))
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// Read the household numbers of the exports' members' and payments'
 /// lists that name no roster's household as the head's ID number of the
 /// household they hold, where a roster keys it so ([`heads`]). A lake's
@@ -1016,6 +999,23 @@ fn tell_if_unused(rel: &str, outcome: &mut FileOutcome) {
 /// header may be on, a units row below it, and a sample of data rows. The
 /// rest of the file is parsed batch by batch while it is normalized.
 const HEAD_ROWS: usize = header::HEADER_SEARCH_ROWS + 1 + evidence::SAMPLE_ROWS;
+
+/// Subjects whose columns a sheet merges down over the rows they group.
+const GROUPING: &[&str] = &["household", "head", "village", "township", "county"];
+
+/// The columns whose header is about a household or a place: those a
+/// sheet merges down over the rows they group.
+fn grouping_columns(header: &Header) -> Vec<usize> {
+    let lex = lexicon::lexicon();
+    let about = |h: &String| match lex.read(h).subject {
+        lexicon::Subject::Known(s) => GROUPING.contains(&s.as_str()),
+        _ => false,
+    };
+    (header.raw.iter().enumerate())
+        .filter(|(_, h)| about(h))
+        .map(|(i, _)| i)
+        .collect()
+}
 
 fn ingest_table(
     table: &mut RawTable,

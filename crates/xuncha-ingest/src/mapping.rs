@@ -1425,7 +1425,9 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// dataset wins; then one whose name, sheet or title has a hint word for it
 /// (死亡, 发放, 合同 …), so a death list missing its date column is reported
 /// as such rather than read as something else; then complete mappings beat
-/// incomplete ones; then the one leaving fewer headers unmapped; then the
+/// incomplete ones; then one the table's names complete (a year in its
+/// title) beats one still missing a column; then the one leaving fewer
+/// headers unmapped; then the
 /// longer hint word (养老保险 over 发放); then more hint words found; then the
 /// sum of column scores (plus list words such as 花名册, 台账). Tables matching fewer than two columns are not recognised;
 /// two complete candidates that score about the same are reported as

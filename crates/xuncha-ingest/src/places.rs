@@ -164,9 +164,12 @@ static GROUP: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A village name without a trailing group (张庄村三组, 张庄村第3村民小组):
-/// the name up to the 村 or 社区 a group follows, else up to its last 村
-/// or 社区 when what follows ends in 组 or 队.
+/// the name up to the 村 or 社区 a group follows, else (what follows
+/// ending in 组 or 队) up to its last 村 or 社区.
 fn without_group(name: &str) -> Option<&str> {
+    if !(name.ends_with('组') || name.ends_with('队')) {
+        return None;
+    }
     let ends: Vec<usize> = ["社区", "村"]
         .iter()
         .flat_map(|w| name.match_indices(w).map(|(i, w)| i + w.len()))
@@ -176,10 +179,7 @@ fn without_group(name: &str) -> Option<&str> {
         .iter()
         .copied()
         .filter(|&end| GROUP.is_match(&name[end..]));
-    let end = grouped.max().or_else(|| {
-        let last = ends.iter().copied().max()?;
-        (name.ends_with('组') || name.ends_with('队')).then_some(last)
-    })?;
+    let end = grouped.max().or_else(|| ends.iter().copied().max())?;
     Some(&name[..end])
 }
 
