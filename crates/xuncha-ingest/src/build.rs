@@ -339,6 +339,9 @@ pub struct DatasetBuilder {
     qualifiers: Vec<Option<String>>,
     /// Columns given each row's place in its export.
     row_keys: Vec<usize>,
+    /// Month and date columns whose `YYYY.1` may be October
+    /// ([`crate::mapping::Mapping::months_as_numbers`]).
+    months_as_numbers: Vec<usize>,
 }
 
 /// How the cells of a column are read.
@@ -375,6 +378,7 @@ impl DatasetBuilder {
             modes: Vec::new(),
             qualifiers: Vec::new(),
             row_keys: Vec::new(),
+            months_as_numbers: Vec::new(),
         }
     }
 
@@ -431,6 +435,12 @@ impl DatasetBuilder {
         self
     }
 
+    /// Refuse these columns' `YYYY.1`, which may be January or October.
+    pub fn with_months_as_numbers(mut self, columns: Vec<usize>) -> Self {
+        self.months_as_numbers = columns;
+        self
+    }
+
     /// Read `village_code` cells as village names (`names`: the mapping
     /// takes them from a names column); the cell after the dataset's own,
     /// when a row has one, is the township's.
@@ -465,6 +475,17 @@ impl DatasetBuilder {
                 continue;
             }
             let raw = cell.raw.map(str::trim).filter(|r| !r.is_empty());
+            if let Some(raw) = raw.filter(|r| {
+                self.months_as_numbers.contains(&i) && crate::normalize::year_dot_one(r)
+            }) {
+                let reason = format!(
+                    "“{raw}”无法确定是1月还是10月：本列的月份存成了数字（另有 11、12 月），\
+                     10月也会显示为“{raw}”；请把该列设为文本格式后重新导出"
+                );
+                problems.push((i, raw.to_string(), reason));
+                values.push(None);
+                continue;
+            }
             let value = match raw {
                 None if col.required => {
                     problems.push((i, String::new(), "必需字段为空".to_string()));

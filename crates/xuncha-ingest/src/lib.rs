@@ -1000,6 +1000,33 @@ fn tell_if_unused(rel: &str, outcome: &mut FileOutcome) {
 /// rest of the file is parsed batch by batch while it is normalized.
 const HEAD_ROWS: usize = header::HEADER_SEARCH_ROWS + 1 + evidence::SAMPLE_ROWS;
 
+/// The month and date columns of a workbook sheet that lost October: its
+/// months typed as numbers, 2024.10 held as 2024.1 ([`normalize::october_lost`]).
+/// A CSV's text says what it says.
+fn months_as_numbers(table: &RawTable, header: &Header, mapping: &Mapping) -> Vec<usize> {
+    if table.sheet.is_none() {
+        return Vec::new();
+    }
+    let data = &table.rows[header.data_start.min(table.rows.len())..];
+    let columns = mapping
+        .dataset
+        .columns
+        .iter()
+        .zip(&mapping.sources)
+        .enumerate();
+    columns
+        .filter_map(|(c, (col, source))| {
+            let dated = matches!(col.kind, ColumnKind::Period | ColumnKind::Date);
+            let i = match source {
+                ColumnSource::Header(i) | ColumnSource::MonthOf { index: i, .. } if dated => *i,
+                _ => return None,
+            };
+            let values = data.iter().filter_map(|r| r.cells.get(i));
+            normalize::october_lost(values).then_some(c)
+        })
+        .collect()
+}
+
 /// Subjects whose columns a sheet merges down over the rows they group.
 const GROUPING: &[&str] = &["household", "head", "village", "township", "county"];
 
@@ -1110,12 +1137,13 @@ fn ingest_table(
             recognition.mapping
         }
     };
-    let Some(mapping) = mapping else {
+    let Some(mut mapping) = mapping else {
         count_unread(table, &mut report);
         report.note = Some("未识别为任何标准数据集".to_string());
         outcome.tables.push(report);
         return;
     };
+    mapping.months_as_numbers = months_as_numbers(table, &header, &mapping);
     report.dataset = Some(mapping.dataset.name.to_string());
     report.unmapped = mapping.unmapped.iter().map(|u| u.header.clone()).collect();
     report.unmapped_candidates = mapping.unmapped.clone();
@@ -1466,6 +1494,7 @@ fn build_chunk(
             .with_months(mapping.month_ends())
             .with_years(mapping.years_stated_in_cells())
             .with_row_keys(mapping.row_keys())
+            .with_months_as_numbers(mapping.months_as_numbers.clone())
             .qualifying_labels(mapping.qualifiers.clone())
     };
     let mut chunk = Chunk {

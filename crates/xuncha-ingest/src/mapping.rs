@@ -113,6 +113,10 @@ pub struct Mapping {
     /// vocabulary, the one the table's names state (a 低保 list's 城市 and
     /// 农村 read as 城市低保 and 农村低保); the label as written stays raw.
     pub qualifiers: Vec<Option<String>>,
+    /// Month and date columns of a workbook that stored its months as
+    /// numbers (2024.11, 2024.12), so that 2024.10 reads as 2024.1: there a
+    /// `YYYY.1` is no month ([`crate::normalize::october_lost`]).
+    pub months_as_numbers: Vec<usize>,
 }
 
 /// A canonical column two or more headers fit equally well: the leftmost
@@ -1216,6 +1220,7 @@ pub fn map_columns(
         ties,
         households_of_one,
         qualifiers,
+        months_as_numbers: Vec::new(),
     }
 }
 

@@ -428,9 +428,48 @@ pub fn parse_integer(raw: &str) -> Result<i64, String> {
     Ok(v as i64)
 }
 
+/// Is `value` a year and month 1 written as a number (`2024.1`)?
+pub fn year_dot_one(value: &str) -> bool {
+    let v = value.trim();
+    v.len() == 6 && v.ends_with(".1") && v[..4].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Did a workbook column of months lose October? A spreadsheet holds a
+/// month typed as a number (2024.10) as 2024.1, January's number: where the
+/// column holds 2024.11 or 2024.12 that way and no month written 2024.10,
+/// a `2024.1` may be either month.
+pub fn october_lost<'a>(values: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut late, mut ten, mut one) = (false, false, false);
+    for v in values {
+        let v = v.trim();
+        let month = |m: &str| {
+            v.len() == 4 + 1 + m.len()
+                && v.ends_with(m)
+                && v[..4].bytes().all(|b| b.is_ascii_digit())
+                && v.as_bytes()[4] == b'.'
+        };
+        late |= month("11") || month("12");
+        ten |= month("10");
+        one |= year_dot_one(v);
+    }
+    late && one && !ten
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn october_stored_as_a_number_is_told_lost() {
+        assert!(october_lost(["2024.1", "2024.9", "2024.11", "2024.12"]));
+        // Written as text, 2024.10 is there: 2024.1 is January.
+        assert!(!october_lost(["2024.1", "2024.10", "2024.11"]));
+        // No two-digit month written as a number: nothing says October was.
+        assert!(!october_lost(["2024.1", "2024.2", "2024.9"]));
+        // Months written with dashes are no numbers.
+        assert!(!october_lost(["2024-01", "2024-11", "2024-12"]));
+        assert!(year_dot_one(" 2023.1 ") && !year_dot_one("2023.10") && !year_dot_one("12023.1"));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

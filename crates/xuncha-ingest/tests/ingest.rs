@@ -2855,6 +2855,73 @@ fn a_dataset_the_names_complete_wins_over_one_still_missing_a_column() {
     assert_eq!(strings(payments, "id_number"), [Some(id(2))]);
 }
 
+/// A workbook that stored its months as numbers holds 2024.10 as 2024.1,
+/// January's number: where its column holds 2024.11 or 2024.12 so, a
+/// 2024.1 is refused as either month rather than read as January (which
+/// would make October's payment a second one in January). Where 2024.10 is
+/// written as text, 2024.1 is January.
+#[test]
+fn a_month_that_may_be_january_or_october_is_refused_not_guessed() {
+    let write_book = |dir: &Path, months: &[Option<f64>], text_october: bool| {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let header = [
+            "姓名",
+            "身份证号",
+            "村代码",
+            "救助类别",
+            "发放月份",
+            "发放金额",
+        ];
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, month) in months.iter().enumerate() {
+            let r = r as u32 + 1;
+            sheet.write_string(r, 0, "人1").unwrap();
+            sheet.write_string(r, 1, id(1)).unwrap();
+            sheet.write_string(r, 2, "411122001001").unwrap();
+            sheet.write_string(r, 3, "农村低保").unwrap();
+            match month {
+                Some(m) => sheet.write_number(r, 4, *m).unwrap(),
+                None if text_october => sheet.write_string(r, 4, "2024.10").unwrap(),
+                None => sheet.write_number(r, 4, 2024.10).unwrap(),
+            };
+            sheet.write_number(r, 5, 300).unwrap();
+        }
+        book.save(dir.join("2024年低保发放.xlsx")).unwrap();
+    };
+    let written = [
+        Some(2024.1),
+        Some(2024.9),
+        None,
+        Some(2024.11),
+        Some(2024.12),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    write_book(dir.path(), &written, false);
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert_eq!(
+        months(&data.datasets["benefit_payments"]),
+        ["2024-09", "2024-11", "2024-12"]
+    );
+    assert_eq!(data.rejects.len(), 2, "{:?}", data.rejects);
+    assert!(data
+        .rejects
+        .iter()
+        .all(|r| r.reason.contains("1月还是10月")));
+    assert_eq!(data.tables[0].rows_rejected, 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    write_book(dir.path(), &written, true);
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    assert_eq!(
+        months(&data.datasets["benefit_payments"]),
+        ["2024-01", "2024-09", "2024-10", "2024-11", "2024-12"]
+    );
+}
+
 /// A cash journal (收入, 支出 and 余额 in one table) gives each row to the
 /// dataset whose amount it fills; a row filling neither (期初余额) is a
 /// reject, and every row is accounted for.
