@@ -290,7 +290,8 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
     for (name, part) in &parts {
         println!("  {name}: {} 行", part.rows);
     }
-    for (name, changed) in key_lake_by_heads(out, &parts.keys().cloned().collect::<Vec<_>>())? {
+    let written = parts.iter().map(|(name, part)| (name.as_str(), part.rows));
+    for (name, changed) in key_lake_by_heads(out, &written.collect())? {
         println!(
             "  {name}: {changed} 行的家庭编号不在救助家庭名册中，按同一编号下户主的身份证号归入其家庭"
         );
@@ -305,11 +306,12 @@ pub fn lake(dir: &std::path::Path, out: &std::path::Path) -> Result<(), Failure>
 /// Key a lake's members and payments as a run over the exports keys them
 /// ([`xuncha_ingest::heads`]), the lake's files having been written one
 /// export at a time: the links are found over the whole lake, and each list
-/// holding a linked number is written again, a million rows at a time. The
-/// datasets rewritten, with the rows each changed.
+/// holding a linked number is written again, a million rows at a time
+/// (`written`: the rows of each dataset written). The datasets rewritten,
+/// with the rows each changed.
 fn key_lake_by_heads(
     out: &std::path::Path,
-    written: &[String],
+    written: &std::collections::BTreeMap<&str, usize>,
 ) -> Result<Vec<(String, usize)>, Failure> {
     use polars::io::parquet::write::ParquetWriter;
     use polars::prelude::*;
@@ -325,7 +327,7 @@ fn key_lake_by_heads(
         let source = PlRefPath::try_from_path(&path(name)).map_err(|e| failed(name, &e))?;
         LazyFrame::scan_parquet(source, ScanArgsParquet::default()).map_err(|e| failed(name, &e))
     };
-    let present = |name: &&str| written.iter().any(|w| w == name);
+    let present = |name: &&str| written.contains_key(name);
     let lists: Vec<&str> = heads::LISTS.iter().copied().filter(present).collect();
     if !present(&"relief_households") || lists.is_empty() {
         return Ok(Vec::new());
@@ -349,24 +351,25 @@ fn key_lake_by_heads(
     let mut keyed = Vec::new();
     for name in lists {
         let fail = |e: &dyn std::fmt::Display| failed(name, e);
-        let count = |lf: LazyFrame| -> Result<usize, xuncha_ingest::IngestError> {
-            let n = lf.select([len()]).collect().map_err(|e| fail(&e))?;
-            let n = n
-                .column("len")
-                .and_then(|c| c.u32())
-                .map_err(|e| fail(&e))?;
-            Ok(n.get(0).unwrap_or(0) as usize)
-        };
-        let linked = scan(name)?.select([col("household_id")]).join(
-            numbers.clone().lazy(),
-            [col("household_id")],
-            [col("household_id")],
-            JoinArgs::new(JoinType::Semi),
-        );
-        if count(linked)? == 0 {
+        let linked = scan(name)?
+            .select([col("household_id")])
+            .join(
+                numbers.clone().lazy(),
+                [col("household_id")],
+                [col("household_id")],
+                JoinArgs::new(JoinType::Semi),
+            )
+            .select([len()])
+            .collect()
+            .map_err(|e| fail(&e))?;
+        let linked = linked
+            .column("len")
+            .and_then(|c| c.u32())
+            .map_err(|e| fail(&e))?;
+        if linked.get(0).unwrap_or(0) == 0 {
             continue;
         }
-        let rows = count(scan(name)?)?;
+        let rows = written[name];
         let partial = xuncha_report::partial_of(&path(name));
         let mut changed = 0;
         let mut rewrite = || -> Result<(), xuncha_ingest::IngestError> {

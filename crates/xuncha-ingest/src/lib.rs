@@ -1143,7 +1143,6 @@ fn ingest_table(
         outcome.tables.push(report);
         return;
     };
-    mapping.months_as_numbers = months_as_numbers(table, &header, &mapping);
     report.dataset = Some(mapping.dataset.name.to_string());
     report.unmapped = mapping.unmapped.iter().map(|u| u.header.clone()).collect();
     report.unmapped_candidates = mapping.unmapped.clone();
@@ -1167,6 +1166,7 @@ fn ingest_table(
         outcome.tables.push(report);
         return;
     }
+    mapping.months_as_numbers = months_as_numbers(table, &header, &mapping);
     for tie in &mapping.ties {
         let message = format!(
             "{}{}.{} 取了表头“{}”，而“{}”同样符合、未用；如应取后者，请在 catalog.toml 的 columns 中指明",
@@ -2086,12 +2086,11 @@ fn missing_columns_error(
         })
         .collect();
     // Neither the catalog, the file's name nor a hint word names it.
-    let named = entry.is_some() || view.named_after(mapping.dataset.name);
-    let hinted = view.hints_of(mapping.dataset.name).next().is_some();
+    let guessed = entry.is_none() && !view.names(mapping.dataset.name);
     IngestError::MissingColumns(Box::new(MissingColumns {
         file: table.file.clone(),
         sheet: table.sheet.clone(),
-        guessed: !named && !hinted,
+        guessed,
         dataset: mapping.dataset.name.to_string(),
         title: mapping.dataset.title.to_string(),
         missing,

@@ -828,17 +828,18 @@ impl Assignment<'_, '_> {
         }
     }
 
-    /// Columns no header gives read from the header another column took,
-    /// as `datasets.toml`'s `stand_ins` says (a relief roster without a
-    /// household number keyed by its head's ID number), in a table whose
-    /// names say it is the dataset. The column's decision adds nothing to
-    /// the table's score for the dataset.
-    fn stand_ins(&mut self) {
+    /// Columns no header gives, in a table whose names say it is the
+    /// dataset, filled as `datasets.toml` says: `stand_ins` read from the
+    /// header another column took (a relief roster without a household
+    /// number keyed by its head's ID number; the column's decision adds
+    /// nothing to the table's score), `row_keys` from the row's place in its
+    /// export (a 农机补贴 list without 申请编号).
+    fn named_fills(&mut self) {
         let (dataset, view) = (self.dataset, self.view);
         let Some(words) = lexicon().dataset(dataset.name) else {
             return;
         };
-        if words.stand_ins.is_empty() || !view.names(dataset.name) {
+        if (words.stand_ins.is_empty() && words.row_keys.is_empty()) || !view.names(dataset.name) {
             return;
         }
         for (column, from) in &words.stand_ins {
@@ -858,19 +859,6 @@ impl Assignment<'_, '_> {
                 score: 0.0,
                 reason: format!("表中无此列：取{}列（{from}）代替", view.header.raw[i]),
             });
-        }
-    }
-
-    /// A record's number no header gives (a 农机补贴 list without 申请编号)
-    /// is the row's place in its export, as `datasets.toml`'s `row_keys`
-    /// says, in a table whose names say it is the dataset.
-    fn row_keys(&mut self) {
-        let (dataset, view) = (self.dataset, self.view);
-        let Some(words) = lexicon().dataset(dataset.name) else {
-            return;
-        };
-        if words.row_keys.is_empty() || !view.names(dataset.name) {
-            return;
         }
         for column in &words.row_keys {
             let Some(c) = dataset.position(column).filter(|&c| self.open(c)) else {
@@ -1059,8 +1047,7 @@ pub fn map_columns(
     assignment.months_headed_as_dates();
     assignment.stated_labels();
     assignment.one_person();
-    assignment.stand_ins();
-    assignment.row_keys();
+    assignment.named_fills();
     let Assignment {
         mut sources,
         mut decisions,
