@@ -9,7 +9,7 @@ use xuncha_schema::ColumnKind;
 
 use crate::normalize::{
     clean_cell, dotted_month, normalize_id, parse_date, parse_date_range, parse_number,
-    parse_period, scientific, truncated_id,
+    parse_period, quarter, scientific, truncated_id,
 };
 
 /// Date columns a register may write to the month only (参加工作时间 2015.08,
@@ -79,6 +79,8 @@ pub struct Profile {
     pub range: f32,
     /// Text stating one year and no month (2023年第一批, 2023年度).
     pub year: f32,
+    /// Quarters (2024年第一季度, 2024Q4): no month for a monthly column.
+    pub quarter: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -103,6 +105,7 @@ impl Profile {
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
         let (mut words, mut phone, mut range, mut year, mut village_name) = (0, 0, 0, 0, 0);
+        let mut quarters = 0;
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -178,6 +181,9 @@ impl Profile {
             if !is_date && v.contains('年') && crate::stated::year_of(&v).is_some() {
                 year += 1;
             }
+            if quarter(&v) {
+                quarters += 1;
+            }
         }
         let share = |n: usize| {
             if p.filled == 0 {
@@ -201,6 +207,7 @@ impl Profile {
         p.phone = share(phone);
         p.range = share(range);
         p.year = share(year);
+        p.quarter = share(quarters);
         p
     }
 
@@ -296,6 +303,7 @@ impl Profile {
             (number, "数值"),
             (self.masked, "脱敏值（以*遮盖，无法比对）"),
             (self.shortened, "被表格软件截短的数字（位数已丢失）"),
+            (self.quarter, "季度（不是月份）"),
         ] {
             if share >= 0.5 {
                 parts.push(format!("{}%像{what}", pct(share)));
@@ -403,5 +411,19 @@ mod tests {
         );
         let amounts = Profile::of(["850", "1,200.00", "300元"]);
         assert_eq!(amounts.verdict(ColumnKind::Amount, "amount"), Verdict::Fits);
+    }
+
+    #[test]
+    fn quarters_are_no_months() {
+        let quarters = Profile::of(["2024年第一季度", "2024年第3季度", "2024Q4"]);
+        assert_eq!(
+            quarters.verdict(ColumnKind::Period, "period"),
+            Verdict::RulesOut
+        );
+        assert!(
+            quarters.describe().contains("100%像季度"),
+            "{}",
+            quarters.describe()
+        );
     }
 }

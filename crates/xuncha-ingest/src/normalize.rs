@@ -254,6 +254,51 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// Why a cleaned cell whose digits look like a date or month is not one: a
+/// quarter (`2024年第3季度`, `2024Q4`), a numbered batch (`2024年第3批`) or a
+/// span (`2024年1-3月`, `2024年3月至6月`). Read by its digits alone, each
+/// would be a month it does not name (March, April, January). `what` is the
+/// value the column holds (月份, 日期).
+fn not_one_date(s: &str, what: &str) -> Option<String> {
+    if quarter(s) {
+        return Some(format!("“{s}”是季度，不是一个{what}"));
+    }
+    if s.contains('第') {
+        return Some(format!("“{s}”是第几期（批），不是一个{what}"));
+    }
+    // 年, 月 and 日 each close the group they name: the first, second and
+    // third; a 月 after the third group closes a span of months.
+    let mut groups = 0;
+    let mut in_digits = false;
+    let mut misplaced = false;
+    for c in s.chars() {
+        let digit = c.is_ascii_digit();
+        groups += usize::from(digit && !in_digits);
+        in_digits = digit;
+        misplaced |= match c {
+            '年' => groups != 1,
+            '月' => groups != 2,
+            '日' | '号' => groups != 3,
+            _ => false,
+        };
+    }
+    (misplaced || s.contains(['至', '到', '~', '—', '–']))
+        .then(|| format!("“{s}”是一段时间（起止区间），不是一个{what}"))
+}
+
+/// Whether a cell names a quarter (`2024年第一季度`, `一季度`, `2024Q4`,
+/// `Q1 2024`; not a plate number such as `豫Q12345`).
+pub fn quarter(s: &str) -> bool {
+    let b = s.as_bytes();
+    s.contains('季')
+        || b.iter().enumerate().any(|(i, &c)| {
+            matches!(c, b'Q' | b'q')
+                && matches!(b.get(i + 1), Some(b'1'..=b'4'))
+                && !b.get(i + 2).is_some_and(u8::is_ascii_alphanumeric)
+                && (i == 0 || matches!(b[i - 1], b'0'..=b'9' | b'-' | b' ' | b'/'))
+        })
+}
+
 /// Parse a date written as 2024-03-05, 2024/3/5, 20240305, 2024年3月5日,
 /// 2024.03.05, an Excel serial number, or a datetime with any of these dates.
 pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
@@ -270,6 +315,9 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
             return excel_serial_to_date(serial).ok_or_else(fail);
         }
         return Err(fail());
+    }
+    if let Some(why) = not_one_date(&s, "日期") {
+        return Err(why);
     }
     let groups = digit_groups(&s);
     match groups.as_slice() {
@@ -351,6 +399,9 @@ pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
     }
     let s = clean_cell(raw);
     let fail = || format!("无法识别的月份“{s}”");
+    if let Some(why) = not_one_date(&s, "月份") {
+        return Err(why);
+    }
     let first_of = |y: &str, m: &str| ymd(y, m, "1");
     let groups = digit_groups(&s);
     let date = match groups.as_slice() {
@@ -604,6 +655,43 @@ mod tests {
             assert_eq!(parse_period(raw), Ok(d(2024, 3, 1)), "{raw}");
         }
         assert!(parse_period("2024-13").is_err());
+    }
+
+    #[test]
+    fn a_quarter_batch_or_span_is_no_month() {
+        // By their digits alone these were March, April, January and March.
+        for (raw, why) in [
+            ("2024年第3季度", "季度"),
+            ("2024年第一季度", "季度"),
+            ("2024Q4", "季度"),
+            ("2024年第3批", "第几期"),
+            ("2024年1-3月", "区间"),
+            ("2024年3月至6月", "区间"),
+            ("2024.3~2024.6", "区间"),
+        ] {
+            let err = parse_period(raw).unwrap_err();
+            assert!(
+                err.contains(why) && err.contains("不是一个月份"),
+                "{raw}: {err}"
+            );
+        }
+        assert!(parse_date("2024年1-3月")
+            .unwrap_err()
+            .contains("不是一个日期"));
+        assert!(parse_date("2024年3月5日至2024年4月")
+            .unwrap_err()
+            .contains("区间"));
+        // Forms that name one month or day still read.
+        for raw in [
+            "2024年3月份",
+            "２０２４年３月",
+            "2024年3月5日",
+            "2024-03-05 10:30:00",
+        ] {
+            assert_eq!(parse_period(raw), Ok(d(2024, 3, 1)), "{raw}");
+        }
+        assert_eq!(parse_date("2024年3月5号").unwrap(), d(2024, 3, 5));
+        assert!(quarter("Q1 2024") && quarter("2024-q2") && !quarter("豫Q12345"));
     }
 
     #[test]

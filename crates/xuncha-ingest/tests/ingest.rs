@@ -512,6 +512,36 @@ fn a_missing_column_names_the_closest_headers_and_why_they_failed() {
 }
 
 #[test]
+fn a_list_paid_by_quarter_is_refused_not_read_as_months() {
+    // By their digits 2024年第3季度 and 2024Q4 were March and April.
+    let data = ingest_one(
+        "2024年高龄津贴发放.csv",
+        format!(
+            "姓名,身份证号,补贴项目,发放期间,发放金额
+张三,{0},高龄津贴,2024年第一季度,300
+张三,{0},高龄津贴,2024年第3季度,300
+张三,{0},高龄津贴,2024Q4,300
+",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    assert!(!data.datasets.contains_key("benefit_payments"));
+    let IngestError::MissingColumns(m) = &data.errors[0] else {
+        panic!("{:?}", data.errors);
+    };
+    assert_eq!(m.missing[0].column, "period");
+    assert!(
+        m.missing[0]
+            .candidates
+            .first()
+            .is_some_and(|c| c.starts_with("发放期间") && c.contains("像季度")),
+        "{:?}",
+        m.missing[0].candidates
+    );
+}
+
+#[test]
 fn malformed_rows_go_to_rejects_with_their_row_number() {
     let csv = "凭证号,村代码,支付日期,收款方,金额,支付方式\nV1,411102001001,2024-01-05,某公司,100,转账\nV2,411102001001,2024-13-45,某公司,100,转账\nV3,411102001001,2024-01-07,某公司,一百元,转账\nV4,411102001001,2024-01-08,某公司,50,转账\n";
     let data = ingest_one("支出凭证.csv", csv.as_bytes());
