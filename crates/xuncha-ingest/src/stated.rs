@@ -199,7 +199,9 @@ impl Names<'_> {
 
     /// The one value of `vocab` the names name, when no name names another
     /// or several: a payment list kept per program (`2024年高龄津贴发放名册`)
-    /// leaves its program out of the table.
+    /// leaves its program out of the table. Of a name naming a value and
+    /// another naming a kind of it (a workbook `低保发放.xlsx`, its sheet or
+    /// title `城市低保`), the kind is the one named.
     pub fn label(&self, vocab: &Vocabulary) -> Option<Stated> {
         let mut found: Option<(&str, Vec<String>)> = None;
         for place in self.places() {
@@ -207,8 +209,13 @@ impl Names<'_> {
                 Named::Nothing => {}
                 Named::Several => return None,
                 Named::One(value) => match &mut found {
-                    Some((first, _)) if *first != value => return None,
-                    Some((_, from)) => from.push(place.cite()),
+                    Some((first, from)) if *first == value => from.push(place.cite()),
+                    Some((first, _)) if vocab.generalizes(value, first) => {}
+                    Some((first, from)) if vocab.generalizes(first, value) => {
+                        *first = value;
+                        *from = vec![place.cite()];
+                    }
+                    Some(_) => return None,
                     None => found = Some((value, vec![place.cite()])),
                 },
             }
@@ -326,6 +333,14 @@ mod tests {
         assert_eq!(label(Some("特困供养"), "高龄津贴发放", ""), None);
         assert_eq!(label(None, "2024年发放", "城乡低保特困人员发放表"), None);
         assert_eq!(label(None, "2024年3月发放", ""), None);
+        // A name naming a kind of what another names names the kind.
+        for (sheet, title) in [(Some("城市低保"), ""), (None, "2024年1月城市低保发放表")]
+        {
+            let kind = label(sheet, "2024年低保发放", title).unwrap();
+            assert_eq!(kind.value, "城市低保");
+            assert!(kind.from.contains("城市低保") && !kind.from.contains("文件名"));
+        }
+        assert_eq!(label(Some("农村低保"), "城市低保发放", ""), None);
     }
 
     #[test]

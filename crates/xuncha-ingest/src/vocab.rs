@@ -105,20 +105,25 @@ impl Vocabulary {
                 values.push(&rule.value);
             }
         }
-        let generalizes = |a: &str, b: &str| {
-            let b = normalize_label(b);
-            a != b && self.rules.iter().any(|r| r.value == a && r.matches(&b))
-        };
         let specific: Vec<&str> = values
             .iter()
             .copied()
-            .filter(|a| !values.iter().any(|b| generalizes(a, b)))
+            .filter(|a| !values.iter().any(|b| self.generalizes(a, b)))
             .collect();
         match specific.as_slice() {
             [] => Named::Nothing,
             [one] => Named::One(one),
             _ => Named::Several,
         }
+    }
+}
+
+impl Vocabulary {
+    /// Whether value `a` only generalizes value `b` (低保 and 城市低保: the
+    /// rule of 低保 matches 城市低保 too).
+    pub fn generalizes(&self, a: &str, b: &str) -> bool {
+        let b = normalize_label(b);
+        a != b && self.rules.iter().any(|r| r.value == a && r.matches(&b))
     }
 }
 
