@@ -226,6 +226,19 @@ mod tests {
         ] {
             assert_eq!(program.named_in(name), want, "{name}");
         }
+        let grade = for_column("disability_certificates", "grade").unwrap();
+        for (label, want) in [
+            ("一级", "一级"),
+            ("2", "二级"),
+            ("肢体二级", "二级"),
+            ("视力一级", "一级"),
+            ("三级（智力）", "三级"),
+            ("III级", "三级"),
+            ("II级", "二级"),
+            ("Ⅳ级", "四级"),
+        ] {
+            assert_eq!(grade.canonical(label), Some(want), "{label}");
+        }
         let vehicle = for_column("vehicles", "status").unwrap();
         assert_eq!(vehicle.canonical("a"), Some("正常"));
         assert_eq!(vehicle.canonical("E"), Some("注销"));
