@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use xuncha_ingest::catalog::{self, Catalog, CATALOG_FILE};
+use xuncha_ingest::coverage::village_gaps;
 use xuncha_ingest::mapping::Decision;
 use xuncha_ingest::{ingest_dir, read::Encoding};
 
@@ -75,9 +76,16 @@ fn inspect(
             .map_err(|e| Failure::from(format!("{}：{e}", path.display())))?;
         eprintln!("识别结果已写入 {}", path.display());
     }
+    let gaps = village_gaps(&data.datasets);
     if json {
+        let gaps: Vec<_> = (gaps.iter())
+            .map(
+                |g| serde_json::json!({"dataset": g.dataset, "held": g.held, "missing": g.missing}),
+            )
+            .collect();
         let value = serde_json::json!({
             "tables": data.tables,
+            "village_gaps": gaps,
             "datasets": data.datasets.iter().map(|(k, v)| (k.clone(), v.height())).collect::<std::collections::BTreeMap<_, _>>(),
             "rejects": data.rejects.len(),
             "errors": data.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -219,6 +227,23 @@ fn inspect(
         if let Some(note) = &t.note {
             println!("  说明：{note}");
         }
+    }
+    for gap in &gaps {
+        let title = xuncha_schema::dataset(&gap.dataset).map_or("", |s| s.title);
+        let shown: Vec<String> = (gap.missing.iter().take(8))
+            .map(|(code, name)| format!("{name}（{code}）"))
+            .collect();
+        let more = match gap.missing.len() {
+            n if n > 8 => format!("等 {n} 个村"),
+            _ => String::new(),
+        };
+        println!(
+            "村覆盖：{title}（{}）只有村(社区)名录中 {} 个村的数据，缺 {}{more}；\
+             每个村都应有此类数据，如是漏报请补齐；按“不在名册中”“查无此人”比对的模型不比对缺的村",
+            gap.dataset,
+            gap.held,
+            shown.join("、")
+        );
     }
     println!(
         "共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）",

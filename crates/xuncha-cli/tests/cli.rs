@@ -649,6 +649,58 @@ fn members_of_a_roster_keyed_by_its_heads_are_in_their_households() {
     assert_eq!(leads(&via_lake), [outsider]);
 }
 
+/// 户籍 given for one village of three: `data inspect` names the two it
+/// leaves out, and a payee of those is no “查无此人” lead, while one of the
+/// village it holds still is.
+#[test]
+fn a_register_leaving_villages_out_is_named_and_not_compared_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let (resident, unknown_here, unknown_elsewhere) = (
+        "411122198001010014",
+        "411122198102020027",
+        "41112219820303003X",
+    );
+    let files = [
+        (
+            "村(社区)名录.csv",
+            "统计用区划代码,村(社区)名称,乡镇(街道)\n411122001001,东村,甲镇\n\
+             411122001002,西村,甲镇\n411122001003,南村,甲镇\n"
+                .to_string(),
+        ),
+        (
+            "户籍人口信息.csv",
+            format!("公民身份号码,姓名,户号,村级区划代码\n{resident},甲,H1,411122001001\n"),
+        ),
+        (
+            "2024年高龄津贴发放.csv",
+            format!(
+                "姓名,身份证号,村代码,补贴类别,发放月份,金额\n\
+                 甲,{resident},411122001001,高龄津贴,2024-03,100\n\
+                 乙,{unknown_here},411122001001,高龄津贴,2024-03,100\n\
+                 丙,{unknown_elsewhere},411122001002,高龄津贴,2024-03,100\n"
+            ),
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(data.join(name), text).unwrap();
+    }
+    let inspect = xuncha(&["data", "inspect", &s(&data)]);
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(
+        text.contains("村覆盖：户籍人口（residents）只有村(社区)名录中 1 个村的数据，缺 西村（411122001002）、南村（411122001003）"),
+        "{text}"
+    );
+    let out = dir.path().join("out");
+    let run = common::run(&data, &out, &["--select", "mz.invalid_id_payment"]);
+    assert!(run.status.success(), "{run:?}");
+    let leads: Vec<String> = (findings(&out).iter())
+        .map(|f| f["subject_key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(leads, [unknown_here]);
+}
+
 /// The streaming engine reads the lake in batches and runs one model at a
 /// time: the same findings as the in-memory run, chosen or by itself when
 /// the lake would not fit in memory; exports are refused with the file

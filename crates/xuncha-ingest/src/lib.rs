@@ -7,6 +7,7 @@ mod archives;
 pub mod build;
 pub mod catalog;
 mod copies;
+pub mod coverage;
 pub mod evidence;
 mod excel_xml;
 pub mod header;
