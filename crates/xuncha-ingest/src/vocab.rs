@@ -239,6 +239,23 @@ mod tests {
         ] {
             assert_eq!(grade.canonical(label), Some(want), "{label}");
         }
+        let kind = for_column("vehicles", "vehicle_type").unwrap();
+        for (label, want) in [
+            ("小型轿车", "小型轿车"),
+            ("K33", "小型轿车"),
+            ("k33 轿车", "小型轿车"),
+            ("小型新能源轿车", "小型轿车"),
+            ("小型普通客车", "小型普通客车"),
+            ("轻型普通货车", "轻型货车"),
+            ("H31", "轻型货车"),
+            ("重型半挂牵引车", "牵引车"),
+            ("重型普通半挂车", "挂车"),
+            ("普通二轮摩托车", "摩托车"),
+            ("低速货车", "低速货车"),
+            ("中型普通客车", "中型客车"),
+        ] {
+            assert_eq!(kind.canonical(label), Some(want), "{label}");
+        }
         let vehicle = for_column("vehicles", "status").unwrap();
         assert_eq!(vehicle.canonical("a"), Some("正常"));
         assert_eq!(vehicle.canonical("E"), Some("注销"));

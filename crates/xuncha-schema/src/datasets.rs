@@ -223,7 +223,7 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("owner_id_number", IdNumber),
             opt("owner_name", Name),
             req("plate", Code),
-            opt("vehicle_type", Text),
+            opt("vehicle_type", Label),
             opt("register_date", Date),
             opt("status", Label),
         ],
