@@ -282,8 +282,12 @@ fn not_one_date(s: &str, what: &str) -> Option<String> {
             _ => false,
         };
     }
-    (misplaced || s.contains(['至', '到', '~', '—', '–']))
-        .then(|| format!("“{s}”是一段时间（起止区间），不是一个{what}"))
+    // A second date after 至 or ~ makes a span; 至今 (2021-03-01至今) or 到期
+    // after one date does not.
+    let span = s
+        .split_once(['至', '到', '~', '—', '–'])
+        .is_some_and(|(_, rest)| rest.bytes().any(|b| b.is_ascii_digit()));
+    (misplaced || span).then(|| format!("“{s}”是一段时间（起止区间），不是一个{what}"))
 }
 
 /// Whether a cell names a quarter (`2024年第一季度`, `一季度`, `2024Q4`,
@@ -691,6 +695,8 @@ mod tests {
             assert_eq!(parse_period(raw), Ok(d(2024, 3, 1)), "{raw}");
         }
         assert_eq!(parse_date("2024年3月5号").unwrap(), d(2024, 3, 5));
+        assert_eq!(parse_date("2021-03-01至今").unwrap(), d(2021, 3, 1));
+        assert_eq!(parse_date("2029.12.31到期").unwrap(), d(2029, 12, 31));
         assert!(quarter("Q1 2024") && quarter("2024-q2") && !quarter("豫Q12345"));
     }
 
