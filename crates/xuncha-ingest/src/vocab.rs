@@ -193,24 +193,34 @@ mod tests {
         }
     }
 
+    /// Each label of `column` reads as its canonical value.
+    fn reads(dataset: &str, column: &str, pairs: &[(&str, &str)]) {
+        let vocab = for_column(dataset, column).unwrap();
+        for (label, want) in pairs {
+            assert_eq!(vocab.canonical(label), Some(*want), "{label}");
+        }
+    }
+
     #[test]
     fn labels_map_to_canonical_values() {
         let program = for_column("benefit_payments", "program").unwrap();
-        for (label, want) in [
-            ("农村居民最低生活保障金", "农村低保"),
-            ("低保（农村）", "农村低保"),
-            ("城市最低生活保障", "城市低保"),
-            ("农村特困人员分散供养", "特困供养"),
-            ("八十周岁以上高龄津贴", "高龄津贴"),
-            ("尊老金", "高龄津贴"),
-            ("重度残疾人护理补贴", "重度残疾人护理补贴"),
-            ("城乡低保", "低保"),
-            ("低保边缘家庭", "低保边缘"),
-            ("农村低保边缘户", "低保边缘"),
-            ("最低生活保障边缘家庭", "低保边缘"),
-        ] {
-            assert_eq!(program.canonical(label), Some(want), "{label}");
-        }
+        reads(
+            "benefit_payments",
+            "program",
+            &[
+                ("农村居民最低生活保障金", "农村低保"),
+                ("低保（农村）", "农村低保"),
+                ("城市最低生活保障", "城市低保"),
+                ("农村特困人员分散供养", "特困供养"),
+                ("八十周岁以上高龄津贴", "高龄津贴"),
+                ("尊老金", "高龄津贴"),
+                ("重度残疾人护理补贴", "重度残疾人护理补贴"),
+                ("城乡低保", "低保"),
+                ("低保边缘家庭", "低保边缘"),
+                ("农村低保边缘户", "低保边缘"),
+                ("最低生活保障边缘家庭", "低保边缘"),
+            ],
+        );
         assert_eq!(program.canonical("优抚金"), None);
         assert!(program.stated_by_names);
         for (name, want) in [
@@ -226,36 +236,38 @@ mod tests {
         ] {
             assert_eq!(program.named_in(name), want, "{name}");
         }
-        let grade = for_column("disability_certificates", "grade").unwrap();
-        for (label, want) in [
-            ("一级", "一级"),
-            ("2", "二级"),
-            ("肢体二级", "二级"),
-            ("视力一级", "一级"),
-            ("三级（智力）", "三级"),
-            ("III级", "三级"),
-            ("II级", "二级"),
-            ("Ⅳ级", "四级"),
-        ] {
-            assert_eq!(grade.canonical(label), Some(want), "{label}");
-        }
-        let kind = for_column("vehicles", "vehicle_type").unwrap();
-        for (label, want) in [
-            ("小型轿车", "小型轿车"),
-            ("K33", "小型轿车"),
-            ("k33 轿车", "小型轿车"),
-            ("小型新能源轿车", "小型轿车"),
-            ("小型普通客车", "小型普通客车"),
-            ("轻型普通货车", "轻型货车"),
-            ("H31", "轻型货车"),
-            ("重型半挂牵引车", "牵引车"),
-            ("重型普通半挂车", "挂车"),
-            ("普通二轮摩托车", "摩托车"),
-            ("低速货车", "低速货车"),
-            ("中型普通客车", "中型客车"),
-        ] {
-            assert_eq!(kind.canonical(label), Some(want), "{label}");
-        }
+        reads(
+            "disability_certificates",
+            "grade",
+            &[
+                ("一级", "一级"),
+                ("2", "二级"),
+                ("肢体二级", "二级"),
+                ("视力一级", "一级"),
+                ("三级（智力）", "三级"),
+                ("III级", "三级"),
+                ("II级", "二级"),
+                ("Ⅳ级", "四级"),
+            ],
+        );
+        reads(
+            "vehicles",
+            "vehicle_type",
+            &[
+                ("小型轿车", "小型轿车"),
+                ("K33", "小型轿车"),
+                ("k33 轿车", "小型轿车"),
+                ("小型新能源轿车", "小型轿车"),
+                ("小型普通客车", "小型普通客车"),
+                ("轻型普通货车", "轻型货车"),
+                ("H31", "轻型货车"),
+                ("重型半挂牵引车", "牵引车"),
+                ("重型普通半挂车", "挂车"),
+                ("普通二轮摩托车", "摩托车"),
+                ("低速货车", "低速货车"),
+                ("中型普通客车", "中型客车"),
+            ],
+        );
         let vehicle = for_column("vehicles", "status").unwrap();
         assert_eq!(vehicle.canonical("a"), Some("正常"));
         assert_eq!(vehicle.canonical("E"), Some("注销"));
