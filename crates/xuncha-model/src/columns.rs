@@ -21,10 +21,23 @@ use crate::Model;
 pub struct ColumnRefs {
     /// Qualifier (alias or table name, lower case) → the tables it names.
     aliases: BTreeMap<String, BTreeSet<String>>,
-    /// (qualifier, column), lower case; no qualifier for a bare column.
-    refs: Vec<(Option<String>, String)>,
+    /// (where the column is taken from, column), lower case.
+    refs: Vec<(From, String)>,
     /// Qualifiers of `t.*`, lower case; `None` for a bare `*` or a NATURAL join.
     wildcards: Vec<Option<String>>,
+    /// The tables in the FROM of each SELECT being visited, innermost last.
+    scopes: Vec<BTreeSet<String>>,
+}
+
+/// Where a column reference takes its column from.
+#[derive(Debug)]
+enum From {
+    /// `q.column`: the tables the qualifier names.
+    Qualifier(String),
+    /// A bare column: one of the tables in its SELECT's FROM (lower case).
+    Scope(BTreeSet<String>),
+    /// A bare column outside any SELECT (a query's ORDER BY): any table.
+    Anywhere,
 }
 
 impl Visitor for ColumnRefs {
@@ -42,6 +55,14 @@ impl Visitor for ColumnRefs {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
+        let tables = (select.from.iter())
+            .flat_map(|f| std::iter::once(&f.relation).chain(f.joins.iter().map(|j| &j.relation)))
+            .filter_map(|factor| match factor {
+                TableFactor::Table { name, .. } => Some(name.to_string().to_lowercase()),
+                _ => None,
+            })
+            .collect();
+        self.scopes.push(tables);
         for item in &select.projection {
             match item {
                 SelectItem::Wildcard(_) => self.wildcards.push(None),
@@ -58,8 +79,9 @@ impl Visitor for ColumnRefs {
         for join in select.from.iter().flat_map(|f| &f.joins) {
             match join_constraint(&join.join_operator) {
                 Some(JoinConstraint::Using(names)) => {
-                    self.refs
-                        .extend(names.iter().filter_map(last_part).map(|c| (None, c)));
+                    for c in names.iter().filter_map(last_part) {
+                        self.refs.push((self.bare(), c));
+                    }
                 }
                 Some(JoinConstraint::Natural) => self.wildcards.push(None),
                 _ => {}
@@ -68,13 +90,18 @@ impl Visitor for ColumnRefs {
         ControlFlow::Continue(())
     }
 
+    fn post_visit_select(&mut self, _select: &Select) -> ControlFlow<()> {
+        self.scopes.pop();
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
-            Expr::Identifier(id) => self.refs.push((None, id.value.to_lowercase())),
+            Expr::Identifier(id) => self.refs.push((self.bare(), id.value.to_lowercase())),
             Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
                 let n = parts.len();
                 self.refs.push((
-                    Some(parts[n - 2].value.to_lowercase()),
+                    From::Qualifier(parts[n - 2].value.to_lowercase()),
                     parts[n - 1].value.to_lowercase(),
                 ));
             }
@@ -101,6 +128,13 @@ fn join_constraint(op: &JoinOperator) -> Option<&JoinConstraint> {
 }
 
 impl ColumnRefs {
+    /// Where a bare column met now is taken from.
+    fn bare(&self) -> From {
+        self.scopes
+            .last()
+            .map_or(From::Anywhere, |tables| From::Scope(tables.clone()))
+    }
+
     /// Parse a query (parameters already substituted); `None` if it does not parse.
     pub fn of(sql: &str) -> Option<Self> {
         let statements = Parser::parse_sql(&GenericDialect {}, sql).ok()?;
@@ -110,18 +144,20 @@ impl ColumnRefs {
     }
 
     /// Whether the query may read `column` of the canonical dataset `table`:
-    /// named bare, or through a qualifier naming that table, or through one
-    /// that names something else than a canonical dataset (a CTE or view,
-    /// which may pass the column on).
+    /// through a qualifier naming that table, or bare in a SELECT whose FROM
+    /// holds it (or outside any SELECT). A column taken from a CTE, view or
+    /// subquery is read from the table where that query names it, or passes
+    /// it on with a `*` ([`Self::reads_all`]): `MIN(scheme)` over a CTE
+    /// computing `MIN(e.scheme) AS scheme` reads the scheme of `e` alone.
     pub fn reads(&self, table: &str, column: &str) -> bool {
-        let other_dataset = |t: &str| t != table && xuncha_schema::dataset(t).is_some();
-        self.refs.iter().any(|(qualifier, c)| {
+        self.refs.iter().any(|(from, c)| {
             c == column
-                && match qualifier {
-                    None => true,
-                    Some(q) => match self.aliases.get(q) {
-                        Some(tables) => tables.iter().any(|t| !other_dataset(t)),
-                        None => !other_dataset(q),
+                && match from {
+                    From::Anywhere => true,
+                    From::Scope(tables) => tables.contains(table),
+                    From::Qualifier(q) => match self.aliases.get(q) {
+                        Some(tables) => tables.contains(table),
+                        None => q == table,
                     },
                 }
         })
@@ -266,7 +302,7 @@ mod tests {
     }
 
     #[test]
-    fn bare_columns_and_cte_qualifiers_count_for_every_table() {
+    fn bare_columns_belong_to_their_from_and_cte_columns_to_the_cte_query() {
         let refs = ColumnRefs::of(
             "WITH d AS (SELECT id_number, death_date FROM deaths) \
              SELECT d.death_date, amount FROM benefit_payments b JOIN d ON d.id_number = b.id_number",
@@ -274,6 +310,27 @@ mod tests {
         .unwrap();
         assert!(refs.reads("deaths", "death_date"));
         assert!(refs.reads("benefit_payments", "amount"));
+        assert!(!refs.reads("deaths", "amount"));
+        assert!(!refs.reads("benefit_payments", "death_date"));
+        // Renamed in the CTE: the outer bare `scheme` is the CTE's.
+        let refs = ColumnRefs::of(
+            "WITH o AS (SELECT p.id_number, MIN(e.scheme) AS scheme FROM pension_payments p \
+             JOIN employee_pensions e ON e.id_number = p.id_number GROUP BY p.id_number) \
+             SELECT id_number, MIN(scheme) AS scheme FROM o GROUP BY id_number",
+        )
+        .unwrap();
+        assert!(refs.reads("employee_pensions", "scheme"));
+        assert!(!refs.reads("pension_payments", "scheme"));
+        // A scalar subquery has its own FROM; a query's ORDER BY any table's.
+        let refs = ColumnRefs::of(
+            "SELECT id_number, (SELECT MAX(death_date) FROM deaths) AS last \
+             FROM residents ORDER BY household_no",
+        )
+        .unwrap();
+        assert!(refs.reads("deaths", "death_date"));
+        assert!(!refs.reads("residents", "death_date"));
+        assert!(refs.reads("residents", "id_number"));
+        assert!(refs.reads("deaths", "household_no"));
         assert!(ColumnRefs::of("SELECT {broken").is_none());
     }
 
