@@ -78,11 +78,6 @@ fn inspect(
     }
     let gaps = village_gaps(&data.datasets);
     if json {
-        let gaps: Vec<_> = (gaps.iter())
-            .map(
-                |g| serde_json::json!({"dataset": g.dataset, "held": g.held, "missing": g.missing}),
-            )
-            .collect();
         let value = serde_json::json!({
             "tables": data.tables,
             "village_gaps": gaps,
@@ -229,21 +224,7 @@ fn inspect(
         }
     }
     for gap in &gaps {
-        let title = xuncha_schema::dataset(&gap.dataset).map_or("", |s| s.title);
-        let shown: Vec<String> = (gap.missing.iter().take(8))
-            .map(|(code, name)| format!("{name}（{code}）"))
-            .collect();
-        let more = match gap.missing.len() {
-            n if n > 8 => format!("等 {n} 个村"),
-            _ => String::new(),
-        };
-        println!(
-            "村覆盖：{title}（{}）只有村(社区)名录中 {} 个村的数据，缺 {}{more}；\
-             每个村都应有此类数据，如是漏报请补齐；按“不在名册中”“查无此人”比对的模型不比对缺的村",
-            gap.dataset,
-            gap.held,
-            shown.join("、")
-        );
+        println!("{}", gap.to_chinese());
     }
     println!(
         "共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）",

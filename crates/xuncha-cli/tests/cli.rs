@@ -656,36 +656,7 @@ fn members_of_a_roster_keyed_by_its_heads_are_in_their_households() {
 fn a_register_leaving_villages_out_is_named_and_not_compared_there() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    let (resident, unknown_here, unknown_elsewhere) = (
-        "411122198001010014",
-        "411122198102020027",
-        "41112219820303003X",
-    );
-    let files = [
-        (
-            "村(社区)名录.csv",
-            "统计用区划代码,村(社区)名称,乡镇(街道)\n411122001001,东村,甲镇\n\
-             411122001002,西村,甲镇\n411122001003,南村,甲镇\n"
-                .to_string(),
-        ),
-        (
-            "户籍人口信息.csv",
-            format!("公民身份号码,姓名,户号,村级区划代码\n{resident},甲,H1,411122001001\n"),
-        ),
-        (
-            "2024年高龄津贴发放.csv",
-            format!(
-                "姓名,身份证号,村代码,补贴类别,发放月份,金额\n\
-                 甲,{resident},411122001001,高龄津贴,2024-03,100\n\
-                 乙,{unknown_here},411122001001,高龄津贴,2024-03,100\n\
-                 丙,{unknown_elsewhere},411122001002,高龄津贴,2024-03,100\n"
-            ),
-        ),
-    ];
-    for (name, text) in files {
-        std::fs::write(data.join(name), text).unwrap();
-    }
+    let unknown_here = common::partial_register(&data);
     let inspect = xuncha(&["data", "inspect", &s(&data)]);
     let text = String::from_utf8_lossy(&inspect.stdout);
     assert!(
@@ -695,10 +666,45 @@ fn a_register_leaving_villages_out_is_named_and_not_compared_there() {
     let out = dir.path().join("out");
     let run = common::run(&data, &out, &["--select", "mz.invalid_id_payment"]);
     assert!(run.status.success(), "{run:?}");
-    let leads: Vec<String> = (findings(&out).iter())
-        .map(|f| f["subject_key"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(leads, [unknown_here]);
+    let leads = |out: &Path| -> Vec<String> {
+        (findings(out).iter())
+            .map(|f| f["subject_key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(leads(&out), [unknown_here]);
+    // The run says so too, and marks the model that read the register.
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("村覆盖：户籍人口（residents）只有村(社区)名录中 1 个村的数据")
+            && text.contains("（数据不完整：benefit_payments.name 全部为空、residents 缺 2 个村）"),
+        "{text}"
+    );
+    let gaps = |out: &Path| -> Vec<serde_json::Value> {
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        summary["gaps"].as_array().unwrap().clone()
+    };
+    let found = gaps(&out);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0]["column"], "benefit_payments.name");
+    assert_eq!(found[1]["column"], "residents");
+    assert_eq!(
+        found[1]["models"],
+        serde_json::json!(["mz.invalid_id_payment"])
+    );
+    assert_eq!(found[1]["villages"]["missing"][0][1], "西村");
+    // A streaming run over the lake written from the folder, which loads no
+    // dataset, counts the same gaps.
+    let (lake, streamed) = (dir.path().join("lake"), dir.path().join("streamed"));
+    assert!(xuncha(&["data", "lake", &s(&data), "--out", &s(&lake)])
+        .status
+        .success());
+    let select = ["--select", "mz.invalid_id_payment", "--engine", "streaming"];
+    let run = common::run(&lake, &streamed, &select);
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(leads(&streamed), [unknown_here]);
+    assert_eq!(gaps(&streamed), found);
 }
 
 /// The streaming engine reads the lake in batches and runs one model at a

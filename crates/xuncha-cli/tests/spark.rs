@@ -43,8 +43,9 @@ fn comparable(out: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Both engines over one lake: every model runs and every finding is the
-/// same, field by field (ids, subjects, amounts, evidence, sources, text).
+/// Both engines over one lake: every model runs, every finding is the same,
+/// field by field (ids, subjects, amounts, evidence, sources, text), and so
+/// are the gaps.
 fn same_findings(remote: &str, data: &Path) {
     let work = tempfile::tempdir().unwrap();
     let (lk, local, spark) = (
@@ -65,12 +66,44 @@ fn same_findings(remote: &str, data: &Path) {
     assert_eq!(summary["models_failed"], 0, "{summary}");
     assert_eq!(summary["models_skipped"], 0, "{summary}");
     assert_eq!(summary["engine"], format!("Spark（{remote}）"));
+    // The columns the data leaves empty, counted on the cluster, are those
+    // counted here.
+    let own: serde_json::Value = serde_json::from_slice(&ours.stdout).unwrap();
+    assert_eq!(summary["gaps"], own["gaps"]);
     let (a, b) = (comparable(&local), comparable(&spark));
     assert!(!a.is_empty());
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(&b) {
         assert_eq!(x, y);
     }
+}
+
+/// A 户籍 leaving villages out and a column left blank: the cluster counts
+/// the gaps the streaming engine counts over the same lake, and the run
+/// leaves the villages out alike.
+#[test]
+fn spark_counts_the_gaps_polars_counts() {
+    let Some(remote) = remote() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let unknown_here = common::partial_register(&data);
+    let lk = work.path().join("lake");
+    lake(&data, &lk);
+    let select = ["--json", "--select", "mz.invalid_id_payment", "--engine"];
+    let summary = |engine: &[&str], out: &str| -> serde_json::Value {
+        let args = [&select[..], engine].concat();
+        let done = run(&lk, &work.path().join(out), &args);
+        assert!(done.status.success(), "{done:?}");
+        serde_json::from_slice(&done.stdout).unwrap()
+    };
+    let streamed = summary(&["streaming"], "streamed");
+    let spark = summary(&["spark", "--remote", &remote], "spark");
+    assert_eq!(streamed["gaps"].as_array().unwrap().len(), 2, "{streamed}");
+    assert_eq!(spark["gaps"], streamed["gaps"]);
+    let leads: Vec<_> = (findings(&work.path().join("spark")).iter())
+        .map(|f| f["subject_key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(leads, [unknown_here]);
 }
 
 #[test]

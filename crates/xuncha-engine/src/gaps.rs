@@ -1,22 +1,30 @@
 //! Silent gaps: canonical columns a selected model reads that ingest could
-//! not fill (no header recognised, or null in every row). Such a model still
-//! runs, but its status says it ran on incomplete data.
+//! not fill (no header recognised, or null in every row), and registers
+//! every village has rows of that leave villages of the directory out. Such
+//! a model still runs, but its status says it ran on incomplete data.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use serde::Serialize;
+use xuncha_ingest::coverage::{village_gaps, VillageGap, EVERY_VILLAGE};
+use xuncha_ingest::TableReport;
 use xuncha_model::columns::ModelReads;
 use xuncha_model::Model;
 
-/// A canonical column the data lacks, and the models that read it.
+/// A canonical column the data lacks, or a register lacking villages, and
+/// the models that read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
-    /// `dataset.column`.
+    /// `dataset.column`; the dataset alone for missing villages.
     pub column: String,
-    /// 未识别 (no table provided it) or 全部为空 (every row is null).
+    /// 未识别 (no table provided it), 全部为空 (every row is null) or
+    /// 缺 N 个村 (villages of the directory the register holds no row of).
     pub problem: String,
     pub models: Vec<String>,
+    /// The villages left out, for a register lacking villages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub villages: Option<VillageGap>,
 }
 
 impl Gap {
@@ -29,6 +37,12 @@ impl Gap {
         } else {
             " ".to_string()
         };
+        if let Some(villages) = &self.villages {
+            return format!(
+                "{}（读取此数据的有 {first}{more}模型）",
+                villages.to_chinese()
+            );
+        }
         let hint = if self.problem == UNRECOGNISED {
             "（表头写法不同的，可在 catalog.toml 的 columns 中指明；文件中每行取值相同的，\
              如只含一个救助项目的发放表，可用 constants 给出）"
@@ -70,50 +84,241 @@ pub fn columns_read(model: &Model) -> Vec<(String, String)> {
 /// The problem of a column no table had a header for.
 const UNRECOGNISED: &str = "未识别";
 
-/// Why a column of a loaded dataset gives a model nothing to work with, if it does.
-fn problem(frame: &DataFrame, column: &str) -> Option<&'static str> {
-    match frame.column(column) {
-        Err(_) => Some(UNRECOGNISED),
-        Ok(c) if frame.height() > 0 && c.null_count() == frame.height() => Some("全部为空"),
-        Ok(_) => None,
+/// Why a column of a dataset of `rows` rows, with `nulls` nulls (`None`:
+/// no such column), gives a model nothing to work with, if it does.
+fn problem(rows: usize, nulls: Option<usize>) -> Option<&'static str> {
+    match nulls {
+        None => Some(UNRECOGNISED),
+        Some(n) if rows > 0 && n == rows => Some("全部为空"),
+        Some(_) => None,
     }
 }
 
-/// Gaps of the selected models over the loaded datasets, by column. A column
-/// counts as 未识别 when no table that fed its dataset had a header for it.
+/// Canonical columns of `datasets` that none of the `tables` feeding them
+/// provided. A lake file holds every canonical column of its dataset: a
+/// column of a lake is empty, never unrecognised.
+fn unrecognised<'a>(
+    tables: &[TableReport],
+    datasets: impl IntoIterator<Item = &'a String>,
+) -> BTreeSet<(String, String)> {
+    let mut provided: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for t in tables {
+        if let Some(d) = &t.dataset {
+            let cols = provided.entry(d.as_str()).or_default();
+            if t.is_lake_file() {
+                let spec = xuncha_schema::dataset(d).map_or(&[][..], |s| s.columns);
+                cols.extend(spec.iter().map(|c| c.name));
+            }
+            cols.extend(t.mapping.iter().map(|(c, _)| c.as_str()));
+            if let Some(split) = &t.split {
+                let cols = provided.entry(split.dataset.as_str()).or_default();
+                cols.extend(split.mapping.iter().map(|(c, _)| c.as_str()));
+            }
+            if t.unpivots_members() {
+                provided.entry("relief_members").or_default().extend([
+                    "household_id",
+                    "id_number",
+                    "name",
+                    "relation",
+                ]);
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for name in datasets {
+        let Some(spec) = xuncha_schema::dataset(name) else {
+            continue;
+        };
+        let have = provided.get(name.as_str());
+        for c in spec.columns {
+            if have.is_none_or(|h| !h.contains(c.name)) {
+                out.insert((name.clone(), c.name.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Gaps of the selected models over the loaded datasets: by column (one
+/// counts as 未识别 when no table that fed its dataset had a header for it),
+/// then the registers lacking villages, against the models reading them.
 pub fn find(
     models: &[&Model],
     datasets: &BTreeMap<String, DataFrame>,
-    unrecognised: &BTreeSet<(String, String)>,
+    tables: &[TableReport],
+) -> Vec<Gap> {
+    let unrecognised = unrecognised(tables, datasets.keys());
+    let problem_of = |d: &str, c: &str| {
+        let frame = datasets.get(d)?;
+        let what = problem(frame.height(), column_nulls(frame, c))?;
+        let known = unrecognised.contains(&(d.to_string(), c.to_string()));
+        Some(if known { UNRECOGNISED } else { what })
+    };
+    assemble(models, problem_of, village_gaps(datasets))
+}
+
+/// One dataset counted where it lies (a lake scanned here, a cluster): its
+/// rows and the nulls of each column read that it has.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    pub rows: usize,
+    pub nulls: BTreeMap<String, usize>,
+}
+
+impl Counted {
+    /// Read the one row a count query gave: [`ROWS`] and, under each
+    /// column's name, its nulls.
+    pub fn from_row<'a>(
+        row: &DataFrame,
+        columns: impl IntoIterator<Item = &'a str>,
+    ) -> PolarsResult<Self> {
+        let count = |c: &str| -> PolarsResult<usize> {
+            let values = row.column(c)?.cast(&DataType::UInt64)?;
+            Ok(values.u64()?.get(0).unwrap_or(0) as usize)
+        };
+        let nulls = (columns.into_iter())
+            .map(|c| Ok((c.to_string(), count(c)?)))
+            .collect::<PolarsResult<_>>()?;
+        Ok(Counted {
+            rows: count(ROWS)?,
+            nulls,
+        })
+    }
+}
+
+/// The name a count query gives the rows (no canonical column starts with
+/// two underscores).
+pub const ROWS: &str = "__rows";
+
+/// The canonical columns the models read, by dataset.
+pub fn read_by_dataset(models: &[&Model]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut read: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for model in models {
+        for (d, c) in columns_read(model) {
+            read.entry(d).or_default().insert(c);
+        }
+    }
+    read
+}
+
+/// The registers every village has rows of ([`EVERY_VILLAGE`]) among the
+/// datasets read: their village codes are what a village gap needs.
+pub fn registers_read(read: &BTreeMap<String, BTreeSet<String>>) -> Vec<&'static str> {
+    (EVERY_VILLAGE.iter().copied())
+        .filter(|d| read.contains_key(*d))
+        .collect()
+}
+
+/// Gaps of the selected models over datasets counted where they lie
+/// (`counts`; a dataset not there skips its models), with the `villages`
+/// directory and the village codes of the [`EVERY_VILLAGE`] registers read
+/// (`registers`, a column `village_code`). A lake holds every canonical
+/// column, so a column no export gave is 全部为空 there.
+pub fn from_counts(
+    models: &[&Model],
+    counts: &BTreeMap<String, Counted>,
+    registers: &BTreeMap<String, DataFrame>,
+) -> Vec<Gap> {
+    let problem_of = |d: &str, c: &str| {
+        let counted = counts.get(d)?;
+        problem(counted.rows, counted.nulls.get(c).copied())
+    };
+    assemble(models, problem_of, village_gaps(registers))
+}
+
+/// Gaps over a lake scanned, not loaded (the streaming engine): one
+/// streaming pass per dataset counts its rows and the nulls of the columns
+/// read, and the registers' villages are collected, so no dataset is held.
+pub fn find_scanned(
+    models: &[&Model],
+    frames: &BTreeMap<String, LazyFrame>,
+    villages: Option<&DataFrame>,
+) -> PolarsResult<Vec<Gap>> {
+    let read = read_by_dataset(models);
+    let mut counts = BTreeMap::new();
+    for (d, columns) in &read {
+        let Some(frame) = frames.get(d) else {
+            continue;
+        };
+        let schema = frame.clone().collect_schema()?;
+        let present: Vec<&str> = (columns.iter().map(String::as_str))
+            .filter(|c| schema.contains(c))
+            .collect();
+        let mut exprs: Vec<Expr> = (present.iter())
+            .map(|c| col(*c).null_count().alias(*c))
+            .collect();
+        exprs.push(len().alias(ROWS));
+        let row = streamed(frame.clone().select(exprs))?;
+        counts.insert(d.clone(), Counted::from_row(&row, present)?);
+    }
+    let mut registers = BTreeMap::new();
+    if let Some(villages) = villages {
+        registers.insert("villages".to_string(), villages.clone());
+        for d in registers_read(&read) {
+            let Some(frame) = frames.get(d) else {
+                continue;
+            };
+            if frame.clone().collect_schema()?.contains("village_code") {
+                let codes = (frame.clone().select([col("village_code")]))
+                    .unique(None, UniqueKeepStrategy::Any);
+                registers.insert(d.to_string(), streamed(codes)?);
+            }
+        }
+    }
+    Ok(from_counts(models, &counts, &registers))
+}
+
+fn streamed(lf: LazyFrame) -> PolarsResult<DataFrame> {
+    lf.collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+}
+
+/// Nulls of a loaded frame's column; none for a column it lacks.
+fn column_nulls(frame: &DataFrame, column: &str) -> Option<usize> {
+    frame.column(column).ok().map(Column::null_count)
+}
+
+/// The gaps `problem_of` gives each column the models read (`None` for a
+/// dataset not there: its models are skipped), then the village gaps.
+fn assemble(
+    models: &[&Model],
+    problem_of: impl Fn(&str, &str) -> Option<&'static str>,
+    villages: Vec<VillageGap>,
 ) -> Vec<Gap> {
     let mut gaps: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
     for model in models {
         for (d, c) in columns_read(model) {
-            let Some(frame) = datasets.get(&d) else {
-                continue;
-            };
-            let Some(mut what) = problem(frame, &c) else {
-                continue;
-            };
-            if unrecognised.contains(&(d.clone(), c.clone())) {
-                what = UNRECOGNISED;
+            if let Some(what) = problem_of(&d, &c) {
+                gaps.entry((format!("{d}.{c}"), what))
+                    .or_default()
+                    .push(model.spec.id.clone());
             }
-            gaps.entry((format!("{d}.{c}"), what))
-                .or_default()
-                .push(model.spec.id.clone());
         }
     }
-    gaps.into_iter()
-        .map(|((column, problem), mut models)| {
-            models.sort();
-            models.dedup();
-            Gap {
-                column,
-                problem: problem.to_string(),
-                models,
-            }
+    let columns = gaps.into_iter().map(|((column, problem), mut models)| {
+        models.sort();
+        models.dedup();
+        Gap {
+            column,
+            problem: problem.to_string(),
+            models,
+            villages: None,
+        }
+    });
+    let villages = villages.into_iter().filter_map(|gap| {
+        let mut models: Vec<String> = (models.iter())
+            .filter(|m| m.spec.datasets.contains(&gap.dataset))
+            .map(|m| m.spec.id.clone())
+            .collect();
+        models.sort();
+        (!models.is_empty()).then(|| Gap {
+            column: gap.dataset.clone(),
+            problem: format!("缺 {} 个村", gap.missing.len()),
+            models,
+            villages: Some(gap),
         })
-        .collect()
+    });
+    columns.chain(villages).collect()
 }
 
 #[cfg(test)]
@@ -122,6 +327,10 @@ mod tests {
     use std::path::Path;
 
     fn model(sql: &str) -> Model {
+        model_over(sql, r#"["benefit_payments"]"#)
+    }
+
+    fn model_over(sql: &str, datasets: &str) -> Model {
         let text = format!(
             r#"id = "t.m"
 title = "t"
@@ -129,7 +338,7 @@ category = "民政"
 severity = "low"
 description = "d"
 basis = "b"
-datasets = ["benefit_payments"]
+datasets = {datasets}
 [params]
 programs = ["高龄津贴"]
 [query]
@@ -140,6 +349,17 @@ explain = "x"
 "#
         );
         Model::parse(Path::new("t.toml"), &text).unwrap()
+    }
+
+    /// A table read into `dataset` that had a header for `columns`.
+    fn table(dataset: &str, columns: &[&str]) -> TableReport {
+        TableReport {
+            dataset: Some(dataset.to_string()),
+            mapping: (columns.iter())
+                .map(|c| (c.to_string(), format!("{c}列")))
+                .collect(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -161,14 +381,18 @@ explain = "x"
         )
         .unwrap();
         let datasets = BTreeMap::from([("benefit_payments".to_string(), frame)]);
-        let gaps = find(&[&m], &datasets, &BTreeSet::new());
+        let read = [table(
+            "benefit_payments",
+            &["id_number", "program", "amount"],
+        )];
+        let gaps = find(&[&m], &datasets, &read);
         assert_eq!(gaps.len(), 1);
         assert_eq!(gaps[0].column, "benefit_payments.program");
         assert_eq!(gaps[0].problem, "全部为空");
         assert_eq!(gaps[0].models, vec!["t.m"]);
-        let unrecognised =
-            BTreeSet::from([("benefit_payments".to_string(), "program".to_string())]);
-        let gaps = find(&[&m], &datasets, &unrecognised);
+        // No table had a header for it.
+        let read = [table("benefit_payments", &["id_number", "amount"])];
+        let gaps = find(&[&m], &datasets, &read);
         assert_eq!(gaps[0].problem, "未识别");
         let line = gaps[0].to_chinese();
         assert!(
@@ -176,5 +400,61 @@ explain = "x"
             "{line}"
         );
         assert!(line.contains("catalog.toml"), "{line}");
+    }
+
+    #[test]
+    fn a_register_lacking_villages_is_a_gap_loaded_or_scanned() {
+        let m = model_over(
+            "SELECT p.id_number, p.amount FROM benefit_payments p \
+             JOIN residents r ON r.id_number = p.id_number",
+            r#"["benefit_payments", "residents"]"#,
+        );
+        let datasets = BTreeMap::from([
+            (
+                "villages".to_string(),
+                df!("village_code" => ["411102001001", "411102001002"],
+                    "village_name" => ["东村", "西村"])
+                .unwrap(),
+            ),
+            (
+                "residents".to_string(),
+                df!("id_number" => ["1", "2"],
+                    "village_code" => [Some("411102001001"), None])
+                .unwrap(),
+            ),
+            (
+                "benefit_payments".to_string(),
+                df!("id_number" => ["1", "2"], "amount" => [None::<f64>, None]).unwrap(),
+            ),
+        ]);
+        let read = [
+            table("benefit_payments", &["id_number", "amount"]),
+            table("residents", &["id_number", "village_code"]),
+        ];
+        let loaded = find(&[&m], &datasets, &read);
+        let columns: Vec<(&str, &str)> = (loaded.iter())
+            .map(|g| (g.column.as_str(), g.problem.as_str()))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                ("benefit_payments.amount", "全部为空"),
+                ("residents", "缺 1 个村")
+            ]
+        );
+        let gap = &loaded[1];
+        assert_eq!(gap.models, ["t.m"]);
+        let line = gap.to_chinese();
+        assert!(line.contains("缺 西村（411102001002）"), "{line}");
+        assert!(line.contains("读取此数据的有 t.m 模型"), "{line}");
+        // Scanned instead of loaded: the same gaps from the counts.
+        let frames: BTreeMap<String, LazyFrame> = (datasets.iter())
+            .map(|(d, f)| (d.clone(), f.clone().lazy()))
+            .collect();
+        let scanned = find_scanned(&[&m], &frames, datasets.get("villages")).unwrap();
+        assert_eq!(scanned, loaded);
+        // Without the directory, no village is known to be missing.
+        let scanned = find_scanned(&[&m], &frames, None).unwrap();
+        assert_eq!(scanned.len(), 1);
     }
 }

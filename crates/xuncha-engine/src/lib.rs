@@ -127,7 +127,7 @@ pub fn run_models(
         .collect();
     let frames = with_computed_views(models, frames, opts.as_of);
     let villages = VillageIndex::new(data.datasets.get("villages"));
-    let gaps = gaps::find(models, &data.datasets, &unrecognised_columns(data));
+    let gaps = gaps::find(models, &data.datasets, &data.tables);
     // A model's elapsed time in a batch is then its own remaining work
     // (analyzer, findings); time one model's query with a single-model run.
     let together = collect_together(models, &frames, opts);
@@ -291,42 +291,6 @@ pub fn run_queries(
             &b.finding_id,
         ))
     });
-    out
-}
-
-/// Canonical columns of loaded datasets that no table feeding them provided.
-fn unrecognised_columns(data: &Ingested) -> std::collections::BTreeSet<(String, String)> {
-    let mut provided: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    for t in &data.tables {
-        if let Some(d) = &t.dataset {
-            let cols = provided.entry(d.as_str()).or_default();
-            cols.extend(t.mapping.iter().map(|(c, _)| c.as_str()));
-            if let Some(split) = &t.split {
-                let cols = provided.entry(split.dataset.as_str()).or_default();
-                cols.extend(split.mapping.iter().map(|(c, _)| c.as_str()));
-            }
-            if t.unpivots_members() {
-                provided.entry("relief_members").or_default().extend([
-                    "household_id",
-                    "id_number",
-                    "name",
-                    "relation",
-                ]);
-            }
-        }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    for name in data.datasets.keys() {
-        let Some(spec) = xuncha_schema::dataset(name) else {
-            continue;
-        };
-        let have = provided.get(name.as_str());
-        for c in spec.columns {
-            if have.is_none_or(|h| !h.contains(c.name)) {
-                out.insert((name.clone(), c.name.to_string()));
-            }
-        }
-    }
     out
 }
 

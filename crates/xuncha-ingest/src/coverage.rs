@@ -2,21 +2,45 @@
 //! (户籍, the cadre roster) holds no row of. A register an office was given
 //! for some villages only (a township's 户籍, a roster from the townships
 //! that reported) leaves the others out: the models that flag people missing
-//! from it compare only the villages it holds, and `xuncha data inspect`
-//! names the ones it leaves out, so a gap in the data is seen before the run.
+//! from it compare only the villages it holds (the `resident_villages` view,
+//! the roster's own in `cw.cadre_pay_not_in_roster`), and `xuncha data
+//! inspect` and a run name the ones it leaves out.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::DataFrame;
+use serde::Serialize;
 
 /// The directory's villages one dataset holds no row of.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VillageGap {
     pub dataset: String,
     /// Directory villages the dataset holds rows of.
     pub held: usize,
     /// The others: (village code, village name), in code order.
     pub missing: Vec<(String, String)>,
+}
+
+impl VillageGap {
+    /// The line `data inspect` and a run print: which villages the register
+    /// leaves out (the first eight named) and what that means.
+    pub fn to_chinese(&self) -> String {
+        let title = xuncha_schema::dataset(&self.dataset).map_or("", |s| s.title);
+        let shown: Vec<String> = (self.missing.iter().take(8))
+            .map(|(code, name)| format!("{name}（{code}）"))
+            .collect();
+        let more = match self.missing.len() {
+            n if n > 8 => format!("等 {n} 个村"),
+            _ => String::new(),
+        };
+        format!(
+            "村覆盖：{title}（{}）只有村(社区)名录中 {} 个村的数据，缺 {}{more}；\
+             每个村都应有此类数据，如是漏报请补齐；按“不在名册中”“查无此人”比对的模型不比对缺的村",
+            self.dataset,
+            self.held,
+            shown.join("、")
+        )
+    }
 }
 
 /// Datasets every village has rows of in the real register: a village

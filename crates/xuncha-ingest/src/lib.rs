@@ -259,6 +259,12 @@ impl TableReport {
         self.unmapped_candidates.retain(|u| !taken(&u.header));
     }
 
+    /// Is the table a file of a canonical lake (`xuncha data lake`), which
+    /// holds every canonical column of its dataset?
+    pub fn is_lake_file(&self) -> bool {
+        self.note.as_deref() == Some(LAKE_FILE)
+    }
+
     /// Did the table unpivot household members (a wide roster, or people
     /// each a household of one), whether or not an earlier table already
     /// held them?

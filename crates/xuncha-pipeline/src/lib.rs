@@ -43,6 +43,7 @@ use chrono::NaiveDate;
 use polars::prelude::DataFrame;
 use sha2::{Digest, Sha256};
 use xuncha_engine::findings::VillageIndex;
+use xuncha_engine::gaps::Gap;
 use xuncha_engine::summary::DatasetCount;
 use xuncha_engine::{
     run_models, run_queries, ModelOutcome, ModelStatus, RunOptions, RunResult, RunSummary,
@@ -462,15 +463,17 @@ fn models_phase(
 }
 
 /// A lake queried without loading it (the streaming engine, Spark): its
-/// tables, its datasets' rows, and its villages, which name the places.
+/// tables, its datasets' rows, its villages, which name the places, and
+/// the gaps counted over it.
 struct Queried {
     data: Ingested,
     rows: BTreeMap<String, usize>,
     villages: Option<DataFrame>,
+    gaps: Vec<Gap>,
 }
 
 /// The models phase of a run whose rows come from `query`, read since
-/// `clock` started: no gaps are known, since no frame was loaded.
+/// `clock` started.
 fn run_queried(
     selected: &[&Model],
     opts: &RunOptions,
@@ -486,7 +489,7 @@ fn run_queried(
             opts,
             &VillageIndex::new(lake.villages.as_ref()),
             &lake.data.sources,
-            Vec::new(),
+            lake.gaps,
             query,
             &|o| progress.done(o),
         )
@@ -559,6 +562,8 @@ fn run_streaming(
         threads: opts.threads.or(Some(1)),
         ..opts.clone()
     };
+    let gaps = xuncha_engine::gaps::find_scanned(selected, &lake.frames, villages.as_ref())
+        .map_err(|e| Failure::from(format!("无法统计数据湖各列的空值：{e}")))?;
     let rows = lake.rows.clone();
     let query = |model: &Model, params: &_| {
         let parts = xuncha_engine::slices::count(model, &rows);
@@ -571,6 +576,7 @@ fn run_streaming(
         },
         rows: lake.rows,
         villages,
+        gaps,
     };
     Ok(run_queried(
         selected, &opts, queried, clock, progress, &query,
@@ -605,11 +611,15 @@ fn run_on_spark(
         ),
         false => None,
     };
+    let gaps = prepared
+        .gaps(&session, selected, villages.as_ref())
+        .map_err(|e| Failure::from(format!("无法在 Spark 上统计各列的空值：{e}")))?;
     let query = |model: &Model, params: &_| prepared.query(&session, model, params);
     let queried = Queried {
         data: Ingested::default(),
         rows: prepared.datasets.clone(),
         villages,
+        gaps,
     };
     Ok(run_queried(
         selected, opts, queried, clock, progress, &query,

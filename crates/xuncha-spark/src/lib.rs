@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
+use xuncha_engine::gaps::{self, Counted, Gap, ROWS};
 use xuncha_engine::{require_datasets, QueryError};
 use xuncha_model::dialect::{self, Engine};
 use xuncha_model::Model;
@@ -101,6 +102,41 @@ pub fn prepare(
 }
 
 impl Prepared {
+    /// The gaps of `models` over the lake, counted on the cluster: each
+    /// dataset's rows and the nulls of the columns read (one query each),
+    /// and the village codes of the registers every village has rows of,
+    /// against the `villages` directory.
+    pub fn gaps(
+        &self,
+        session: &Session,
+        models: &[&Model],
+        villages: Option<&DataFrame>,
+    ) -> Result<Vec<Gap>, String> {
+        let read = gaps::read_by_dataset(models);
+        let mut counts = BTreeMap::new();
+        let mut registers = BTreeMap::new();
+        for (d, columns) in read.iter().filter(|(d, _)| self.datasets.contains_key(*d)) {
+            let held = session.sql(&format!("SELECT * FROM {d} LIMIT 0"))?;
+            let present: Vec<&str> = (columns.iter().map(String::as_str))
+                .filter(|c| held.column(c).is_ok())
+                .collect();
+            let mut select = vec![format!("COUNT(*) AS `{ROWS}`")];
+            select.extend((present.iter()).map(|c| format!("COUNT(*) - COUNT(`{c}`) AS `{c}`")));
+            let row = session.sql(&format!("SELECT {} FROM {d}", select.join(", ")))?;
+            let counted = Counted::from_row(&row, present).map_err(|e| e.to_string())?;
+            counts.insert(d.clone(), counted);
+            let register = gaps::registers_read(&read).contains(&d.as_str());
+            if register && villages.is_some() && held.column("village_code").is_ok() {
+                let codes = session.sql(&format!("SELECT DISTINCT village_code FROM {d}"))?;
+                registers.insert(d.clone(), codes);
+            }
+        }
+        if let Some(villages) = villages {
+            registers.insert("villages".to_string(), villages.clone());
+        }
+        Ok(gaps::from_counts(models, &counts, &registers))
+    }
+
     /// Run one model's query on the cluster and return its rows.
     pub fn query(
         &self,

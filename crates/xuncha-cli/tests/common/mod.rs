@@ -70,3 +70,41 @@ pub fn findings(out: &Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// A folder `data` of three villages (东村, 西村, 南村) whose 户籍 holds
+/// 东村 only, and an 高龄津贴 list without names paying a resident and one
+/// unknown person in 东村 and one in 西村. Returns the unknown of 东村, the
+/// one lead `mz.invalid_id_payment` may give.
+pub fn partial_register(data: &Path) -> &'static str {
+    std::fs::create_dir(data).unwrap();
+    let (resident, unknown_here, unknown_elsewhere) = (
+        "411122198001010014",
+        "411122198102020027",
+        "41112219820303003X",
+    );
+    let files = [
+        (
+            "村(社区)名录.csv",
+            "统计用区划代码,村(社区)名称,乡镇(街道)\n411122001001,东村,甲镇\n\
+             411122001002,西村,甲镇\n411122001003,南村,甲镇\n"
+                .to_string(),
+        ),
+        (
+            "户籍人口信息.csv",
+            format!("公民身份号码,姓名,户号,村级区划代码\n{resident},甲,H1,411122001001\n"),
+        ),
+        (
+            "2024年高龄津贴发放.csv",
+            format!(
+                "姓名,身份证号,村代码,补贴类别,发放月份,金额\n\
+                 ,{resident},411122001001,高龄津贴,2024-03,100\n\
+                 ,{unknown_here},411122001001,高龄津贴,2024-03,100\n\
+                 ,{unknown_elsewhere},411122001002,高龄津贴,2024-03,100\n"
+            ),
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(data.join(name), text).unwrap();
+    }
+    unknown_here
+}
