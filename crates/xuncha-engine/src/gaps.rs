@@ -248,7 +248,7 @@ pub fn find_scanned(
             .map(|c| col(*c).null_count().alias(*c))
             .collect();
         exprs.push(len().alias(ROWS));
-        let row = streamed(frame.clone().select(exprs))?;
+        let row = crate::collect_streaming(frame.clone().select(exprs))?;
         counts.insert(d.clone(), Counted::from_row(&row, present)?);
     }
     let mut registers = BTreeMap::new();
@@ -261,16 +261,11 @@ pub fn find_scanned(
             if frame.clone().collect_schema()?.contains("village_code") {
                 let codes = (frame.clone().select([col("village_code")]))
                     .unique(None, UniqueKeepStrategy::Any);
-                registers.insert(d.to_string(), streamed(codes)?);
+                registers.insert(d.to_string(), crate::collect_streaming(codes)?);
             }
         }
     }
     Ok(from_counts(models, &counts, &registers))
-}
-
-fn streamed(lf: LazyFrame) -> PolarsResult<DataFrame> {
-    lf.collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
 }
 
 /// Nulls of a loaded frame's column; none for a column it lacks.
