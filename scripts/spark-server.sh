@@ -30,6 +30,7 @@ case "$action" in
 start)
     "$SPARK_HOME/sbin/start-connect-server.sh" --master "local[*]" \
         --conf "spark.connect.grpc.binding.port=$port" \
+        --conf "spark.sql.warehouse.dir=$cache/warehouse-$port" \
         --conf spark.ui.enabled=false >&2
     for _ in $(seq 1 180); do
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
