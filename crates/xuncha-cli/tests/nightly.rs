@@ -233,3 +233,33 @@ fn a_nightly_run_without_a_required_dataset_fails_with_its_code() {
     assert_eq!(report["status"], "failed");
     assert_eq!(report["exit_code"], 11);
 }
+
+/// What the models could not see is among the night's warnings: a 户籍
+/// leaving villages out, and a column left blank.
+#[test]
+fn a_nightly_run_warns_of_the_gaps_in_its_data() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::partial_register(&data);
+    let config = nightly_config(tmp.path(), &data, "");
+    let result = output(&["nightly", "--config", &s(&config)]);
+    assert!(result.status.success(), "{result:?}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    let warnings: Vec<&str> = (report["warnings"].as_array().unwrap().iter())
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert!(
+        (warnings.iter())
+            .any(|w| w.starts_with("村覆盖：户籍人口（residents）只有村(社区)名录中 1 个村的数据")),
+        "{warnings:?}"
+    );
+    assert!(
+        (warnings.iter()).any(|w| w.starts_with("benefit_payments.name 全部为空")),
+        "{warnings:?}"
+    );
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(stdout.contains("警告：村覆盖"), "{stdout}");
+}
