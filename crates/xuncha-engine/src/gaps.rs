@@ -235,7 +235,8 @@ pub fn find_scanned(
     villages: Option<&DataFrame>,
 ) -> PolarsResult<Vec<Gap>> {
     let read = read_by_dataset(models);
-    let mut counts = BTreeMap::new();
+    let registers_read = registers_read(&read);
+    let (mut counts, mut registers) = (BTreeMap::new(), BTreeMap::new());
     for (d, columns) in &read {
         let Some(frame) = frames.get(d) else {
             continue;
@@ -250,20 +251,15 @@ pub fn find_scanned(
         exprs.push(len().alias(ROWS));
         let row = crate::collect_streaming(frame.clone().select(exprs))?;
         counts.insert(d.clone(), Counted::from_row(&row, present)?);
+        let register = registers_read.contains(&d.as_str());
+        if register && villages.is_some() && schema.contains("village_code") {
+            let codes =
+                (frame.clone().select([col("village_code")])).unique(None, UniqueKeepStrategy::Any);
+            registers.insert(d.clone(), crate::collect_streaming(codes)?);
+        }
     }
-    let mut registers = BTreeMap::new();
     if let Some(villages) = villages {
         registers.insert("villages".to_string(), villages.clone());
-        for d in registers_read(&read) {
-            let Some(frame) = frames.get(d) else {
-                continue;
-            };
-            if frame.clone().collect_schema()?.contains("village_code") {
-                let codes = (frame.clone().select([col("village_code")]))
-                    .unique(None, UniqueKeepStrategy::Any);
-                registers.insert(d.to_string(), crate::collect_streaming(codes)?);
-            }
-        }
     }
     Ok(from_counts(models, &counts, &registers))
 }

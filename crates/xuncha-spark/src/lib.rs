@@ -113,8 +113,8 @@ impl Prepared {
         villages: Option<&DataFrame>,
     ) -> Result<Vec<Gap>, String> {
         let read = gaps::read_by_dataset(models);
-        let mut counts = BTreeMap::new();
-        let mut registers = BTreeMap::new();
+        let registers_read = gaps::registers_read(&read);
+        let (mut counts, mut registers) = (BTreeMap::new(), BTreeMap::new());
         for (d, columns) in read.iter().filter(|(d, _)| self.datasets.contains_key(*d)) {
             let held = session.sql(&format!("SELECT * FROM {d} LIMIT 0"))?;
             let present: Vec<&str> = (columns.iter().map(String::as_str))
@@ -125,7 +125,7 @@ impl Prepared {
             let row = session.sql(&format!("SELECT {} FROM {d}", select.join(", ")))?;
             let counted = Counted::from_row(&row, present).map_err(|e| e.to_string())?;
             counts.insert(d.clone(), counted);
-            let register = gaps::registers_read(&read).contains(&d.as_str());
+            let register = registers_read.contains(&d.as_str());
             if register && villages.is_some() && held.column("village_code").is_ok() {
                 let codes = session.sql(&format!("SELECT DISTINCT village_code FROM {d}"))?;
                 registers.insert(d.clone(), codes);
