@@ -145,18 +145,31 @@ fn run_with_failing_model(models: &Path, sql: &str) -> String {
 #[test]
 fn a_broken_model_fails_alone_and_the_batch_goes_on() {
     let models = tempfile::tempdir().unwrap();
-    let stdout = run_with_failing_model(
-        models.path(),
-        "SELECT id_number, no_such_column FROM deaths",
+    let stdout = run_with_failing_model(models.path(), "SELECT id_number, death_dat FROM deaths");
+    assert!(
+        stdout.contains("没有列 death_dat（可用的列：") && stdout.contains("是否想写 death_date？"),
+        "{stdout}"
     );
-    assert!(stdout.contains("no_such_column"), "{stdout}");
 
     let validate = xuncha(&["models", "validate", &s(models.path())]);
     assert_eq!(validate.status.code(), Some(1));
     let text = String::from_utf8_lossy(&validate.stdout);
     assert!(
-        text.contains("bad.toml:7") && text.contains("no_such_column"),
+        text.contains("bad.toml:7") && text.contains("没有列 death_dat"),
         "{text}"
+    );
+
+    // Run alone, the model reads only deaths' id_number: the error still
+    // lists the columns deaths has, not only those read.
+    let out = tempfile::tempdir().unwrap();
+    let alone = run_sample(
+        out.path(),
+        &["--models", &s(models.path()), "--select", "x.bad"],
+    );
+    let stdout = String::from_utf8_lossy(&alone.stdout);
+    assert!(
+        stdout.contains("、name、") && stdout.contains("是否想写 death_date？"),
+        "{stdout}"
     );
 }
 

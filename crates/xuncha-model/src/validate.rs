@@ -30,8 +30,20 @@ pub fn plan(
     readable.extend(model.views.iter().map(|v| v.spec.id.clone()));
     check_relations(&sql, &readable).map_err(|message| model.error(Some("sql"), message))?;
     let (mut ctx, _) = register(model, &model.views, as_of, frames)?;
-    ctx.execute(&polars_sql(&sql))
-        .map_err(|e| sql_error(model, &e.to_string()))
+    ctx.execute(&polars_sql(&sql)).map_err(|e| {
+        // A run reads only the columns its models name: planned over the
+        // whole canonical schema, the error lists every column there is
+        // (and the one meant), not only those read.
+        let canonical =
+            register(model, &model.views, as_of, &canonical_frames()).and_then(|(mut ctx, _)| {
+                ctx.execute(&polars_sql(&sql))
+                    .map_err(|e| sql_error(model, &e.to_string()))
+            });
+        match canonical {
+            Err(full) if full.message.starts_with("SQL 无法编译") => full,
+            _ => sql_error(model, &e.to_string()),
+        }
+    })
 }
 
 /// The rows of one of the model's views (`view` is its id), planned over the
@@ -206,6 +218,9 @@ pub fn polars_message_in_chinese(message: &str) -> String {
             quoted[0]
         );
     }
+    if let Some(text) = missing_column_in_chinese(message) {
+        return text;
+    }
     if message.starts_with("table '") && message.ends_with("' does not exist") {
         return format!("表 {} 不存在", quoted[0]);
     }
@@ -221,6 +236,34 @@ pub fn polars_message_in_chinese(message: &str) -> String {
         }
     }
     message.to_string()
+}
+
+/// polars' `unable to find column "x"; valid columns: [...]` (a bare
+/// column no table of the query has), with its `Did you mean "y"?`.
+fn missing_column_in_chinese(message: &str) -> Option<String> {
+    let quoted = |s: &str| s.split('"').nth(1).map(str::to_string);
+    let rest = &message[message.find("unable to find column ")?..];
+    let column = quoted(rest)?;
+    let mut text = format!("没有列 {column}");
+    if let Some((_, valid)) = rest.split_once("valid columns: [") {
+        let names: Vec<&str> = valid
+            .split(']')
+            .next()
+            .unwrap_or_default()
+            .split(", ")
+            .map(|n| n.trim_matches('"'))
+            // A join's `name:d` is polars' own name for the right table's column.
+            .filter(|n| !n.is_empty() && !n.contains(':'))
+            .collect();
+        text.push_str(&format!("（可用的列：{}）", names.join("、")));
+    }
+    if let Some(meant) = rest
+        .split_once("Did you mean ")
+        .and_then(|(_, m)| quoted(m))
+    {
+        text.push_str(&format!("，是否想写 {meant}？"));
+    }
+    Some(text)
 }
 
 /// Empty frames with the canonical schema of every dataset.
@@ -473,6 +516,20 @@ explain = "{name}于{death_date}死亡，共{amount}元"
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, Some(15), "{}", errors[0]);
         assert_eq!(errors[0].message, "SQL 无法编译：表 d 中没有列 died_on");
+        // A bare column no table has: every column listed, the one meant named.
+        let bad = GOOD.replace("SELECT p.id_number, p.name,", "SELECT p.id_number, nam,");
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert_eq!(errors[0].line, Some(13), "{}", errors[0]);
+        assert!(
+            errors[0]
+                .message
+                .starts_with("SQL 无法编译：没有列 nam（可用的列：")
+                && errors[0].message.contains("、death_date、")
+                && !errors[0].message.contains(":d")
+                && errors[0].message.ends_with("，是否想写 name？"),
+            "{}",
+            errors[0]
+        );
         // A function polars does not have, named in Chinese too.
         let bad = GOOD.replace("SUM(", "SUMM(");
         let errors = validate(&model(&bad)).unwrap_err();
