@@ -103,7 +103,8 @@ impl Catalog {
             .map_err(|e| IngestError::file(CATALOG_FILE, located(&text, &e)))?;
         for entry in &catalog.files {
             let spec = xuncha_schema::dataset(&entry.dataset).ok_or_else(|| {
-                IngestError::file(CATALOG_FILE, format!("未知数据集“{}”", entry.dataset))
+                let hint = xuncha_schema::unknown_dataset_hint(&entry.dataset);
+                IngestError::file(CATALOG_FILE, format!("未知数据集“{}”{hint}", entry.dataset))
             })?;
             for col in entry
                 .columns
@@ -114,7 +115,11 @@ impl Catalog {
                 if spec.column(col).is_none() {
                     return Err(IngestError::file(
                         CATALOG_FILE,
-                        format!("数据集 {} 没有列“{col}”", entry.dataset),
+                        format!(
+                            "数据集 {} 没有列“{col}”{}",
+                            entry.dataset,
+                            xuncha_schema::unknown_column_hint(spec, col)
+                        ),
                     ));
                 }
             }
@@ -299,5 +304,21 @@ mod tests {
             message.contains("第 2 行：未知字段 `pattern`，可用的字段：`match`、`dataset`"),
             "{message}"
         );
+        // A dataset or a column a slip away is named.
+        for (entry, said) in [
+            (
+                "dataset = \"benefit_payment\"",
+                "未知数据集“benefit_payment”，是否想写 benefit_payments？",
+            ),
+            (
+                "dataset = \"deaths\"\ncolumns = { death_dat = \"死亡日期\" }",
+                "数据集 deaths 没有列“death_dat”，是否想写 death_date？",
+            ),
+        ] {
+            let text = format!("[[files]]\nmatch = \"死亡*.csv\"\n{entry}\n");
+            std::fs::write(dir.path().join(CATALOG_FILE), text).unwrap();
+            let message = Catalog::load(dir.path()).unwrap_err().to_string();
+            assert!(message.contains(said), "{message}");
+        }
     }
 }

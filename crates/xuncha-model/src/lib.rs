@@ -132,11 +132,32 @@ impl Model {
         })
     }
 
+    /// An error in the model's SQL, located at the first line of the query
+    /// containing `needle` (the `[query]` table on, or the whole file).
+    pub fn sql_error(&self, needle: Option<&str>, message: impl Into<String>) -> ModelError {
+        let query = self.text.find("[query]").unwrap_or(0);
+        match needle.filter(|n| self.text[query..].contains(n)) {
+            Some(n) => self.error_after(query, Some(n), message),
+            None => self.error(needle, message),
+        }
+    }
+
     /// An error about this model, located at the first line containing `needle`.
     pub fn error(&self, needle: Option<&str>, message: impl Into<String>) -> ModelError {
+        self.error_after(0, needle, message)
+    }
+
+    /// An error located at the first line from byte `from` on that contains
+    /// `needle` (a name in the query, not the same word in the title).
+    fn error_after(
+        &self,
+        from: usize,
+        needle: Option<&str>,
+        message: impl Into<String>,
+    ) -> ModelError {
         let line = needle
-            .and_then(|n| self.text.find(n))
-            .map(|pos| line_of(&self.text, pos));
+            .and_then(|n| self.text[from..].find(n))
+            .map(|pos| line_of(&self.text, from + pos));
         ModelError {
             file: self.path.display().to_string(),
             line,

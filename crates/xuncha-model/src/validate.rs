@@ -198,7 +198,7 @@ fn sql_error(model: &Model, message: &str) -> ModelError {
         .step_by(2)
         .find(|name| !name.is_empty() && model.text.contains(name));
     let needle = quoted.or(Some("sql"));
-    model.error(
+    model.sql_error(
         needle,
         format!("SQL 无法编译：{}", polars_message_in_chinese(message)),
     )
@@ -208,15 +208,33 @@ fn sql_error(model: &Model, message: &str) -> ModelError {
 /// there, a function polars does not have, text compared with a number) in
 /// Chinese, names as written; any other message as it is.
 pub fn polars_message_in_chinese(message: &str) -> String {
+    // What follows is polars' plan up to the failure: not for an analyst.
+    let message = message
+        .split_once("\n\nResolved plan until failure")
+        .map_or(message, |(head, _)| head)
+        .trim_end();
     let quoted: Vec<&str> = message.split('\'').skip(1).step_by(2).collect();
     if message.starts_with("no column named '") && quoted.len() == 2 {
         return format!("表 {} 中没有列 {}", quoted[1], quoted[0]);
     }
     if message.starts_with("unsupported function '") && quoted.len() == 1 {
-        return format!(
-            "polars 没有函数 {}（模型可用的函数见 README 的 Portable model SQL 一节）",
-            quoted[0]
-        );
+        let function = quoted[0];
+        return match portable_instead(function) {
+            Some(instead) => format!("polars 没有函数 {function}：{instead}"),
+            None => format!(
+                "polars 没有函数 {function}（模型可用的函数见 README 的 Portable model SQL 一节）"
+            ),
+        };
+    }
+    if message.starts_with("cannot compare 'date") && message.ends_with("to a string value") {
+        return "日期和文字不能直接比较：日期常量写作 DATE '2024-03-01'（月份列存为该月 1 日）"
+            .to_string();
+    }
+    if message.ends_with("should participate in the GROUP BY clause or an aggregate function")
+        && quoted.len() == 1
+    {
+        let column = quoted[0];
+        return format!("列 {column} 须写进 GROUP BY，或放进聚合函数（如 MIN({column})）");
     }
     if let Some(text) = missing_column_in_chinese(message) {
         return text;
@@ -238,12 +256,40 @@ pub fn polars_message_in_chinese(message: &str) -> String {
     message.to_string()
 }
 
+/// The portable way to write what a function of another SQL dialect
+/// (MySQL, SQL Server, Oracle, Excel) does, for those analysts reach for.
+fn portable_instead(function: &str) -> Option<&'static str> {
+    Some(match function.to_lowercase().as_str() {
+        "year" | "month" | "day" => "取年、月、日写作 EXTRACT(YEAR FROM d)（MONTH、DAY 同）",
+        "datediff" | "date_diff" | "timestampdiff" | "months_between" | "dateadd" | "date_add" => {
+            "日期的间隔写作 d1 > d2 + INTERVAL '3 months'（或 '30 days'）"
+        }
+        "nvl" | "ifnull" | "isnull" => "空值换成默认值写作 COALESCE(x, 默认值)",
+        "group_concat" | "listagg" | "wm_concat" => "拼接多行写作 STRING_AGG(x, '、' ORDER BY x)",
+        "now" | "getdate" | "sysdate" | "today" | "curdate" | "current_date" => {
+            "“今天”写作 {as_of}（数据截至日，运行时代入）"
+        }
+        "date_format" | "to_char" | "format" => "日期格式化写作 STRFTIME(d, '%Y-%m')",
+        "if" | "iif" => "条件写作 CASE WHEN … THEN … ELSE … END",
+        "instr" | "charindex" | "locate" | "position" => "包含某段文字写作 x LIKE '%文字%'",
+        "len" | "char_length" => "长度写作 LENGTH(x)",
+        "to_date" | "str_to_date" => "日期常量写作 DATE '2024-03-01'（日期列已是日期类型）",
+        _ => return None,
+    })
+}
+
 /// polars' `unable to find column "x"; valid columns: [...]` (a bare
 /// column no table of the query has), with its `Did you mean "y"?`.
 fn missing_column_in_chinese(message: &str) -> Option<String> {
     let quoted = |s: &str| s.split('"').nth(1).map(str::to_string);
     let rest = &message[message.find("unable to find column ")?..];
     let column = quoted(rest)?;
+    // Canonical columns are ASCII: Chinese is text meant as a value.
+    if !column.is_ascii() {
+        return Some(format!(
+            "没有列 {column}：文字要加单引号，写作 '{column}'（加双引号或不加引号的是列名）"
+        ));
+    }
     let mut text = format!("没有列 {column}");
     if let Some((_, valid)) = rest.split_once("valid columns: [") {
         let names: Vec<&str> = valid
@@ -363,7 +409,10 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
     }
     for d in &spec.datasets {
         if xuncha_schema::dataset(d).is_none() {
-            errors.push(model.error(Some(&format!("\"{d}\"")), format!("未知数据集 {d}")));
+            errors.push(model.error(
+                Some(&format!("\"{d}\"")),
+                format!("未知数据集 {d}{}", xuncha_schema::unknown_dataset_hint(d)),
+            ));
         }
     }
     if spec.finding.subject_type().is_none() {
@@ -537,6 +586,53 @@ explain = "{name}于{death_date}死亡，共{amount}元"
             errors[0]
                 .message
                 .starts_with("SQL 无法编译：polars 没有函数 summ（"),
+            "{}",
+            errors[0]
+        );
+        // Text written without single quotes is a column: said so, at its line.
+        let bad = GOOD.replace("WHERE p.period >", "WHERE p.name = \"张三\" AND p.period >");
+        let bad = bad.replace("title = \"测试\"", "title = \"测试张三\"");
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert_eq!(errors[0].line, Some(15), "{}", errors[0]);
+        assert!(
+            errors[0].message.ends_with(
+                "没有列 张三：文字要加单引号，写作 '张三'（加双引号或不加引号的是列名）"
+            ),
+            "{}",
+            errors[0]
+        );
+        // A function of another dialect: its portable form.
+        let bad = GOOD.replace(
+            "p.period > d.death_date",
+            "DATEDIFF('day', d.death_date, p.period) > 0 AND p.period > d.death_date",
+        );
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert!(
+            errors[0].message
+                == "SQL 无法编译：polars 没有函数 datediff：日期的间隔写作 d1 > d2 + INTERVAL '3 months'（或 '30 days'）",
+            "{}",
+            errors[0]
+        );
+        // A date compared with text, and a column neither grouped nor aggregated.
+        let bad = GOOD.replace(
+            "WHERE p.period >",
+            "WHERE p.period = '2024-03' AND p.period >",
+        );
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .starts_with("SQL 无法编译：日期和文字不能直接比较：日期常量写作 DATE")
+                && !errors[0].message.contains("Resolved plan"),
+            "{}",
+            errors[0]
+        );
+        let bad = GOOD.replace("GROUP BY p.id_number, p.name,", "GROUP BY p.id_number,");
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .ends_with("列 name 须写进 GROUP BY，或放进聚合函数（如 MIN(name)）"),
             "{}",
             errors[0]
         );

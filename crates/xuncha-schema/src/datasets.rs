@@ -98,6 +98,42 @@ pub fn dataset(name: &str) -> Option<&'static DatasetSpec> {
     DATASETS.iter().find(|d| d.name == name)
 }
 
+/// What to say after “未知数据集 name”: the dataset meant, when one name is
+/// a slip away (`benefit_payment`), or else every canonical name.
+pub fn unknown_dataset_hint(name: &str) -> String {
+    let names = DATASETS.iter().map(|d| d.name);
+    match closest(name, names.clone()) {
+        Some(meant) => format!("，是否想写 {meant}？"),
+        None => format!("（标准数据集：{}）", names.collect::<Vec<_>>().join("、")),
+    }
+}
+
+/// What to say after “数据集 d 没有列 name”: the column meant, when one
+/// name is a slip away, or else every column of the dataset.
+pub fn unknown_column_hint(spec: &DatasetSpec, name: &str) -> String {
+    let names = spec.columns.iter().map(|c| c.name);
+    match closest(name, names.clone()) {
+        Some(meant) => format!("，是否想写 {meant}？"),
+        None => format!("（可用的列：{}）", names.collect::<Vec<_>>().join("、")),
+    }
+}
+
+/// The one name among `names` a few edits from `name` (case aside), the
+/// nearest first; none when two are equally near.
+fn closest<'a>(name: &str, names: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    let within = (name.chars().count() / 4).max(1);
+    let mut near: Vec<(usize, &str)> = names
+        .map(|n| (strsim::levenshtein(&name, n), n))
+        .filter(|(d, _)| *d <= within)
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        [(d, n), rest @ ..] if rest.first().is_none_or(|(d2, _)| d2 > d) => Some(n),
+        _ => None,
+    }
+}
+
 const fn req(name: &'static str, kind: ColumnKind) -> ColumnSpec {
     ColumnSpec {
         name,
@@ -505,5 +541,29 @@ mod tests {
         assert_eq!(s.get("id_number_valid"), Some(&DataType::Boolean));
         assert_eq!(s.get("death_date"), Some(&DataType::Date));
         assert!(s.get(SOURCE_COLUMN).is_some());
+    }
+
+    #[test]
+    fn a_name_a_slip_away_is_suggested_and_otherwise_all_are_listed() {
+        assert_eq!(
+            unknown_dataset_hint("benefit_payment"),
+            "，是否想写 benefit_payments？"
+        );
+        assert_eq!(unknown_dataset_hint("Deaths"), "，是否想写 deaths？");
+        let all = unknown_dataset_hint("payments");
+        assert!(
+            all.starts_with("（标准数据集：") && all.contains("、village_payments、"),
+            "{all}"
+        );
+        let deaths = dataset("deaths").unwrap();
+        assert_eq!(
+            unknown_column_hint(deaths, "death_dat"),
+            "，是否想写 death_date？"
+        );
+        let columns = unknown_column_hint(deaths, "died");
+        assert!(
+            columns.contains("death_date") && !columns.contains("是否"),
+            "{columns}"
+        );
     }
 }
