@@ -1,6 +1,6 @@
 //! `xuncha models list|show|doc|validate|test|export`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use xuncha_model::dialect::{self, Engine, Support};
@@ -127,9 +127,17 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
             let models = load(&source)?;
             let (selected, unmatched) = xuncha_model::select(&models, &ids);
             if !unmatched.is_empty() {
+                // `models test DIR`, as `models validate DIR` is written.
+                let folder = unmatched.iter().find(|u| Path::new(u.as_str()).is_dir());
+                let hint = folder.map_or(String::new(), |d| {
+                    format!("（{d} 是目录：测试其中的模型请写 --models {d}）")
+                });
+                let unmatched = unmatched
+                    .iter()
+                    .map(|u| format!("{u}{}", xuncha_model::unmatched_hint(&models, u)));
                 return Err(Failure::from(format!(
-                    "没有匹配的模型：{}",
-                    unmatched.join("、")
+                    "没有匹配的模型：{}{hint}",
+                    unmatched.collect::<Vec<_>>().join("、")
                 )));
             }
             let (mut passed, mut failed, mut without) = (0, 0, Vec::new());

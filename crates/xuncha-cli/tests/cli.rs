@@ -158,6 +158,14 @@ fn a_broken_model_fails_alone_and_the_batch_goes_on() {
         text.contains("bad.toml:7") && text.contains("没有列 death_dat"),
         "{text}"
     );
+    // `models test` takes ids; a folder given as one is told how to add it.
+    let test = xuncha(&["models", "test", &s(models.path())]);
+    assert_ne!(test.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&test.stderr);
+    assert!(
+        text.contains("是目录：测试其中的模型请写 --models"),
+        "{text}"
+    );
 
     // Run alone, the model reads only deaths' id_number: the error still
     // lists the columns deaths has, not only those read.

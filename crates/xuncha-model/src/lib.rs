@@ -428,6 +428,30 @@ pub fn shared_views<'m>(models: impl IntoIterator<Item = &'m Model>) -> Vec<&'m 
     views
 }
 
+/// What to say after a selector no model matched: the ids it is part of
+/// (`mz.dual` of `mz.dual_program`), with the pattern that selects them.
+pub fn unmatched_hint(models: &[Model], selector: &str) -> String {
+    let wanted = selector.to_lowercase();
+    let near: Vec<&str> = models
+        .iter()
+        .map(|m| m.spec.id.as_str())
+        .filter(|id| id.to_lowercase().contains(&wanted))
+        .collect();
+    match near.as_slice() {
+        [] => String::new(),
+        [id] => format!("（是否想写 {id}？）"),
+        ids => {
+            let listed = ids[..ids.len().min(3)].join("、");
+            let more = if ids.len() > 3 {
+                format!(" 等 {} 个", ids.len())
+            } else {
+                String::new()
+            };
+            format!("（id 含 {selector} 的有 {listed}{more}：要选中它们请写 \"*{selector}*\"）")
+        }
+    }
+}
+
 /// Keep the models matching any selector: an id, a glob on ids (`mz.*`) or
 /// a category (`民政`). No selectors keeps all. A selector matching nothing
 /// is returned as unmatched.
@@ -465,6 +489,35 @@ pub fn select<'m>(models: &'m [Model], selectors: &[String]) -> (Vec<&'m Model>,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_selector_matching_nothing_is_told_the_ids_it_is_part_of() {
+        let model = |id: &str| {
+            let text = format!(
+                "id = \"{id}\"\ntitle = \"t\"\ncategory = \"民政\"\nseverity = \"low\"\n\
+                 datasets = [\"deaths\"]\n[query]\nsql = \"SELECT id_number FROM deaths\"\n\
+                 [finding]\nsubject = \"id_number\"\nexplain = \"x\"\n"
+            );
+            Model::parse(Path::new("m.toml"), &text).unwrap()
+        };
+        let models = vec![
+            model("mz.dual_program"),
+            model("mz.dual_pension"),
+            model("rs.x"),
+        ];
+        let (chosen, unmatched) = select(&models, &["mz.dual".into(), "rs.x".into()]);
+        assert_eq!(chosen.len(), 1);
+        assert_eq!(unmatched, vec!["mz.dual".to_string()]);
+        assert_eq!(
+            unmatched_hint(&models, "mz.dual"),
+            "（id 含 mz.dual 的有 mz.dual_program、mz.dual_pension：要选中它们请写 \"*mz.dual*\"）"
+        );
+        assert_eq!(
+            unmatched_hint(&models, "dual_prog"),
+            "（是否想写 mz.dual_program？）"
+        );
+        assert_eq!(unmatched_hint(&models, "zj.none"), "");
+    }
 
     /// A view named after a canonical dataset is refused by name (a batch
     /// passes a view's computed rows among the datasets, by id).
