@@ -670,6 +670,39 @@ fn members_of_a_roster_keyed_by_its_heads_are_in_their_households() {
     assert_eq!(leads(&via_lake), [outsider]);
 }
 
+/// Deaths exported as a header alone (the query that made the export found
+/// nothing): the models over deaths run but are marked as blind, not clean.
+#[test]
+fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
+    let data = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("data-samples/demo-county")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name != "公安死亡注销人员.csv" && name != "殡葬火化信息.xlsx" {
+            std::fs::copy(entry.path(), data.path().join(&name)).unwrap();
+        }
+    }
+    std::fs::write(data.path().join("死亡名单.csv"), "姓名,身份证号,死亡日期\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = common::run(
+        data.path(),
+        out.path(),
+        &["--select", "mz.deceased_benefit"],
+    );
+    assert!(run.status.success(), "{run:?}");
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("！deaths 没有数据行：mz.deceased_benefit 模型将无法发现与此数据有关的问题")
+            && text.contains("0 条疑点，涉及 0.00 元（数据不完整：deaths 没有数据行）"),
+        "{text}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(summary["gaps"][0]["column"], "deaths");
+    assert_eq!(summary["gaps"][0]["problem"], "没有数据行");
+}
+
 /// 户籍 given for one village of three: `data inspect` names the two it
 /// leaves out, and a payee of those is no “查无此人” lead, while one of the
 /// village it holds still is.

@@ -1,7 +1,8 @@
 //! Silent gaps: canonical columns a selected model reads that ingest could
-//! not fill (no header recognised, or null in every row), and registers
-//! every village has rows of that leave villages of the directory out. Such
-//! a model still runs, but its status says it ran on incomplete data.
+//! not fill (no header recognised, or null in every row), datasets whose
+//! exports held no row (a header alone), and registers every village has
+//! rows of that leave villages of the directory out. Such a model still
+//! runs, but its status says it ran on incomplete data.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,10 +17,12 @@ use xuncha_model::Model;
 /// the models that read it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
-    /// `dataset.column`; the dataset alone for missing villages.
+    /// `dataset.column`; the dataset alone for a dataset without rows and
+    /// for missing villages.
     pub column: String,
-    /// 未识别 (no table provided it), 全部为空 (every row is null) or
-    /// 缺 N 个村 (villages of the directory the register holds no row of).
+    /// 未识别 (no table provided it), 全部为空 (every row is null),
+    /// 没有数据行 (the dataset's exports held a header alone) or 缺 N 个村
+    /// (villages of the directory the register holds no row of).
     pub problem: String,
     pub models: Vec<String>,
     /// The villages left out, for a register lacking villages.
@@ -41,6 +44,13 @@ impl Gap {
             return format!(
                 "{}（读取此数据的有 {first}{more}模型）",
                 villages.to_chinese()
+            );
+        }
+        if self.problem == NO_ROWS {
+            return format!(
+                "{} {NO_ROWS}：{first}{more}模型将无法发现与此数据有关的问题\
+                 （导出文件只有表头：请核对导出时的查询条件）",
+                self.column
             );
         }
         let hint = if self.problem == UNRECOGNISED {
@@ -83,6 +93,9 @@ pub fn columns_read(model: &Model) -> Vec<(String, String)> {
 
 /// The problem of a column no table had a header for.
 const UNRECOGNISED: &str = "未识别";
+
+/// The problem of a dataset whose exports held no row.
+const NO_ROWS: &str = "没有数据行";
 
 /// Why a column of a dataset of `rows` rows, with `nulls` nulls (`None`:
 /// no such column), gives a model nothing to work with, if it does.
@@ -154,7 +167,8 @@ pub fn find(
         let known = unrecognised.contains(&(d.to_string(), c.to_string()));
         Some(if known { UNRECOGNISED } else { what })
     };
-    assemble(models, problem_of, village_gaps(datasets))
+    let rows_of = |d: &str| datasets.get(d).map(DataFrame::height);
+    assemble(models, problem_of, rows_of, village_gaps(datasets))
 }
 
 /// One dataset counted where it lies (a lake scanned here, a cluster): its
@@ -223,7 +237,8 @@ pub fn from_counts(
         let counted = counts.get(d)?;
         problem(counted.rows, counted.nulls.get(c).copied())
     };
-    assemble(models, problem_of, village_gaps(registers))
+    let rows_of = |d: &str| counts.get(d).map(|c| c.rows);
+    assemble(models, problem_of, rows_of, village_gaps(registers))
 }
 
 /// Gaps over a lake scanned, not loaded (the streaming engine): one
@@ -270,10 +285,12 @@ fn column_nulls(frame: &DataFrame, column: &str) -> Option<usize> {
 }
 
 /// The gaps `problem_of` gives each column the models read (`None` for a
-/// dataset not there: its models are skipped), then the village gaps.
+/// dataset not there: its models are skipped), the datasets `rows_of` finds
+/// without rows, then the village gaps.
 fn assemble(
     models: &[&Model],
     problem_of: impl Fn(&str, &str) -> Option<&'static str>,
+    rows_of: impl Fn(&str) -> Option<usize>,
     villages: Vec<VillageGap>,
 ) -> Vec<Gap> {
     let mut gaps: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
@@ -296,12 +313,25 @@ fn assemble(
             villages: None,
         }
     });
-    let villages = villages.into_iter().filter_map(|gap| {
-        let mut models: Vec<String> = (models.iter())
-            .filter(|m| m.spec.datasets.contains(&gap.dataset))
+    let reading = |dataset: &str| {
+        let mut ids: Vec<String> = (models.iter())
+            .filter(|m| m.spec.datasets.iter().any(|d| d == dataset))
             .map(|m| m.spec.id.clone())
             .collect();
-        models.sort();
+        ids.sort();
+        ids
+    };
+    let read: BTreeSet<&String> = models.iter().flat_map(|m| &m.spec.datasets).collect();
+    let empty = (read.into_iter())
+        .filter(|d| rows_of(d) == Some(0))
+        .map(|d| Gap {
+            column: d.clone(),
+            problem: NO_ROWS.to_string(),
+            models: reading(d),
+            villages: None,
+        });
+    let villages = villages.into_iter().filter_map(|gap| {
+        let models = reading(&gap.dataset);
         (!models.is_empty()).then(|| Gap {
             column: gap.dataset.clone(),
             problem: format!("缺 {} 个村", gap.missing.len()),
@@ -309,7 +339,7 @@ fn assemble(
             villages: Some(gap),
         })
     });
-    columns.chain(villages).collect()
+    columns.chain(empty).chain(villages).collect()
 }
 
 #[cfg(test)]
@@ -447,5 +477,46 @@ explain = "x"
         // Without the directory, no village is known to be missing.
         let scanned = find_scanned(&[&m], &frames, None).unwrap();
         assert_eq!(scanned.len(), 1);
+    }
+
+    #[test]
+    fn a_dataset_without_rows_is_a_gap_loaded_or_scanned() {
+        let m = model_over(
+            "SELECT p.id_number, p.amount FROM benefit_payments p \
+             JOIN deaths d ON d.id_number = p.id_number",
+            r#"["benefit_payments", "deaths"]"#,
+        );
+        let other = model("SELECT id_number, amount FROM benefit_payments");
+        let datasets = BTreeMap::from([
+            (
+                "benefit_payments".to_string(),
+                df!("id_number" => ["1"], "amount" => [1.0]).unwrap(),
+            ),
+            (
+                "deaths".to_string(),
+                df!("id_number" => Vec::<String>::new()).unwrap(),
+            ),
+        ]);
+        let read = [
+            table("benefit_payments", &["id_number", "amount"]),
+            table("deaths", &["id_number"]),
+        ];
+        let loaded = find(&[&m, &other], &datasets, &read);
+        assert_eq!(loaded.len(), 1, "{loaded:?}");
+        assert_eq!(
+            (loaded[0].column.as_str(), loaded[0].problem.as_str()),
+            ("deaths", "没有数据行")
+        );
+        assert_eq!(loaded[0].models, ["t.m"]);
+        let line = loaded[0].to_chinese();
+        assert!(
+            line.starts_with("deaths 没有数据行：t.m 模型将无法发现与此数据有关的问题"),
+            "{line}"
+        );
+        let frames: BTreeMap<String, LazyFrame> = (datasets.iter())
+            .map(|(d, f)| (d.clone(), f.clone().lazy()))
+            .collect();
+        let scanned = find_scanned(&[&m, &other], &frames, None).unwrap();
+        assert_eq!(scanned, loaded);
     }
 }
