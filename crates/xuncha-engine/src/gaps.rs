@@ -49,7 +49,7 @@ impl Gap {
         if self.problem == NO_ROWS {
             return format!(
                 "{} {NO_ROWS}：{first}{more}模型将无法发现与此数据有关的问题\
-                 （导出文件只有表头：请核对导出时的查询条件）",
+                 （导出文件只有表头，或每行都被剔除：请核对导出时的查询条件和 rejects.csv）",
                 self.column
             );
         }
