@@ -89,7 +89,24 @@ fn spark_counts_the_gaps_polars_counts() {
     let unknown_here = common::partial_register(&data);
     let lk = work.path().join("lake");
     lake(&data, &lk);
-    let select = ["--json", "--select", "mz.invalid_id_payment", "--engine"];
+    // A model computing with the data date, over payments ending in March:
+    // the latest month is counted on the cluster too.
+    let models = work.path().join("models");
+    std::fs::create_dir(&models).unwrap();
+    std::fs::write(
+        models.join("late.toml"),
+        "id = \"x.late\"\ntitle = \"t\"\ncategory = \"测试\"\nseverity = \"low\"\n\
+         datasets = [\"benefit_payments\"]\n[query]\n\
+         sql = \"SELECT id_number, amount FROM benefit_payments WHERE period <= {as_of}\"\n\
+         [finding]\nsubject = \"id_number\"\nexplain = \"x\"\n",
+    )
+    .unwrap();
+    let (models, select) = (s(&models), ["--json", "--select", "mz.invalid_id_payment"]);
+    let select = [
+        &select[..],
+        &["--select", "x.late", "--models", &models, "--engine"],
+    ]
+    .concat();
     let summary = |engine: &[&str], out: &str| -> serde_json::Value {
         let args = [&select[..], engine].concat();
         let done = run(&lk, &work.path().join(out), &args);
@@ -98,9 +115,14 @@ fn spark_counts_the_gaps_polars_counts() {
     };
     let streamed = summary(&["streaming"], "streamed");
     let spark = summary(&["spark", "--remote", &remote], "spark");
-    assert_eq!(streamed["gaps"].as_array().unwrap().len(), 2, "{streamed}");
+    assert_eq!(streamed["gaps"].as_array().unwrap().len(), 3, "{streamed}");
+    assert_eq!(
+        streamed["gaps"][1]["problem"],
+        "最晚为 2024-03-01，比数据截至日期（2024-12-31）早 305 天"
+    );
     assert_eq!(spark["gaps"], streamed["gaps"]);
     let leads: Vec<_> = (findings(&work.path().join("spark")).iter())
+        .filter(|f| f["model_id"] == "mz.invalid_id_payment")
         .map(|f| f["subject_key"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(leads, [unknown_here]);

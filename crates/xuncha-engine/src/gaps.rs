@@ -1,11 +1,13 @@
 //! Silent gaps: canonical columns a selected model reads that ingest could
 //! not fill (no header recognised, or null in every row), datasets whose
-//! exports held no row (a header alone), and registers every village has
-//! rows of that leave villages of the directory out. Such a model still
-//! runs, but its status says it ran on incomplete data.
+//! exports held no row (a header alone) or end long before the data date
+//! that models compute with, and registers every village has rows of that
+//! leave villages of the directory out. Such a model still runs, but its
+//! status says it ran on incomplete data.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
 use xuncha_ingest::coverage::{village_gaps, VillageGap, EVERY_VILLAGE};
@@ -21,8 +23,9 @@ pub struct Gap {
     /// for missing villages.
     pub column: String,
     /// 未识别 (no table provided it), 全部为空 (every row is null),
-    /// 没有数据行 (the dataset's exports held a header alone) or 缺 N 个村
-    /// (villages of the directory the register holds no row of).
+    /// 没有数据行 (the dataset's exports held a header alone), 最晚为 … (its
+    /// record dates end long before the data date) or 缺 N 个村 (villages of
+    /// the directory the register holds no row of).
     pub problem: String,
     pub models: Vec<String>,
     /// The villages left out, for a register lacking villages.
@@ -44,6 +47,13 @@ impl Gap {
             return format!(
                 "{}（读取此数据的有 {first}{more}模型）",
                 villages.to_chinese()
+            );
+        }
+        if self.problem.starts_with(LATEST_IS) {
+            return format!(
+                "{} {}：{first}{more}模型按截至日期计算，导出之后的时间会被当作没有记录\
+                 （数据不是截至这一天导出的，请用 --as-of 指定导出日期）",
+                self.column, self.problem
             );
         }
         if self.problem == NO_ROWS {
@@ -96,6 +106,34 @@ const UNRECOGNISED: &str = "未识别";
 
 /// The problem of a dataset whose exports held no row.
 const NO_ROWS: &str = "没有数据行";
+
+/// How the problem of a dataset ending before the data date begins.
+const LATEST_IS: &str = "最晚为";
+
+/// Days a dataset's [`record_date`] may end before the data
+/// date: half a year, so sparse records of a few villages pass.
+const STALE_AFTER_DAYS: i64 = 183;
+
+/// The name a count query gives the latest record date of a dataset
+/// (of its [`record_date`] column).
+pub const LATEST: &str = "__latest";
+
+pub use xuncha_schema::record_date;
+
+/// The latest date of a frame's date column.
+fn latest_in(frame: &DataFrame, column: &str) -> Option<NaiveDate> {
+    let days = (frame.column(column).ok()?.cast(&DataType::Date).ok()?)
+        .cast(&DataType::Int32)
+        .ok()?;
+    let max = days.i32().ok()?.max()?;
+    NaiveDate::from_ymd_opt(1970, 1, 1)?.checked_add_signed(chrono::Duration::days(max.into()))
+}
+
+/// Whether a model computes with the data date (its SQL or a view's).
+fn uses_as_of(model: &Model) -> bool {
+    let sql = model.spec.query.sql.as_deref().unwrap_or_default();
+    sql.contains("{as_of}") || (model.views.iter()).any(|v| v.spec.sql.contains("{as_of}"))
+}
 
 /// Why a column of a dataset of `rows` rows, with `nulls` nulls (`None`:
 /// no such column), gives a model nothing to work with, if it does.
@@ -159,6 +197,7 @@ pub fn find(
     models: &[&Model],
     datasets: &BTreeMap<String, DataFrame>,
     tables: &[TableReport],
+    as_of: NaiveDate,
 ) -> Vec<Gap> {
     let unrecognised = unrecognised(tables, datasets.keys());
     let problem_of = |d: &str, c: &str| {
@@ -167,21 +206,28 @@ pub fn find(
         let known = unrecognised.contains(&(d.to_string(), c.to_string()));
         Some(if known { UNRECOGNISED } else { what })
     };
-    let rows_of = |d: &str| datasets.get(d).map(DataFrame::height);
-    assemble(models, problem_of, rows_of, village_gaps(datasets))
+    let extent_of = |d: &str| {
+        let frame = datasets.get(d)?;
+        let latest = record_date(d).and_then(|c| latest_in(frame, c));
+        Some((frame.height(), latest))
+    };
+    let villages = village_gaps(datasets);
+    assemble(models, problem_of, extent_of, as_of, villages)
 }
 
 /// One dataset counted where it lies (a lake scanned here, a cluster): its
-/// rows and the nulls of each column read that it has.
+/// rows, the nulls of each column read that it has and the latest of its
+/// record dates.
 #[derive(Debug, Clone)]
 pub struct Counted {
     pub rows: usize,
     pub nulls: BTreeMap<String, usize>,
+    pub latest: Option<NaiveDate>,
 }
 
 impl Counted {
-    /// Read the one row a count query gave: [`ROWS`] and, under each
-    /// column's name, its nulls.
+    /// Read the one row a count query gave: [`ROWS`], under each column's
+    /// name its nulls and, if asked, the latest record date ([`LATEST`]).
     pub fn from_row<'a>(
         row: &DataFrame,
         columns: impl IntoIterator<Item = &'a str>,
@@ -196,6 +242,7 @@ impl Counted {
         Ok(Counted {
             rows: count(ROWS)?,
             nulls,
+            latest: latest_in(row, LATEST),
         })
     }
 }
@@ -232,13 +279,20 @@ pub fn from_counts(
     models: &[&Model],
     counts: &BTreeMap<String, Counted>,
     registers: &BTreeMap<String, DataFrame>,
+    as_of: NaiveDate,
 ) -> Vec<Gap> {
     let problem_of = |d: &str, c: &str| {
         let counted = counts.get(d)?;
         problem(counted.rows, counted.nulls.get(c).copied())
     };
-    let rows_of = |d: &str| counts.get(d).map(|c| c.rows);
-    assemble(models, problem_of, rows_of, village_gaps(registers))
+    let extent_of = |d: &str| counts.get(d).map(|c| (c.rows, c.latest));
+    assemble(
+        models,
+        problem_of,
+        extent_of,
+        as_of,
+        village_gaps(registers),
+    )
 }
 
 /// Gaps over a lake scanned, not loaded (the streaming engine): one
@@ -248,6 +302,7 @@ pub fn find_scanned(
     models: &[&Model],
     frames: &BTreeMap<String, LazyFrame>,
     villages: Option<&DataFrame>,
+    as_of: NaiveDate,
 ) -> PolarsResult<Vec<Gap>> {
     let read = read_by_dataset(models);
     let registers_read = registers_read(&read);
@@ -264,6 +319,9 @@ pub fn find_scanned(
             .map(|c| col(*c).null_count().alias(*c))
             .collect();
         exprs.push(len().alias(ROWS));
+        if let Some(c) = record_date(d).filter(|c| schema.contains(c)) {
+            exprs.push(col(c).max().alias(LATEST));
+        }
         let row = crate::collect_streaming(frame.clone().select(exprs))?;
         counts.insert(d.clone(), Counted::from_row(&row, present)?);
         let register = registers_read.contains(&d.as_str());
@@ -276,7 +334,7 @@ pub fn find_scanned(
     if let Some(villages) = villages {
         registers.insert("villages".to_string(), villages.clone());
     }
-    Ok(from_counts(models, &counts, &registers))
+    Ok(from_counts(models, &counts, &registers, as_of))
 }
 
 /// Nulls of a loaded frame's column; none for a column it lacks.
@@ -285,12 +343,14 @@ fn column_nulls(frame: &DataFrame, column: &str) -> Option<usize> {
 }
 
 /// The gaps `problem_of` gives each column the models read (`None` for a
-/// dataset not there: its models are skipped), the datasets `rows_of` finds
-/// without rows, then the village gaps.
+/// dataset not there: its models are skipped), the datasets `extent_of`
+/// finds without rows or with record dates ending long before `as_of`
+/// (rows, latest record date), then the village gaps.
 fn assemble(
     models: &[&Model],
     problem_of: impl Fn(&str, &str) -> Option<&'static str>,
-    rows_of: impl Fn(&str) -> Option<usize>,
+    extent_of: impl Fn(&str) -> Option<(usize, Option<NaiveDate>)>,
+    as_of: NaiveDate,
     villages: Vec<VillageGap>,
 ) -> Vec<Gap> {
     let mut gaps: BTreeMap<(String, &'static str), Vec<String>> = BTreeMap::new();
@@ -313,25 +373,39 @@ fn assemble(
             villages: None,
         }
     });
-    let reading = |dataset: &str| {
+    // The ids of the models reading a dataset, of those that `keep`.
+    let reading = |dataset: &str, keep: fn(&Model) -> bool| {
         let mut ids: Vec<String> = (models.iter())
-            .filter(|m| m.spec.datasets.iter().any(|d| d == dataset))
+            .filter(|m| m.spec.datasets.iter().any(|d| d == dataset) && keep(m))
             .map(|m| m.spec.id.clone())
             .collect();
         ids.sort();
         ids
     };
+    let every = |_: &Model| true;
     let read: BTreeSet<&String> = models.iter().flat_map(|m| &m.spec.datasets).collect();
-    let empty = (read.into_iter())
-        .filter(|d| rows_of(d) == Some(0))
+    let empty = (read.iter())
+        .filter(|d| extent_of(d).is_some_and(|(rows, _)| rows == 0))
         .map(|d| Gap {
-            column: d.clone(),
+            column: d.to_string(),
             problem: NO_ROWS.to_string(),
-            models: reading(d),
+            models: reading(d, every),
             villages: None,
         });
+    let ending = read.iter().filter_map(|d| {
+        let column = record_date(d)?;
+        let latest = extent_of(d)?.1?;
+        let days = (as_of - latest).num_days();
+        let computing = reading(d, uses_as_of);
+        (days > STALE_AFTER_DAYS && !computing.is_empty()).then(|| Gap {
+            column: format!("{d}.{column}"),
+            problem: format!("{LATEST_IS} {latest}，比数据截至日期（{as_of}）早 {days} 天"),
+            models: computing,
+            villages: None,
+        })
+    });
     let villages = villages.into_iter().filter_map(|gap| {
-        let models = reading(&gap.dataset);
+        let models = reading(&gap.dataset, every);
         (!models.is_empty()).then(|| Gap {
             column: gap.dataset.clone(),
             problem: format!("缺 {} 个村", gap.missing.len()),
@@ -339,13 +413,18 @@ fn assemble(
             villages: Some(gap),
         })
     });
-    columns.chain(empty).chain(villages).collect()
+    columns.chain(empty).chain(ending).chain(villages).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
+
+    /// The data date of the tests.
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 12, 31).unwrap()
+    }
 
     fn model(sql: &str) -> Model {
         model_over(sql, r#"["benefit_payments"]"#)
@@ -406,14 +485,14 @@ explain = "x"
             "benefit_payments",
             &["id_number", "program", "amount"],
         )];
-        let gaps = find(&[&m], &datasets, &read);
+        let gaps = find(&[&m], &datasets, &read, day());
         assert_eq!(gaps.len(), 1);
         assert_eq!(gaps[0].column, "benefit_payments.program");
         assert_eq!(gaps[0].problem, "全部为空");
         assert_eq!(gaps[0].models, vec!["t.m"]);
         // No table had a header for it.
         let read = [table("benefit_payments", &["id_number", "amount"])];
-        let gaps = find(&[&m], &datasets, &read);
+        let gaps = find(&[&m], &datasets, &read, day());
         assert_eq!(gaps[0].problem, "未识别");
         let line = gaps[0].to_chinese();
         assert!(
@@ -452,7 +531,7 @@ explain = "x"
             table("benefit_payments", &["id_number", "amount"]),
             table("residents", &["id_number", "village_code"]),
         ];
-        let loaded = find(&[&m], &datasets, &read);
+        let loaded = find(&[&m], &datasets, &read, day());
         let columns: Vec<(&str, &str)> = (loaded.iter())
             .map(|g| (g.column.as_str(), g.problem.as_str()))
             .collect();
@@ -472,10 +551,10 @@ explain = "x"
         let frames: BTreeMap<String, LazyFrame> = (datasets.iter())
             .map(|(d, f)| (d.clone(), f.clone().lazy()))
             .collect();
-        let scanned = find_scanned(&[&m], &frames, datasets.get("villages")).unwrap();
+        let scanned = find_scanned(&[&m], &frames, datasets.get("villages"), day()).unwrap();
         assert_eq!(scanned, loaded);
         // Without the directory, no village is known to be missing.
-        let scanned = find_scanned(&[&m], &frames, None).unwrap();
+        let scanned = find_scanned(&[&m], &frames, None, day()).unwrap();
         assert_eq!(scanned.len(), 1);
     }
 
@@ -501,7 +580,7 @@ explain = "x"
             table("benefit_payments", &["id_number", "amount"]),
             table("deaths", &["id_number"]),
         ];
-        let loaded = find(&[&m, &other], &datasets, &read);
+        let loaded = find(&[&m, &other], &datasets, &read, day());
         assert_eq!(loaded.len(), 1, "{loaded:?}");
         assert_eq!(
             (loaded[0].column.as_str(), loaded[0].problem.as_str()),
@@ -516,7 +595,45 @@ explain = "x"
         let frames: BTreeMap<String, LazyFrame> = (datasets.iter())
             .map(|(d, f)| (d.clone(), f.clone().lazy()))
             .collect();
-        let scanned = find_scanned(&[&m, &other], &frames, None).unwrap();
+        let scanned = find_scanned(&[&m, &other], &frames, None, day()).unwrap();
         assert_eq!(scanned, loaded);
+    }
+
+    #[test]
+    fn records_ending_long_before_the_data_date_are_a_gap_of_the_models_computing_with_it() {
+        let receipts = r#"["lease_receipts"]"#;
+        let due = model_over(
+            "SELECT lease_no, amount FROM lease_receipts WHERE receipt_date <= {as_of}",
+            receipts,
+        );
+        let undated = model_over("SELECT lease_no, amount FROM lease_receipts", receipts);
+        let dates = ["2023-11-05", "2024-05-20"].map(|d| d.parse::<NaiveDate>().unwrap());
+        let frame =
+            df!("lease_no" => ["Z1", "Z2"], "amount" => [1.0, 2.0], "receipt_date" => dates)
+                .unwrap();
+        let datasets = BTreeMap::from([("lease_receipts".to_string(), frame)]);
+        let read = [table(
+            "lease_receipts",
+            &["lease_no", "amount", "receipt_date"],
+        )];
+        let loaded = find(&[&due, &undated], &datasets, &read, day());
+        assert_eq!(loaded.len(), 1, "{loaded:?}");
+        assert_eq!(loaded[0].column, "lease_receipts.receipt_date");
+        assert_eq!(
+            loaded[0].problem,
+            "最晚为 2024-05-20，比数据截至日期（2024-12-31）早 225 天"
+        );
+        let line = loaded[0].to_chinese();
+        assert!(line.contains("请用 --as-of 指定导出日期"), "{line}");
+        let frames: BTreeMap<String, LazyFrame> = (datasets.iter())
+            .map(|(d, f)| (d.clone(), f.clone().lazy()))
+            .collect();
+        let scanned = find_scanned(&[&due, &undated], &frames, None, day()).unwrap();
+        assert_eq!(scanned, loaded);
+        // Within half a year of the data date, and for a model not computing
+        // with it, the records reach far enough.
+        let november = NaiveDate::from_ymd_opt(2024, 11, 15).unwrap();
+        assert!(find(&[&due], &datasets, &read, november).is_empty());
+        assert!(find(&[&undated], &datasets, &read, day()).is_empty());
     }
 }

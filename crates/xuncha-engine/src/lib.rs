@@ -127,7 +127,7 @@ pub fn run_models(
         .collect();
     let frames = with_computed_views(models, frames, opts.as_of);
     let villages = VillageIndex::new(data.datasets.get("villages"));
-    let gaps = gaps::find(models, &data.datasets, &data.tables);
+    let gaps = gaps::find(models, &data.datasets, &data.tables, opts.as_of);
     // A model's elapsed time in a batch is then its own remaining work
     // (analyzer, findings); time one model's query with a single-model run.
     let together = collect_together(models, &frames, opts);

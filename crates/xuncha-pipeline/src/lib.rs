@@ -566,8 +566,9 @@ fn run_streaming(
         threads: opts.threads.or(Some(1)),
         ..opts.clone()
     };
-    let gaps = xuncha_engine::gaps::find_scanned(selected, &lake.frames, villages.as_ref())
-        .map_err(|e| Failure::from(format!("无法统计数据湖各列的空值：{e}")))?;
+    let gaps =
+        xuncha_engine::gaps::find_scanned(selected, &lake.frames, villages.as_ref(), opts.as_of)
+            .map_err(|e| Failure::from(format!("无法统计数据湖各列的空值：{e}")))?;
     let rows = lake.rows.clone();
     let query = |model: &Model, params: &_| {
         let parts = xuncha_engine::slices::count(model, &rows);

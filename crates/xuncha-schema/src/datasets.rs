@@ -98,6 +98,28 @@ pub fn dataset(name: &str) -> Option<&'static DatasetSpec> {
     DATASETS.iter().find(|d| d.name == name)
 }
 
+/// The date column of each dataset whose rows record an event on it (a
+/// month paid, a payment, a receipt) and that a county adds rows to all
+/// year: never later than the export, so its latest value shows how far the
+/// export reaches. Deaths are left out: a few villages may go months
+/// without one.
+const RECORD_DATES: &[(&str, &str)] = &[
+    ("benefit_payments", "period"),
+    ("pension_payments", "period"),
+    ("welfare_jobs", "period"),
+    ("cadre_pay", "period"),
+    ("village_payments", "pay_date"),
+    ("village_income", "voucher_date"),
+    ("lease_receipts", "receipt_date"),
+];
+
+/// The [`RECORD_DATES`] column of a dataset, if it has one.
+pub fn record_date(dataset: &str) -> Option<&'static str> {
+    (RECORD_DATES.iter())
+        .find(|(d, _)| *d == dataset)
+        .map(|(_, c)| *c)
+}
+
 /// What to say after “未知数据集 name”: the dataset meant, when one name is
 /// a slip away (`benefit_payment`), or else every canonical name.
 pub fn unknown_dataset_hint(name: &str) -> String {
@@ -541,6 +563,19 @@ mod tests {
         assert_eq!(s.get("id_number_valid"), Some(&DataType::Boolean));
         assert_eq!(s.get("death_date"), Some(&DataType::Date));
         assert!(s.get(SOURCE_COLUMN).is_some());
+    }
+
+    #[test]
+    fn record_dates_are_dates_of_their_datasets() {
+        for (d, c) in RECORD_DATES {
+            let kind = dataset(d).and_then(|d| d.column(c)).map(|c| c.kind);
+            assert!(
+                matches!(kind, Some(ColumnKind::Date | ColumnKind::Period)),
+                "{d}.{c}"
+            );
+        }
+        assert_eq!(record_date("lease_receipts"), Some("receipt_date"));
+        assert_eq!(record_date("asset_leases"), None);
     }
 
     #[test]

@@ -8,8 +8,8 @@ pub mod idcard;
 mod rejects;
 
 pub use datasets::{
-    dataset, unknown_column_hint, unknown_dataset_hint, ColumnKind, ColumnSpec, DatasetSpec,
-    DATASETS, SOURCE_COLUMN,
+    dataset, record_date, unknown_column_hint, unknown_dataset_hint, ColumnKind, ColumnSpec,
+    DatasetSpec, DATASETS, SOURCE_COLUMN,
 };
 pub use finding::{
     format_money, mask_id, mask_personal_numbers_in, FieldValue, Finding, Severity, FINDING_FIELDS,

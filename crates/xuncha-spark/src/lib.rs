@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use polars::prelude::DataFrame;
-use xuncha_engine::gaps::{self, Counted, Gap, ROWS};
+use xuncha_engine::gaps::{self, Counted, Gap, LATEST, ROWS};
 use xuncha_engine::{require_datasets, QueryError};
 use xuncha_model::dialect::{self, Engine};
 use xuncha_model::Model;
@@ -122,6 +122,9 @@ impl Prepared {
                 .collect();
             let mut select = vec![format!("COUNT(*) AS `{ROWS}`")];
             select.extend((present.iter()).map(|c| format!("COUNT(*) - COUNT(`{c}`) AS `{c}`")));
+            if let Some(c) = gaps::record_date(d).filter(|c| held.column(c).is_ok()) {
+                select.push(format!("MAX(`{c}`) AS `{LATEST}`"));
+            }
             let row = session.sql(&format!("SELECT {} FROM {d}", select.join(", ")))?;
             let counted = Counted::from_row(&row, present).map_err(|e| e.to_string())?;
             counts.insert(d.clone(), counted);
@@ -134,7 +137,7 @@ impl Prepared {
         if let Some(villages) = villages {
             registers.insert("villages".to_string(), villages.clone());
         }
-        Ok(gaps::from_counts(models, &counts, &registers))
+        Ok(gaps::from_counts(models, &counts, &registers, self.as_of))
     }
 
     /// Run one model's query on the cluster and return its rows.
