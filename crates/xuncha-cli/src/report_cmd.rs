@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use xuncha_engine::gaps::Gap;
 use xuncha_pipeline::{model_infos, write_reports, ReportRequest};
 use xuncha_report::issues::{GroupBy, PatrolGroups, RunInfo};
 use xuncha_schema::config_message::located;
@@ -74,6 +75,11 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
         as_of: summary["as_of"].as_str().map(str::to_string),
         models_run: summary["models_run"].as_u64().unwrap_or(0) as usize,
         false_positives_hidden: summary["false_positives_hidden"].as_u64().unwrap_or(0) as usize,
+        gaps: serde_json::from_value::<Vec<Gap>>(summary["gaps"].clone())
+            .unwrap_or_default()
+            .iter()
+            .map(Gap::to_chinese)
+            .collect(),
     };
     let (models, _) = args.source.load();
     let files = write_reports(

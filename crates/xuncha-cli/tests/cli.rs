@@ -684,11 +684,8 @@ fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
     }
     std::fs::write(data.path().join("死亡名单.csv"), "姓名,身份证号,死亡日期\n").unwrap();
     let out = tempfile::tempdir().unwrap();
-    let run = common::run(
-        data.path(),
-        out.path(),
-        &["--select", "mz.deceased_benefit"],
-    );
+    let select = ["--select", "mz.deceased_benefit", "--report"];
+    let run = common::run(data.path(), out.path(), &select);
     assert!(run.status.success(), "{run:?}");
     let text = String::from_utf8_lossy(&run.stdout);
     assert!(
@@ -701,6 +698,19 @@ fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
             .unwrap();
     assert_eq!(summary["gaps"][0]["column"], "deaths");
     assert_eq!(summary["gaps"][0]["problem"], "没有数据行");
+    // The issue lists say so too, as does one made later from the findings.
+    let said = "<li>deaths 没有数据行：mz.deceased_benefit";
+    let html = std::fs::read_to_string(out.path().join("reports/report.html")).unwrap();
+    assert!(
+        html.contains("<h2>数据缺口</h2>") && html.contains(said),
+        "{html}"
+    );
+    let later = out.path().join("later");
+    let findings = s(&out.path().join("findings.parquet"));
+    let made = xuncha(&["report", "--findings", &findings, "--out", &s(&later)]);
+    assert!(made.status.success(), "{made:?}");
+    let html = std::fs::read_to_string(later.join("report.html")).unwrap();
+    assert!(html.contains(said), "{html}");
 }
 
 /// 户籍 given for one village of three: `data inspect` names the two it

@@ -282,3 +282,44 @@ fn the_html_report_renders_in_headless_chromium() {
         s(&shot)
     );
 }
+
+/// Run with a data date two years after the sample's exports: the rent
+/// receipts end long before it, and each workbook's overview says so under
+/// its note.
+#[test]
+fn the_data_gaps_of_the_run_are_written_in_every_book() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (root().join("data-samples/demo-county"), tmp.path());
+    let args = [
+        "--select",
+        "zc.rent_arrears",
+        "--as-of",
+        "2026-11-29",
+        "--report",
+    ];
+    let result = xuncha(&[&["run", "--data", &s(&data), "--out", &s(out)][..], &args].concat());
+    assert!(result.status.success(), "{result:?}");
+    let books: Vec<PathBuf> = std::fs::read_dir(out.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .collect();
+    assert!(!books.is_empty());
+    for book in &books {
+        let mut wb = open_workbook_auto(book).unwrap();
+        let overview = wb.worksheet_range("汇总").unwrap();
+        let texts: Vec<String> = (overview.rows())
+            .filter_map(|r| match &r[0] {
+                Data::String(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        let at = (texts.iter())
+            .position(|t| t.starts_with("数据缺口"))
+            .unwrap_or_else(|| panic!("{texts:?}"));
+        assert!(
+            texts[at + 1].starts_with("lease_receipts.receipt_date 最晚为 2024-12-25"),
+            "{texts:?}"
+        );
+    }
+}

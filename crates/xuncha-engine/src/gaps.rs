@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use xuncha_ingest::coverage::{village_gaps, VillageGap, EVERY_VILLAGE};
 use xuncha_ingest::TableReport;
 use xuncha_model::columns::ModelReads;
@@ -17,7 +17,7 @@ use xuncha_model::Model;
 
 /// A canonical column the data lacks, or a register lacking villages, and
 /// the models that read it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
     /// `dataset.column`; the dataset alone for a dataset without rows and
     /// for missing villages.

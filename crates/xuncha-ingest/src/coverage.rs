@@ -9,10 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::DataFrame;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The directory's villages one dataset holds no row of.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VillageGap {
     pub dataset: String,
     /// Directory villages the dataset holds rows of.

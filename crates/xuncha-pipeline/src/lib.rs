@@ -348,6 +348,7 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
             as_of: Some(req.as_of.to_string()),
             models_run: summary.models_run,
             false_positives_hidden: summary.false_positives_hidden,
+            gaps: summary.gaps.iter().map(Gap::to_chinese).collect(),
         };
         write_reports(
             &result.findings,

@@ -107,6 +107,13 @@ pub fn write_html(
         if unmask { "【未脱敏，注意保密】" } else { "身份证号和银行账号已脱敏。" },
         t = escape(title),
     );
+    if !run.gaps.is_empty() {
+        h.push_str("<section id=\"gaps\" class=\"note\"><h2>数据缺口</h2><p>以下数据不完整，相关模型查不到的问题不等于没有问题：</p><ul>");
+        for g in &run.gaps {
+            let _ = write!(h, "<li>{}</li>", escape(g));
+        }
+        h.push_str("</ul></section>");
+    }
     let _ = write!(
         h,
         "<section class=\"totals\"><div class=\"card\">疑点<b id=\"total-findings\">{}</b></div><div class=\"card\">涉及金额（元）<b id=\"total-amount\">{}</b></div>\

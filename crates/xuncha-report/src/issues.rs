@@ -27,6 +27,9 @@ pub struct RunInfo {
     pub models_run: usize,
     /// Leads triaged as false positives and left out.
     pub false_positives_hidden: usize,
+    /// The data gaps of the run, a line each: what the models could not
+    /// see, so that no lead missing from the list reads as none there.
+    pub gaps: Vec<String>,
 }
 
 /// `patrol_groups.toml`: which townships and villages each group covers.

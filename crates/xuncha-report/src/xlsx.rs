@@ -195,6 +195,13 @@ fn write_book(
             run.false_positives_hidden
         );
         ws.write_string(r + 2, 0, note)?;
+        if !run.gaps.is_empty() {
+            let said = "数据缺口（相关模型查不到的问题不等于没有问题）：";
+            ws.write_string_with_format(r + 3, 0, said, &f.bold)?;
+            for (i, g) in run.gaps.iter().enumerate() {
+                ws.write_string(r + 4 + i as u32, 0, g)?;
+            }
+        }
         ws.set_freeze_panes(1, 0)?;
         ws.autofilter(0, 0, r - 1, headers.len() as u16 - 1)?;
         ws.set_column_width(0, 12)?;
