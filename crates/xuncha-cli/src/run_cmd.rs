@@ -153,6 +153,12 @@ fn print_summary(args: &RunArgs, done: &Executed) -> Result<(), Failure> {
             secs(t.write_ms)
         );
         println!("结果已写入 {}", args.out.display());
+        if args.as_of.is_none() {
+            println!(
+                "提示：未指定 --as-of，数据截至日期按今天（{}）计算；数据不是今天导出的，请用 --as-of 写明导出日期",
+                done.summary.as_of
+            );
+        }
     }
     Ok(())
 }

@@ -670,6 +670,32 @@ fn members_of_a_roster_keyed_by_its_heads_are_in_their_households() {
     assert_eq!(leads(&via_lake), [outsider]);
 }
 
+/// Without `--as-of` the data date is today: the run says so, and how to
+/// give the export's date; given, it says nothing of it.
+#[test]
+fn a_run_without_a_data_date_says_it_took_today() {
+    let out = tempfile::tempdir().unwrap();
+    let (data, out) = (sample(), s(out.path()));
+    let args = [
+        "run",
+        "--data",
+        &data,
+        "--out",
+        &out,
+        "--select",
+        "cw.large_cash",
+    ];
+    let run = xuncha(&args);
+    assert!(run.status.success(), "{run:?}");
+    let said = "提示：未指定 --as-of，数据截至日期按今天（";
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains(said),
+        "{run:?}"
+    );
+    let given = xuncha(&[&args[..], &["--as-of", "2024-12-31"]].concat());
+    assert!(!String::from_utf8_lossy(&given.stdout).contains(said));
+}
+
 /// Deaths exported as a header alone (the query that made the export found
 /// nothing): the models over deaths run but are marked as blind, not clean.
 #[test]
