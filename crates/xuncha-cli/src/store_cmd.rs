@@ -1,7 +1,9 @@
 //! `xuncha history`, `xuncha diff`, `xuncha triage`: the run history store.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use xuncha_engine::gaps::Gap;
 use xuncha_store::{Store, TriageUpdate};
 
 use crate::{Exit, Failure};
@@ -80,11 +82,13 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
         xuncha_report::write_jsonl(list, &args.out.join(format!("{name}.jsonl")))?;
     }
     let counts = diff.counts();
+    let blind = blind_gaps(&store, &diff.to_run, &counts)?;
     if args.json {
         let value = serde_json::json!({
             "from_run": diff.from_run, "to_run": diff.to_run,
             "new": diff.new.len(), "persisting": diff.persisting.len(), "resolved": diff.resolved.len(),
             "models": counts.iter().map(|(m, c)| (m.clone(), serde_json::json!({"new": c[0], "persisting": c[1], "resolved": c[2]}))).collect::<serde_json::Map<_, _>>(),
+            "resolved_while_blind": blind,
         });
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
@@ -100,8 +104,35 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
             diff.resolved.len(),
             args.out.display()
         );
+        if !blind.is_empty() {
+            println!(
+                "注意：较晚的运行数据不完整，以下模型消失的疑点可能随数据一起消失，而非已整改："
+            );
+            for line in &blind {
+                println!("  ！{line}");
+            }
+        }
     }
     Ok(())
+}
+
+/// The data gaps of run `to` (from its recorded summary) that blind a model
+/// whose leads disappeared since the run before, a line each.
+fn blind_gaps(
+    store: &Store,
+    to: &str,
+    counts: &BTreeMap<String, [usize; 3]>,
+) -> Result<Vec<String>, Failure> {
+    let summary: serde_json::Value = match store.summary(to)? {
+        Some(text) => serde_json::from_str(&text)?,
+        None => return Ok(Vec::new()),
+    };
+    let gaps: Vec<Gap> = serde_json::from_value(summary["gaps"].clone()).unwrap_or_default();
+    let resolved = |m: &String| counts.get(m).is_some_and(|c| c[2] > 0);
+    Ok((gaps.iter())
+        .filter(|g| g.models.iter().any(resolved))
+        .map(Gap::to_chinese)
+        .collect())
 }
 
 #[derive(clap::Args)]

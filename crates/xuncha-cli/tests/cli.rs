@@ -710,9 +710,28 @@ fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
     }
     std::fs::write(data.path().join("死亡名单.csv"), "姓名,身份证号,死亡日期\n").unwrap();
     let out = tempfile::tempdir().unwrap();
-    let select = ["--select", "mz.deceased_benefit", "--report"];
+    // Recorded after a run over the deaths, the run over none makes their
+    // leads disappear: the diff says they may have gone with the data.
+    let store = out.path().join("history.db");
+    let before = out.path().join("before");
+    let recorded = ["--select", "mz.deceased_benefit", "--store", &s(&store)];
+    assert!(run_sample(&before, &recorded).status.success());
+    let select = [&recorded[..], &["--report"]].concat();
     let run = common::run(data.path(), out.path(), &select);
     assert!(run.status.success(), "{run:?}");
+    let diff = xuncha(&[
+        "diff",
+        "--store",
+        &s(&store),
+        "--out",
+        &s(&out.path().join("diff")),
+    ]);
+    let text = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        text.contains("以下模型消失的疑点可能随数据一起消失")
+            && text.contains("！deaths 没有数据行：mz.deceased_benefit"),
+        "{text}"
+    );
     let text = String::from_utf8_lossy(&run.stdout);
     assert!(
         text.contains("！deaths 没有数据行：mz.deceased_benefit 模型将无法发现与此数据有关的问题")

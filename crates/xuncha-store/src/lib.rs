@@ -193,6 +193,18 @@ impl Store {
         Ok(())
     }
 
+    /// The summary a run recorded (JSON), if the run is known.
+    pub fn summary(&self, run_id: &str) -> Result<Option<String>> {
+        let summary = (self.conn)
+            .query_row(
+                "SELECT summary FROM runs WHERE run_id = ?1",
+                [run_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(summary)
+    }
+
     /// Runs, oldest first.
     pub fn runs(&self) -> Result<Vec<RunRow>> {
         let mut stmt = self.conn.prepare(
