@@ -118,7 +118,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
 
 /// The data gaps of run `to` (from its recorded summary) that blind a model
 /// whose leads disappeared since the run before, a line each.
-fn blind_gaps(
+pub(crate) fn blind_gaps(
     store: &Store,
     to: &str,
     counts: &BTreeMap<String, [usize; 3]>,

@@ -263,3 +263,33 @@ fn a_nightly_run_warns_of_the_gaps_in_its_data() {
     let stdout = String::from_utf8_lossy(&result.stdout);
     assert!(stdout.contains("警告：村覆盖"), "{stdout}");
 }
+
+/// The second night's 户籍 holds a header alone: the “查无此人” lead of the
+/// first night disappears, and nightly.json says the data went with it.
+#[test]
+fn a_lead_gone_with_the_data_is_told_apart_from_one_rectified() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::partial_register(&data);
+    let config = nightly_config(tmp.path(), &data, "");
+    assert!(output(&["nightly", "--config", &s(&config)])
+        .status
+        .success());
+    std::fs::write(
+        data.join("户籍人口信息.csv"),
+        "公民身份号码,姓名,户号,村级区划代码\n",
+    )
+    .unwrap();
+    let result = output(&["nightly", "--config", &s(&config)]);
+    assert!(result.status.success(), "{result:?}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(report["resolved"].as_u64().unwrap() > 0, "{report}");
+    let blind = report["resolved_while_blind"].as_array().unwrap();
+    assert!(
+        (blind.iter()).any(|w| w.as_str().unwrap().starts_with("residents 没有数据行：")),
+        "{report}"
+    );
+}
