@@ -696,8 +696,10 @@ fn a_run_without_a_data_date_says_it_took_today() {
     assert!(!String::from_utf8_lossy(&given.stdout).contains(said));
 }
 
-/// Deaths exported as a header alone (the query that made the export found
-/// nothing): the models over deaths run but are marked as blind, not clean.
+/// Deaths and land contracts exported as a header alone (the query that
+/// made the export found nothing): the models over them are skipped, as for
+/// a missing dataset, and said to be blind, not clean. Run, the contracts
+/// model took every subsidy for one without a contract.
 #[test]
 fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
     let data = tempfile::tempdir().unwrap();
@@ -709,12 +711,24 @@ fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
         }
     }
     std::fs::write(data.path().join("死亡名单.csv"), "姓名,身份证号,死亡日期\n").unwrap();
+    std::fs::write(
+        data.path().join("土地承包经营权确权登记.csv"),
+        "承包方代表,承包方代表身份证号,村代码,确权面积(亩)\n",
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
     // Recorded after a run over the deaths, the run over none makes their
     // leads disappear: the diff says they may have gone with the data.
     let store = out.path().join("history.db");
     let before = out.path().join("before");
-    let recorded = ["--select", "mz.deceased_benefit", "--store", &s(&store)];
+    let recorded = [
+        "--select",
+        "mz.deceased_benefit",
+        "--select",
+        "ny.subsidy_without_contract",
+        "--store",
+        &s(&store),
+    ];
     assert!(run_sample(&before, &recorded).status.success());
     let select = [&recorded[..], &["--report"]].concat();
     let run = common::run(data.path(), out.path(), &select);
@@ -735,7 +749,9 @@ fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
     let text = String::from_utf8_lossy(&run.stdout);
     assert!(
         text.contains("！deaths 没有数据行：mz.deceased_benefit 模型将无法发现与此数据有关的问题")
-            && text.contains("0 条疑点，涉及 0.00 元（数据不完整：deaths 没有数据行）"),
+            && text.contains(
+                "mz.deceased_benefit 死亡人员仍在领取救助补贴：跳过（数据集没有数据行：deaths）\n"
+            ),
         "{text}"
     );
     let summary: serde_json::Value =
@@ -743,6 +759,9 @@ fn a_dataset_exported_without_rows_is_a_gap_not_a_clean_result() {
             .unwrap();
     assert_eq!(summary["gaps"][0]["column"], "deaths");
     assert_eq!(summary["gaps"][0]["problem"], "没有数据行");
+    assert_eq!(summary["gaps"][1]["column"], "land_contracts");
+    assert_eq!(summary["findings"], 0);
+    assert_eq!(summary["models_skipped"], 2);
     // The issue lists say so too, as does one made later from the findings.
     let said = "<li>deaths 没有数据行：mz.deceased_benefit";
     let html = std::fs::read_to_string(out.path().join("reports/report.html")).unwrap();

@@ -34,6 +34,12 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// The dataset of a gap of a dataset without rows (没有数据行), which
+    /// skips the models reading it.
+    pub fn without_rows(&self) -> Option<&str> {
+        (self.problem == NO_ROWS).then_some(self.column.as_str())
+    }
+
     /// The console line: what is missing, which models it blinds, and for a
     /// column no header gave, how the catalog can supply it.
     pub fn to_chinese(&self) -> String {

@@ -227,7 +227,40 @@ pub fn require_datasets(model: &Model, present: impl Fn(&str) -> bool) -> Result
     )))
 }
 
-/// Run models whose result rows `query` gives (the built-in engine, or a
+/// Why a model is skipped for reading datasets whose exports held no row,
+/// as a missing one skips it: over an empty register, everyone would be
+/// "not in it".
+fn empty_datasets(model: &Model, gaps: &[gaps::Gap]) -> Option<String> {
+    let empty: Vec<&str> = (gaps.iter())
+        .filter(|g| g.models.contains(&model.spec.id))
+        .filter_map(gaps::Gap::without_rows)
+        .collect();
+    (!empty.is_empty()).then(|| format!("数据集没有数据行：{}", empty.join("、")))
+}
+
+/// Run one model; a panic inside polars fails this model, not the batch.
+fn run_guarded(
+    model: &Model,
+    query: &Query,
+    opts: &RunOptions,
+    villages: &VillageIndex,
+    names: &SourceNames,
+) -> (ModelStatus, Vec<Finding>) {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        run_one(model, query, opts, villages, names)
+    }))
+    .unwrap_or_else(|cause| {
+        let detail = cause
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| cause.downcast_ref::<&str>().copied())
+            .unwrap_or("未知原因");
+        let error = format!("{}：执行时内部错误：{detail}", model.path.display());
+        (ModelStatus::Failed { error }, Vec::new())
+    })
+}
+
+/// Run models whose result rows `query` gives/// Run models whose result rows `query` gives (the built-in engine, or a
 /// remote one such as Spark): analyzers and findings assembly run here,
 /// the models in parallel; a failing model fails alone.
 pub fn run_queries(
@@ -241,19 +274,10 @@ pub fn run_queries(
 ) -> RunResult {
     let run = |model: &&Model| {
         let started = Instant::now();
-        // A panic inside polars fails this model, not the batch.
-        let (status, found) = panic::catch_unwind(AssertUnwindSafe(|| {
-            run_one(model, query, opts, villages, names)
-        }))
-        .unwrap_or_else(|cause| {
-            let detail = cause
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| cause.downcast_ref::<&str>().copied())
-                .unwrap_or("未知原因");
-            let error = format!("{}：执行时内部错误：{detail}", model.path.display());
-            (ModelStatus::Failed { error }, Vec::new())
-        });
+        let (status, found) = match empty_datasets(model, &gaps) {
+            Some(reason) => (ModelStatus::Skipped { reason }, Vec::new()),
+            None => run_guarded(model, query, opts, villages, names),
+        };
         let incomplete = gaps
             .iter()
             .filter(|g| g.models.contains(&model.spec.id))

@@ -160,7 +160,9 @@ impl RunSummary {
                     format!("  {} {}：失败（{}）", m.model_id, m.title, error)
                 }
             };
-            if m.incomplete.is_empty() {
+            // A model that did not run saw no data, complete or not.
+            let ran = !matches!(m.status, ModelStatus::Skipped { .. });
+            if m.incomplete.is_empty() || !ran {
                 push(&mut out, line);
             } else {
                 push(
