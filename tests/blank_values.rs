@@ -147,3 +147,42 @@ fn no_model_finds_more_when_an_optional_column_is_blank() {
         .collect();
     assert!(stale.is_empty(), "{stale:?}");
 }
+
+/// An export holding a header alone is the blankest of all: every dataset of
+/// the sample county emptied in turn skips the models reading it (over an
+/// empty register everyone is "not in it"), and no model finds more.
+#[test]
+fn a_dataset_without_rows_skips_its_models_and_no_model_finds_more() {
+    let mut data = ingest_dir(&sample_county(), None).unwrap();
+    data.compact_sources();
+    let (models, _) = xuncha_model::load_dirs(&[models_dir()]);
+    let all: Vec<&Model> = models.iter().collect();
+    let full = counts(&all, &data, "full data");
+    for (name, df) in &data.datasets {
+        let mut datasets = data.datasets.clone();
+        datasets.insert(name.clone(), df.clear());
+        let emptied = Ingested {
+            datasets,
+            sources: data.sources.clone(),
+            ..Default::default()
+        };
+        let result = run_models(&all, &emptied, &options(), &|_| {});
+        for o in &result.outcomes {
+            let reads =
+                (models.iter()).any(|m| m.spec.id == o.model_id && m.spec.datasets.contains(name));
+            match &o.status {
+                ModelStatus::Skipped { reason } if reads => {
+                    assert!(
+                        reason.contains(name.as_str()),
+                        "{name}: {} {reason}",
+                        o.model_id
+                    )
+                }
+                ModelStatus::Ok { findings, .. } if !reads => {
+                    assert_eq!(*findings, full[&o.model_id], "{name}: {}", o.model_id)
+                }
+                other => panic!("{name} empty: {} {other:?}", o.model_id),
+            }
+        }
+    }
+}
