@@ -35,7 +35,7 @@ pub struct Gap {
 
 impl Gap {
     /// The dataset of a gap of a dataset without rows (没有数据行), which
-    /// skips the models reading it.
+    /// skips the models flagging subjects missing from it (`not_in`).
     pub fn without_rows(&self) -> Option<&str> {
         (self.problem == NO_ROWS).then_some(self.column.as_str())
     }

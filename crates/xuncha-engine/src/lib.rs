@@ -227,13 +227,14 @@ pub fn require_datasets(model: &Model, present: impl Fn(&str) -> bool) -> Result
     )))
 }
 
-/// Why a model is skipped for reading datasets whose exports held no row,
-/// as a missing one skips it: over an empty register, everyone would be
-/// "not in it".
+/// Why a model is skipped for a dataset it flags subjects missing from
+/// (`not_in`) whose exports held no row: over an empty register, everyone
+/// would be "not in it".
 fn empty_datasets(model: &Model, gaps: &[gaps::Gap]) -> Option<String> {
     let empty: Vec<&str> = (gaps.iter())
         .filter(|g| g.models.contains(&model.spec.id))
         .filter_map(gaps::Gap::without_rows)
+        .filter(|d| model.spec.not_in.iter().any(|n| n == d))
         .collect();
     (!empty.is_empty()).then(|| format!("数据集没有数据行：{}", empty.join("、")))
 }

@@ -84,6 +84,17 @@ pub fn catalog_markdown(models: &[Model]) -> String {
                     .collect::<Vec<_>>()
                     .join("、")
             );
+            if !s.not_in.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "- 按“不在其中”比对：{}（没有数据行时不运行）",
+                    s.not_in
+                        .iter()
+                        .map(|d| format!("`{d}`"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                );
+            }
             if s.params.is_empty() {
                 let _ = writeln!(out, "- 参数：无");
             } else {

@@ -26,6 +26,11 @@ pub struct ModelSpec {
     /// Canonical datasets the query reads (those of its views included);
     /// the model is skipped when one is absent.
     pub datasets: Vec<String>,
+    /// Datasets whose absence of a subject is the lead (a subsidy with no
+    /// contract in `land_contracts`): the model is also skipped when one of
+    /// them holds no row, since over an empty register everyone is "not in it".
+    #[serde(default)]
+    pub not_in: Vec<String>,
     /// Shared views (`models/_views/`) the query reads by name.
     #[serde(default)]
     pub views: Vec<String>,

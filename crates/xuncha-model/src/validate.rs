@@ -407,6 +407,9 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
     if spec.datasets.is_empty() {
         errors.push(model.error(Some("datasets"), "datasets 至少列出一个数据集"));
     }
+    for d in spec.not_in.iter().filter(|d| !spec.datasets.contains(d)) {
+        errors.push(model.error(Some("not_in"), format!("not_in 中的 {d} 不在 datasets 中")));
+    }
     for d in &spec.datasets {
         if xuncha_schema::dataset(d).is_none() {
             errors.push(model.error(
@@ -644,6 +647,17 @@ explain = "{name}于{death_date}死亡，共{amount}元"
             "{}",
             errors[0]
         );
+    }
+
+    #[test]
+    fn not_in_names_datasets_of_the_model() {
+        let bad = GOOD.replace(
+            "datasets = [\"benefit_payments\", \"deaths\"]",
+            "datasets = [\"benefit_payments\", \"deaths\"]\nnot_in = [\"residents\"]",
+        );
+        let errors = validate(&model(&bad)).unwrap_err();
+        assert_eq!(errors[0].message, "not_in 中的 residents 不在 datasets 中");
+        assert_eq!(errors[0].line, Some(7), "{}", errors[0]);
     }
 
     #[test]
