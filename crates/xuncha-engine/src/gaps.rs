@@ -3,7 +3,8 @@
 //! exports held no row (a header alone) or end long before the data date
 //! that models compute with, and registers every village has rows of that
 //! leave villages of the directory out. Such a model still runs, but its
-//! status says it ran on incomplete data.
+//! status says it ran on incomplete data; one whose lead is a subject missing
+//! from a dataset without rows (`not_in`) is skipped.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,8 +16,11 @@ use xuncha_ingest::TableReport;
 use xuncha_model::columns::ModelReads;
 use xuncha_model::Model;
 
-/// A canonical column the data lacks, or a register lacking villages, and
-/// the models that read it.
+pub use xuncha_schema::record_date;
+
+/// A canonical column the data lacks, a dataset without rows or ending long
+/// before the data date, or a register lacking villages, and the models
+/// that read it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
     /// `dataset.column`; the dataset alone for a dataset without rows and
@@ -123,8 +127,6 @@ const STALE_AFTER_DAYS: i64 = 183;
 /// The name a count query gives the latest record date of a dataset
 /// (of its [`record_date`] column).
 pub const LATEST: &str = "__latest";
-
-pub use xuncha_schema::record_date;
 
 /// The latest date of a frame's date column.
 fn latest_in(frame: &DataFrame, column: &str) -> Option<NaiveDate> {

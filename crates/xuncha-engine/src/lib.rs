@@ -261,7 +261,7 @@ fn run_guarded(
     })
 }
 
-/// Run models whose result rows `query` gives/// Run models whose result rows `query` gives (the built-in engine, or a
+/// Run models whose result rows `query` gives (the built-in engine, or a
 /// remote one such as Spark): analyzers and findings assembly run here,
 /// the models in parallel; a failing model fails alone.
 pub fn run_queries(
