@@ -512,3 +512,42 @@ pub(super) fn benford_quota(n: usize) -> Vec<u32> {
     out.extend(std::iter::repeat_n(1, n.saturating_sub(out.len())));
     out
 }
+
+/// Two villages left out of the contract ledger: their payments stay, and
+/// each is one lead for the village (`cw.village_payments_without_contracts`:
+/// it paid an enterprise 10,000 元 or more), not one per payment.
+pub(super) fn ledger_left_out(b: &mut Builder, tables: &mut Tables) {
+    let readers = [
+        "cw.cadre_related_contract",
+        "cw.contract_splitting",
+        "cw.payment_before_contract",
+        "cw.payment_exceeds_contract",
+        "cw.payment_without_contract",
+        "cw.personal_account_project_payment",
+    ];
+    let payments = table(tables, "village_payments");
+    let (v, code, amount) = (
+        payments.col("village_code"),
+        payments.col("payee_code"),
+        payments.col("amount"),
+    );
+    let paid: HashSet<&str> = (payments.rows.iter())
+        .filter(|r| {
+            let enterprise = r[code]
+                .text()
+                .is_some_and(|c| c.len() == 18 && c.starts_with('9'));
+            enterprise && matches!(r[amount], Cell::Num(a) if a >= 10_000.0)
+        })
+        .filter_map(|r| r[v].text())
+        .collect();
+    let candidates: BTreeSet<usize> = (0..b.villages.len())
+        .filter(|&v| paid.contains(b.villages[v].code.as_str()))
+        .collect();
+    b.leave_out(
+        tables,
+        "village_contracts",
+        &readers,
+        "cw.village_payments_without_contracts",
+        &candidates,
+    );
+}

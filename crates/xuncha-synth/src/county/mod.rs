@@ -262,6 +262,42 @@ impl Builder {
         self.plant(model, &id, village);
     }
 
+    /// Leave villages out of a register's export, as an office given it by
+    /// township finds it: of the `candidates` (villages a whole-village lead
+    /// would name) holding no planted case of the `readers` of `register`,
+    /// so that none is lost, the last two lose their rows of it; each is a
+    /// planted case of `model`. Returns them.
+    fn leave_out(
+        &mut self,
+        tables: &mut Tables,
+        register: &'static str,
+        readers: &[&str],
+        model: &str,
+        candidates: &BTreeSet<usize>,
+    ) -> Vec<usize> {
+        let planted: HashSet<&str> = (self.truth.iter())
+            .filter(|t| readers.contains(&t.model_id.as_str()))
+            .map(|t| t.village_code.as_str())
+            .collect();
+        let left: Vec<usize> = (candidates.iter().rev().copied())
+            .filter(|&v| !planted.contains(self.villages[v].code.as_str()))
+            .take(2)
+            .collect();
+        let codes: HashSet<String> = left
+            .iter()
+            .map(|&v| self.villages[v].code.clone())
+            .collect();
+        let t = table(tables, register);
+        let c = t.col("village_code");
+        t.rows
+            .retain(|row| !row[c].text().is_some_and(|code| codes.contains(code)));
+        for &v in &left {
+            let code = self.villages[v].code.clone();
+            self.plant(model, &code, v);
+        }
+        left
+    }
+
     /// Villages by township.
     fn townships(&self) -> BTreeMap<String, Vec<usize>> {
         let mut towns: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -400,6 +436,7 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     flush(t, &["benefit_payments", "disability_certificates"], sink)?;
     employees(&mut b, &relief, t);
     land(&mut b, &relief, t);
+    contracts_left_out(&mut b, t);
     flush(t, &["land_contracts", "farmland_subsidies"], sink)?;
     pensions(&mut b, t);
     flush(t, &["pension_payments", "employee_pensions"], sink)?;
@@ -410,6 +447,7 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     cadre_pay(&mut b, &relief, t);
     flush(t, &["village_cadres", "cadre_pay"], sink)?;
     village_finance(&mut b, &businesses, t);
+    ledger_left_out(&mut b, t);
     flush(t, &["village_contracts", "village_payments"], sink)?;
     vehicles_estate_machinery(&mut b, &relief, &businesses, t);
     // Renovation plants add cars, flats and employees to those tables.

@@ -222,3 +222,28 @@ pub(super) fn machinery_plants(
         }
     }
 }
+
+/// Two villages left out of the 确权 export: their subsidies stay, and each
+/// is one lead for the village (`ny.subsidy_village_without_contracts`), not
+/// one per subsidy. Their contractors are no longer known as such to the
+/// tables built later (compensation is paid to contractors).
+pub(super) fn contracts_left_out(b: &mut Builder, tables: &mut Tables) {
+    let readers = [
+        "ny.subsidy_without_contract",
+        "ny.subsidy_area_exceeds_contract",
+    ];
+    let subsidies = table(tables, "farmland_subsidies");
+    let c = subsidies.col("village_code");
+    let paid: HashSet<&str> = subsidies.rows.iter().filter_map(|r| r[c].text()).collect();
+    let candidates: BTreeSet<usize> = (0..b.villages.len())
+        .filter(|&v| paid.contains(b.villages[v].code.as_str()))
+        .collect();
+    let left = b.leave_out(
+        tables,
+        "land_contracts",
+        &readers,
+        "ny.subsidy_village_without_contracts",
+        &candidates,
+    );
+    b.contracts.retain(|_, (v, _)| !left.contains(v));
+}
