@@ -75,24 +75,16 @@ pub fn catalog_markdown(models: &[Model]) -> String {
                     .collect();
                 let _ = writeln!(out, "- 共用视图：{}", views.join("、"));
             }
-            let _ = writeln!(
-                out,
-                "- 数据集：{}",
-                s.datasets
-                    .iter()
-                    .map(|d| format!("`{d}`"))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            );
+            let listed = |datasets: &[String]| {
+                let quoted: Vec<String> = datasets.iter().map(|d| format!("`{d}`")).collect();
+                quoted.join("、")
+            };
+            let _ = writeln!(out, "- 数据集：{}", listed(&s.datasets));
             if !s.not_in.is_empty() {
                 let _ = writeln!(
                     out,
                     "- 按“不在其中”比对：{}（没有数据行时不运行）",
-                    s.not_in
-                        .iter()
-                        .map(|d| format!("`{d}`"))
-                        .collect::<Vec<_>>()
-                        .join("、")
+                    listed(&s.not_in)
                 );
             }
             if s.params.is_empty() {

@@ -123,20 +123,20 @@ pub fn record_date(dataset: &str) -> Option<&'static str> {
 /// What to say after “未知数据集 name”: the dataset meant, when one name is
 /// a slip away (`benefit_payment`), or else every canonical name.
 pub fn unknown_dataset_hint(name: &str) -> String {
-    let names = DATASETS.iter().map(|d| d.name);
-    match closest(name, names.clone()) {
-        Some(meant) => format!("，是否想写 {meant}？"),
-        None => format!("（标准数据集：{}）", names.collect::<Vec<_>>().join("、")),
-    }
+    hint(name, DATASETS.iter().map(|d| d.name), "标准数据集")
 }
 
 /// What to say after “数据集 d 没有列 name”: the column meant, when one
 /// name is a slip away, or else every column of the dataset.
 pub fn unknown_column_hint(spec: &DatasetSpec, name: &str) -> String {
-    let names = spec.columns.iter().map(|c| c.name);
+    hint(name, spec.columns.iter().map(|c| c.name), "可用的列")
+}
+
+/// The name of `names` meant by `name`, or else all of them after `listed`.
+fn hint<'a>(name: &str, names: impl Iterator<Item = &'a str> + Clone, listed: &str) -> String {
     match closest(name, names.clone()) {
         Some(meant) => format!("，是否想写 {meant}？"),
-        None => format!("（可用的列：{}）", names.collect::<Vec<_>>().join("、")),
+        None => format!("（{listed}：{}）", names.collect::<Vec<_>>().join("、")),
     }
 }
 
