@@ -130,9 +130,10 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         n if n >= 2 => Some(store.diff(&runs[n - 2].run_id, &runs[n - 1].run_id)?),
         _ => None,
     };
-    let blind = match &diff {
-        Some(d) => crate::store_cmd::blind_gaps(&store, &d.to_run, &d.counts())?,
-        None => Vec::new(),
+    let counts = diff.as_ref().map(Diff::counts);
+    let blind = match (&diff, &counts) {
+        (Some(d), Some(counts)) => crate::store_cmd::blind_gaps(&store, &d.to_run, counts)?,
+        _ => Vec::new(),
     };
     let pruned = store.prune(config.keep_runs)?;
     let exit_code = if done.summary.models_failed > 0 {
@@ -150,7 +151,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         "resolved": diff.as_ref().map(|d| d.resolved.len()),
         // Gaps of tonight's data blinding a model whose leads disappeared.
         "resolved_while_blind": blind,
-        "by_model": diff.as_ref().map(Diff::counts),
+        "by_model": counts,
         "false_positives_hidden": done.triage.false_positives_hidden,
         "rebounds": done.triage.rebounds,
         "runs_pruned": pruned,

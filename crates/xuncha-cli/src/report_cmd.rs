@@ -75,8 +75,7 @@ pub fn report(args: ReportArgs) -> Result<(), Failure> {
         as_of: summary["as_of"].as_str().map(str::to_string),
         models_run: summary["models_run"].as_u64().unwrap_or(0) as usize,
         false_positives_hidden: summary["false_positives_hidden"].as_u64().unwrap_or(0) as usize,
-        gaps: serde_json::from_value::<Vec<Gap>>(summary["gaps"].clone())
-            .unwrap_or_default()
+        gaps: Gap::recorded(&summary)
             .iter()
             .map(Gap::to_chinese)
             .collect(),

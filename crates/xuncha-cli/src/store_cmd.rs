@@ -127,9 +127,8 @@ pub(crate) fn blind_gaps(
         Some(text) => serde_json::from_str(&text)?,
         None => return Ok(Vec::new()),
     };
-    let gaps: Vec<Gap> = serde_json::from_value(summary["gaps"].clone()).unwrap_or_default();
     let resolved = |m: &String| counts.get(m).is_some_and(|c| c[2] > 0);
-    Ok((gaps.iter())
+    Ok((Gap::recorded(&summary).iter())
         .filter(|g| g.models.iter().any(resolved))
         .map(Gap::to_chinese)
         .collect())

@@ -38,6 +38,12 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// The gaps a run summary recorded (`summary.json`, or the history
+    /// store's copy); none where it has none.
+    pub fn recorded(summary: &serde_json::Value) -> Vec<Gap> {
+        serde_json::from_value(summary["gaps"].clone()).unwrap_or_default()
+    }
+
     /// The dataset of a gap of a dataset without rows (没有数据行), which
     /// skips the models flagging subjects missing from it (`not_in`).
     pub fn without_rows(&self) -> Option<&str> {
@@ -392,17 +398,21 @@ fn assemble(
     };
     let every = |_: &Model| true;
     let read: BTreeSet<&String> = models.iter().flat_map(|m| &m.spec.datasets).collect();
-    let empty = (read.iter())
-        .filter(|d| extent_of(d).is_some_and(|(rows, _)| rows == 0))
-        .map(|d| Gap {
+    // Each dataset's extent once: over loaded frames it scans a date column.
+    let extents: BTreeMap<&String, (usize, Option<NaiveDate>)> = (read.iter())
+        .filter_map(|d| Some((*d, extent_of(d)?)))
+        .collect();
+    let empty = (extents.iter())
+        .filter(|(_, (rows, _))| *rows == 0)
+        .map(|(d, _)| Gap {
             column: d.to_string(),
             problem: NO_ROWS.to_string(),
             models: reading(d, every),
             villages: None,
         });
-    let ending = read.iter().filter_map(|d| {
+    let ending = extents.iter().filter_map(|(d, (_, latest))| {
         let column = record_date(d)?;
-        let latest = extent_of(d)?.1?;
+        let latest = (*latest)?;
         let days = (as_of - latest).num_days();
         let computing = reading(d, uses_as_of);
         (days > STALE_AFTER_DAYS && !computing.is_empty()).then(|| Gap {
