@@ -132,12 +132,9 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                 let hint = folder.map_or(String::new(), |d| {
                     format!("（{d} 是目录：测试其中的模型请写 --models {d}）")
                 });
-                let unmatched = unmatched
-                    .iter()
-                    .map(|u| format!("{u}{}", xuncha_model::unmatched_hint(&models, u)));
                 return Err(Failure::from(format!(
                     "没有匹配的模型：{}{hint}",
-                    unmatched.collect::<Vec<_>>().join("、")
+                    xuncha_model::unmatched_text(&models, &unmatched)
                 )));
             }
             let (mut passed, mut failed, mut without) = (0, 0, Vec::new());

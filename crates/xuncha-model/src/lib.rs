@@ -428,9 +428,17 @@ pub fn shared_views<'m>(models: impl IntoIterator<Item = &'m Model>) -> Vec<&'m 
     views
 }
 
+/// The selectors no model matched, each with the ids it is part of.
+pub fn unmatched_text(models: &[Model], unmatched: &[String]) -> String {
+    let said: Vec<String> = (unmatched.iter())
+        .map(|u| format!("{u}{}", unmatched_hint(models, u)))
+        .collect();
+    said.join("、")
+}
+
 /// What to say after a selector no model matched: the ids it is part of
 /// (`mz.dual` of `mz.dual_program`), with the pattern that selects them.
-pub fn unmatched_hint(models: &[Model], selector: &str) -> String {
+fn unmatched_hint(models: &[Model], selector: &str) -> String {
     let wanted = selector.to_lowercase();
     let near: Vec<&str> = models
         .iter()

@@ -206,13 +206,9 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
     let (models, model_errors) = load_library(&req.library, &req.extra_models);
     let (selected, unmatched) = select(&models, &req.select);
     if !unmatched.is_empty() {
-        let hints = unmatched.iter().map(|u| {
-            let hint = xuncha_model::unmatched_hint(&models, u);
-            format!("{u}{hint}")
-        });
         return Err(Failure::from(format!(
             "--select 没有匹配任何模型：{}",
-            hints.collect::<Vec<_>>().join("、")
+            xuncha_model::unmatched_text(&models, &unmatched)
         )));
     }
     for key in req.params.keys() {
