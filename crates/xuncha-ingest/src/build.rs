@@ -3,6 +3,7 @@
 //! to the rejects table.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -22,6 +23,79 @@ const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 fn date_days(d: NaiveDate) -> i32 {
     use chrono::Datelike;
     d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+/// What a record number no header gives reads as: [`ROW_KEY_PREFIX`] and
+/// 16 hex digits of a SHA-256 of the row's other normalized values. The
+/// same record reads the same wherever it stands in whichever export of
+/// it (a re-export in another order, a file under a new name), so its
+/// findings keep their ids, and two exports whose ranges overlap hold it
+/// as one row ([`crate::overlaps`]); repeats within one table are numbered
+/// after it ([`number_repeats`]).
+fn content_key(values: &[Option<Value<'_>>], skip: &[usize]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for (i, value) in values.iter().enumerate() {
+        if skip.contains(&i) {
+            continue;
+        }
+        match value {
+            None => hash.update([0]),
+            Some(Value::Text(t) | Value::Id { value: t, .. }) => {
+                hash.update([1]);
+                hash.update((t.len() as u64).to_le_bytes());
+                hash.update(t.as_bytes());
+            }
+            Some(Value::Date(d)) => {
+                hash.update([2]);
+                hash.update(date_days(*d).to_le_bytes());
+            }
+            Some(Value::Float(f)) => {
+                hash.update([3]);
+                hash.update((f + 0.0).to_bits().to_le_bytes());
+            }
+            Some(Value::Int(n)) => {
+                hash.update([4]);
+                hash.update(n.to_le_bytes());
+            }
+        }
+    }
+    let mut key = String::from(ROW_KEY_PREFIX);
+    for byte in &hash.finalize()[..8] {
+        key.push_str(&format!("{byte:02x}"));
+    }
+    key
+}
+
+/// How a record number made of the row's values begins.
+pub(crate) const ROW_KEY_PREFIX: &str = "无编号#";
+
+/// Number the repeats of a content key ([`content_key`]) in one table's
+/// `column`, in row order: the second row holding the same values reads
+/// `…-2`, the third `…-3`, so that rows alike are still told apart (a
+/// payment made twice) and the n-th of them in one export is the n-th in
+/// another. `seen` carries the counts from the table's earlier frames.
+pub(crate) fn number_repeats(
+    df: &mut DataFrame,
+    column: &str,
+    seen: &mut HashMap<String, u32>,
+) -> PolarsResult<()> {
+    let keys = df.column(column)?.str()?;
+    let numbered: StringChunked = keys
+        .iter()
+        .map(|key| {
+            key.map(|key| {
+                let n = seen.entry(key.to_string()).or_default();
+                *n += 1;
+                match *n {
+                    1 => key.to_string(),
+                    n => format!("{key}-{n}"),
+                }
+            })
+        })
+        .collect();
+    df.with_column(numbered.with_name(column.into()).into_column())?;
+    Ok(())
 }
 
 /// A normalized value; text borrows the cell it came from when the cell
@@ -337,7 +411,7 @@ pub struct DatasetBuilder {
     /// Per column: a word its labels are read with by the vocabulary
     /// ([`crate::mapping::Mapping::qualifiers`]); empty when none is.
     qualifiers: Vec<Option<String>>,
-    /// Columns given each row's place in its export.
+    /// Columns given a number made of the row's values.
     row_keys: Vec<usize>,
     /// Month and date columns whose `YYYY.1` may be October
     /// ([`crate::mapping::Mapping::months_as_numbers`]).
@@ -428,11 +502,16 @@ impl DatasetBuilder {
         self
     }
 
-    /// Give these columns each row's place in its export (`file:line`), a
-    /// record's number no header gives.
+    /// Give these columns, a record's number no header gives, a number
+    /// made of the row's other values ([`content_key`]).
     pub fn with_row_keys(mut self, columns: Vec<usize>) -> Self {
         self.row_keys = columns;
         self
+    }
+
+    /// The columns given a number made of the row's values.
+    pub fn row_key_columns(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.row_keys.iter().map(|&c| self.spec.columns[c].name)
     }
 
     /// Refuse these columns' `YYYY.1`, which may be January or October.
@@ -469,9 +548,8 @@ impl DatasetBuilder {
         let mut problems: Vec<(usize, String, String)> = Vec::new();
         for (i, (col, cell)) in self.spec.columns.iter().zip(cells).enumerate() {
             if self.row_keys.contains(&i) {
-                let mut place = String::new();
-                origin.cite_into(&mut place);
-                values.push(Some(Value::Text(Cow::Owned(place))));
+                // Filled below from the row's other values.
+                values.push(None);
                 continue;
             }
             let raw = cell.raw.map(str::trim).filter(|r| !r.is_empty());
@@ -560,6 +638,12 @@ impl DatasetBuilder {
         }
         if dropped {
             return false;
+        }
+        if !self.row_keys.is_empty() {
+            let key = content_key(&values, &self.row_keys);
+            for &c in &self.row_keys {
+                values[c] = Some(Value::Text(Cow::Owned(key.clone())));
+            }
         }
         for (buffer, value) in self.buffers.iter_mut().zip(values) {
             buffer.push(value);

@@ -187,8 +187,7 @@ pub struct DatasetWords {
     /// Canonical column → the column whose header it is read from where no
     /// header gives it (a household keyed by its head's ID number).
     pub stand_ins: BTreeMap<String, String>,
-    /// Record numbers read as the row's place in its export where no header
-    /// gives them.
+    /// Record numbers made of the row's values where no header gives them.
     pub row_keys: Vec<String>,
 }
 

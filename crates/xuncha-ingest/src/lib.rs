@@ -29,7 +29,7 @@ mod typed;
 pub mod vocab;
 pub mod wide;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -735,8 +735,8 @@ enum Rows {
     Months,
 }
 
-/// How reports name a record number read as the row's place in its export.
-const ROW_KEY: &str = "所在文件和行号";
+/// How reports name a record number made of the row's values.
+const ROW_KEY: &str = "按该行内容生成的编号";
 
 /// Note of a table whose dataset the run does not use.
 const NOT_WANTED: &str = "所选模型不用此数据集，未读取数据行";
@@ -1746,8 +1746,18 @@ fn push_frames(
     builders: Vec<DatasetBuilder>,
 ) {
     let mut unknown: BTreeMap<(usize, String, String), usize> = BTreeMap::new();
+    // Record numbers made of the rows' values, numbered over the table.
+    let row_keys: Vec<&str> =
+        (builders.first()).map_or_else(Vec::new, |b| b.row_key_columns().collect());
+    let mut seen = vec![HashMap::new(); row_keys.len()];
     for builder in builders {
-        match builder.finish() {
+        let built = builder.finish().and_then(|mut built| {
+            for (column, seen) in row_keys.iter().zip(&mut seen) {
+                build::number_repeats(&mut built.frame, column, seen)?;
+            }
+            Ok(built)
+        });
+        match built {
             Ok(built) => {
                 for label in built.unknown {
                     let at = spec.position(&label.column);

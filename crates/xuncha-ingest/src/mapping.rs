@@ -43,8 +43,8 @@ pub enum ColumnSource {
     /// The year each value of a column states, for a year no header gives
     /// (批次: 2023年第一批).
     YearIn(usize),
-    /// The row's place in its export (`file:line`), for a record's number
-    /// no header gives (`row_keys` in `datasets.toml`).
+    /// A number made of the row's values, for a record's number no header
+    /// gives (`row_keys` in `datasets.toml`).
     RowKey,
     /// Not in the file.
     Absent,
@@ -190,7 +190,7 @@ impl Mapping {
             .collect()
     }
 
-    /// The canonical columns that take the row's place in its export
+    /// The canonical columns given a number made of the row's values
     /// ([`ColumnSource::RowKey`]).
     pub fn row_keys(&self) -> Vec<usize> {
         let sources = self.sources.iter().enumerate();
@@ -869,7 +869,11 @@ impl Assignment<'_, '_> {
                 column: column.clone(),
                 header: None,
                 score: 1.0,
-                reason: "表中无此列：以所在文件和行号（文件:行）为编号".into(),
+                reason: format!(
+                    "表中无此列：按该行其他各列的内容生成编号（{}…；内容相同的行依次加 -2、-3），\
+                     同一记录在各次导出中编号相同",
+                    crate::build::ROW_KEY_PREFIX
+                ),
             });
         }
     }
