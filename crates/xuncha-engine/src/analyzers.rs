@@ -170,7 +170,10 @@ impl BenfordRows {
 /// (e.g. villages of one township). Peer groups smaller than `min_peers`
 /// or without spread are not scored. `direction` is `high`, `low` or
 /// `both`; rows beyond `max_z` in that direction are kept, with the peer
-/// count, median, MAD and score added.
+/// count, median, MAD and score added. With `min_ratio` (optional), a row
+/// must also be that many times the median (high) or under the median by
+/// that factor (low): where peers lie close together, a small difference
+/// scores a large z.
 fn peer_outlier(input: &DataFrame, params: &Params) -> Result<DataFrame, String> {
     let peer_column = text_param(params, "peer_column")?;
     let metric_column = text_param(params, "metric_column")?;
@@ -182,6 +185,13 @@ fn peer_outlier(input: &DataFrame, params: &Params) -> Result<DataFrame, String>
             "参数 direction 须为 high、low 或 both，而不是 {direction}"
         ));
     }
+    let min_ratio = match params.get("min_ratio") {
+        None => 1.0,
+        Some(_) => match number_param(params, "min_ratio")? {
+            r if r >= 1.0 => r,
+            r => return Err(format!("参数 min_ratio 须不小于 1，而不是 {r}")),
+        },
+    };
     let peers = texts(input, peer_column)?;
     let metric = numbers(input, metric_column)?;
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -200,11 +210,13 @@ fn peer_outlier(input: &DataFrame, params: &Params) -> Result<DataFrame, String>
         let Some(scores) = robust_z(&values) else {
             continue;
         };
-        for (&i, &z) in rows.iter().zip(&scores.z) {
+        for ((&i, &z), &x) in rows.iter().zip(&scores.z).zip(&values) {
+            let high = z > max_z && x >= scores.median * min_ratio;
+            let low = z < -max_z && x * min_ratio <= scores.median;
             let flagged = match direction {
-                "high" => z > max_z,
-                "low" => z < -max_z,
-                _ => z.abs() > max_z,
+                "high" => high,
+                "low" => low,
+                _ => high || low,
             };
             if flagged {
                 keep.push(i as IdxSize);
@@ -356,5 +368,46 @@ mod tests {
         assert!(apply(QueryKind::PeerOutlier, df.clone(), &p)
             .unwrap_err()
             .contains("direction"));
+    }
+
+    /// Rates close together (median 5.0, MAD 0.1): 6.7 scores z 11.5 but is
+    /// only 1.34 times the median, a lead only without `min_ratio`; 15.9
+    /// (3.2 times) is one either way. Low: 2.0 is 2.5 times under it.
+    #[test]
+    fn peer_outlier_min_ratio_leaves_out_small_differences_of_close_peers() {
+        let df = df!(
+            "village_code" => ["a", "b", "c", "d", "e", "f", "g", "h"],
+            "township" => ["X"; 8],
+            "rate" => [4.9, 5.0, 5.1, 5.0, 4.9, 5.1, 6.7, 15.9],
+        )
+        .unwrap();
+        let mut p = params(&[
+            ("peer_column", "township".into()),
+            ("metric_column", "rate".into()),
+            ("max_z", 3.5.into()),
+            ("min_peers", 5.into()),
+            ("direction", "high".into()),
+        ]);
+        let flagged = |p: &Params, df: &DataFrame| {
+            str_col(
+                &apply(QueryKind::PeerOutlier, df.clone(), p).unwrap(),
+                "village_code",
+            )
+        };
+        assert_eq!(flagged(&p, &df), ["g", "h"]);
+        p.insert("min_ratio".into(), 1.5.into());
+        assert_eq!(flagged(&p, &df), ["h"]);
+        let low = df!(
+            "village_code" => ["a", "b", "c", "d", "e", "f", "g", "h"],
+            "township" => ["X"; 8],
+            "rate" => [4.9, 5.0, 5.1, 5.0, 4.9, 5.1, 4.2, 2.0],
+        )
+        .unwrap();
+        p.insert("direction".into(), "both".into());
+        assert_eq!(flagged(&p, &low), ["h"]);
+        p.insert("min_ratio".into(), 0.5.into());
+        assert!(apply(QueryKind::PeerOutlier, df, &p)
+            .unwrap_err()
+            .contains("min_ratio"));
     }
 }
