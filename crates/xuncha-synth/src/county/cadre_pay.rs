@@ -107,7 +107,9 @@ pub(super) fn cadre_pay(b: &mut Builder, relief: &[Relief], tables: &mut Tables)
     // Cadres holding a welfare post all year, and cadres who died in 2024.
     for k in 0..b.plants * 3 {
         let Some(&(p, v, position)) = b.pick(&serving, |b, c| {
-            !paid.contains(&c.0) && !b.used.contains(&c.0) && young(b, c.0, 55)
+            // Under 54 when the year begins: a woman holding the post stays
+            // under 55 all year, not also a welfare post holder over age.
+            !paid.contains(&c.0) && !b.used.contains(&c.0) && young(b, c.0, 54)
         }) else {
             break;
         };

@@ -69,6 +69,7 @@ fn working_age(b: &Builder, p: usize) -> bool {
 pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
     let cadre_households: BTreeSet<usize> =
         b.cadres.iter().map(|c| b.people[c.0].household).collect();
+    let cadres: BTreeSet<usize> = b.cadres.iter().map(|c| c.0).collect();
     // Not taken by another plant, not of a cadre's household.
     let available = |b: &Builder, p: usize| {
         !b.used.contains(&p) && !cadre_households.contains(&b.people[p].household)
@@ -94,7 +95,9 @@ pub(super) fn welfare_jobs(b: &mut Builder, tables: &mut Tables) {
         let Some((_, v, relative)) = b.pick_cadre_household(false) else {
             break;
         };
-        if !working_age(b, relative) {
+        // A relative on a roster too (two cadres of one household) would
+        // be a cadre holding a post, a lead of cw.cadre_pay_with_welfare_job.
+        if !working_age(b, relative) || cadres.contains(&relative) {
             continue;
         }
         if k % 2 == 0 {
