@@ -1132,10 +1132,19 @@ fn ingest_table(
                         format!("{}（{title}，得分 {:.2}）", c.dataset, c.score)
                     })
                     .collect();
-                let note = format!(
-                    "同时符合数据集 {}，未自动归类；请在 catalog.toml 中用 dataset 指定",
-                    names.join(" 和 ")
-                );
+                let names = names.join(" 和 ");
+                let note = if double_entry(&header) {
+                    format!(
+                        "像是记账凭证序时账或科目明细账（有会计科目和借方、贷方两列，一笔业务记在借贷两边的几行上），\
+                         逐行读入会把同一笔钱既算作支出又算作收入，未读取；请导出村级支出明细和收入明细\
+                         （收款人、金额各一列），或现金、银行存款日记账（借方为收入、贷方为支出，按行分别读入）；\
+                         确是支出或收入清单的，在 catalog.toml 中用 dataset 指定（同时符合 {names}）"
+                    )
+                } else {
+                    format!(
+                        "同时符合数据集 {names}，未自动归类；请在 catalog.toml 中用 dataset 指定"
+                    )
+                };
                 count_unread(table, &mut report);
                 refuse(table, report, note, true, outcome);
                 return;
@@ -1403,6 +1412,14 @@ fn ingest_table(
         read_once(outcome, &mut report);
     }
     outcome.tables.push(report);
+}
+
+/// Whether a table's headers are a double-entry ledger's (序时账, 明细账):
+/// an account column beside a debit and a credit column, one business on
+/// rows of both sides.
+fn double_entry(header: &Header) -> bool {
+    let has = |word: &str| header.names.iter().any(|n| n.contains(word));
+    has("借方") && has("贷方") && has("科目")
 }
 
 /// Leave out the rows of a long household roster's table (one row a

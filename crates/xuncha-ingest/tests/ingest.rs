@@ -3051,6 +3051,23 @@ fn a_cash_journal_gives_payments_and_income() {
     assert_eq!(amounts(&data.datasets["village_income"]), [6000.0]);
 }
 
+/// A double-entry ledger (序时账: an account column, 借方 and 贷方, each
+/// business on rows of both sides) is not read as payments or income, which
+/// would count each sum as both, and its note says what to export instead.
+#[test]
+fn a_double_entry_ledger_is_left_unread_with_what_to_export() {
+    let csv = "日期,凭证字号,摘要,科目名称,借方金额,贷方金额,村代码\n\
+               2024-03-01,记-001,付保洁费,管理费用,800,,411122001001\n\
+               2024-03-01,记-001,付保洁费,银行存款,,800,411122001001\n";
+    let data = ingest_one("西湾村序时账.csv", csv.as_bytes());
+    assert!(data.datasets.is_empty(), "{:?}", data.datasets.keys());
+    let note = data.tables[0].note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("序时账") && note.contains("日记账") && note.contains("catalog.toml"),
+        "{note}"
+    );
+}
+
 /// A 低保 list whose program column says only 城市 or 农村 (城乡类别) reads
 /// each as the 低保 its name states: 城市低保, 农村低保, the label as written
 /// kept raw. A column of the class of need (一类, 二类) names no program.
