@@ -78,14 +78,25 @@ pub fn finding_id(model_id: &str, subject_key: &str, key_values: &[String]) -> S
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Render an explain template with evidence values.
+/// Render an explain template with evidence values. A range written
+/// `{from}至{to}` whose two ends read the same is said once (`2024-03`, not
+/// `2024-03至2024-03`).
 pub fn render_explain(template: &str, evidence: &Map<String, Value>) -> String {
-    let mut out = template.to_string();
-    for name in xuncha_model::spec::placeholders(template) {
-        let text = evidence
+    let text = |name: &str| {
+        evidence
             .get(name)
-            .map_or_else(|| "（空）".to_string(), explain_text);
-        out = out.replacen(&format!("{{{name}}}"), &text, 1);
+            .map_or_else(|| "（空）".to_string(), explain_text)
+    };
+    let names = xuncha_model::spec::placeholders(template);
+    let mut out = template.to_string();
+    for pair in names.windows(2) {
+        let range = format!("{{{}}}至{{{}}}", pair[0], pair[1]);
+        if out.contains(&range) && text(pair[0]) == text(pair[1]) {
+            out = out.replacen(&range, &format!("{{{}}}", pair[0]), 1);
+        }
+    }
+    for name in names {
+        out = out.replacen(&format!("{{{name}}}"), &text(name), 1);
     }
     out
 }
@@ -254,6 +265,23 @@ mod tests {
                 &ev
             ),
             "张三于2024年3月15日死亡，此后2个月共1,200.00元"
+        );
+    }
+
+    #[test]
+    fn explain_says_a_range_of_one_month_once() {
+        let ev = |from: &str, to: &str| -> Map<String, Value> {
+            serde_json::from_value(serde_json::json!({"from": from, "to": to, "months": 1}))
+                .unwrap()
+        };
+        let template = "{from}至{to}有{months}个月超发";
+        assert_eq!(
+            render_explain(template, &ev("2024-03", "2024-03")),
+            "2024-03有1个月超发"
+        );
+        assert_eq!(
+            render_explain(template, &ev("2024-03", "2024-05")),
+            "2024-03至2024-05有1个月超发"
         );
     }
 }
