@@ -19,24 +19,39 @@ pub fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A horizontal bar chart as inline SVG.
+/// Longest label a chart shows whole; a longer one ends in `…`, its full
+/// text in the label's tooltip.
+const LABEL_CHARS: usize = 26;
+
+/// A horizontal bar chart as inline SVG, its label column as wide as its
+/// longest label (a model's title is read whole, not cut at a width).
 fn bar_chart(id: &str, title: &str, rows: &[(String, usize, f64)]) -> String {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
     let height = 28 * rows.len() + 10;
+    let longest = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    // 12 px CJK characters and a margin before the bar.
+    let bar_x = 13.0 * longest.min(LABEL_CHARS) as f64 + 10.0;
     let mut svg = format!(
-        "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption><svg width=\"560\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        "<figure class=\"chart\" id=\"{id}\"><figcaption>{}</figcaption><svg width=\"{:.0}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
         escape(title),
+        bar_x + 390.0,
         escape(title)
     );
     for (i, (label, n, amount)) in rows.iter().enumerate() {
         let y = 28 * i + 5;
         let w = (*n as f64 / max * 260.0).max(1.0);
+        let shown: String = if label.chars().count() > LABEL_CHARS {
+            label.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
+        } else {
+            label.clone()
+        };
         let _ = write!(
             svg,
-            "<text x=\"0\" y=\"{}\" class=\"lbl\">{}</text><rect x=\"170\" y=\"{y}\" width=\"{w:.1}\" height=\"20\" rx=\"3\"></rect><text x=\"{:.1}\" y=\"{}\" class=\"val\">{n} 条 / {} 元</text>",
+            "<text x=\"0\" y=\"{}\" class=\"lbl\"><title>{}</title>{}</text><rect x=\"{bar_x:.0}\" y=\"{y}\" width=\"{w:.1}\" height=\"20\" rx=\"3\"></rect><text x=\"{:.1}\" y=\"{}\" class=\"val\">{n} 条 / {} 元</text>",
             y + 15,
-            escape(&label.chars().take(12).collect::<String>()),
-            175.0 + w,
+            escape(label),
+            escape(&shown),
+            bar_x + 5.0 + w,
             y + 15,
             format_money(*amount)
         );
@@ -69,7 +84,11 @@ h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:2px solid #2b6
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #ccd;padding:4px 6px;vertical-align:top}\
 th{background:#ddebf7;cursor:pointer;position:sticky;top:0}td.num{text-align:right;white-space:nowrap}\
 td.high{background:#ffc7ce;color:#9c0006;font-weight:bold}.note{color:#666;font-size:12px}\
-#filter{width:320px;padding:6px;margin:8px 0}";
+#filter{width:320px;padding:6px;margin:8px 0}\
+table.leads td:nth-child(2){min-width:8em}table.leads :is(td,th):is(:nth-child(3),:nth-child(5)){white-space:nowrap}\
+table.leads td:nth-child(4){min-width:5em}table.leads td:nth-child(7){min-width:18em}\
+table.leads td:nth-child(8){min-width:12em}\
+table.leads td:nth-child(9){min-width:12em;max-width:18em;word-break:break-all;font-size:12px}";
 
 const SCRIPT: &str = "document.querySelectorAll('table.sortable th').forEach(function(th,i){th.addEventListener('click',function(){\
 var t=th.closest('table'),b=t.tBodies[0],rows=Array.from(b.rows),asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';\
@@ -215,4 +234,28 @@ pub fn write_html(
             message: e.to_string(),
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model's title (up to 26 characters) is shown whole, the bars set
+    /// after it; a longer label ends in `…` with its full text as tooltip.
+    #[test]
+    fn chart_labels_are_read_whole() {
+        let title = "享受危房改造补助的家庭在城镇有房产";
+        let long = "一个很长很长的模型标题用来检查图表标签在超过二十六个字时如何显示";
+        let svg = bar_chart("c", "按模型", &[(title.to_string(), 2, 5.0)]);
+        assert!(
+            svg.contains(&format!("<title>{title}</title>{title}</text>")),
+            "{svg}"
+        );
+        let svg = bar_chart("c", "按模型", &[(long.to_string(), 2, 5.0)]);
+        let shown: String = long.chars().take(25).chain(['…']).collect();
+        assert!(
+            svg.contains(&format!("<title>{long}</title>{shown}</text>")),
+            "{svg}"
+        );
+    }
 }
