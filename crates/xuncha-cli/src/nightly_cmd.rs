@@ -131,8 +131,18 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         _ => None,
     };
     let counts = diff.as_ref().map(Diff::counts);
+    if let Some(d) = &diff {
+        // An export gone since last night: its leads vanish, and new ones cannot appear.
+        warnings.extend(crate::store_cmd::missing_inputs(
+            &store,
+            &d.from_run,
+            &d.to_run,
+        )?);
+    }
     let blind = match (&diff, &counts) {
-        (Some(d), Some(counts)) => crate::store_cmd::blind_gaps(&store, &d.to_run, counts)?,
+        (Some(d), Some(counts)) => {
+            crate::store_cmd::blind_gaps(&store, (&d.from_run, &d.to_run), counts)?
+        }
         _ => Vec::new(),
     };
     let pruned = store.prune(config.keep_runs)?;
@@ -169,7 +179,11 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
             d.resolved.len()
         );
     }
-    for w in &warnings {
+    // The gaps are among the warnings already; the models that did not run are not.
+    for w in warnings
+        .iter()
+        .chain(blind.iter().filter(|b| !warnings.contains(b)))
+    {
         println!("警告：{w}");
     }
     done.exit()

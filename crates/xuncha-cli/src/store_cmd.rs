@@ -82,7 +82,7 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
         xuncha_report::write_jsonl(list, &args.out.join(format!("{name}.jsonl")))?;
     }
     let counts = diff.counts();
-    let blind = blind_gaps(&store, &diff.to_run, &counts)?;
+    let blind = blind_gaps(&store, (&diff.from_run, &diff.to_run), &counts)?;
     if args.json {
         let value = serde_json::json!({
             "from_run": diff.from_run, "to_run": diff.to_run,
@@ -116,22 +116,74 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The data gaps of run `to` (from its recorded summary) that blind a model
-/// whose leads disappeared since the run before, a line each.
+/// The recorded summary of a run (`Null` when none was recorded).
+fn recorded_summary(store: &Store, run: &str) -> Result<serde_json::Value, Failure> {
+    Ok(match store.summary(run)? {
+        Some(text) => serde_json::from_str(&text)?,
+        None => serde_json::Value::Null,
+    })
+}
+
+/// The tables run `from` read as a dataset whose file run `to` did not
+/// have (a department's export gone from the folder), a line each.
+pub(crate) fn missing_inputs(store: &Store, from: &str, to: &str) -> Result<Vec<String>, Failure> {
+    let (before, after) = (recorded_summary(store, from)?, recorded_summary(store, to)?);
+    let tables = |s: &serde_json::Value| s["tables"].as_array().cloned().unwrap_or_default();
+    let now: std::collections::BTreeSet<String> = (tables(&after).iter())
+        .filter_map(|t| t["file"].as_str().map(str::to_string))
+        .collect();
+    let mut gone = BTreeMap::new();
+    for t in tables(&before) {
+        if let (Some(file), Some(dataset)) = (t["file"].as_str(), t["dataset"].as_str()) {
+            if !now.contains(file) {
+                gone.insert(file.to_string(), dataset.to_string());
+            }
+        }
+    }
+    Ok((gone.into_iter())
+        .map(|(file, dataset)| {
+            format!(
+                "文件 {file}（{dataset}）上次读入，本次不在数据目录中：\
+                 与其有关的疑点随之消失的不能视为已整改，新的问题也无法发现"
+            )
+        })
+        .collect())
+}
+
+/// What blinds a model of run `to` (from its recorded summary) whose leads
+/// disappeared since run `from`, a line each: the model did not run
+/// (skipped, failed), an export read before is gone, or a data gap hid
+/// what it looks for.
 pub(crate) fn blind_gaps(
     store: &Store,
-    to: &str,
+    (from, to): (&str, &str),
     counts: &BTreeMap<String, [usize; 3]>,
 ) -> Result<Vec<String>, Failure> {
-    let summary: serde_json::Value = match store.summary(to)? {
-        Some(text) => serde_json::from_str(&text)?,
-        None => return Ok(Vec::new()),
+    let summary = recorded_summary(store, to)?;
+    if summary.is_null() {
+        return Ok(Vec::new());
+    }
+    let resolved = |m: &str| counts.get(m).map_or(0, |c| c[2]);
+    let gone_files = match counts.values().any(|c| c[2] > 0) {
+        true => missing_inputs(store, from, to)?,
+        false => Vec::new(),
     };
-    let resolved = |m: &String| counts.get(m).is_some_and(|c| c[2] > 0);
-    Ok((Gap::recorded(&summary).iter())
-        .filter(|g| g.models.iter().any(resolved))
+    let models = summary["models"].as_array().into_iter().flatten();
+    let not_run = models.filter_map(|m| {
+        let id = m["model_id"].as_str()?;
+        let why = match m["status"].as_str()? {
+            "skipped" => format!("本次未运行（{}）", m["reason"].as_str().unwrap_or("")),
+            "failed" => "本次运行失败".to_string(),
+            _ => return None,
+        };
+        let gone = resolved(id);
+        (gone > 0).then(|| format!("{id} {why}：上次的 {gone} 条疑点未经比对，不能视为已消失"))
+    });
+    let gaps = (Gap::recorded(&summary).iter())
+        .filter(|g| g.models.iter().any(|m| resolved(m) > 0))
         .map(Gap::to_chinese)
-        .collect())
+        .collect::<Vec<_>>();
+    Ok(not_run.chain(gone_files).chain(gaps).collect())
 }
 
 #[derive(clap::Args)]

@@ -924,3 +924,28 @@ fn the_streaming_engine_gives_the_same_findings_over_a_lake() {
         "{message}"
     );
 }
+
+/// A folder no table of which is any dataset is an error naming each file
+/// and why, not a run of skipped models that finds nothing.
+#[test]
+fn a_folder_with_nothing_to_read_is_an_error() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (d, o) = (
+        data.path().display().to_string(),
+        out.path().display().to_string(),
+    );
+    let result = xuncha(&["run", "--data", &d, "--out", &o, "--as-of", "2024-12-31"]);
+    assert_eq!(result.status.code(), Some(1), "{result:?}");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("目录中没有可读的数据文件"), "{stderr}");
+
+    std::fs::write(data.path().join("会议纪要.csv"), "议题,结论\n修路,同意\n").unwrap();
+    let result = xuncha(&["run", "--data", &d, "--out", &o, "--as-of", "2024-12-31"]);
+    assert_eq!(result.status.code(), Some(1), "{result:?}");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        stderr.contains("1 个表都未能识别为任何标准数据集") && stderr.contains("会议纪要.csv："),
+        "{stderr}"
+    );
+}

@@ -293,3 +293,76 @@ fn a_lead_gone_with_the_data_is_told_apart_from_one_rectified() {
         "{report}"
     );
 }
+
+/// The second night's folder lacks the 户籍 export: the model comparing
+/// with it does not run, and the night says its lead went unchecked and the
+/// file is gone, not that the lead was rectified.
+#[test]
+fn an_export_gone_since_last_night_is_no_rectification() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::partial_register(&data);
+    let config = nightly_config(tmp.path(), &data, "");
+    assert!(output(&["nightly", "--config", &s(&config)])
+        .status
+        .success());
+    std::fs::remove_file(data.join("户籍人口信息.csv")).unwrap();
+    let result = output(&["nightly", "--config", &s(&config)]);
+    assert!(result.status.success(), "{result:?}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(report["resolved"].as_u64().unwrap() > 0, "{report}");
+    let lines = |key: &str| -> Vec<String> {
+        (report[key].as_array().unwrap().iter())
+            .filter_map(|w| w.as_str().map(str::to_string))
+            .collect()
+    };
+    let blind = lines("resolved_while_blind");
+    assert!(
+        blind.iter().any(
+            |w| w.starts_with("mz.invalid_id_payment 本次未运行（缺少数据集：")
+                && w.contains("未经比对，不能视为已消失")
+        ),
+        "{blind:?}"
+    );
+    let gone = "文件 户籍人口信息.csv（residents）上次读入，本次不在数据目录中";
+    assert!(blind.iter().any(|w| w.starts_with(gone)), "{blind:?}");
+    assert!(
+        lines("warnings").iter().any(|w| w.starts_with(gone)),
+        "{report}"
+    );
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        stdout.contains("警告：mz.invalid_id_payment 本次未运行"),
+        "{stdout}"
+    );
+}
+
+/// A night over an empty folder (the exports were not delivered) fails
+/// with the folder named, rather than finding every lead gone.
+#[test]
+fn a_night_over_an_empty_folder_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::partial_register(&data);
+    let config = nightly_config(tmp.path(), &data, "");
+    assert!(output(&["nightly", "--config", &s(&config)])
+        .status
+        .success());
+    for entry in std::fs::read_dir(&data).unwrap() {
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    }
+    let result = output(&["nightly", "--config", &s(&config)]);
+    assert_eq!(result.status.code(), Some(1), "{result:?}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["status"], "failed");
+    assert!(
+        (report["error"].as_str().unwrap()).contains("中没有读入任何数据"),
+        "{report}"
+    );
+}

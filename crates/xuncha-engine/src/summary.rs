@@ -83,7 +83,8 @@ impl RunSummary {
             models: result.outcomes.clone(),
             gaps: result.gaps.clone(),
             findings: result.findings.len(),
-            amount: result.findings.iter().filter_map(|f| f.amount).sum(),
+            // `+ 0.0`: a sum of nothing is -0.0, written so in summary.json.
+            amount: result.findings.iter().filter_map(|f| f.amount).sum::<f64>() + 0.0,
             false_positives_hidden: 0,
             rebounds: 0,
             unmasked_reports: false,

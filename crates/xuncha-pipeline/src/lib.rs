@@ -37,6 +37,7 @@ macro_rules! use_jemalloc {
 }
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -310,6 +311,9 @@ pub fn run_batch(req: &RunRequest, progress: &dyn Progress) -> Result<Executed, 
                 rows,
             })
             .collect();
+    }
+    if summary.datasets.is_empty() && summary.tables.iter().all(|t| t.dataset.is_none()) {
+        return Err(Failure::from(nothing_read(&req.data, &summary.tables)));
     }
     summary.false_positives_hidden = triage.false_positives_hidden;
     summary.rebounds = triage.rebounds;
@@ -657,6 +661,33 @@ fn fingerprints(dir: &Path, data: &Ingested) -> Result<Vec<InputFile>, Failure> 
             })
         })
         .collect()
+}
+
+/// A data folder of which no table is any dataset (empty, the wrong folder,
+/// or exports none of which was recognised) is an error, not a run in
+/// which every model is skipped and no lead is found: an unattended check
+/// would report every earlier lead as gone.
+fn nothing_read(dir: &Path, tables: &[xuncha_ingest::TableReport]) -> String {
+    let mut message = format!("数据目录 {} 中没有读入任何数据：", dir.display());
+    if tables.is_empty() {
+        message.push_str("目录中没有可读的数据文件（CSV、Excel、Parquet 等）；请核对 --data 指向的是否为导出数据目录");
+        return message;
+    }
+    let _ = write!(message, "{} 个表都未能识别为任何标准数据集", tables.len());
+    for t in tables.iter().take(5) {
+        let sheet = t
+            .sheet
+            .as_ref()
+            .map(|s| format!("#{s}"))
+            .unwrap_or_default();
+        let note = t.note.as_deref().unwrap_or("未识别");
+        let _ = write!(message, "\n  {}{sheet}：{note}", t.file);
+    }
+    if tables.len() > 5 {
+        let _ = write!(message, "\n  ……另有 {} 个表", tables.len() - 5);
+    }
+    message.push_str("\n请核对 --data 指向的目录，或在 catalog.toml 中为文件指定 dataset（xuncha data inspect 可看识别详情）");
+    message
 }
 
 /// Hex SHA-256 of some bytes.
