@@ -164,9 +164,10 @@ pub(crate) fn blind_gaps(
         return Ok(Vec::new());
     }
     let resolved = |m: &str| counts.get(m).map_or(0, |c| c[2]);
-    let gone_files = match counts.values().any(|c| c[2] > 0) {
-        true => missing_inputs(store, from, to)?,
-        false => Vec::new(),
+    let gone_files = if counts.values().any(|c| c[2] > 0) {
+        missing_inputs(store, from, to)?
+    } else {
+        Vec::new()
     };
     let models = summary["models"].as_array().into_iter().flatten();
     let not_run = models.filter_map(|m| {
