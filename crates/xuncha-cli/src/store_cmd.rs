@@ -124,26 +124,43 @@ fn recorded_summary(store: &Store, run: &str) -> Result<serde_json::Value, Failu
     })
 }
 
-/// The tables run `from` read as a dataset whose file run `to` did not
-/// have (a department's export gone from the folder), a line each.
+/// The exports run `from` read as a dataset that run `to` did not (gone
+/// from the folder, or there but no longer recognised), where no new file
+/// of that dataset took their place (a file under a new name,
+/// `…_20241202.csv` for `…_20241201.csv`, is the same export), a line each.
 pub(crate) fn missing_inputs(store: &Store, from: &str, to: &str) -> Result<Vec<String>, Failure> {
-    let (before, after) = (recorded_summary(store, from)?, recorded_summary(store, to)?);
-    let tables = |s: &serde_json::Value| s["tables"].as_array().cloned().unwrap_or_default();
-    let now: std::collections::BTreeSet<String> = (tables(&after).iter())
-        .filter_map(|t| t["file"].as_str().map(str::to_string))
+    // Each table's file and the dataset it was read as (`None`: not recognised).
+    let tables = |run: &str| -> Result<Vec<(String, Option<String>)>, Failure> {
+        let summary = recorded_summary(store, run)?;
+        let tables = summary["tables"].as_array().cloned().unwrap_or_default();
+        Ok((tables.iter())
+            .filter_map(|t| {
+                let dataset = t["dataset"].as_str().map(str::to_string);
+                Some((t["file"].as_str()?.to_string(), dataset))
+            })
+            .collect())
+    };
+    let (before, after) = (tables(from)?, tables(to)?);
+    let read = |tables: &[(String, Option<String>)]| -> BTreeMap<String, String> {
+        (tables.iter())
+            .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
+            .collect()
+    };
+    let (was_read, is_read) = (read(&before), read(&after));
+    let renewed: std::collections::BTreeSet<&String> = (is_read.iter())
+        .filter(|(file, _)| !was_read.contains_key(*file))
+        .map(|(_, dataset)| dataset)
         .collect();
-    let mut gone = BTreeMap::new();
-    for t in tables(&before) {
-        if let (Some(file), Some(dataset)) = (t["file"].as_str(), t["dataset"].as_str()) {
-            if !now.contains(file) {
-                gone.insert(file.to_string(), dataset.to_string());
-            }
-        }
-    }
-    Ok((gone.into_iter())
+    Ok((was_read.iter())
+        .filter(|(file, dataset)| !is_read.contains_key(*file) && !renewed.contains(dataset))
         .map(|(file, dataset)| {
+            let now = if after.iter().any(|(f, _)| f == file) {
+                format!("本次未能识别为 {dataset}（表头或格式变了？）")
+            } else {
+                "本次不在数据目录中".to_string()
+            };
             format!(
-                "文件 {file}（{dataset}）上次读入，本次不在数据目录中：\
+                "文件 {file}（{dataset}）上次读入，{now}：\
                  与其有关的疑点随之消失的不能视为已整改，新的问题也无法发现"
             )
         })

@@ -366,3 +366,39 @@ fn a_night_over_an_empty_folder_fails() {
         "{report}"
     );
 }
+
+/// An export delivered under a new name (a date in it) is the same export:
+/// no warning, and its leads persist with their ids. The same name no
+/// longer recognised is said as such.
+#[test]
+fn an_export_renamed_is_no_gap_and_one_unrecognised_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::partial_register(&data);
+    let config = nightly_config(tmp.path(), &data, "");
+    let night = || {
+        let result = output(&["nightly", "--config", &s(&config)]);
+        assert!(result.status.success(), "{result:?}");
+        let text = std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    night();
+    let (old, new) = (
+        data.join("户籍人口信息.csv"),
+        data.join("户籍人口信息_20241202.csv"),
+    );
+    std::fs::rename(&old, &new).unwrap();
+    let report = night();
+    assert_eq!(report["resolved"], 0, "{report}");
+    let warnings = report["warnings"].to_string();
+    assert!(!warnings.contains("上次读入"), "{warnings}");
+
+    std::fs::write(&new, "甲,乙\n1,2\n").unwrap();
+    let report = night();
+    assert!(
+        report["warnings"].to_string().contains(
+            "文件 户籍人口信息_20241202.csv（residents）上次读入，本次未能识别为 residents"
+        ),
+        "{report}"
+    );
+}
