@@ -132,8 +132,13 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     };
     let counts = diff.as_ref().map(Diff::counts);
     if let Some(d) = &diff {
-        // An export gone since last night: its leads vanish, and new ones cannot appear.
+        // An export gone or cut short since last night: its leads vanish, and new ones cannot appear.
         warnings.extend(crate::store_cmd::missing_inputs(
+            &store,
+            &d.from_run,
+            &d.to_run,
+        )?);
+        warnings.extend(crate::store_cmd::shrunk_datasets(
             &store,
             &d.from_run,
             &d.to_run,

@@ -167,10 +167,40 @@ pub(crate) fn missing_inputs(store: &Store, from: &str, to: &str) -> Result<Vec<
         .collect())
 }
 
+/// The datasets run `to` read less than half the rows of that run `from`
+/// read (an export cut short, a township's file missing), a line each.
+pub(crate) fn shrunk_datasets(store: &Store, from: &str, to: &str) -> Result<Vec<String>, Failure> {
+    let rows = |run: &str| -> Result<BTreeMap<String, (String, u64)>, Failure> {
+        let summary = recorded_summary(store, run)?;
+        let datasets = summary["datasets"].as_array().cloned().unwrap_or_default();
+        Ok((datasets.iter())
+            .filter_map(|d| {
+                let title = d["title"].as_str().unwrap_or_default().to_string();
+                Some((
+                    d["dataset"].as_str()?.to_string(),
+                    (title, d["rows"].as_u64()?),
+                ))
+            })
+            .collect())
+    };
+    let (before, after) = (rows(from)?, rows(to)?);
+    Ok((after.iter())
+        .filter_map(|(dataset, (title, now))| {
+            let (_, was) = before.get(dataset)?;
+            (now * 2 < *was).then(|| {
+                format!(
+                    "{title}（{dataset}）本次读入 {now} 行，上次 {was} 行，少了一半以上：\
+                     导出可能不全（缺了乡镇或月份？），随之消失的疑点不能视为已整改"
+                )
+            })
+        })
+        .collect())
+}
+
 /// What blinds a model of run `to` (from its recorded summary) whose leads
 /// disappeared since run `from`, a line each: the model did not run
-/// (skipped, failed), an export read before is gone, or a data gap hid
-/// what it looks for.
+/// (skipped, failed), an export read before is gone or a dataset holds
+/// less than half its rows, or a data gap hid what it looks for.
 pub(crate) fn blind_gaps(
     store: &Store,
     (from, to): (&str, &str),
@@ -182,7 +212,9 @@ pub(crate) fn blind_gaps(
     }
     let resolved = |m: &str| counts.get(m).map_or(0, |c| c[2]);
     let gone_files = if counts.values().any(|c| c[2] > 0) {
-        missing_inputs(store, from, to)?
+        let mut gone = missing_inputs(store, from, to)?;
+        gone.extend(shrunk_datasets(store, from, to)?);
+        gone
     } else {
         Vec::new()
     };

@@ -402,3 +402,38 @@ fn an_export_renamed_is_no_gap_and_one_unrecognised_is_named() {
         "{report}"
     );
 }
+
+/// The second night's 高龄津贴 export holds one of its three rows (not the
+/// lead's): the night warns that it read less than half, and the lead that
+/// went with the rows is not taken as rectified.
+#[test]
+fn an_export_cut_short_is_warned_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    common::partial_register(&data);
+    let config = nightly_config(tmp.path(), &data, "");
+    assert!(output(&["nightly", "--config", &s(&config)])
+        .status
+        .success());
+    // The resident's row: a payment to someone on the register, no lead.
+    std::fs::write(
+        data.join("2024年高龄津贴发放.csv"),
+        "姓名,身份证号,村代码,补贴类别,发放月份,金额
+,411122198001010014,411122001001,高龄津贴,2024-03,100
+",
+    )
+    .unwrap();
+    let result = output(&["nightly", "--config", &s(&config)]);
+    assert!(result.status.success(), "{result:?}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
+    )
+    .unwrap();
+    let cut = "救助补贴发放明细（benefit_payments）本次读入 1 行，上次 3 行，少了一半以上";
+    assert!(report["warnings"].to_string().contains(cut), "{report}");
+    assert!(report["resolved"].as_u64().unwrap() > 0, "{report}");
+    assert!(
+        report["resolved_while_blind"].to_string().contains(cut),
+        "{report}"
+    );
+}

@@ -91,7 +91,7 @@ impl RunResult {
                     .filter(|f| f.model_id == outcome.model_id);
                 *findings = own.clone().count();
                 if let Some(total) = amount {
-                    *total = own.filter_map(|f| f.amount).sum();
+                    *total = xuncha_schema::total_amount(own);
                 }
             }
         }
@@ -457,7 +457,7 @@ fn run_one(
                 .finding
                 .amount
                 .as_ref()
-                .map(|_| found.iter().filter_map(|f| f.amount).sum::<f64>());
+                .map(|_| xuncha_schema::total_amount(&found));
             (
                 ModelStatus::Ok {
                     findings: found.len(),

@@ -83,8 +83,7 @@ impl RunSummary {
             models: result.outcomes.clone(),
             gaps: result.gaps.clone(),
             findings: result.findings.len(),
-            // `+ 0.0`: a sum of nothing is -0.0, written so in summary.json.
-            amount: result.findings.iter().filter_map(|f| f.amount).sum::<f64>() + 0.0,
+            amount: xuncha_schema::total_amount(&result.findings),
             false_positives_hidden: 0,
             rebounds: 0,
             unmasked_reports: false,

@@ -107,7 +107,7 @@ pub fn write_html(
     unmask: bool,
     path: &Path,
 ) -> Result<(), WriteError> {
-    let total_amount: f64 = findings.iter().filter_map(|f| f.amount).sum();
+    let total_amount = xuncha_schema::total_amount(findings);
     let high = findings
         .iter()
         .filter(|f| f.severity == Severity::High)

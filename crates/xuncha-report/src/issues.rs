@@ -76,7 +76,7 @@ pub struct VillageIssues<'f> {
 impl VillageIssues<'_> {
     /// Amount involved, in 元.
     pub fn amount(&self) -> f64 {
-        self.findings.iter().filter_map(|f| f.amount).sum()
+        xuncha_schema::total_amount(self.findings.iter().copied())
     }
 
     /// Findings of a severity.

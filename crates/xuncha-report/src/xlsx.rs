@@ -185,7 +185,7 @@ fn write_book(
         for (i, c) in categories.iter().enumerate() {
             ws.write_number_with_format(r, 7 + i as u16, totals[c].0 as f64, &f.bold)?;
         }
-        let amount: f64 = all.iter().filter_map(|x| x.amount).sum();
+        let amount = xuncha_schema::total_amount(all.iter().copied());
         ws.write_number_with_format(r, 7 + categories.len() as u16, amount, &f.bold_money)?;
         let note = format!(
             "数据截至：{}；运行编号：{}；运行模型 {} 个；已排除核实为误报的疑点 {} 条。本清单为疑点线索，须经实地核实，不作为定性结论。",

@@ -202,6 +202,12 @@ pub fn mask_id(id: &str) -> String {
         .collect()
 }
 
+/// The amount findings involve, `0.0` for none (a sum of nothing is
+/// `-0.0`, which JSON and workbooks would write as such).
+pub fn total_amount<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> f64 {
+    findings.into_iter().filter_map(|f| f.amount).sum::<f64>() + 0.0
+}
+
 /// Money with thousands separators and two decimals: `1234567.5` → `1,234,567.50`.
 pub fn format_money(v: f64) -> String {
     let s = format!("{:.2}", v.abs());
@@ -248,6 +254,13 @@ pub fn mask_personal_numbers_in(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// No finding involves `0.0`, not the `-0.0` a plain sum gives.
+    #[test]
+    fn total_amount_of_nothing_is_positive_zero() {
+        let total = total_amount(&Vec::<Finding>::new());
+        assert!(total == 0.0 && total.is_sign_positive());
+    }
 
     #[test]
     fn money_has_separators_and_two_decimals() {

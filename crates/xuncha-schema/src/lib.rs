@@ -12,7 +12,8 @@ pub use datasets::{
     DatasetSpec, DATASETS, SOURCE_COLUMN,
 };
 pub use finding::{
-    format_money, mask_id, mask_personal_numbers_in, FieldValue, Finding, Severity, FINDING_FIELDS,
+    format_money, mask_id, mask_personal_numbers_in, total_amount, FieldValue, Finding, Severity,
+    FINDING_FIELDS,
 };
 pub use rejects::{Reject, RejectAction};
 
