@@ -238,10 +238,49 @@ pub fn lead_row(f: &Finding, models: &[ModelInfo], unmask: bool) -> LeadRow {
             .find(|m| m.id == f.model_id)
             .map(|m| m.verify.clone())
             .unwrap_or_default(),
-        sources: f.sources.join("；"),
+        sources: compact_sources(&f.sources),
         finding_id: f.finding_id.clone(),
         triage: f.triage.clone().unwrap_or_default(),
     }
+}
+
+/// The rows a lead cites, for reading: the lines of one file (or sheet)
+/// together, runs of lines as ranges (`低保发放.csv:193-204、210`), files
+/// in the order first cited; a source that is not `file:line` as it is.
+pub fn compact_sources(sources: &[String]) -> String {
+    let mut files: Vec<(&str, Vec<u64>)> = Vec::new();
+    let mut others: Vec<&str> = Vec::new();
+    for source in sources {
+        match source
+            .rsplit_once(':')
+            .and_then(|(f, l)| Some((f, l.parse::<u64>().ok()?)))
+        {
+            Some((file, line)) => match files.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, lines)) => lines.push(line),
+                None => files.push((file, vec![line])),
+            },
+            None => others.push(source),
+        }
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for (file, mut lines) in files {
+        lines.sort_unstable();
+        lines.dedup();
+        let mut runs: Vec<String> = Vec::new();
+        let mut start = 0;
+        for i in 1..=lines.len() {
+            if i == lines.len() || lines[i] != lines[i - 1] + 1 {
+                runs.push(match i - 1 - start {
+                    0 => lines[start].to_string(),
+                    _ => format!("{}-{}", lines[start], lines[i - 1]),
+                });
+                start = i;
+            }
+        }
+        parts.push(format!("{file}:{}", runs.join("、")));
+    }
+    parts.extend(others.into_iter().map(str::to_string));
+    parts.join("；")
 }
 
 /// Counts by category across findings, in category order.
@@ -270,4 +309,26 @@ pub fn top_models<'a>(
     list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     list.truncate(n);
     list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Twelve months of one person's rows read as one range; another file's
+    /// row and a sheet's rows keep their own; a source without a line stays.
+    #[test]
+    fn a_lead_cites_runs_of_rows_as_ranges() {
+        let mut sources: Vec<String> = (193..=204).map(|l| format!("发放.csv:{l}")).collect();
+        sources.push("死亡.csv:3".into());
+        sources.push("发放.csv:210".into());
+        sources.push("名册.xlsx#低保:7".into());
+        sources.push("名册.xlsx#低保:5".into());
+        sources.push("无行号".into());
+        assert_eq!(
+            compact_sources(&sources),
+            "发放.csv:193-204、210；死亡.csv:3；名册.xlsx#低保:5、7；无行号"
+        );
+        assert_eq!(compact_sources(&["a.csv:2".into()]), "a.csv:2");
+    }
 }
