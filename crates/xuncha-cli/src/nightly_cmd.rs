@@ -131,22 +131,13 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
         _ => None,
     };
     let counts = diff.as_ref().map(Diff::counts);
-    if let Some(d) = &diff {
-        // An export gone or cut short since last night: its leads vanish, and new ones cannot appear.
-        warnings.extend(crate::store_cmd::missing_inputs(
-            &store,
-            &d.from_run,
-            &d.to_run,
-        )?);
-        warnings.extend(crate::store_cmd::shrunk_datasets(
-            &store,
-            &d.from_run,
-            &d.to_run,
-        )?);
-    }
     let blind = match (&diff, &counts) {
         (Some(d), Some(counts)) => {
-            crate::store_cmd::blind_gaps(&store, (&d.from_run, &d.to_run), counts)?
+            let recorded = crate::store_cmd::Recorded::read(&store, &d.from_run, &d.to_run)?;
+            // An export gone or cut short since last night: its leads vanish, and new ones cannot appear.
+            let lost = recorded.lost_inputs();
+            warnings.extend(lost.iter().cloned());
+            recorded.blind(counts, &lost)
         }
         _ => Vec::new(),
     };

@@ -82,7 +82,8 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
         xuncha_report::write_jsonl(list, &args.out.join(format!("{name}.jsonl")))?;
     }
     let counts = diff.counts();
-    let blind = blind_gaps(&store, (&diff.from_run, &diff.to_run), &counts)?;
+    let recorded = Recorded::read(&store, &diff.from_run, &diff.to_run)?;
+    let blind = recorded.blind(&counts, &recorded.lost_inputs());
     if args.json {
         let value = serde_json::json!({
             "from_run": diff.from_run, "to_run": diff.to_run,
@@ -116,124 +117,141 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The recorded summary of a run (`Null` when none was recorded).
-fn recorded_summary(store: &Store, run: &str) -> Result<serde_json::Value, Failure> {
-    Ok(match store.summary(run)? {
-        Some(text) => serde_json::from_str(&text)?,
-        None => serde_json::Value::Null,
-    })
+/// The recorded summaries of two runs (`Null` where none was recorded),
+/// read once for what the later run could not see.
+pub(crate) struct Recorded {
+    before: serde_json::Value,
+    after: serde_json::Value,
 }
 
-/// The exports run `from` read as a dataset that run `to` did not (gone
-/// from the folder, or there but no longer recognised), where no new file
-/// of that dataset took their place (a file under a new name,
-/// `…_20241202.csv` for `…_20241201.csv`, is the same export), a line each.
-pub(crate) fn missing_inputs(store: &Store, from: &str, to: &str) -> Result<Vec<String>, Failure> {
-    // Each table's file and the dataset it was read as (`None`: not recognised).
-    let tables = |run: &str| -> Result<Vec<(String, Option<String>)>, Failure> {
-        let summary = recorded_summary(store, run)?;
-        let tables = summary["tables"].as_array().cloned().unwrap_or_default();
-        Ok((tables.iter())
-            .filter_map(|t| {
-                let dataset = t["dataset"].as_str().map(str::to_string);
-                Some((t["file"].as_str()?.to_string(), dataset))
+impl Recorded {
+    /// The summaries of runs `from` and `to`.
+    pub(crate) fn read(store: &Store, from: &str, to: &str) -> Result<Self, Failure> {
+        let summary = |run: &str| -> Result<serde_json::Value, Failure> {
+            Ok(match store.summary(run)? {
+                Some(text) => serde_json::from_str(&text)?,
+                None => serde_json::Value::Null,
             })
-            .collect())
-    };
-    let (before, after) = (tables(from)?, tables(to)?);
-    let read = |tables: &[(String, Option<String>)]| -> BTreeMap<String, String> {
-        (tables.iter())
-            .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
-            .collect()
-    };
-    let (was_read, is_read) = (read(&before), read(&after));
-    let renewed: std::collections::BTreeSet<&String> = (is_read.iter())
-        .filter(|(file, _)| !was_read.contains_key(*file))
-        .map(|(_, dataset)| dataset)
-        .collect();
-    Ok((was_read.iter())
-        .filter(|(file, dataset)| !is_read.contains_key(*file) && !renewed.contains(dataset))
-        .map(|(file, dataset)| {
-            let now = if after.iter().any(|(f, _)| f == file) {
-                format!("本次未能识别为 {dataset}（表头或格式变了？）")
-            } else {
-                "本次不在数据目录中".to_string()
-            };
-            format!(
-                "文件 {file}（{dataset}）上次读入，{now}：\
-                 与其有关的疑点随之消失的不能视为已整改，新的问题也无法发现"
-            )
+        };
+        Ok(Recorded {
+            before: summary(from)?,
+            after: summary(to)?,
         })
-        .collect())
-}
+    }
 
-/// The datasets run `to` read less than half the rows of that run `from`
-/// read (an export cut short, a township's file missing), a line each.
-pub(crate) fn shrunk_datasets(store: &Store, from: &str, to: &str) -> Result<Vec<String>, Failure> {
-    let rows = |run: &str| -> Result<BTreeMap<String, (String, u64)>, Failure> {
-        let summary = recorded_summary(store, run)?;
-        let datasets = summary["datasets"].as_array().cloned().unwrap_or_default();
-        Ok((datasets.iter())
-            .filter_map(|d| {
-                let title = d["title"].as_str().unwrap_or_default().to_string();
-                Some((
-                    d["dataset"].as_str()?.to_string(),
-                    (title, d["rows"].as_u64()?),
-                ))
-            })
-            .collect())
-    };
-    let (before, after) = (rows(from)?, rows(to)?);
-    Ok((after.iter())
-        .filter_map(|(dataset, (title, now))| {
-            let (_, was) = before.get(dataset)?;
-            (now * 2 < *was).then(|| {
+    /// The exports of the earlier run lost by the later, a line each: gone
+    /// or no longer recognised ([`Recorded::missing_inputs`]), or a dataset
+    /// cut short ([`Recorded::shrunk_datasets`]).
+    pub(crate) fn lost_inputs(&self) -> Vec<String> {
+        let mut lost = self.missing_inputs();
+        lost.extend(self.shrunk_datasets());
+        lost
+    }
+
+    /// The exports the earlier run read as a dataset that the later did not
+    /// (gone from the folder, or there but no longer recognised), where no
+    /// new file of that dataset took their place (a file under a new name,
+    /// `…_20241202.csv` for `…_20241201.csv`, is the same export).
+    fn missing_inputs(&self) -> Vec<String> {
+        // Each table's file and the dataset it was read as (`None`: not recognised).
+        let tables = |summary: &serde_json::Value| -> Vec<(String, Option<String>)> {
+            (summary["tables"].as_array().into_iter().flatten())
+                .filter_map(|t| {
+                    let dataset = t["dataset"].as_str().map(str::to_string);
+                    Some((t["file"].as_str()?.to_string(), dataset))
+                })
+                .collect()
+        };
+        let (before, after) = (tables(&self.before), tables(&self.after));
+        let read = |tables: &[(String, Option<String>)]| -> BTreeMap<String, String> {
+            (tables.iter())
+                .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
+                .collect()
+        };
+        let (was_read, is_read) = (read(&before), read(&after));
+        let renewed: std::collections::BTreeSet<&String> = (is_read.iter())
+            .filter(|(file, _)| !was_read.contains_key(*file))
+            .map(|(_, dataset)| dataset)
+            .collect();
+        (was_read.iter())
+            .filter(|(file, dataset)| !is_read.contains_key(*file) && !renewed.contains(dataset))
+            .map(|(file, dataset)| {
+                let now = if after.iter().any(|(f, _)| f == file) {
+                    format!("本次未能识别为 {dataset}（表头或格式变了？）")
+                } else {
+                    "本次不在数据目录中".to_string()
+                };
                 format!(
-                    "{title}（{dataset}）本次读入 {now} 行，上次 {was} 行，少了一半以上：\
-                     导出可能不全（缺了乡镇或月份？），随之消失的疑点不能视为已整改"
+                    "文件 {file}（{dataset}）上次读入，{now}：\
+                     与其有关的疑点随之消失的不能视为已整改，新的问题也无法发现"
                 )
             })
-        })
-        .collect())
-}
-
-/// What blinds a model of run `to` (from its recorded summary) whose leads
-/// disappeared since run `from`, a line each: the model did not run
-/// (skipped, failed), an export read before is gone or a dataset holds
-/// less than half its rows, or a data gap hid what it looks for.
-pub(crate) fn blind_gaps(
-    store: &Store,
-    (from, to): (&str, &str),
-    counts: &BTreeMap<String, [usize; 3]>,
-) -> Result<Vec<String>, Failure> {
-    let summary = recorded_summary(store, to)?;
-    if summary.is_null() {
-        return Ok(Vec::new());
+            .collect()
     }
-    let resolved = |m: &str| counts.get(m).map_or(0, |c| c[2]);
-    let gone_files = if counts.values().any(|c| c[2] > 0) {
-        let mut gone = missing_inputs(store, from, to)?;
-        gone.extend(shrunk_datasets(store, from, to)?);
-        gone
-    } else {
-        Vec::new()
-    };
-    let models = summary["models"].as_array().into_iter().flatten();
-    let not_run = models.filter_map(|m| {
-        let id = m["model_id"].as_str()?;
-        let why = match m["status"].as_str()? {
-            "skipped" => format!("本次未运行（{}）", m["reason"].as_str().unwrap_or("")),
-            "failed" => "本次运行失败".to_string(),
-            _ => return None,
+
+    /// The datasets the later run read less than half the rows of that the
+    /// earlier read (an export cut short, a township's file missing).
+    fn shrunk_datasets(&self) -> Vec<String> {
+        let rows = |summary: &serde_json::Value| -> BTreeMap<String, (String, u64)> {
+            (summary["datasets"].as_array().into_iter().flatten())
+                .filter_map(|d| {
+                    let title = d["title"].as_str().unwrap_or_default().to_string();
+                    Some((
+                        d["dataset"].as_str()?.to_string(),
+                        (title, d["rows"].as_u64()?),
+                    ))
+                })
+                .collect()
         };
-        let gone = resolved(id);
-        (gone > 0).then(|| format!("{id} {why}：上次的 {gone} 条疑点未经比对，不能视为已消失"))
-    });
-    let gaps = (Gap::recorded(&summary).iter())
-        .filter(|g| g.models.iter().any(|m| resolved(m) > 0))
-        .map(Gap::to_chinese)
-        .collect::<Vec<_>>();
-    Ok(not_run.chain(gone_files).chain(gaps).collect())
+        let (before, after) = (rows(&self.before), rows(&self.after));
+        (after.iter())
+            .filter_map(|(dataset, (title, now))| {
+                let (_, was) = before.get(dataset)?;
+                (now * 2 < *was).then(|| {
+                    format!(
+                        "{title}（{dataset}）本次读入 {now} 行，上次 {was} 行，少了一半以上：\
+                         导出可能不全（缺了乡镇或月份？），随之消失的疑点不能视为已整改"
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// What blinds a model of the later run whose leads disappeared since
+    /// the earlier, a line each: the model did not run (skipped, failed),
+    /// the inputs `lost` ([`Recorded::lost_inputs`]), or a data gap hid
+    /// what it looks for.
+    pub(crate) fn blind(
+        &self,
+        counts: &BTreeMap<String, [usize; 3]>,
+        lost: &[String],
+    ) -> Vec<String> {
+        if self.after.is_null() {
+            return Vec::new();
+        }
+        let resolved = |m: &str| counts.get(m).map_or(0, |c| c[2]);
+        let lost = if counts.values().any(|c| c[2] > 0) {
+            lost
+        } else {
+            &[]
+        };
+        let models = self.after["models"].as_array().into_iter().flatten();
+        let not_run = models.filter_map(|m| {
+            let id = m["model_id"].as_str()?;
+            let why = match m["status"].as_str()? {
+                "skipped" => format!("本次未运行（{}）", m["reason"].as_str().unwrap_or("")),
+                "failed" => "本次运行失败".to_string(),
+                _ => return None,
+            };
+            let gone = resolved(id);
+            (gone > 0).then(|| format!("{id} {why}：上次的 {gone} 条疑点未经比对，不能视为已消失"))
+        });
+        let gaps = (Gap::recorded(&self.after).iter())
+            .filter(|g| g.models.iter().any(|m| resolved(m) > 0))
+            .map(Gap::to_chinese)
+            .collect::<Vec<_>>();
+        not_run.chain(lost.iter().cloned()).chain(gaps).collect()
+    }
 }
 
 #[derive(clap::Args)]
