@@ -264,32 +264,58 @@ fn a_nightly_run_warns_of_the_gaps_in_its_data() {
     assert!(stdout.contains("警告：村覆盖"), "{stdout}");
 }
 
+/// Nights over the partial register (`common::partial_register`), the
+/// first run when they are set up.
+struct Nights {
+    tmp: tempfile::TempDir,
+    data: PathBuf,
+    config: PathBuf,
+}
+
+impl Nights {
+    fn first() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        common::partial_register(&data);
+        let config = nightly_config(tmp.path(), &data, "");
+        let nights = Nights { tmp, data, config };
+        let (result, _) = nights.next();
+        assert!(result.status.success(), "{result:?}");
+        nights
+    }
+
+    /// The next night: its output and its nightly.json.
+    fn next(&self) -> (std::process::Output, serde_json::Value) {
+        let result = output(&["nightly", "--config", &s(&self.config)]);
+        let path = self.tmp.path().join("night-out/nightly.json");
+        let report = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        (result, report)
+    }
+}
+
+/// The lines of a list in nightly.json.
+fn lines(report: &serde_json::Value, key: &str) -> Vec<String> {
+    (report[key].as_array().unwrap().iter())
+        .filter_map(|w| w.as_str().map(str::to_string))
+        .collect()
+}
+
 /// The second night's 户籍 holds a header alone: the “查无此人” lead of the
 /// first night disappears, and nightly.json says the data went with it.
 #[test]
 fn a_lead_gone_with_the_data_is_told_apart_from_one_rectified() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    common::partial_register(&data);
-    let config = nightly_config(tmp.path(), &data, "");
-    assert!(output(&["nightly", "--config", &s(&config)])
-        .status
-        .success());
+    let nights = Nights::first();
     std::fs::write(
-        data.join("户籍人口信息.csv"),
+        nights.data.join("户籍人口信息.csv"),
         "公民身份号码,姓名,户号,村级区划代码\n",
     )
     .unwrap();
-    let result = output(&["nightly", "--config", &s(&config)]);
+    let (result, report) = nights.next();
     assert!(result.status.success(), "{result:?}");
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
-    )
-    .unwrap();
     assert!(report["resolved"].as_u64().unwrap() > 0, "{report}");
-    let blind = report["resolved_while_blind"].as_array().unwrap();
     assert!(
-        (blind.iter()).any(|w| w.as_str().unwrap().starts_with("residents 没有数据行：")),
+        (lines(&report, "resolved_while_blind").iter())
+            .any(|w| w.starts_with("residents 没有数据行：")),
         "{report}"
     );
 }
@@ -299,27 +325,12 @@ fn a_lead_gone_with_the_data_is_told_apart_from_one_rectified() {
 /// file is gone, not that the lead was rectified.
 #[test]
 fn an_export_gone_since_last_night_is_no_rectification() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    common::partial_register(&data);
-    let config = nightly_config(tmp.path(), &data, "");
-    assert!(output(&["nightly", "--config", &s(&config)])
-        .status
-        .success());
-    std::fs::remove_file(data.join("户籍人口信息.csv")).unwrap();
-    let result = output(&["nightly", "--config", &s(&config)]);
+    let nights = Nights::first();
+    std::fs::remove_file(nights.data.join("户籍人口信息.csv")).unwrap();
+    let (result, report) = nights.next();
     assert!(result.status.success(), "{result:?}");
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
-    )
-    .unwrap();
     assert!(report["resolved"].as_u64().unwrap() > 0, "{report}");
-    let lines = |key: &str| -> Vec<String> {
-        (report[key].as_array().unwrap().iter())
-            .filter_map(|w| w.as_str().map(str::to_string))
-            .collect()
-    };
-    let blind = lines("resolved_while_blind");
+    let blind = lines(&report, "resolved_while_blind");
     assert!(
         blind.iter().any(
             |w| w.starts_with("mz.invalid_id_payment 本次未运行（缺少数据集：")
@@ -330,7 +341,9 @@ fn an_export_gone_since_last_night_is_no_rectification() {
     let gone = "文件 户籍人口信息.csv（residents）上次读入，本次不在数据目录中";
     assert!(blind.iter().any(|w| w.starts_with(gone)), "{blind:?}");
     assert!(
-        lines("warnings").iter().any(|w| w.starts_with(gone)),
+        lines(&report, "warnings")
+            .iter()
+            .any(|w| w.starts_with(gone)),
         "{report}"
     );
     let stdout = String::from_utf8_lossy(&result.stdout);
@@ -344,22 +357,12 @@ fn an_export_gone_since_last_night_is_no_rectification() {
 /// with the folder named, rather than finding every lead gone.
 #[test]
 fn a_night_over_an_empty_folder_fails() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    common::partial_register(&data);
-    let config = nightly_config(tmp.path(), &data, "");
-    assert!(output(&["nightly", "--config", &s(&config)])
-        .status
-        .success());
-    for entry in std::fs::read_dir(&data).unwrap() {
+    let nights = Nights::first();
+    for entry in std::fs::read_dir(&nights.data).unwrap() {
         std::fs::remove_file(entry.unwrap().path()).unwrap();
     }
-    let result = output(&["nightly", "--config", &s(&config)]);
+    let (result, report) = nights.next();
     assert_eq!(result.status.code(), Some(1), "{result:?}");
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
-    )
-    .unwrap();
     assert_eq!(report["status"], "failed");
     assert!(
         (report["error"].as_str().unwrap()).contains("中没有读入任何数据"),
@@ -372,29 +375,21 @@ fn a_night_over_an_empty_folder_fails() {
 /// longer recognised is said as such.
 #[test]
 fn an_export_renamed_is_no_gap_and_one_unrecognised_is_named() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    common::partial_register(&data);
-    let config = nightly_config(tmp.path(), &data, "");
-    let night = || {
-        let result = output(&["nightly", "--config", &s(&config)]);
-        assert!(result.status.success(), "{result:?}");
-        let text = std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap();
-        serde_json::from_str::<serde_json::Value>(&text).unwrap()
-    };
-    night();
+    let nights = Nights::first();
     let (old, new) = (
-        data.join("户籍人口信息.csv"),
-        data.join("户籍人口信息_20241202.csv"),
+        nights.data.join("户籍人口信息.csv"),
+        nights.data.join("户籍人口信息_20241202.csv"),
     );
     std::fs::rename(&old, &new).unwrap();
-    let report = night();
+    let (result, report) = nights.next();
+    assert!(result.status.success(), "{result:?}");
     assert_eq!(report["resolved"], 0, "{report}");
     let warnings = report["warnings"].to_string();
     assert!(!warnings.contains("上次读入"), "{warnings}");
 
     std::fs::write(&new, "甲,乙\n1,2\n").unwrap();
-    let report = night();
+    let (result, report) = nights.next();
+    assert!(result.status.success(), "{result:?}");
     assert!(
         report["warnings"].to_string().contains(
             "文件 户籍人口信息_20241202.csv（residents）上次读入，本次未能识别为 residents"
@@ -408,27 +403,16 @@ fn an_export_renamed_is_no_gap_and_one_unrecognised_is_named() {
 /// went with the rows is not taken as rectified.
 #[test]
 fn an_export_cut_short_is_warned_of() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    common::partial_register(&data);
-    let config = nightly_config(tmp.path(), &data, "");
-    assert!(output(&["nightly", "--config", &s(&config)])
-        .status
-        .success());
+    let nights = Nights::first();
     // The resident's row: a payment to someone on the register, no lead.
     std::fs::write(
-        data.join("2024年高龄津贴发放.csv"),
-        "姓名,身份证号,村代码,补贴类别,发放月份,金额
-,411122198001010014,411122001001,高龄津贴,2024-03,100
-",
+        nights.data.join("2024年高龄津贴发放.csv"),
+        "姓名,身份证号,村代码,补贴类别,发放月份,金额\n\
+         ,411122198001010014,411122001001,高龄津贴,2024-03,100\n",
     )
     .unwrap();
-    let result = output(&["nightly", "--config", &s(&config)]);
+    let (result, report) = nights.next();
     assert!(result.status.success(), "{result:?}");
-    let report: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(tmp.path().join("night-out/nightly.json")).unwrap(),
-    )
-    .unwrap();
     let cut = "救助补贴发放明细（benefit_payments）本次读入 1 行，上次 3 行，少了一半以上";
     assert!(report["warnings"].to_string().contains(cut), "{report}");
     assert!(report["resolved"].as_u64().unwrap() > 0, "{report}");
