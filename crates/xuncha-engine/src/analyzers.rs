@@ -251,6 +251,18 @@ mod tests {
             .collect()
     }
 
+    /// The built-in peer models' settings: villages of a township, z over
+    /// 3.5 upwards, five peers at least.
+    fn peer_params(metric: &str) -> Params {
+        params(&[
+            ("peer_column", "township".into()),
+            ("metric_column", metric.into()),
+            ("max_z", 3.5.into()),
+            ("min_peers", 5.into()),
+            ("direction", "high".into()),
+        ])
+    }
+
     fn str_col(df: &DataFrame, name: &str) -> Vec<String> {
         df.column(name)
             .unwrap()
@@ -344,13 +356,7 @@ mod tests {
             "per_resident" => [10.0, 12.0, 11.0, 13.0, 12.0, 40.0, 1.0, 2.0, 300.0],
         )
         .unwrap();
-        let mut p = params(&[
-            ("peer_column", "township".into()),
-            ("metric_column", "per_resident".into()),
-            ("max_z", 3.5.into()),
-            ("min_peers", 5.into()),
-            ("direction", "high".into()),
-        ]);
+        let mut p = peer_params("per_resident");
         let out = apply(QueryKind::PeerOutlier, df.clone(), &p).unwrap();
         assert_eq!(str_col(&out, "village_code"), vec!["f"]);
         assert_eq!(f64_col(&out, "robust_z"), vec![18.89]);
@@ -381,13 +387,7 @@ mod tests {
             "rate" => [4.9, 5.0, 5.1, 5.0, 4.9, 5.1, 6.7, 15.9],
         )
         .unwrap();
-        let mut p = params(&[
-            ("peer_column", "township".into()),
-            ("metric_column", "rate".into()),
-            ("max_z", 3.5.into()),
-            ("min_peers", 5.into()),
-            ("direction", "high".into()),
-        ]);
+        let mut p = peer_params("rate");
         let flagged = |p: &Params, df: &DataFrame| {
             str_col(
                 &apply(QueryKind::PeerOutlier, df.clone(), p).unwrap(),
