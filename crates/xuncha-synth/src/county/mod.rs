@@ -466,6 +466,7 @@ pub fn build(scale: f64, seed: u64, sink: &mut Sink) -> Result<Vec<TruthRow>, Sy
     )?;
     leases(&mut b, t);
     village_income(&mut b, t);
+    receipts_left_out(&mut b, t);
     flush(
         t,
         &["asset_leases", "lease_receipts", "village_income"],

@@ -299,3 +299,39 @@ impl Leases {
         (asset_name, end)
     }
 }
+
+/// Two villages left out of the rent receipts: their leases stay, and each
+/// is one lead for the village (`zc.lease_village_without_receipts`), not
+/// one rent arrears per lease.
+pub(super) fn receipts_left_out(b: &mut Builder, tables: &mut Tables) {
+    let readers = [
+        "zc.rent_arrears",
+        "zc.expired_lease_still_paid",
+        "zc.rent_income_understated",
+        "zc.rent_not_entered",
+    ];
+    let leases = table(tables, "asset_leases");
+    let (v, start, end) = (
+        leases.col("village_code"),
+        leases.col("start_date"),
+        leases.col("end_date"),
+    );
+    // Rent surely due: a lease begun two months before the as-of date and running still.
+    let due: HashSet<&str> = (leases.rows.iter())
+        .filter(|r| {
+            matches!(r[start], Cell::Date(d) if d + Days::new(60) <= as_of())
+                && matches!(r[end], Cell::Date(d) if d >= as_of())
+        })
+        .filter_map(|r| r[v].text())
+        .collect();
+    let candidates: BTreeSet<usize> = (0..b.villages.len())
+        .filter(|&v| due.contains(b.villages[v].code.as_str()))
+        .collect();
+    b.leave_out(
+        tables,
+        "lease_receipts",
+        &readers,
+        "zc.lease_village_without_receipts",
+        &candidates,
+    );
+}
