@@ -93,3 +93,61 @@ fn a_false_partition_key_is_reported() {
         positive.problems
     );
 }
+
+/// Each case also runs over a lake on the streaming engine: a model whose
+/// `WHERE` compares the two sides of a `CROSS JOIN` (an inequality join,
+/// which that engine cannot run) passes in memory and is reported there.
+#[test]
+fn a_model_the_streaming_engine_cannot_run_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("late_cash.toml"),
+        r#"
+id = "my.late_cash"
+title = "最早一笔之后的现金支出"
+category = "村级财务"
+severity = "low"
+description = "测试用。"
+datasets = ["village_payments"]
+
+[query]
+sql = """
+WITH first AS (SELECT MIN(pay_date) AS first_day FROM village_payments)
+SELECT p.voucher_no, p.village_code, p.amount, p._src
+FROM village_payments p
+CROSS JOIN first f
+WHERE p.pay_date > f.first_day
+"""
+
+[finding]
+subject = "voucher_no"
+village = "village_code"
+amount = "amount"
+explain = "现金支出{amount}元"
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("late_cash.cases.toml"),
+        r#"
+[[case]]
+name = "第二笔"
+expect = [{ subject = "PZ2", amount = 800.0 }]
+[case.files]
+"village_payments.csv" = """
+凭证号,村代码,支付日期,收款方,金额,支付方式
+PZ1,411102001001,2024-01-05,张三,1500,现金
+PZ2,411102001001,2024-02-05,李四,800,现金
+"""
+"#,
+    )
+    .unwrap();
+    let (models, errors) = load_dirs(&[dir.path().to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let outcomes = run_cases(&models[0]).unwrap().unwrap();
+    let problems = &outcomes[0].problems;
+    assert!(
+        problems.len() == 1 && problems[0].starts_with("在流式引擎上运行未正常结束：失败"),
+        "{problems:?}"
+    );
+}

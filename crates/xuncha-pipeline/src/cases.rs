@@ -16,17 +16,24 @@
 //! """
 //! ```
 //!
-//! A model that declares `partition_by` is also run one key value at a
-//! time on each case, and must give the same findings as run whole.
+//! Each case also runs on polars' streaming engine (which a county larger
+//! than memory, or `--engine streaming`, uses) and must give the same
+//! findings there; a model that declares `partition_by` is also run one key
+//! value at a time, and must give the same findings as run whole.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Deserialize;
 use xuncha_engine::findings::VillageIndex;
-use xuncha_engine::{run_models, run_queries, stream_slices, ModelStatus, RunOptions};
-use xuncha_ingest::{ingest_dir, Ingested};
+use xuncha_engine::{
+    run_models, run_queries, stream_query, stream_slices, ModelStatus, Query, RunOptions,
+};
+use xuncha_ingest::scan::{scan_lake, LakeScan};
+use xuncha_ingest::sources::SourceNames;
+use xuncha_ingest::{ingest_dir, Ingested, Wanted};
 use xuncha_model::Model;
 use xuncha_schema::Finding;
 
@@ -104,6 +111,9 @@ fn run_case(model: &Model, case: &Case) -> Result<CaseOutcome, String> {
         std::fs::write(dir.path().join(name), text).map_err(|e| format!("{name}：{e}"))?;
     }
     let mut data = ingest_dir(dir.path(), None).map_err(|e| e.to_string())?;
+    // The case as a lake, for the streaming engine (which scans one).
+    let lake = dir.path().join("lake");
+    let lake = write_lake(&data, &lake).map_err(|e| format!("无法写出数据湖：{e}"))?;
     // As a run over loaded frames does: the cases check the tokens too.
     data.compact_sources();
     let mut problems: Vec<String> = data
@@ -129,11 +139,16 @@ fn run_case(model: &Model, case: &Case) -> Result<CaseOutcome, String> {
         threads: Some(1),
     };
     let result = run_models(&[model], &data, &opts, &|_| {});
-    if let Some(o) = result.outcomes.first() {
-        if !matches!(o.status, ModelStatus::Ok { .. }) {
-            problems.push(format!("模型未正常运行：{:?}", o.status));
-        }
+    if let Some(why) = result.outcomes.first().and_then(|o| not_run(&o.status)) {
+        problems.push(format!("模型未正常运行：{why}"));
     }
+    problems.extend(streamed_difference(
+        model,
+        &lake,
+        &data,
+        &opts,
+        &result.findings,
+    ));
     problems.extend(sliced_difference(model, &data, &opts, &result.findings));
     let mut found: Vec<&Finding> = result.findings.iter().collect();
     for e in &case.expect {
@@ -206,36 +221,92 @@ fn sliced_difference(
         });
         stream_slices(m, params, opts.as_of, slices)
     };
-    let villages = VillageIndex::new(data.datasets.get("villages"));
-    let sliced = run_queries(
-        &[model],
-        opts,
-        &villages,
+    let differs = difference(
+        model,
+        data,
         &data.sources,
-        Vec::new(),
+        opts,
+        whole,
         &query,
-        &|_| {},
-    );
+        "按 partition_by 分批运行",
+    )?;
+    Some(format!(
+        "{differs}：查询须只在同一 {key} 的行之间分组和关联"
+    ))
+}
+
+/// Why a model did not run to the end (skipped or failed); `None` if it did.
+fn not_run(status: &ModelStatus) -> Option<String> {
+    match status {
+        ModelStatus::Ok { .. } => None,
+        ModelStatus::Skipped { reason } => Some(format!("跳过（{reason}）")),
+        ModelStatus::Failed { error } => Some(format!("失败（{error}）")),
+    }
+}
+
+/// Write each dataset of `data` as `<dataset>.parquet` into `dir`, as
+/// `xuncha data lake` does, and scan it as a streaming run does.
+fn write_lake(data: &Ingested, dir: &Path) -> Result<LakeScan, String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for (name, df) in &data.datasets {
+        let file = std::fs::File::create(dir.join(format!("{name}.parquet")))
+            .map_err(|e| e.to_string())?;
+        ParquetWriter::new(file)
+            .finish(&mut df.clone())
+            .map_err(|e| e.to_string())?;
+    }
+    let wanted = Wanted {
+        datasets: data.datasets.keys().cloned().collect(),
+        columns: BTreeMap::new(),
+    };
+    scan_lake(dir, &wanted).map_err(|e| e.to_string())
+}
+
+/// Run `model` over the case's `lake` with polars' streaming engine, as
+/// `--engine streaming` (or a county larger than memory) does, and say how
+/// its findings differ from those of the in-memory run.
+fn streamed_difference(
+    model: &Model,
+    lake: &LakeScan,
+    data: &Ingested,
+    opts: &RunOptions,
+    whole: &[Finding],
+) -> Option<String> {
+    let query = |m: &Model, params: &_| stream_query(m, params, opts.as_of, &lake.frames, 1);
+    // The lake holds whole source references, not the loaded frames' tokens.
+    let names = SourceNames::default();
+    difference(model, data, &names, opts, whole, &query, "在流式引擎上运行")
+}
+
+/// Run `model` through `query` (`how` it runs; `names` expands its source
+/// tokens) and say how its findings differ from `whole`, those of the
+/// in-memory run over `data`.
+fn difference(
+    model: &Model,
+    data: &Ingested,
+    names: &SourceNames,
+    opts: &RunOptions,
+    whole: &[Finding],
+    query: &Query,
+    how: &str,
+) -> Option<String> {
+    let villages = VillageIndex::new(data.datasets.get("villages"));
+    let other = run_queries(&[model], opts, &villages, names, Vec::new(), query, &|_| {});
     let text = |findings: &[Finding]| -> Vec<String> {
         findings
             .iter()
             .map(|f| serde_json::to_string(f).unwrap_or_default())
             .collect()
     };
-    if let Some(o) = sliced.outcomes.first() {
-        if !matches!(o.status, ModelStatus::Ok { .. }) {
-            return Some(format!(
-                "按 partition_by 分批运行未正常结束：{:?}",
-                o.status
-            ));
-        }
+    if let Some(why) = other.outcomes.first().and_then(|o| not_run(&o.status)) {
+        return Some(format!("{how}未正常结束：{why}"));
     }
-    if text(&sliced.findings) == text(whole) {
+    if text(&other.findings) == text(whole) {
         return None;
     }
     Some(format!(
-        "按 partition_by 分批运行的结果与整体运行不同（分批 {} 条，整体 {} 条）：查询须只在同一 {key} 的行之间分组和关联",
-        sliced.findings.len(),
+        "{how}的结果与在内存中运行不同（{} 条，内存中 {} 条）",
+        other.findings.len(),
         whole.len(),
     ))
 }
