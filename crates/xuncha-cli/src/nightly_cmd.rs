@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use xuncha_schema::config_message::located;
-use xuncha_store::{Diff, Store};
+use xuncha_store::{Diff, RunRow, Store};
 
 use xuncha_model::Library;
 use xuncha_pipeline::lock::Lock;
 use xuncha_pipeline::{run_batch, Quiet, ReportRequest, RunRequest};
 use xuncha_report::issues::GroupBy;
 
+use crate::store_cmd::{Recorded, LOOKBACK_RUNS};
 use crate::{Exit, Failure};
 
 /// `nightly.toml`. Relative paths are relative to the file's folder.
@@ -133,8 +134,10 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     let counts = diff.as_ref().map(Diff::counts);
     let blind = match (&diff, &counts) {
         (Some(d), Some(counts)) => {
-            let recorded = crate::store_cmd::Recorded::read(&store, &d.from_run, &d.to_run)?;
-            // An export gone or cut short since last night: its leads vanish, and new ones cannot appear.
+            // The nights before tonight, the latest first.
+            let earlier: Vec<&RunRow> = runs.iter().rev().skip(1).take(LOOKBACK_RUNS).collect();
+            let recorded = Recorded::read(&store, &earlier, &d.to_run)?;
+            // An export gone or cut short in the last nights: its leads vanish, and new ones cannot appear.
             let lost = recorded.lost_inputs();
             warnings.extend(lost.iter().cloned());
             recorded.blind(counts, &lost)

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use xuncha_engine::gaps::Gap;
-use xuncha_store::{Store, TriageUpdate};
+use xuncha_store::{RunRow, Store, TriageUpdate};
 
 use crate::{Exit, Failure};
 
@@ -82,7 +82,9 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
         xuncha_report::write_jsonl(list, &args.out.join(format!("{name}.jsonl")))?;
     }
     let counts = diff.counts();
-    let recorded = Recorded::read(&store, &diff.from_run, &diff.to_run)?;
+    let runs = store.runs()?;
+    let from: Vec<&RunRow> = runs.iter().filter(|r| r.run_id == diff.from_run).collect();
+    let recorded = Recorded::read(&store, &from, &diff.to_run)?;
     let blind = recorded.blind(&counts, &recorded.lost_inputs());
     if args.json {
         let value = serde_json::json!({
@@ -117,16 +119,22 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The recorded summaries of two runs (`Null` where none was recorded),
-/// read once for what the later run could not see.
+/// The recorded summaries of a run and of runs before it (`Null` where
+/// none was recorded), read once for what the run could not see.
 pub(crate) struct Recorded {
-    before: serde_json::Value,
+    /// The earlier runs, the latest first: each one's start and summary.
+    earlier: Vec<(String, serde_json::Value)>,
     after: serde_json::Value,
 }
 
+/// Runs before tonight that a night compares its inputs with: an export lost
+/// is warned of every night for a week of nightly runs, and a dataset's rows
+/// are held against the most of any of them (a slow decline is seen too).
+pub(crate) const LOOKBACK_RUNS: usize = 7;
+
 impl Recorded {
-    /// The summaries of runs `from` and `to`.
-    pub(crate) fn read(store: &Store, from: &str, to: &str) -> Result<Self, Failure> {
+    /// The summaries of `earlier` runs (the latest first) and of run `to`.
+    pub(crate) fn read(store: &Store, earlier: &[&RunRow], to: &str) -> Result<Self, Failure> {
         let summary = |run: &str| -> Result<serde_json::Value, Failure> {
             Ok(match store.summary(run)? {
                 Some(text) => serde_json::from_str(&text)?,
@@ -134,7 +142,9 @@ impl Recorded {
             })
         };
         Ok(Recorded {
-            before: summary(from)?,
+            earlier: (earlier.iter())
+                .map(|r| Ok((r.started_at.clone(), summary(&r.run_id)?)))
+                .collect::<Result<_, Failure>>()?,
             after: summary(to)?,
         })
     }
@@ -148,10 +158,25 @@ impl Recorded {
         lost
     }
 
-    /// The exports the earlier run read as a dataset that the later did not
-    /// (gone from the folder, or there but no longer recognised), where no
-    /// new file of that dataset took their place (a file under a new name,
-    /// `…_20241202.csv` for `…_20241201.csv`, is the same export).
+    /// When the earlier run `i` (0: the latest) was: `上次`, or how many
+    /// runs ago and its day.
+    fn when(&self, i: usize) -> String {
+        match i {
+            0 => "上次".to_string(),
+            _ => format!(
+                "{} 次运行前（{}）",
+                i + 1,
+                self.earlier[i].0.get(..10).unwrap_or("")
+            ),
+        }
+    }
+
+    /// The exports the latest earlier run to read their dataset read that
+    /// the later run did not (gone from the folder, or there but no longer
+    /// recognised), where no new file of that dataset took their place (a
+    /// file under a new name, `…_20241202.csv` for `…_20241201.csv`, is the
+    /// same export). An export read only by runs before a newer file of its
+    /// dataset replaced it is not missed.
     fn missing_inputs(&self) -> Vec<String> {
         // Each table's file and the dataset it was read as (`None`: not recognised).
         let tables = |summary: &serde_json::Value| -> Vec<(String, Option<String>)> {
@@ -162,35 +187,48 @@ impl Recorded {
                 })
                 .collect()
         };
-        let (before, after) = (tables(&self.before), tables(&self.after));
         let read = |tables: &[(String, Option<String>)]| -> BTreeMap<String, String> {
             (tables.iter())
                 .filter_map(|(f, d)| Some((f.clone(), d.clone()?)))
                 .collect()
         };
-        let (was_read, is_read) = (read(&before), read(&after));
-        let renewed: std::collections::BTreeSet<&String> = (is_read.iter())
-            .filter(|(file, _)| !was_read.contains_key(*file))
-            .map(|(_, dataset)| dataset)
-            .collect();
-        (was_read.iter())
-            .filter(|(file, dataset)| !is_read.contains_key(*file) && !renewed.contains(dataset))
-            .map(|(file, dataset)| {
+        // Each dataset's latest earlier run to read it, and its files then.
+        let mut last: BTreeMap<String, (usize, Vec<String>)> = BTreeMap::new();
+        for (i, (_, summary)) in self.earlier.iter().enumerate() {
+            for (file, dataset) in read(&tables(summary)) {
+                let (run, files) = last.entry(dataset).or_insert((i, Vec::new()));
+                if *run == i {
+                    files.push(file);
+                }
+            }
+        }
+        let after = tables(&self.after);
+        let is_read = read(&after);
+        let renewed = |dataset: &String, files: &[String]| {
+            (is_read.iter()).any(|(file, d)| d == dataset && !files.contains(file))
+        };
+        (last.iter())
+            .filter(|(dataset, (_, files))| !renewed(dataset, files))
+            .flat_map(|(dataset, (i, files))| files.iter().map(move |f| (dataset, *i, f)))
+            .filter(|(_, _, file)| !is_read.contains_key(*file))
+            .map(|(dataset, i, file)| {
                 let now = if after.iter().any(|(f, _)| f == file) {
                     format!("本次未能识别为 {dataset}（表头或格式变了？）")
                 } else {
                     "本次不在数据目录中".to_string()
                 };
                 format!(
-                    "文件 {file}（{dataset}）上次读入，{now}：\
-                     与其有关的疑点随之消失的不能视为已整改，新的问题也无法发现"
+                    "文件 {file}（{dataset}）{}读入，{now}：\
+                     与其有关的疑点随之消失的不能视为已整改，新的问题也无法发现",
+                    self.when(i)
                 )
             })
             .collect()
     }
 
-    /// The datasets the later run read less than half the rows of that the
-    /// earlier read (an export cut short, a township's file missing).
+    /// The datasets the later run read less than half the rows of that an
+    /// earlier run read at most (an export cut short, a township's file
+    /// missing, or a decline night after night).
     fn shrunk_datasets(&self) -> Vec<String> {
         let rows = |summary: &serde_json::Value| -> BTreeMap<String, (String, u64)> {
             (summary["datasets"].as_array().into_iter().flatten())
@@ -203,14 +241,19 @@ impl Recorded {
                 })
                 .collect()
         };
-        let (before, after) = (rows(&self.before), rows(&self.after));
-        (after.iter())
+        let earlier: Vec<_> = self.earlier.iter().map(|(_, s)| rows(s)).collect();
+        (rows(&self.after).iter())
             .filter_map(|(dataset, (title, now))| {
-                let (_, was) = before.get(dataset)?;
-                (now * 2 < *was).then(|| {
+                // The most rows, and the latest run that read them.
+                let (i, was) = (earlier.iter().enumerate())
+                    .filter_map(|(i, r)| Some((i, r.get(dataset)?.1)))
+                    .min_by_key(|&(i, rows)| (std::cmp::Reverse(rows), i))?;
+                (now * 2 < was).then(|| {
+                    let gap = if i == 0 { " " } else { "" };
                     format!(
-                        "{title}（{dataset}）本次读入 {now} 行，上次 {was} 行，少了一半以上：\
-                         导出可能不全（缺了乡镇或月份？），随之消失的疑点不能视为已整改"
+                        "{title}（{dataset}）本次读入 {now} 行，{}{gap}{was} 行，少了一半以上：\
+                         导出可能不全（缺了乡镇或月份？），随之消失的疑点不能视为已整改",
+                        self.when(i)
                     )
                 })
             })

@@ -421,3 +421,71 @@ fn an_export_cut_short_is_warned_of() {
         "{report}"
     );
 }
+
+/// An export still gone the night after it went is warned of again, named
+/// with the run that last read it; once back, the warning stops.
+#[test]
+fn an_export_gone_for_several_nights_is_warned_of_each_night() {
+    let nights = Nights::first();
+    let file = nights.data.join("户籍人口信息.csv");
+    let kept = std::fs::read(&file).unwrap();
+    std::fs::remove_file(&file).unwrap();
+    let gone = "文件 户籍人口信息.csv（residents）";
+    let (_, report) = nights.next();
+    assert!(
+        (lines(&report, "warnings").iter())
+            .any(|w| w.starts_with(&format!("{gone}上次读入，本次不在数据目录中"))),
+        "{report}"
+    );
+    let (result, report) = nights.next();
+    assert!(result.status.success(), "{result:?}");
+    assert!(
+        (lines(&report, "warnings").iter()).any(|w| w.starts_with(&format!("{gone}2 次运行前（"))
+            && w.contains("）读入，本次不在数据目录中")),
+        "{report}"
+    );
+    std::fs::write(&file, kept).unwrap();
+    let (_, report) = nights.next();
+    assert!(!report["warnings"].to_string().contains(gone), "{report}");
+}
+
+/// A dataset that shrinks a little each night (8, 5, then 3 rows) is
+/// warned of once it holds less than half of the most read in the nights
+/// before, though never half of the night before.
+#[test]
+fn a_dataset_declining_night_after_night_is_warned_of() {
+    let nights = Nights::first();
+    let export = |rows: usize| {
+        let body: String = (0..rows)
+            .map(|i| {
+                format!(
+                    ",411122198001010014,411122001001,高龄津贴,2024-{:02},100\n",
+                    i + 1
+                )
+            })
+            .collect();
+        std::fs::write(
+            nights.data.join("2024年高龄津贴发放.csv"),
+            format!("姓名,身份证号,村代码,补贴类别,发放月份,金额\n{body}"),
+        )
+        .unwrap();
+    };
+    let declined = "救助补贴发放明细（benefit_payments）本次读入";
+    for rows in [8, 5] {
+        export(rows);
+        let (result, report) = nights.next();
+        assert!(result.status.success(), "{result:?}");
+        assert!(
+            !report["warnings"].to_string().contains(declined),
+            "{report}"
+        );
+    }
+    export(3);
+    let (_, report) = nights.next();
+    assert!(
+        (lines(&report, "warnings").iter())
+            .any(|w| w.starts_with(&format!("{declined} 3 行，2 次运行前（"))
+                && w.contains("）8 行，少了一半以上")),
+        "{report}"
+    );
+}
