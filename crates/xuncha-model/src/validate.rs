@@ -3,6 +3,7 @@
 //! are caught before any data is read.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use std::ops::ControlFlow;
@@ -12,7 +13,7 @@ use polars::sql::SQLContext;
 use sqlparser::ast::{Query, TableFactor, Visit, Visitor};
 
 use crate::dialect;
-use crate::spec::{placeholders, QueryKind};
+use crate::spec::{placeholders, Executor, QueryKind};
 use crate::{Model, ModelError};
 
 /// Compile a model's SQL into a lazy plan over the given frames. Only the
@@ -336,6 +337,26 @@ pub fn canonical_frames() -> BTreeMap<String, LazyFrame> {
         .collect()
 }
 
+/// The model's datasets as scans of empty Parquet files written into `dir`,
+/// as a streaming run reads a lake.
+fn empty_scans(model: &Model, dir: &Path) -> PolarsResult<BTreeMap<String, LazyFrame>> {
+    let mut scans = BTreeMap::new();
+    for d in &model.spec.datasets {
+        let Some(spec) = xuncha_schema::dataset(d) else {
+            continue;
+        };
+        let path = dir.join(format!("{d}.parquet"));
+        let file = std::fs::File::create(&path)?;
+        ParquetWriter::new(file).finish(&mut DataFrame::empty_with_schema(&spec.schema()))?;
+        let source = PlRefPath::try_from_path(&path)?;
+        scans.insert(
+            d.clone(),
+            LazyFrame::scan_parquet(source, ScanArgsParquet::default())?,
+        );
+    }
+    Ok(scans)
+}
+
 /// What validation needs to know of a built-in analyzer (`[query] kind`).
 /// An analyzer reads the rows of the model's SQL and writes its own.
 #[derive(Debug, Clone, Copy)]
@@ -456,6 +477,7 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
             .collect(),
         Err(e) => return Err(vec![e]),
     };
+    errors.extend(streaming_error(model, as_of));
     if let Some(a) = analyzer {
         output = analyzer_output(model, a, &output, &mut errors);
     }
@@ -486,6 +508,43 @@ pub fn validate(model: &Model) -> Result<Vec<String>, Vec<ModelError>> {
     } else {
         Err(errors)
     }
+}
+
+/// Why polars' streaming engine cannot run the model's query, which the
+/// in-memory engine can: over a lake (a county larger than its memory, or
+/// `--engine streaming`, scan Parquet files) and, for a model that asks for
+/// it (`executor = "streaming"`), over loaded frames. It has no join on an
+/// inequality, which a `WHERE` comparing the two sides of a `CROSS JOIN`
+/// becomes, and says so by panicking.
+fn streaming_error(model: &Model, as_of: NaiveDate) -> Option<ModelError> {
+    let dir = tempfile::tempdir().ok()?;
+    let mut inputs = vec![empty_scans(model, dir.path()).ok()?];
+    if model.spec.query.executor == Executor::Streaming {
+        inputs.push(canonical_frames());
+    }
+    let detail = inputs.iter().find_map(|frames| {
+        let lf = plan(model, &model.spec.params, as_of, frames).ok()?;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            lf.collect_with_engine(Engine::Streaming)
+        }));
+        match run {
+            Ok(Ok(_)) => None,
+            Ok(Err(e)) => Some(polars_message_in_chinese(&e.to_string())),
+            Err(cause) => Some(
+                (cause.downcast_ref::<String>().map(String::as_str))
+                    .or_else(|| cause.downcast_ref::<&str>().copied())
+                    .unwrap_or("未知原因")
+                    .to_string(),
+            ),
+        }
+    })?;
+    Some(model.sql_error(
+        Some("sql"),
+        format!(
+            "查询在流式引擎上无法运行（{detail}）：数据大于内存或 --engine streaming 时此模型会失败；\
+             CROSS JOIN 两侧的列在 WHERE 中比较大小时，改为在 CTE 中算出 CASE … THEN 1 ELSE 0 END 列再筛选"
+        ),
+    ))
 }
 
 /// Check an analyzer's params against the SQL output; the analyzer's own output.
@@ -840,5 +899,36 @@ explain = "{total} {robust_z}"
             e.message.starts_with("未知字段 `sqll`，可用的字段：`"),
             "{e}"
         );
+    }
+
+    /// A `WHERE` comparing the two sides of a `CROSS JOIN` runs in memory
+    /// but not on the streaming engine: named, with the way round it.
+    #[test]
+    fn a_query_the_streaming_engine_cannot_run_is_named() {
+        let join = "FROM benefit_payments p JOIN deaths d ON p.id_number = d.id_number\n\
+                    WHERE p.period > d.death_date + INTERVAL '{grace_months} months'";
+        assert!(GOOD.contains(join));
+        let first = "FROM benefit_payments p\n\
+                     CROSS JOIN (SELECT MIN(death_date) AS death_date FROM deaths) d\n";
+        let cross = GOOD.replace(join, &format!("{first}WHERE p.period > d.death_date"));
+        let errors = validate(&model(&cross)).unwrap_err();
+        assert!(
+            errors.len() == 1
+                && errors[0].message.starts_with("查询在流式引擎上无法运行（")
+                && errors[0].message.contains("CASE … THEN 1 ELSE 0 END"),
+            "{errors:?}"
+        );
+        let flagged = GOOD.replace(
+            join,
+            &format!(
+                "FROM (SELECT p.*, d.death_date, \
+                 CASE WHEN p.period > d.death_date THEN 1 ELSE 0 END AS after \
+                 {first}) p\nWHERE p.after = 1"
+            ),
+        );
+        let flagged = flagged
+            .replace("d.death_date, SUM", "p.death_date, SUM")
+            .replace("p.name, d.death_date\n", "p.name, p.death_date\n");
+        assert!(validate(&model(&flagged)).is_ok(), "{flagged}");
     }
 }
