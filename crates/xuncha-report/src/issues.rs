@@ -222,10 +222,7 @@ pub fn lead_row(f: &Finding, models: &[ModelInfo], unmask: bool) -> LeadRow {
     LeadRow {
         model: f.model_title.clone(),
         severity: f.severity.label_zh(),
-        subject: f
-            .subject_name
-            .clone()
-            .map_or_else(|| mask(&f.subject_key), |n| mask(&n)),
+        subject: mask(subject_label(f)),
         id_number: if unmask || id_number.is_empty() {
             id_number
         } else {
@@ -242,6 +239,18 @@ pub fn lead_row(f: &Finding, models: &[ModelInfo], unmask: bool) -> LeadRow {
         finding_id: f.finding_id.clone(),
         triage: f.triage.clone().unwrap_or_default(),
     }
+}
+
+/// Who or what a lead is about, for reading: its name, or for a village
+/// without one the village's name (a code in the villages directory);
+/// else its key.
+fn subject_label(f: &Finding) -> &str {
+    let village = (f.subject_type == "village" && f.village_code.as_ref() == Some(&f.subject_key))
+        .then_some(f.village_name.as_deref())
+        .flatten();
+    (f.subject_name.as_deref())
+        .or(village)
+        .unwrap_or(&f.subject_key)
 }
 
 /// The rows a lead cites, for reading: the lines of one file (or sheet)
@@ -330,5 +339,24 @@ mod tests {
             "发放.csv:193-204、210；死亡.csv:3；名册.xlsx#低保:5、7；无行号"
         );
         assert_eq!(compact_sources(&["a.csv:2".into()]), "a.csv:2");
+    }
+
+    /// A lead about a village reads as the village's name where the
+    /// villages directory gives one, else as its code; a person as a name.
+    #[test]
+    fn a_village_lead_is_named_by_its_village() {
+        let mut f: Finding = serde_json::from_value(serde_json::json!({
+            "finding_id": "a", "run_id": "r", "model_id": "zc.x", "model_title": "测试",
+            "category": "集体三资", "severity": "medium", "village_code": "411102001002",
+            "village_name": "西村", "subject_type": "village", "subject_key": "411102001002",
+            "explain": "该村", "evidence": {}, "sources": []
+        }))
+        .unwrap();
+        assert_eq!(lead_row(&f, &[], false).subject, "西村");
+        f.village_name = None;
+        assert_eq!(lead_row(&f, &[], false).subject, "411102001002");
+        f.subject_type = "person".into();
+        f.subject_name = Some("张三".into());
+        assert_eq!(lead_row(&f, &[], false).subject, "张三");
     }
 }
