@@ -241,9 +241,8 @@ pub fn lead_row(f: &Finding, models: &[ModelInfo], unmask: bool) -> LeadRow {
     }
 }
 
-/// Who or what a lead is about, for reading: its name, or for a village
-/// without one the village's name (a code in the villages directory);
-/// else its key.
+/// Who or what a lead is about, for reading: its name; for a village
+/// without one, the name the villages directory gives its code; else its key.
 fn subject_label(f: &Finding) -> &str {
     let village = (f.subject_type == "village" && f.village_code.as_ref() == Some(&f.subject_key))
         .then_some(f.village_name.as_deref())
