@@ -101,10 +101,10 @@ fn a_false_partition_key_is_reported() {
 fn a_model_the_streaming_engine_cannot_run_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
-        dir.path().join("late_cash.toml"),
+        dir.path().join("later_payment.toml"),
         r#"
-id = "my.late_cash"
-title = "最早一笔之后的现金支出"
+id = "my.later_payment"
+title = "最早一笔之后的支出"
 category = "村级财务"
 severity = "low"
 description = "测试用。"
@@ -123,12 +123,12 @@ WHERE p.pay_date > f.first_day
 subject = "voucher_no"
 village = "village_code"
 amount = "amount"
-explain = "现金支出{amount}元"
+explain = "支出{amount}元"
 "#,
     )
     .unwrap();
     std::fs::write(
-        dir.path().join("late_cash.cases.toml"),
+        dir.path().join("later_payment.cases.toml"),
         r#"
 [[case]]
 name = "第二笔"
