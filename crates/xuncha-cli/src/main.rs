@@ -104,6 +104,26 @@ fn polars_warning(message: &str, warning: polars::error::PolarsWarning) {
     }
 }
 
+/// A panic prints one line, `内部错误：…（file:line）`, unless `RUST_BACKTRACE`
+/// asks for Rust's own report: a model that panics inside polars (a plan its
+/// streaming engine has no node for) is caught and reported as that model's
+/// failure, and the batch goes on, so a backtrace would only alarm a user.
+fn quiet_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = (payload.downcast_ref::<String>().map(String::as_str))
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("未知原因");
+        let place = (info.location())
+            .map(|l| format!("（{}:{}）", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("内部错误：{message}{place}");
+    }));
+}
+
 fn main() -> ExitCode {
     // Output piped into `head` or `less` that closes early ends the process
     // quietly, as for any command-line tool, instead of panicking on write.
@@ -113,6 +133,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     polars::error::set_warning_function(polars_warning);
+    quiet_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run_cmd::run(args),

@@ -256,7 +256,10 @@ fn run_guarded(
             .map(String::as_str)
             .or_else(|| cause.downcast_ref::<&str>().copied())
             .unwrap_or("未知原因");
-        let error = format!("{}：执行时内部错误：{detail}", model.path.display());
+        let error = format!(
+            "{}：执行时内部错误：{detail}（xuncha models validate 可查此模型的问题）",
+            model.path.display()
+        );
         (ModelStatus::Failed { error }, Vec::new())
     })
 }
