@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use xuncha_ingest::catalog::{self, Catalog, CATALOG_FILE};
 use xuncha_ingest::coverage::village_gaps;
+use xuncha_ingest::links::link_gaps;
 use xuncha_ingest::mapping::Decision;
 use xuncha_ingest::{ingest_dir, read::Encoding};
 
@@ -77,10 +78,12 @@ fn inspect(
         eprintln!("识别结果已写入 {}", path.display());
     }
     let gaps = village_gaps(&data.datasets);
+    let links = link_gaps(&data.datasets);
     if json {
         let value = serde_json::json!({
             "tables": data.tables,
             "village_gaps": gaps,
+            "link_gaps": links,
             "datasets": data.datasets.iter().map(|(k, v)| (k.clone(), v.height())).collect::<std::collections::BTreeMap<_, _>>(),
             "rejects": data.rejects.len(),
             "errors": data.errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -225,6 +228,9 @@ fn inspect(
     }
     for gap in &gaps {
         println!("{}", gap.to_chinese());
+    }
+    for link in &links {
+        println!("{}", link.to_chinese());
     }
     println!(
         "共拒收 {} 个值（行号、列和原因见 xuncha run 输出的 rejects.csv）",

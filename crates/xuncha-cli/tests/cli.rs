@@ -352,6 +352,43 @@ fn models_list_and_data_inspect() {
     assert!(text.contains("户籍人口信息.csv（GB18030）"), "{text}");
     assert!(text.contains("重复表头 1，合计行 0"), "{text}");
     assert!(text.contains("重复表头 0，合计行 1"), "{text}");
+    assert!(!text.contains("编号关联"), "{text}");
+}
+
+/// Rent receipts whose lease numbers are written otherwise (`ZL-001003004`
+/// for `ZL001003004`) are named by `data inspect`, with examples of both.
+#[test]
+fn data_inspect_names_numbers_written_otherwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for name in ["集体资产资源租赁台账.xlsx", "租金收取明细.csv"] {
+        std::fs::copy(
+            root().join("data-samples/demo-county").join(name),
+            data.join(name),
+        )
+        .unwrap();
+    }
+    let receipts = data.join("租金收取明细.csv");
+    let text = std::fs::read_to_string(&receipts).unwrap();
+    let renumbered: String = text
+        .lines()
+        .map(|l| format!("{}\n", l.replacen("ZL", "ZL-", 1)))
+        .collect();
+    std::fs::write(&receipts, renumbered).unwrap();
+    let inspect = xuncha(&["data", "inspect", &s(&data)]);
+    let text = String::from_utf8_lossy(&inspect.stdout);
+    assert!(inspect.status.success(), "{inspect:?}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("编号关联：租金收取（lease_receipts）的 "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("个不同租赁编号中只有 0 个在集体资产资源租赁（asset_leases）中")
+            && line.contains("此处如 ZL-0")
+            && line.contains("对方如 ZL0"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -85,7 +85,7 @@ pub fn village_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<VillageGap> {
 }
 
 /// A text column's values (none for a column the frame lacks).
-fn texts<'a>(df: &'a DataFrame, column: &str) -> Vec<Option<&'a str>> {
+pub(crate) fn texts<'a>(df: &'a DataFrame, column: &str) -> Vec<Option<&'a str>> {
     df.column(column)
         .ok()
         .and_then(|c| c.str().ok())

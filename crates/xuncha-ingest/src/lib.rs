@@ -14,6 +14,7 @@ pub mod header;
 pub mod heads;
 mod html;
 pub mod lexicon;
+pub mod links;
 pub mod mapping;
 pub mod monthly;
 pub mod normalize;
