@@ -1,6 +1,7 @@
 //! Whether the numbers one export cites are those of the export it cites:
 //! rent receipts by lease number, payments by contract number, relief
-//! members and payments by household number. Two departments' systems may
+//! members by household number (not payments: those of programs outside
+//! relief may carry another office's household numbers). Two departments' systems may
 //! write the same number otherwise (`ZL-0002` for `ZL0002`); then models
 //! that join on it find nothing, or take every lease as unpaid. `xuncha data
 //! inspect` names a citing column of which less than half the numbers are
@@ -13,36 +14,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::coverage::texts;
 
-/// (citing dataset, column, what the number is, cited dataset, column).
-const LINKS: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "lease_receipts",
-        "lease_no",
-        "租赁编号",
-        "asset_leases",
-        "lease_no",
-    ),
-    (
-        "village_payments",
-        "contract_no",
-        "合同编号",
-        "village_contracts",
-        "contract_no",
-    ),
-    (
-        "relief_members",
-        "household_id",
-        "家庭编号",
-        "relief_households",
-        "household_id",
-    ),
-    (
-        "benefit_payments",
-        "household_id",
-        "家庭编号",
-        "relief_households",
-        "household_id",
-    ),
+/// A column citing another dataset's numbers.
+struct Link {
+    dataset: &'static str,
+    column: &'static str,
+    /// What the number is, in Chinese.
+    label: &'static str,
+    cited: &'static str,
+    cited_column: &'static str,
+}
+
+const LINKS: &[Link] = &[
+    Link {
+        dataset: "lease_receipts",
+        column: "lease_no",
+        label: "租赁编号",
+        cited: "asset_leases",
+        cited_column: "lease_no",
+    },
+    Link {
+        dataset: "village_payments",
+        column: "contract_no",
+        label: "合同编号",
+        cited: "village_contracts",
+        cited_column: "contract_no",
+    },
+    Link {
+        dataset: "relief_members",
+        column: "household_id",
+        label: "家庭编号",
+        cited: "relief_households",
+        cited_column: "household_id",
+    },
 ];
 
 /// Fewer distinct numbers than this are too few to judge by.
@@ -89,12 +92,14 @@ impl LinkGap {
 /// citing numbers are found.
 pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
     let mut gaps = Vec::new();
-    for &(dataset, column, label, cited, cited_column) in LINKS {
-        let (Some(citing), Some(target)) = (datasets.get(dataset), datasets.get(cited)) else {
+    for link in LINKS {
+        let (Some(citing), Some(target)) = (datasets.get(link.dataset), datasets.get(link.cited))
+        else {
             continue;
         };
-        let numbers: BTreeSet<&str> = texts(citing, column).into_iter().flatten().collect();
-        let held: BTreeSet<&str> = texts(target, cited_column).into_iter().flatten().collect();
+        let numbers: BTreeSet<&str> = (texts(citing, link.column).into_iter().flatten()).collect();
+        let held: BTreeSet<&str> =
+            (texts(target, link.cited_column).into_iter().flatten()).collect();
         if numbers.len() < LEAST_NUMBERS || held.is_empty() {
             continue;
         }
@@ -110,11 +115,11 @@ pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
                 .collect()
         };
         gaps.push(LinkGap {
-            dataset: dataset.to_string(),
-            column: column.to_string(),
-            label: label.to_string(),
-            cited: cited.to_string(),
-            cited_column: cited_column.to_string(),
+            dataset: link.dataset.to_string(),
+            column: link.column.to_string(),
+            label: link.label.to_string(),
+            cited: link.cited.to_string(),
+            cited_column: link.cited_column.to_string(),
             numbers: numbers.len(),
             found,
             unfound_examples: examples(&numbers, &held),
