@@ -126,6 +126,7 @@ pub fn nightly(args: NightlyArgs) -> Result<(), Failure> {
     // Data the models could not see (a column, a register's villages):
     // a night's lead that vanished may have vanished with it.
     warnings.extend(done.summary.gaps.iter().map(|g| g.to_chinese()));
+    warnings.extend(done.summary.links.iter().map(|l| l.to_chinese()));
     let runs = store.runs()?;
     let diff = match runs.len() {
         n if n >= 2 => Some(store.diff(&runs[n - 2].run_id, &runs[n - 1].run_id)?),

@@ -356,9 +356,11 @@ fn models_list_and_data_inspect() {
 }
 
 /// Rent receipts whose lease numbers are written otherwise (`ZL-001003004`
-/// for `ZL001003004`) are named by `data inspect`, with examples of both.
+/// for `ZL001003004`) are named by `data inspect`, with examples of both,
+/// and by a run (its output and `summary.json`), whose leases are then not
+/// each a rent arrears.
 #[test]
-fn data_inspect_names_numbers_written_otherwise() {
+fn numbers_written_otherwise_are_named() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     std::fs::create_dir(&data).unwrap();
@@ -388,6 +390,27 @@ fn data_inspect_names_numbers_written_otherwise() {
             && line.contains("此处如 ZL-0")
             && line.contains("对方如 ZL0"),
         "{line}"
+    );
+    let out = tmp.path().join("out");
+    let run = common::run(&data, &out, &[]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains(&format!("  ！{line}")), "{stdout}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["links"][0]["dataset"], "lease_receipts",
+        "{summary}"
+    );
+    assert_eq!(summary["links"][0]["found"], 0, "{summary}");
+    let found: Vec<String> = (findings(&out).iter())
+        .filter_map(|f| f["model_id"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        !found.iter().any(|m| m == "zc.rent_arrears")
+            && found
+                .iter()
+                .any(|m| m == "zc.lease_village_without_receipts"),
+        "{found:?}"
     );
 }
 

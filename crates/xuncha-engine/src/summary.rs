@@ -2,6 +2,7 @@
 //! `summary.json` and printed in Chinese.
 
 use serde::Serialize;
+use xuncha_ingest::links::{link_gaps, LinkGap};
 use xuncha_ingest::{Ingested, RejectAction, TableReport};
 use xuncha_schema::format_money;
 
@@ -33,6 +34,10 @@ pub struct RunSummary {
     pub models: Vec<ModelOutcome>,
     /// Columns selected models read that the data lacks, with the models affected.
     pub gaps: Vec<crate::gaps::Gap>,
+    /// Exports citing another's numbers most of which it lacks (numbers
+    /// written otherwise); counted over loaded data only, none when the
+    /// models scanned a lake (streaming, Spark).
+    pub links: Vec<LinkGap>,
     pub findings: usize,
     pub amount: f64,
     /// Leads triaged as false positives, left out of the outputs (with a store).
@@ -82,6 +87,7 @@ impl RunSummary {
             models_failed: count(|s| matches!(s, ModelStatus::Failed { .. })),
             models: result.outcomes.clone(),
             gaps: result.gaps.clone(),
+            links: link_gaps(&data.datasets),
             findings: result.findings.len(),
             amount: xuncha_schema::total_amount(&result.findings),
             false_positives_hidden: 0,
@@ -127,6 +133,9 @@ impl RunSummary {
         }
         for g in &self.gaps {
             push(&mut out, format!("  ！{}", g.to_chinese()));
+        }
+        for l in &self.links {
+            push(&mut out, format!("  ！{}", l.to_chinese()));
         }
         push(
             &mut out,

@@ -4,10 +4,11 @@
 //! relief may carry another office's household numbers). Two departments' systems may
 //! write the same number otherwise (`ZL-0002` for `ZL0002`); then models
 //! that join on it find nothing, or take every lease as unpaid. `xuncha data
-//! inspect` names a citing column of which less than half the numbers are
-//! found, with examples of both sides.
+//! inspect`, a run over loaded data and the nightly check name a citing
+//! column of which less than half the numbers are found, with examples of
+//! both sides.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
@@ -69,7 +70,7 @@ pub struct LinkGap {
 }
 
 impl LinkGap {
-    /// The line `data inspect` prints.
+    /// The line `data inspect` and a run print.
     pub fn to_chinese(&self) -> String {
         let title = |d: &str| xuncha_schema::dataset(d).map_or("", |s| s.title);
         format!(
@@ -97,8 +98,8 @@ pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
         else {
             continue;
         };
-        let numbers: BTreeSet<&str> = (texts(citing, link.column).into_iter().flatten()).collect();
-        let held: BTreeSet<&str> =
+        let numbers: HashSet<&str> = (texts(citing, link.column).into_iter().flatten()).collect();
+        let held: HashSet<&str> =
             (texts(target, link.cited_column).into_iter().flatten()).collect();
         if numbers.len() < LEAST_NUMBERS || held.is_empty() {
             continue;
@@ -107,12 +108,11 @@ pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
         if found * 2 >= numbers.len() {
             continue;
         }
-        let examples = |set: &BTreeSet<&str>, skip: &BTreeSet<&str>| -> Vec<String> {
-            (set.iter())
-                .filter(|n| !skip.contains(*n))
-                .take(3)
-                .map(|n| n.to_string())
-                .collect()
+        // The first three in order, whatever the hashing.
+        let examples = |set: &HashSet<&str>, skip: &HashSet<&str>| -> Vec<String> {
+            let mut some: Vec<&str> = set.iter().copied().filter(|n| !skip.contains(n)).collect();
+            some.sort_unstable();
+            some.iter().take(3).map(|n| n.to_string()).collect()
         };
         gaps.push(LinkGap {
             dataset: link.dataset.to_string(),
@@ -123,7 +123,7 @@ pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
             numbers: numbers.len(),
             found,
             unfound_examples: examples(&numbers, &held),
-            cited_examples: examples(&held, &BTreeSet::new()),
+            cited_examples: examples(&held, &HashSet::new()),
         });
     }
     gaps
