@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use xuncha_engine::gaps::Gap;
+use xuncha_ingest::links::LinkGap;
 use xuncha_store::{RunRow, Store, TriageUpdate};
 
 use crate::{Exit, Failure};
@@ -262,8 +263,9 @@ impl Recorded {
 
     /// What blinds a model of the later run whose leads disappeared since
     /// the earlier, a line each: the model did not run (skipped, failed),
-    /// the inputs `lost` ([`Recorded::lost_inputs`]), or a data gap hid
-    /// what it looks for.
+    /// the inputs `lost` ([`Recorded::lost_inputs`]), numbers one export
+    /// cites written otherwise than in the other ([`LinkGap`]), or a data
+    /// gap hid what it looks for.
     pub(crate) fn blind(
         &self,
         counts: &BTreeMap<String, [usize; 3]>,
@@ -273,10 +275,17 @@ impl Recorded {
             return Vec::new();
         }
         let resolved = |m: &str| counts.get(m).map_or(0, |c| c[2]);
-        let lost = if counts.values().any(|c| c[2] > 0) {
-            lost
-        } else {
-            &[]
+        // What blinds every model: said where any lead disappeared.
+        let any_gone = counts.values().any(|c| c[2] > 0);
+        let lost = if any_gone { lost } else { &[] };
+        // Numbers written otherwise: the models joining on them find nothing.
+        let links: Vec<String> = match any_gone {
+            true => serde_json::from_value::<Vec<LinkGap>>(self.after["links"].clone())
+                .unwrap_or_default()
+                .iter()
+                .map(LinkGap::to_chinese)
+                .collect(),
+            false => Vec::new(),
         };
         let models = self.after["models"].as_array().into_iter().flatten();
         let not_run = models.filter_map(|m| {
@@ -293,7 +302,11 @@ impl Recorded {
             .filter(|g| g.models.iter().any(|m| resolved(m) > 0))
             .map(Gap::to_chinese)
             .collect::<Vec<_>>();
-        not_run.chain(lost.iter().cloned()).chain(gaps).collect()
+        not_run
+            .chain(lost.iter().cloned())
+            .chain(links)
+            .chain(gaps)
+            .collect()
     }
 }
 

@@ -489,3 +489,39 @@ fn a_dataset_declining_night_after_night_is_warned_of() {
         "{report}"
     );
 }
+
+/// A night whose rent receipts number their leases otherwise (`ZL-…` for
+/// `ZL…`): the rent arrears leads of the night before disappear, and the
+/// night says the numbers do not match rather than that they were settled.
+#[test]
+fn leads_gone_with_numbers_written_otherwise_are_no_rectification() {
+    let nights = Nights::first();
+    let sample = common::root().join("data-samples/demo-county");
+    for name in ["集体资产资源租赁台账.xlsx", "租金收取明细.csv"] {
+        std::fs::copy(sample.join(name), nights.data.join(name)).unwrap();
+    }
+    let (result, report) = nights.next();
+    assert!(result.status.success(), "{result:?}");
+    assert!(report["new"].as_u64().unwrap() > 0, "{report}");
+    let receipts = nights.data.join("租金收取明细.csv");
+    let text = std::fs::read_to_string(&receipts).unwrap();
+    let renumbered: String = (text.lines())
+        .map(|l| format!("{}\n", l.replacen("ZL", "ZL-", 1)))
+        .collect();
+    std::fs::write(&receipts, renumbered).unwrap();
+    let (result, report) = nights.next();
+    assert!(result.status.success(), "{result:?}");
+    assert!(
+        report["by_model"]["zc.rent_arrears"][2].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    let numbers = "编号关联：租金收取（lease_receipts）的 ";
+    assert!(
+        (lines(&report, "warnings").iter()).any(|w| w.starts_with(numbers)),
+        "{report}"
+    );
+    assert!(
+        (lines(&report, "resolved_while_blind").iter()).any(|w| w.starts_with(numbers)),
+        "{report}"
+    );
+}
