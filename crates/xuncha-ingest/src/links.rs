@@ -64,6 +64,10 @@ pub struct LinkGap {
     /// Distinct numbers the citing column holds, and how many are found.
     pub numbers: usize,
     pub found: usize,
+    /// How many are found once both sides are read as letters and digits
+    /// alone, upper-cased (`ZL-0002` as `ZL0002`).
+    #[serde(default)]
+    pub found_loosely: usize,
     /// A few numbers not found, and a few the cited dataset holds.
     pub unfound_examples: Vec<String>,
     pub cited_examples: Vec<String>,
@@ -73,8 +77,15 @@ impl LinkGap {
     /// The line `data inspect` and a run print.
     pub fn to_chinese(&self) -> String {
         let title = |d: &str| xuncha_schema::dataset(d).map_or("", |s| s.title);
+        let likely = match self.found_loosely > self.found {
+            true => format!(
+                "只计字母和数字时有 {} 个对得上，是写法不同",
+                self.found_loosely
+            ),
+            false => "两份数据的编号写法可能不同".to_string(),
+        };
         format!(
-            "编号关联：{}（{}）的 {} 个不同{}中只有 {} 个在{}（{}）中：两份数据的编号写法可能不同\
+            "编号关联：{}（{}）的 {} 个不同{}中只有 {} 个在{}（{}）中：{likely}\
              （此处如 {}，对方如 {}），按编号比对的模型会漏掉或误报，请核对后统一写法",
             title(&self.dataset),
             self.dataset,
@@ -108,6 +119,10 @@ pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
         if found * 2 >= numbers.len() {
             continue;
         }
+        let loose: HashSet<String> = held.iter().map(|n| loosely(n)).collect();
+        let found_loosely = (numbers.iter())
+            .filter(|n| loose.contains(&loosely(n)))
+            .count();
         // The first three in order, whatever the hashing.
         let examples = |set: &HashSet<&str>, skip: &HashSet<&str>| -> Vec<String> {
             let mut some: Vec<&str> = set.iter().copied().filter(|n| !skip.contains(n)).collect();
@@ -122,11 +137,20 @@ pub fn link_gaps(datasets: &BTreeMap<String, DataFrame>) -> Vec<LinkGap> {
             cited_column: link.cited_column.to_string(),
             numbers: numbers.len(),
             found,
+            found_loosely,
             unfound_examples: examples(&numbers, &held),
             cited_examples: examples(&held, &HashSet::new()),
         });
     }
     gaps
+}
+
+/// A number as its letters and digits alone, upper-cased.
+fn loosely(number: &str) -> String {
+    (number.chars())
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -157,13 +181,14 @@ mod tests {
         assert_eq!(gaps.len(), 1, "{gaps:?}");
         let g = &gaps[0];
         assert_eq!(
-            (g.dataset.as_str(), g.numbers, g.found),
-            ("lease_receipts", 5, 1)
+            (g.dataset.as_str(), g.numbers, g.found, g.found_loosely),
+            ("lease_receipts", 5, 1, 5)
         );
         assert_eq!(g.unfound_examples, ["ZL-0001", "ZL-0002", "ZL-0003"]);
         assert!(
             g.to_chinese().starts_with(
-                "编号关联：租金收取（lease_receipts）的 5 个不同租赁编号中只有 1 个在集体资产资源租赁（asset_leases）中"
+                "编号关联：租金收取（lease_receipts）的 5 个不同租赁编号中只有 1 个在集体资产资源租赁（asset_leases）中：\
+                 只计字母和数字时有 5 个对得上，是写法不同（此处如 ZL-0001"
             ),
             "{}",
             g.to_chinese()
