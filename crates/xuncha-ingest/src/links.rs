@@ -1,12 +1,12 @@
 //! Whether the numbers one export cites are those of the export it cites:
 //! rent receipts by lease number, payments by contract number, relief
 //! members by household number (not payments: those of programs outside
-//! relief may carry another office's household numbers). Two departments' systems may
-//! write the same number otherwise (`ZL-0002` for `ZL0002`); then models
-//! that join on it find nothing, or take every lease as unpaid. `xuncha data
-//! inspect`, a run over loaded data and the nightly check name a citing
-//! column of which less than half the numbers are found, with examples of
-//! both sides.
+//! relief may carry another office's household numbers). Two departments'
+//! systems may write the same number otherwise (`ZL-0002` for `ZL0002`);
+//! then models that join on it find nothing, or take every lease as unpaid.
+//! `xuncha data inspect`, a run over loaded data and the nightly check name
+//! a citing column of which less than half the numbers are found, with
+//! examples of both sides.
 
 use std::collections::{BTreeMap, HashSet};
 
