@@ -4,8 +4,10 @@
 
 mod support;
 
+use std::path::Path;
+
 use support::models_dir;
-use xuncha_model::{load_dirs, load_library, Library};
+use xuncha_model::{load_dirs, load_library, Library, Model};
 use xuncha_pipeline::cases::run_cases;
 
 #[test]
@@ -25,6 +27,13 @@ fn every_case_of_the_library_passes() {
             assert!(o.passed(), "{} / {}: {:?}", m.spec.id, o.name, o.problems);
         }
     }
+}
+
+/// The one model an analyst's folder `dir` holds, read without error.
+fn the_model_in(dir: &Path) -> Model {
+    let (mut models, errors) = load_dirs(&[dir.to_path_buf()]);
+    assert!(errors.is_empty() && models.len() == 1, "{errors:?}");
+    models.remove(0)
 }
 
 #[test]
@@ -50,9 +59,8 @@ PZ1,411102001001,2024-01-05,张三,1500,现金
 "#,
     )
     .unwrap();
-    let (models, errors) = load_dirs(&[dir.path().to_path_buf()]);
-    assert!(errors.is_empty(), "{errors:?}");
-    let outcomes = run_cases(&models[0]).unwrap().unwrap();
+    let model = the_model_in(dir.path());
+    let outcomes = run_cases(&model).unwrap().unwrap();
     let problems = &outcomes[0].problems;
     assert!(problems.iter().any(|p| p.contains("PZ9")), "{problems:?}");
     assert!(
@@ -76,13 +84,9 @@ fn a_false_partition_key_is_reported() {
         dir.path().join("shared_account.cases.toml"),
     )
     .unwrap();
-    let (models, errors) = load_dirs(&[dir.path().to_path_buf()]);
-    assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(
-        models[0].spec.query.partition_by.as_deref(),
-        Some("id_number")
-    );
-    let outcomes = run_cases(&models[0]).unwrap().unwrap();
+    let model = the_model_in(dir.path());
+    assert_eq!(model.spec.query.partition_by.as_deref(), Some("id_number"));
+    let outcomes = run_cases(&model).unwrap().unwrap();
     let positive = outcomes.iter().find(|o| o.positive).unwrap();
     assert!(
         positive
@@ -142,9 +146,8 @@ PZ2,411102001001,2024-02-05,李四,800,现金
 "#,
     )
     .unwrap();
-    let (models, errors) = load_dirs(&[dir.path().to_path_buf()]);
-    assert!(errors.is_empty(), "{errors:?}");
-    let outcomes = run_cases(&models[0]).unwrap().unwrap();
+    let model = the_model_in(dir.path());
+    let outcomes = run_cases(&model).unwrap().unwrap();
     let problems = &outcomes[0].problems;
     assert!(
         problems.len() == 1 && problems[0].starts_with("在流式引擎上运行未正常结束：失败"),
