@@ -531,23 +531,20 @@ pub(super) fn ledger_left_out(b: &mut Builder, tables: &mut Tables) {
         payments.col("payee_code"),
         payments.col("amount"),
     );
-    let paid: HashSet<&str> = (payments.rows.iter())
+    let paid: HashSet<String> = (payments.rows.iter())
         .filter(|r| {
             let enterprise = r[code]
                 .text()
                 .is_some_and(|c| c.len() == 18 && c.starts_with('9'));
             enterprise && matches!(r[amount], Cell::Num(a) if a >= 10_000.0)
         })
-        .filter_map(|r| r[v].text())
-        .collect();
-    let candidates: BTreeSet<usize> = (0..b.villages.len())
-        .filter(|&v| paid.contains(b.villages[v].code.as_str()))
+        .filter_map(|r| r[v].text().map(str::to_string))
         .collect();
     b.leave_out(
         tables,
         "village_contracts",
         &readers,
         "cw.village_payments_without_contracts",
-        &candidates,
+        &paid,
     );
 }

@@ -263,8 +263,9 @@ impl Builder {
     }
 
     /// Leave villages out of a register's export, as an office given it by
-    /// township finds it: of the `candidates` (villages a whole-village lead
-    /// would name) holding no planted case of the `readers` of `register`,
+    /// township finds it: of the villages whose codes are `candidates` (those
+    /// a whole-village lead would name) holding no planted case of the
+    /// `readers` of `register`,
     /// so that none is lost, the last two lose their rows of it; each is a
     /// planted case of `model`. Returns them.
     fn leave_out(
@@ -273,14 +274,18 @@ impl Builder {
         register: &'static str,
         readers: &[&str],
         model: &str,
-        candidates: &BTreeSet<usize>,
+        candidates: &HashSet<String>,
     ) -> Vec<usize> {
         let planted: HashSet<&str> = (self.truth.iter())
             .filter(|t| readers.contains(&t.model_id.as_str()))
             .map(|t| t.village_code.as_str())
             .collect();
-        let left: Vec<usize> = (candidates.iter().rev().copied())
-            .filter(|&v| !planted.contains(self.villages[v].code.as_str()))
+        let left: Vec<usize> = (0..self.villages.len())
+            .rev()
+            .filter(|&v| {
+                let code = self.villages[v].code.as_str();
+                candidates.contains(code) && !planted.contains(code)
+            })
             .take(2)
             .collect();
         let codes: HashSet<String> = left

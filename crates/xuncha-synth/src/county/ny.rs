@@ -234,16 +234,15 @@ pub(super) fn contracts_left_out(b: &mut Builder, tables: &mut Tables) {
     ];
     let subsidies = table(tables, "farmland_subsidies");
     let c = subsidies.col("village_code");
-    let paid: HashSet<&str> = subsidies.rows.iter().filter_map(|r| r[c].text()).collect();
-    let candidates: BTreeSet<usize> = (0..b.villages.len())
-        .filter(|&v| paid.contains(b.villages[v].code.as_str()))
+    let paid: HashSet<String> = (subsidies.rows.iter())
+        .filter_map(|r| r[c].text().map(str::to_string))
         .collect();
     let left = b.leave_out(
         tables,
         "land_contracts",
         &readers,
         "ny.subsidy_village_without_contracts",
-        &candidates,
+        &paid,
     );
     b.contracts.retain(|_, (v, _)| !left.contains(v));
 }

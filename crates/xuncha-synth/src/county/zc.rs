@@ -317,21 +317,18 @@ pub(super) fn receipts_left_out(b: &mut Builder, tables: &mut Tables) {
         leases.col("end_date"),
     );
     // Rent surely due: a lease begun two months before the as-of date and running still.
-    let due: HashSet<&str> = (leases.rows.iter())
+    let due: HashSet<String> = (leases.rows.iter())
         .filter(|r| {
             matches!(r[start], Cell::Date(d) if d + Days::new(60) <= as_of())
                 && matches!(r[end], Cell::Date(d) if d >= as_of())
         })
-        .filter_map(|r| r[v].text())
-        .collect();
-    let candidates: BTreeSet<usize> = (0..b.villages.len())
-        .filter(|&v| due.contains(b.villages[v].code.as_str()))
+        .filter_map(|r| r[v].text().map(str::to_string))
         .collect();
     b.leave_out(
         tables,
         "lease_receipts",
         &readers,
         "zc.lease_village_without_receipts",
-        &candidates,
+        &due,
     );
 }
