@@ -364,20 +364,8 @@ fn numbers_written_otherwise_are_named() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     std::fs::create_dir(&data).unwrap();
-    for name in ["集体资产资源租赁台账.xlsx", "租金收取明细.csv"] {
-        std::fs::copy(
-            root().join("data-samples/demo-county").join(name),
-            data.join(name),
-        )
-        .unwrap();
-    }
-    let receipts = data.join("租金收取明细.csv");
-    let text = std::fs::read_to_string(&receipts).unwrap();
-    let renumbered: String = text
-        .lines()
-        .map(|l| format!("{}\n", l.replacen("ZL", "ZL-", 1)))
-        .collect();
-    std::fs::write(&receipts, renumbered).unwrap();
+    common::sample_leases(&data);
+    common::renumber_receipts(&data);
     let inspect = xuncha(&["data", "inspect", &s(&data)]);
     let text = String::from_utf8_lossy(&inspect.stdout);
     assert!(inspect.status.success(), "{inspect:?}");

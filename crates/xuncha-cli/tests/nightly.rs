@@ -496,19 +496,11 @@ fn a_dataset_declining_night_after_night_is_warned_of() {
 #[test]
 fn leads_gone_with_numbers_written_otherwise_are_no_rectification() {
     let nights = Nights::first();
-    let sample = common::root().join("data-samples/demo-county");
-    for name in ["集体资产资源租赁台账.xlsx", "租金收取明细.csv"] {
-        std::fs::copy(sample.join(name), nights.data.join(name)).unwrap();
-    }
+    common::sample_leases(&nights.data);
     let (result, report) = nights.next();
     assert!(result.status.success(), "{result:?}");
     assert!(report["new"].as_u64().unwrap() > 0, "{report}");
-    let receipts = nights.data.join("租金收取明细.csv");
-    let text = std::fs::read_to_string(&receipts).unwrap();
-    let renumbered: String = (text.lines())
-        .map(|l| format!("{}\n", l.replacen("ZL", "ZL-", 1)))
-        .collect();
-    std::fs::write(&receipts, renumbered).unwrap();
+    common::renumber_receipts(&nights.data);
     let (result, report) = nights.next();
     assert!(result.status.success(), "{result:?}");
     assert!(

@@ -62,6 +62,28 @@ pub fn s(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// The receipts export among the sample's, copied by [`sample_leases`].
+pub const RECEIPTS: &str = "租金收取明细.csv";
+
+/// Copy the sample county's lease ledger and rent receipts into `data`.
+pub fn sample_leases(data: &Path) {
+    for name in ["集体资产资源租赁台账.xlsx", RECEIPTS] {
+        let sample = root().join("data-samples/demo-county").join(name);
+        std::fs::copy(sample, data.join(name)).unwrap();
+    }
+}
+
+/// Write the lease numbers of the receipts in `data` otherwise than the
+/// ledger does: `ZL-001003004` for `ZL001003004`.
+pub fn renumber_receipts(data: &Path) {
+    let receipts = data.join(RECEIPTS);
+    let text = std::fs::read_to_string(&receipts).unwrap();
+    let renumbered: String = (text.lines())
+        .map(|l| format!("{}\n", l.replacen("ZL", "ZL-", 1)))
+        .collect();
+    std::fs::write(&receipts, renumbered).unwrap();
+}
+
 /// The findings of a run, from `findings.jsonl`.
 pub fn findings(out: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(out.join("findings.jsonl"))
