@@ -113,10 +113,7 @@ fn quiet_panics() {
         return;
     }
     std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let message = (payload.downcast_ref::<String>().map(String::as_str))
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("未知原因");
+        let message = xuncha_schema::panic_message(info.payload());
         let place = (info.location())
             .map(|l| format!("（{}:{}）", l.file(), l.line()))
             .unwrap_or_default();

@@ -251,11 +251,7 @@ fn run_guarded(
         run_one(model, query, opts, villages, names)
     }))
     .unwrap_or_else(|cause| {
-        let detail = cause
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| cause.downcast_ref::<&str>().copied())
-            .unwrap_or("未知原因");
+        let detail = xuncha_schema::panic_message(cause.as_ref());
         let error = format!(
             "{}：执行时内部错误：{detail}（xuncha models validate 可查此模型的问题）",
             model.path.display()

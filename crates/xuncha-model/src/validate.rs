@@ -530,12 +530,7 @@ fn streaming_error(model: &Model, as_of: NaiveDate) -> Option<ModelError> {
         match run {
             Ok(Ok(_)) => None,
             Ok(Err(e)) => Some(polars_message_in_chinese(&e.to_string())),
-            Err(cause) => Some(
-                (cause.downcast_ref::<String>().map(String::as_str))
-                    .or_else(|| cause.downcast_ref::<&str>().copied())
-                    .unwrap_or("未知原因")
-                    .to_string(),
-            ),
+            Err(cause) => Some(xuncha_schema::panic_message(cause.as_ref()).to_string()),
         }
     })?;
     Some(model.sql_error(

@@ -24,6 +24,14 @@ use std::path::Path;
 /// (`xuncha run --data . --out out`) does not read it as exports.
 pub const OUTPUT_MARKER: &str = ".xuncha-output";
 
+/// What a panic said (its payload when a string), for the model's failure
+/// line or the one-line report a panic prints.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    (payload.downcast_ref::<String>().map(String::as_str))
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("未知原因")
+}
+
 /// Create `dir` with its parents, and mark it as xuncha's output
 /// ([`OUTPUT_MARKER`]).
 pub fn create_output_dir(dir: &Path) -> std::io::Result<()> {
