@@ -66,20 +66,30 @@ pub fn plan_view(
 }
 
 /// A SQL context holding the model's datasets and `views` (in their order),
-/// with the plan of the last view registered.
+/// with the plan of the last view registered. Each view is compiled in a
+/// context of its own: polars' keeps the table aliases of the last query it
+/// compiled, so a view reusing another's alias (`l`) for another table read
+/// the first one's table.
 fn register(
     model: &Model,
     views: &[crate::View],
     as_of: NaiveDate,
     frames: &BTreeMap<String, LazyFrame>,
 ) -> Result<(SQLContext, Option<LazyFrame>), ModelError> {
-    let mut ctx = SQLContext::new();
+    let mut tables: Vec<(String, LazyFrame)> = Vec::new();
     for name in &model.spec.datasets {
         let lf = frames
             .get(name)
             .ok_or_else(|| model.error(Some(name), format!("缺少数据集 {name}")))?;
-        ctx.register(name, lf.clone());
+        tables.push((name.clone(), lf.clone()));
     }
+    let context = |tables: &[(String, LazyFrame)]| {
+        let ctx = SQLContext::new();
+        for (name, lf) in tables {
+            ctx.register(name, lf.clone());
+        }
+        ctx
+    };
     let mut last = None;
     // A view reads canonical datasets and the views registered before it;
     // each is registered under its id (its computed rows when `frames` has them).
@@ -108,18 +118,20 @@ fn register(
                 let mut readable = view.spec.datasets.clone();
                 readable.extend(view.spec.views.iter().cloned());
                 check_relations(&view_sql, &readable).map_err(view_error)?;
-                ctx.execute(&polars_sql(&view_sql)).map_err(|e| {
-                    view_error(format!(
-                        "SQL 无法编译：{}",
-                        polars_message_in_chinese(&e.to_string())
-                    ))
-                })?
+                context(&tables)
+                    .execute(&polars_sql(&view_sql))
+                    .map_err(|e| {
+                        view_error(format!(
+                            "SQL 无法编译：{}",
+                            polars_message_in_chinese(&e.to_string())
+                        ))
+                    })?
             }
         };
-        ctx.register(&view.spec.id, lf.clone());
+        tables.push((view.spec.id.clone(), lf.clone()));
         last = Some(lf);
     }
-    Ok((ctx, last))
+    Ok((context(&tables), last))
 }
 
 /// The SQL text as polars runs it (see [`dialect::to_engine`]); a text the
@@ -925,5 +937,43 @@ explain = "{total} {robust_z}"
             .replace("d.death_date, SUM", "p.death_date, SUM")
             .replace("p.name, d.death_date\n", "p.name, p.death_date\n");
         assert!(validate(&model(&flagged)).is_ok(), "{flagged}");
+    }
+
+    /// Two views may give the same alias to different tables: each is
+    /// compiled on its own, so the second's `l` is its own `deaths`, not the
+    /// first's subquery of ID numbers alone.
+    #[test]
+    fn views_reusing_an_alias_read_their_own_tables() {
+        let view = |id: &str, reads: &str, sql: &str| {
+            let text = format!(
+                "id = \"{id}\"\ntitle = \"测试\"\ndescription = \"测试\"\n\
+                 datasets = [\"benefit_payments\", \"deaths\"]\nviews = [{reads}]\n\
+                 sql = \"\"\"\n{sql}\n\"\"\"\n"
+            );
+            crate::View::parse(Path::new("v.toml"), &text).unwrap()
+        };
+        let mut m = model(&GOOD.replace(
+            "FROM benefit_payments p JOIN deaths d ON p.id_number = d.id_number",
+            "FROM benefit_payments p JOIN dead d ON p.id_number = d.id_number",
+        ));
+        m.views = vec![
+            view(
+                "dead_ids",
+                "",
+                "SELECT p.id_number FROM benefit_payments p \
+                 LEFT JOIN (SELECT DISTINCT id_number FROM deaths) l ON l.id_number = p.id_number",
+            ),
+            view(
+                "dead",
+                "\"dead_ids\"",
+                "SELECT d.id_number, l.death_date FROM dead_ids d \
+                 JOIN deaths l ON l.id_number = d.id_number \
+                 UNION ALL \
+                 SELECT d.id_number, l.death_date FROM dead_ids d \
+                 JOIN deaths l ON l.name = d.id_number",
+            ),
+        ];
+        m.spec.views = vec!["dead_ids".into(), "dead".into()];
+        assert!(validate(&m).is_ok(), "{:?}", validate(&m));
     }
 }
