@@ -206,6 +206,11 @@ fn inspect(
                         )
                     } else if t.unpivots_members() {
                         format!("；拆出家庭成员 {} 行", t.members_accepted)
+                    } else if t.spread_rows > 0 {
+                        format!(
+                            "；{} 行的期间为季度或数月，按月拆开（金额按月均分），共读入发放记录 {} 行",
+                            t.spread_rows, t.months_accepted
+                        )
                     } else if t.unpivots_months() {
                         format!("；按月份列拆出发放记录 {} 行", t.months_accepted)
                     } else {

@@ -95,7 +95,8 @@ impl Gap {
 /// The canonical `(dataset, column)` pairs a model reads: every column of its
 /// datasets named in its SQL (or its views') through that dataset, a bare
 /// name or a CTE, or named in its parameters (`<col>_valid` and `<col>_raw`
-/// count as the column). SQL that does not parse counts every name.
+/// count as the column), derived columns aside. SQL that does not parse
+/// counts every name.
 pub fn columns_read(model: &Model) -> Vec<(String, String)> {
     let reads = ModelReads::of(model);
     let mut out = Vec::new();
@@ -103,7 +104,8 @@ pub fn columns_read(model: &Model) -> Vec<(String, String)> {
         let Some(spec) = xuncha_schema::dataset(d) else {
             continue;
         };
-        for c in spec.columns {
+        // A derived column is empty where nothing called for it: no gap.
+        for c in spec.columns.iter().filter(|c| !c.derived) {
             let names = [
                 c.name.to_string(),
                 format!("{}_valid", c.name),

@@ -11,6 +11,7 @@ use crate::normalize::{
     clean_cell, dotted_month, normalize_id, parse_date, parse_date_range, parse_number,
     parse_period, quarter, scientific, truncated_id,
 };
+use crate::spans::months_spanned;
 
 /// Date columns a register may write to the month only (参加工作时间 2015.08,
 /// 出生年月 1976.06, 批准年月 201905), with whether a month stands for its
@@ -79,8 +80,11 @@ pub struct Profile {
     pub range: f32,
     /// Text stating one year and no month (2023年第一批, 2023年度).
     pub year: f32,
-    /// Quarters (2024年第一季度, 2024Q4): no month for a monthly column.
+    /// Quarters without their year (第一季度): no month for a monthly column.
     pub quarter: f32,
+    /// Periods of several months (2024年第一季度, 2024年1-3月): a monthly
+    /// column reads each as its months ([`crate::spans`]).
+    pub spans: f32,
 }
 
 /// How content bears on one (header, column) pair.
@@ -105,7 +109,7 @@ impl Profile {
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
         let (mut words, mut phone, mut range, mut year, mut village_name) = (0, 0, 0, 0, 0);
-        let mut quarters = 0;
+        let (mut quarters, mut spans) = (0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -181,7 +185,9 @@ impl Profile {
             if !is_date && v.contains('年') && crate::stated::year_of(&v).is_some() {
                 year += 1;
             }
-            if quarter(&v) {
+            if months_spanned(&v).is_some() {
+                spans += 1;
+            } else if quarter(&v) {
                 quarters += 1;
             }
         }
@@ -208,6 +214,7 @@ impl Profile {
         p.range = share(range);
         p.year = share(year);
         p.quarter = share(quarters);
+        p.spans = share(spans);
         p
     }
 
@@ -244,7 +251,7 @@ impl Profile {
                 }
                 verdict => verdict,
             },
-            ColumnKind::Period => judge(self.month, 0.8, 0.3),
+            ColumnKind::Period => judge(self.month + self.spans, 0.8, 0.3),
             ColumnKind::Amount | ColumnKind::Number | ColumnKind::Integer => {
                 judge(self.quantities(), 0.9, 0.3)
             }
@@ -304,6 +311,7 @@ impl Profile {
             (self.masked, "脱敏值（以*遮盖，无法比对）"),
             (self.shortened, "被表格软件截短的数字（位数已丢失）"),
             (self.quarter, "季度（不是月份）"),
+            (self.spans, "季度或数月（按月拆开读入）"),
         ] {
             if share >= 0.5 {
                 parts.push(format!("{}%像{what}", pct(share)));
@@ -414,14 +422,21 @@ mod tests {
     }
 
     #[test]
-    fn quarters_are_no_months() {
-        let quarters = Profile::of(["2024年第一季度", "2024年第3季度", "2024Q4"]);
+    fn quarters_are_months_only_with_their_year() {
+        let spans = Profile::of(["2024年第一季度", "2024年第3季度", "2024Q4", "2024年1-3月"]);
+        assert_eq!(spans.verdict(ColumnKind::Period, "period"), Verdict::Fits);
+        assert!(
+            spans.describe().contains("100%像季度或数月"),
+            "{}",
+            spans.describe()
+        );
+        let quarters = Profile::of(["第一季度", "二季度", "第3季度"]);
         assert_eq!(
             quarters.verdict(ColumnKind::Period, "period"),
             Verdict::RulesOut
         );
         assert!(
-            quarters.describe().contains("100%像季度"),
+            quarters.describe().contains("100%像季度（不是月份）"),
             "{}",
             quarters.describe()
         );

@@ -25,6 +25,7 @@ pub mod read;
 pub mod scan;
 mod sections;
 pub mod sources;
+mod spans;
 mod stated;
 mod typed;
 pub mod vocab;
@@ -196,6 +197,10 @@ pub struct TableReport {
     pub months_accepted: usize,
     /// Month rows left out because an earlier table holds them.
     pub overlapping_months: usize,
+    /// Data rows whose period names several months (a quarter, 2024年1-3月),
+    /// read as a row a month with the amount in equal shares ([`spans`]);
+    /// the table's records are then `months_accepted`.
+    pub spread_rows: usize,
     /// Labels (programs, statuses, methods) no vocabulary rule knows.
     pub unknown_labels: Vec<build::UnknownLabel>,
     /// Why a table was not used, if it was not.
@@ -746,16 +751,16 @@ const LAKE_FILE: &str =
 
 /// A file of a canonical lake (`xuncha data lake`): Parquet or IPC named
 /// after its dataset with exactly the dataset's canonical columns and
-/// types, `_src`, `_valid` and `_raw` included. It was normalized when the
+/// types, `_src`, `_valid` and `_raw` included (derived columns a lake
+/// written before them lacks are read as empty). It was normalized when the
 /// lake was written, so it is taken as it is (only the wanted columns are
 /// read from disk), and its `_src` keeps the rows of the exports it came
 /// from. `None` for any other file, which is then read as an export.
 fn read_lake_file(path: &Path, rel: &str, wanted: Option<&Wanted>) -> Option<FileOutcome> {
     let spec = named_dataset(rel)?;
     let format = Format::of(path).filter(|f| matches!(f, Format::Parquet | Format::Ipc))?;
-    let schema = spec.schema();
     let columns = wanted.and_then(|w| w.columns_of(spec));
-    let frame = read::read_lake(path, format, &schema, columns)?;
+    let frame = read::read_lake(path, format, spec, columns)?;
     Some(FileOutcome {
         tables: vec![lake_report(rel, spec, frame.height())],
         frames: vec![Frame {
@@ -1360,6 +1365,7 @@ fn ingest_table(
     }
     let (mut rows_built, mut members_built, mut split_built) = (Vec::new(), Vec::new(), Vec::new());
     report.data_rows = 0;
+    let mut spread_records = 0;
     for chunk in chunks {
         let counts = chunk.counts;
         report.data_rows += counts.data_rows;
@@ -1373,6 +1379,8 @@ fn ingest_table(
         report.rows_accepted += counts.rows_accepted;
         report.members_accepted += counts.members_accepted;
         report.months_accepted += counts.months_accepted;
+        report.spread_rows += counts.spread_rows;
+        spread_records += chunk.spread_records;
         outcome.rejects.extend(chunk.rejects);
         rows_built.push(chunk.rows);
         members_built.push(chunk.members);
@@ -1381,8 +1389,14 @@ fn ingest_table(
             split_built.push(built);
         }
     }
+    // A table with rows spread over their months holds more records than
+    // rows, as a wide monthly table does: its records are counted as months.
+    if report.spread_rows > 0 {
+        report.months_accepted = report.rows_accepted - report.spread_rows + spread_records;
+    }
     let rows = match mapping.monthly {
         Some(_) => Rows::Months,
+        None if report.spread_rows > 0 => Rows::Months,
         None => Rows::Table,
     };
     let names = mapping.names_villages() || sections.as_ref().is_some_and(Sections::named_villages);
@@ -1498,6 +1512,8 @@ struct Chunk {
     /// The rows of the dataset the table is too, row by row.
     split: Option<DatasetBuilder>,
     split_accepted: usize,
+    /// Records pushed for the rows spread over their months.
+    spread_records: usize,
 }
 
 /// Normalize one chunk of a table's rows (and a wide household row's
@@ -1529,6 +1545,7 @@ fn build_chunk(
         members: DatasetBuilder::new(member_spec, 0),
         split: split.map(|m| builder(m, 0)),
         split_accepted: 0,
+        spread_records: 0,
     };
     // Where the table is split, a row is each dataset's whose amount it fills.
     // The split table's two amount headers, found once.
@@ -1537,6 +1554,8 @@ fn build_chunk(
         let cell = row.cells.get(i).map(str::trim);
         cell.is_some_and(|v| !v.is_empty() && normalize::parse_amount(v, 1.0) != Ok(0.0))
     };
+    // A period of several months is spread over them (not in a wide monthly table).
+    let spread = mapping::paid_month(mapping.dataset).filter(|_| mapping.monthly.is_none());
     let counts = &mut chunk.counts;
     counts.data_rows = rows.len();
     for (i, row) in rows.iter().enumerate() {
@@ -1580,6 +1599,29 @@ fn build_chunk(
                         Some(months) => {
                             counts.rows_accepted += 1;
                             counts.months_accepted += months;
+                        }
+                        None => counts.rows_rejected += 1,
+                    }
+                    continue;
+                }
+                let spanned = spread.and_then(|columns| {
+                    Some((columns, spans::months_spanned(cells[columns.0].raw?)?))
+                });
+                if let Some((columns, months)) = spanned {
+                    let rejects = &mut chunk.rejects;
+                    match push_spread(
+                        mapping,
+                        columns,
+                        &months,
+                        &cells,
+                        origin,
+                        &mut chunk.rows,
+                        rejects,
+                    ) {
+                        Some(pushed) => {
+                            counts.rows_accepted += 1;
+                            counts.spread_rows += 1;
+                            chunk.spread_records += pushed;
                         }
                         None => counts.rows_rejected += 1,
                     }
@@ -2024,6 +2066,65 @@ fn push_months<'a>(
         first = false;
     }
     Some(accepted)
+}
+
+/// Add a row whose period names several months (a quarter, `2024年1-3月`:
+/// [`spans`]) as a row a month, each with an equal share of the amount to
+/// the fen, the period's first and last month (`period_from`, `period_to`)
+/// and citing the row. The row's values are checked, and their
+/// rejects kept, once; an amount that cannot be read drops the row as it
+/// would any other. Returns the months added, `None` when the row was dropped.
+fn push_spread(
+    mapping: &Mapping,
+    (period, amount): (usize, usize),
+    months: &[String],
+    cells: &[Cell<'_>],
+    origin: RowOrigin<'_>,
+    builder: &mut DatasetBuilder,
+    rejects: &mut Vec<Reject>,
+) -> Option<usize> {
+    let total = cells[amount]
+        .raw
+        .map(|raw| normalize::parse_amount(raw, cells[amount].scale));
+    let shares = match total {
+        Some(Ok(total)) => spans::shares(total, months.len()),
+        _ => Vec::new(),
+    };
+    let mut cells: RowCells<'_> = cells.iter().cloned().collect();
+    cells[period].date_format = None;
+    // Each record names the whole period too, for models that compare it whole.
+    let columns = mapping.dataset;
+    for (column, month) in [
+        ("period_from", months.first()),
+        ("period_to", months.last()),
+    ] {
+        if let Some(c) = columns.position(column) {
+            cells[c].raw = month.map(String::as_str);
+            cells[c].header = cells[period].header;
+        }
+    }
+    let mut pushed = 0;
+    for (k, month) in months.iter().enumerate() {
+        cells[period].raw = Some(month);
+        if let Some(share) = shares.get(k) {
+            cells[amount].raw = Some(share);
+            cells[amount].scale = 1.0;
+        }
+        let before = rejects.len();
+        let ok = builder.push_row(&cells, origin, rejects);
+        if k == 0 && !ok {
+            return None;
+        }
+        if k > 0 {
+            // The same values again: their rejects were kept with the first month.
+            rejects.truncate(before);
+        }
+        pushed += usize::from(ok);
+        if shares.is_empty() {
+            break;
+        }
+    }
+    Some(pushed)
 }
 
 /// A row's year as a year column writes it: `2024`, `2024年`, `2024年度`.

@@ -1259,6 +1259,15 @@ fn ties(
     ties
 }
 
+/// A monthly payment dataset's period and amount (canonical indexes):
+/// where a wide table's month columns go, and what a period of several
+/// months is spread over.
+pub(crate) fn paid_month(dataset: &DatasetSpec) -> Option<(usize, usize)> {
+    let period =
+        (dataset.columns.iter()).position(|c| c.required && c.kind == ColumnKind::Period)?;
+    Some((period, dataset.position("amount")?))
+}
+
 /// The period and amount columns of a dataset of payments (by index) that
 /// a table's month columns give: it has month columns, and neither another
 /// header (`发放月份`) nor the catalog gives its period or amount.
@@ -1271,10 +1280,7 @@ fn monthly_targets(
         return None;
     }
     let columns = dataset.columns;
-    let period = columns
-        .iter()
-        .position(|c| c.required && c.kind == ColumnKind::Period)?;
-    let amount = dataset.position("amount")?;
+    let (period, amount) = paid_month(dataset)?;
     let catalog = entry.is_some_and(|e| [period, amount].iter().any(|&c| e.gives(columns[c].name)));
     let month = |i: usize| view.months.iter().any(|m| m.index == i);
     let period_header = (0..view.readings.len())

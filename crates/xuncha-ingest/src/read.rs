@@ -12,6 +12,8 @@ use calamine::{
 use csv::StringRecord;
 use polars::prelude::*;
 
+use xuncha_schema::DatasetSpec;
+
 use crate::normalize::excel_serial_to_date;
 use crate::IngestError;
 use crate::{excel_xml, html};
@@ -980,24 +982,40 @@ pub fn read_columnar(
 pub fn read_lake(
     path: &Path,
     format: Format,
-    schema: &Schema,
+    spec: &DatasetSpec,
     columns: Option<Vec<PlSmallStr>>,
 ) -> Option<DataFrame> {
+    let schema = spec.schema();
     let file = File::open(path).ok()?;
-    let names = columns.map(|c| c.iter().map(|n| n.to_string()).collect());
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match format {
-        Format::Parquet => {
-            let mut reader = ParquetReader::new(file);
-            let file_schema = reader.schema().ok()?;
-            same_names(file_schema.iter_names(), schema)?;
-            reader.with_columns(names).finish().ok()
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (absent, mut frame) = match format {
+            Format::Parquet => {
+                let mut reader = ParquetReader::new(file);
+                let file_schema = reader.schema().ok()?;
+                let absent = absent_derived(file_schema.iter_names(), spec)?;
+                let names = held(columns.as_deref(), &absent);
+                (absent, reader.with_columns(names).finish().ok()?)
+            }
+            _ => {
+                let mut reader = IpcReader::new(file);
+                let file_schema = reader.schema().ok()?;
+                let absent = absent_derived(file_schema.iter_names(), spec)?;
+                let names = held(columns.as_deref(), &absent);
+                (absent, reader.with_columns(names).finish().ok()?)
+            }
+        };
+        let wanted = |name: &PlSmallStr| columns.as_ref().is_none_or(|c| c.contains(name));
+        if absent.is_empty() {
+            return Some(frame);
         }
-        _ => {
-            let mut reader = IpcReader::new(file);
-            let file_schema = reader.schema().ok()?;
-            same_names(file_schema.iter_names(), schema)?;
-            reader.with_columns(names).finish().ok()
+        for name in absent.iter().filter(|n| wanted(n)) {
+            let dtype = schema.get(name)?;
+            let empty = Column::full_null(name.clone(), frame.height(), dtype);
+            frame.with_column(empty).ok()?;
         }
+        // In the schema's order, as a lake written with them holds them.
+        let order = schema.iter_names().filter(|n| wanted(n)).cloned();
+        frame.select(order.collect::<Vec<_>>()).ok()
     }));
     let frame = read.ok()??;
     frame
@@ -1007,13 +1025,29 @@ pub fn read_lake(
         .then_some(frame)
 }
 
-/// `Some` when a file's column names are exactly the schema's.
-pub(crate) fn same_names<'a>(
+/// The derived columns of `spec` ([`xuncha_schema::ColumnSpec::derived`]) a
+/// lake file lacks, which a lake written before they were added does: they
+/// are read as empty. `None` unless the file's other column names are
+/// exactly the dataset's schema.
+pub(crate) fn absent_derived<'a>(
     names: impl Iterator<Item = &'a PlSmallStr>,
-    schema: &Schema,
-) -> Option<()> {
+    spec: &DatasetSpec,
+) -> Option<Vec<PlSmallStr>> {
+    let schema = spec.schema();
     let names: Vec<&PlSmallStr> = names.collect();
-    (names.len() == schema.len() && names.iter().all(|n| schema.contains(n))).then_some(())
+    let absent: Vec<PlSmallStr> = (spec.columns.iter())
+        .filter(|c| c.derived && !names.iter().any(|n| n.as_str() == c.name))
+        .map(|c| c.name.into())
+        .collect();
+    (names.len() + absent.len() == schema.len() && names.iter().all(|n| schema.contains(n)))
+        .then_some(absent)
+}
+
+/// The columns to read from a file: those wanted it holds (all it holds when
+/// every column is wanted).
+fn held(columns: Option<&[PlSmallStr]>, absent: &[PlSmallStr]) -> Option<Vec<String>> {
+    let columns = columns?.iter().filter(|c| !absent.contains(c));
+    Some(columns.map(|c| c.to_string()).collect())
 }
 
 /// The rows of a frame as text cells, numbered as below a header in row 1.

@@ -8,7 +8,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::catalog::Catalog;
-use crate::read::{same_names, Format};
+use crate::read::{absent_derived, Format};
 use crate::{lake_report, list_exports, named_dataset, IngestError, TableReport, Wanted};
 
 /// The wanted datasets of a lake as lazy scans, with their row counts.
@@ -47,7 +47,8 @@ pub fn scan_lake(dir: &Path, wanted: &Wanted) -> Result<LakeScan, IngestError> {
         let file = std::fs::File::open(&path).map_err(|e| IngestError::unreadable(&rel, e))?;
         let mut reader = ParquetReader::new(file);
         let schema = spec.schema();
-        same_names(reader.schema().map_err(fail)?.iter_names(), &schema).ok_or_else(not_lake)?;
+        let file_schema = reader.schema().map_err(fail)?;
+        let absent = absent_derived(file_schema.iter_names(), spec).ok_or_else(not_lake)?;
         let rows = reader.num_rows().map_err(fail)?;
         let source = PlRefPath::try_from_path(&path).map_err(fail)?;
         let mut lf = LazyFrame::scan_parquet(source, ScanArgsParquet::default()).map_err(fail)?;
@@ -58,6 +59,16 @@ pub fn scan_lake(dir: &Path, wanted: &Wanted) -> Result<LakeScan, IngestError> {
             .all(|(name, dtype)| schema.get(name) == Some(dtype));
         if !types_match {
             return Err(not_lake());
+        }
+        // A lake written before a derived column was added: read as empty,
+        // in the schema's order.
+        if !absent.is_empty() {
+            let empty = absent.iter().map(|name| {
+                let dtype = schema.get(name).expect("a column of the schema");
+                lit(NULL).cast(dtype.clone()).alias(name.clone())
+            });
+            let order = schema.iter_names().map(|n| col(n.clone()));
+            lf = (lf.with_columns(empty.collect::<Vec<_>>())).select(order.collect::<Vec<_>>());
         }
         if let Some(columns) = wanted.columns_of(spec) {
             lf = lf.select(columns.into_iter().map(col).collect::<Vec<_>>());

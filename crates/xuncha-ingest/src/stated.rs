@@ -61,12 +61,21 @@ static SPAN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("span pattern")
 });
 
+/// A quarter, with its year where written: `2024年第一季度`, `2024年度第3季度`,
+/// `一季度`, `2024Q1`.
+static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:((?:19|20)\d{2})\s*年?度?\s*)?第?\s*([1-4一二三四])\s*季度|((?:19|20)\d{2})\s*[-/]?\s*[Qq]([1-4])")
+        .expect("quarter pattern")
+});
+
 /// Months and years one name states.
 #[derive(Default)]
 struct Read {
     months: BTreeSet<(u32, u32)>,
     bare: BTreeSet<u32>,
     years: BTreeSet<u32>,
+    /// Quarters as (year, quarter), the year 0 where not written.
+    quarters: BTreeSet<(u32, u32)>,
     spans: bool,
 }
 
@@ -127,6 +136,19 @@ fn read(name: &str, bare_years: bool) -> Read {
         });
         if !joined && !digit(after) && (1..=12).contains(&month) {
             out.bare.insert(month);
+        }
+    }
+    for c in QUARTER.captures_iter(&name) {
+        let numeral = c.get(2).map_or("", |m| m.as_str());
+        let quarter = group(&c, 2).max(group(&c, 4)).max(chinese_month(numeral));
+        out.quarters
+            .insert((group(&c, 1).max(group(&c, 3)), quarter));
+        // The last of a list or span (第一、二季度, 1-2季度): more than one.
+        if around(c.get(0).expect("match"))
+            .0
+            .is_some_and(|b| "、,，-~至到和及与".contains(b))
+        {
+            out.quarters.insert((0, 0));
         }
     }
     for c in YEAR.captures_iter(&name) {
@@ -264,32 +286,77 @@ fn year(places: &[Place<'_>]) -> Option<(u32, Vec<String>)> {
 
 /// The month of every row: stated by the most specific name that states
 /// exactly one (a bare month takes the one `year` the names state), and
-/// contradicted by no other name that states one; `None` otherwise.
+/// contradicted by no other name that states one; where no name states a
+/// month, the [`quarter`] they state; `None` otherwise.
 fn month(places: &[Place<'_>], year: Option<&(u32, Vec<String>)>) -> Option<Stated> {
-    let mut found: Option<((u32, u32), String)> = None;
-    for place in places.iter().filter(|p| !p.read.spans) {
+    let found = agreed(places, |place| {
         let read = &place.read;
-        let month = match (read.months.len(), read.bare.len()) {
+        match (read.months.len(), read.bare.len()) {
+            _ if read.spans => None,
             (1, _) => read.months.first().copied(),
             (0, 1) => year.zip(read.bare.first()).map(|((y, _), m)| (*y, *m)),
             _ => None,
-        };
-        let Some(month) = month else { continue };
-        match &found {
-            Some((first, _)) if *first != month => return None,
-            Some(_) => {}
-            None => found = Some((month, place.cite())),
         }
-    }
-    let ((y, m), mut from) = found?;
-    if let Some((_, years)) = year.filter(|(_, f)| !f.contains(&from)) {
-        from.push_str(&format!("及{}", years.join("、")));
-    }
+    });
+    let ((y, m), from) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return quarter(places, year),
+        Err(Disagree) => return None,
+    };
+    let from = with_year(from, year);
     Some(Stated {
         value: format!("{y}-{m:02}"),
         reason: format!("表中无月份列，按{from}取 {y}-{m:02}"),
         from,
     })
+}
+
+/// The quarter of every row where no name states a month: stated by the
+/// most specific name that states exactly one (a quarter without its year
+/// takes the one `year` the names state), and contradicted by no other name
+/// that states one. Its rows are spread over its months ([`crate::spans`]).
+fn quarter(places: &[Place<'_>], year: Option<&(u32, Vec<String>)>) -> Option<Stated> {
+    let found = agreed(places, |place| {
+        let quarters = &place.read.quarters;
+        let &(y, q) = quarters.first().filter(|_| quarters.len() == 1)?;
+        Some((if y == 0 { year?.0 } else { y }, q))
+    });
+    let ((y, q), from) = found.ok()??;
+    let from = with_year(from, year);
+    Some(Stated {
+        value: format!("{y}年第{q}季度"),
+        reason: format!("表中无月份列，按{from}取 {y}年第{q}季度（按月拆开读入）"),
+        from,
+    })
+}
+
+/// Two names state different values.
+struct Disagree;
+
+/// The value the most specific name states (`stated` reads one name), with
+/// that name cited, when no other name states another.
+fn agreed<T: PartialEq>(
+    places: &[Place<'_>],
+    stated: impl Fn(&Place<'_>) -> Option<T>,
+) -> Result<Option<(T, String)>, Disagree> {
+    let mut found: Option<(T, String)> = None;
+    for place in places {
+        let Some(value) = stated(place) else { continue };
+        match &found {
+            Some((first, _)) if *first != value => return Err(Disagree),
+            Some(_) => {}
+            None => found = Some((value, place.cite())),
+        }
+    }
+    Ok(found)
+}
+
+/// `from`, and the names the year came from where others than it.
+fn with_year(mut from: String, year: Option<&(u32, Vec<String>)>) -> String {
+    if let Some((_, years)) = year.filter(|(_, f)| !f.contains(&from)) {
+        from.push_str(&format!("及{}", years.join("、")));
+    }
+    from
 }
 
 /// The one year a label states and no month with it (`2024年`,
@@ -384,10 +451,44 @@ mod tests {
     }
 
     #[test]
+    fn a_quarter_the_names_state_is_spread_over_its_months() {
+        let quarter = |sheet, file| month(sheet, file, "");
+        assert_eq!(
+            quarter(None, "2024年第一季度高龄津贴发放").as_deref(),
+            Some("2024年第1季度")
+        );
+        assert_eq!(
+            quarter(None, "高龄津贴2024Q3").as_deref(),
+            Some("2024年第3季度")
+        );
+        // A sheet a quarter in a workbook of the year.
+        let stated = names(Some("二季度"), "2024年高龄津贴发放", "")
+            .stated()
+            .month
+            .unwrap();
+        assert_eq!(stated.value, "2024年第2季度");
+        assert_eq!(
+            stated.reason,
+            "表中无月份列，按工作表名“二季度”及文件名“2024年高龄津贴发放”取 2024年第2季度（按月拆开读入）"
+        );
+        assert_eq!(
+            crate::spans::months_spanned(&stated.value).unwrap(),
+            ["2024-04", "2024-05", "2024-06"]
+        );
+        // A month is more specific; two quarters, or one without a year, none.
+        assert_eq!(
+            quarter(Some("5月"), "2024年第二季度发放").as_deref(),
+            Some("2024-05")
+        );
+        assert_eq!(quarter(None, "2024年第一、二季度发放"), None);
+        assert_eq!(quarter(Some("一季度"), "2024年第二季度发放"), None);
+        assert_eq!(quarter(Some("一季度"), "高龄津贴发放"), None);
+    }
+
+    #[test]
     fn no_month_when_the_names_span_months_disagree_or_lack_a_year() {
         assert_eq!(month(None, "2024年1-6月低保发放", ""), None);
         assert_eq!(month(None, "2024年1月至6月低保发放", ""), None);
-        assert_eq!(month(None, "2024年第一季度低保发放", ""), None);
         assert_eq!(month(None, "2024年度低保发放", ""), None);
         assert_eq!(month(Some("3月"), "低保发放", ""), None);
         assert_eq!(month(Some("3月"), "2024年4月低保发放", ""), None);

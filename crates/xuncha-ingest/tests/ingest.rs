@@ -512,15 +512,111 @@ fn a_missing_column_names_the_closest_headers_and_why_they_failed() {
 }
 
 #[test]
-fn a_list_paid_by_quarter_is_refused_not_read_as_months() {
-    // By their digits 2024年第3季度 and 2024Q4 were March and April.
+fn a_list_paid_by_quarter_is_read_a_month_a_record_with_equal_shares() {
+    // By their digits 2024年第3季度 and 2024Q4 were March and April; read
+    // as one month, a quarter's pay would be three months' in one.
     let data = ingest_one(
         "2024年高龄津贴发放.csv",
         format!(
-            "姓名,身份证号,补贴项目,发放期间,发放金额
+            "姓名,身份证号,补贴项目,发放季度,发放金额
 张三,{0},高龄津贴,2024年第一季度,300
 张三,{0},高龄津贴,2024年第3季度,300
-张三,{0},高龄津贴,2024Q4,300
+张三,{0},高龄津贴,2024Q4,100
+李四,{1},高龄津贴,2024年12月,100
+李四,{1},高龄津贴,2024年上半年,六百
+",
+            id(1),
+            id(2)
+        )
+        .as_bytes(),
+    );
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(
+        months(df),
+        [
+            "2024-01", "2024-02", "2024-03", "2024-07", "2024-08", "2024-09", "2024-10", "2024-11",
+            "2024-12", "2024-12"
+        ]
+    );
+    assert_eq!(
+        amounts(df),
+        [100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 33.33, 33.33, 33.34, 100.0]
+    );
+    // Each month names the whole period (none for a month alone).
+    let bounds = |col: &str| -> Vec<Option<String>> {
+        let dates = df.column(col).unwrap().cast(&DataType::String).unwrap();
+        let dates = dates.str().unwrap().iter();
+        dates.map(|d| d.map(|d| d[..7].to_string())).collect()
+    };
+    let (from, to) = (bounds("period_from"), bounds("period_to"));
+    assert_eq!(
+        (from[0].as_deref(), to[0].as_deref()),
+        (Some("2024-01"), Some("2024-03"))
+    );
+    assert_eq!(
+        (from[8].as_deref(), to[8].as_deref()),
+        (Some("2024-10"), Some("2024-12"))
+    );
+    assert_eq!((from[9].as_deref(), to[9].as_deref()), (None, None));
+    // Each month cites the row it came from.
+    let cited: Vec<String> = strings(df, "_src").into_iter().flatten().collect();
+    assert_eq!(cited[0], cited[2]);
+    assert!(
+        cited[6].ends_with(":4") && cited[9].ends_with(":5"),
+        "{cited:?}"
+    );
+    // An amount that cannot be read drops the row once, not once a month.
+    assert_eq!(data.rejects.len(), 1, "{:?}", data.rejects);
+    assert_eq!(data.rejects[0].row, 6);
+    assert_eq!(data.rejects[0].column, "发放金额");
+    let table = &data.tables[0];
+    assert_eq!(
+        (
+            table.rows_accepted,
+            table.rows_rejected,
+            table.spread_rows,
+            table.months_accepted
+        ),
+        (4, 1, 3, 10)
+    );
+    assert!(table.rows_balance());
+    assert!(
+        decision(table, "period").reason.contains("像季度或数月"),
+        "{:?}",
+        decision(table, "period")
+    );
+}
+
+#[test]
+fn a_quarter_the_file_name_states_spreads_every_row() {
+    let data = ingest_one(
+        "2024年第四季度高龄津贴发放.csv",
+        format!("姓名,身份证号,发放金额\n张三,{},300\n", id(1)).as_bytes(),
+    );
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(months(df), ["2024-10", "2024-11", "2024-12"]);
+    assert_eq!(amounts(df), [100.0, 100.0, 100.0]);
+    let table = &data.tables[0];
+    assert!(
+        decision(table, "period")
+            .reason
+            .contains("取 2024年第4季度（按月拆开读入）"),
+        "{:?}",
+        decision(table, "period")
+    );
+    assert_eq!((table.spread_rows, table.months_accepted), (1, 3));
+}
+
+#[test]
+fn a_quarter_without_its_year_is_refused_not_read_as_a_month() {
+    let data = ingest_one(
+        "高龄津贴发放.csv",
+        format!(
+            "姓名,身份证号,补贴项目,发放期间,发放金额
+张三,{0},高龄津贴,第一季度,300
+张三,{0},高龄津贴,第3季度,300
+张三,{0},高龄津贴,四季度,300
 ",
             id(1)
         )
@@ -535,7 +631,7 @@ fn a_list_paid_by_quarter_is_refused_not_read_as_months() {
         m.missing[0]
             .candidates
             .first()
-            .is_some_and(|c| c.starts_with("发放期间") && c.contains("像季度")),
+            .is_some_and(|c| c.starts_with("发放期间") && c.contains("像季度（不是月份）")),
         "{:?}",
         m.missing[0].candidates
     );
@@ -734,6 +830,62 @@ fn a_run_keeps_only_the_columns_it_wants() {
     let all = ingest_dir(dir.path(), None).unwrap();
     assert_eq!(all.datasets["deaths"].width(), schema.len());
     assert!(all.datasets["benefit_payments"].width() > 5);
+}
+
+/// A lake written before the derived columns (`period_from`, `period_to`)
+/// were added is still a lake, in memory and streamed: they read as empty,
+/// and the rows keep the exports' sources.
+#[test]
+fn a_lake_written_before_the_derived_columns_is_still_a_lake() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = xuncha_schema::dataset("benefit_payments").unwrap();
+    let columns: Vec<Column> = (spec.schema().iter())
+        .filter(|(name, _)| !name.starts_with("period_"))
+        .map(|(name, dtype)| match name.as_str() {
+            "id_number" => Column::new(name.clone(), [id(1)]),
+            "_src" => Column::new(name.clone(), ["低保发放.csv:2"]),
+            _ => Column::full_null(name.clone(), 1, dtype),
+        })
+        .collect();
+    let mut frame = DataFrame::new_infer_height(columns).unwrap();
+    let file = std::fs::File::create(dir.path().join("benefit_payments.parquet")).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+
+    let data = ingest_dir(dir.path(), None).unwrap();
+    assert!(data.tables[0].is_lake_file(), "{:?}", data.tables[0]);
+    let payments = &data.datasets["benefit_payments"];
+    let names = payments.get_column_names();
+    assert!(
+        names.iter().copied().eq(spec.schema().iter_names()),
+        "{names:?}"
+    );
+    assert_eq!(payments.column("period_to").unwrap().null_count(), 1);
+    assert_eq!(
+        strings(payments, "_src")[0].as_deref(),
+        Some("低保发放.csv:2")
+    );
+
+    let wanted = xuncha_ingest::Wanted {
+        datasets: ["benefit_payments".to_string()].into(),
+        columns: [(
+            "benefit_payments".to_string(),
+            ["id_number", "period_from", "_src"]
+                .map(String::from)
+                .into(),
+        )]
+        .into(),
+    };
+    let scan = xuncha_ingest::scan::scan_lake(dir.path(), &wanted).unwrap();
+    let streamed = scan.frames["benefit_payments"].clone().collect().unwrap();
+    assert_eq!(
+        streamed.get_column_names(),
+        ["id_number", "period_from", "_src"]
+    );
+    assert_eq!(
+        streamed.column("period_from").unwrap().dtype(),
+        &DataType::Date
+    );
+    assert_eq!(streamed.column("period_from").unwrap().null_count(), 1);
 }
 
 /// A table larger than one chunk of rows is normalized in parallel chunks:

@@ -53,6 +53,9 @@ pub struct ColumnSpec {
     pub kind: ColumnKind,
     /// A file mapped to the dataset must provide it.
     pub required: bool,
+    /// Filled by ingest from another column's values, never from a header
+    /// (`period_from`: a quarter spread over its months): never a gap.
+    pub derived: bool,
 }
 
 /// One canonical dataset.
@@ -161,6 +164,7 @@ const fn req(name: &'static str, kind: ColumnKind) -> ColumnSpec {
         name,
         kind,
         required: true,
+        derived: false,
     }
 }
 
@@ -169,6 +173,16 @@ const fn opt(name: &'static str, kind: ColumnKind) -> ColumnSpec {
         name,
         kind,
         required: false,
+        derived: false,
+    }
+}
+
+const fn derived(name: &'static str, kind: ColumnKind) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        kind,
+        required: false,
+        derived: true,
     }
 }
 
@@ -246,6 +260,10 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("household_id", Code),
             opt("village_code", VillageCode),
             req("period", Period),
+            // A record spread over the months of a longer period (a quarter,
+            // 2024年1-3月): that period's first and last month; empty otherwise.
+            derived("period_from", Period),
+            derived("period_to", Period),
             req("amount", Amount),
             opt("bank_account", Code),
             opt("account_holder", Name),
@@ -420,6 +438,10 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("scheme", Text),
             opt("village_code", VillageCode),
             req("period", Period),
+            // A record spread over the months of a longer period (a quarter,
+            // 2024年1-3月): that period's first and last month; empty otherwise.
+            derived("period_from", Period),
+            derived("period_to", Period),
             req("amount", Amount),
             opt("bank_account", Code),
         ],
@@ -447,6 +469,10 @@ pub static DATASETS: &[DatasetSpec] = &[
             opt("start_date", Date),
             opt("end_date", Date),
             req("period", Period),
+            // A record spread over the months of a longer period (a quarter,
+            // 2024年1-3月): that period's first and last month; empty otherwise.
+            derived("period_from", Period),
+            derived("period_to", Period),
             req("amount", Amount),
         ],
     },
@@ -484,6 +510,10 @@ pub static DATASETS: &[DatasetSpec] = &[
             req("village_code", VillageCode),
             opt("position", Text),
             req("period", Period),
+            // A record spread over the months of a longer period (a quarter,
+            // 2024年1-3月): that period's first and last month; empty otherwise.
+            derived("period_from", Period),
+            derived("period_to", Period),
             req("amount", Amount),
         ],
     },

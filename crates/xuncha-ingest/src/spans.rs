@@ -1,0 +1,202 @@
+//! Periods of more than one month in a monthly column: a quarter
+//! (`2024年第一季度`, `2024Q1`), a half year (`2024年上半年`) or a span of
+//! months (`2024年1-3月`, `2023年12月至2024年2月`), as quarterly allowance
+//! and cadre pay lists write them. Such a row is read as one record a month,
+//! the amount in equal shares, so that monthly models (paid after death,
+//! above the monthly standard, twice in a month) compare like with like.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::normalize::clean_cell;
+use crate::stated::chinese_month;
+
+/// A span of months as `(year, first month, year, last month)` patterns.
+static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:19|20)\d{2})年?度?第?([1-4一二三四])季度?$").expect("quarter pattern")
+});
+static Q_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:((?:19|20)\d{2})[-/]?[Qq]([1-4])|[Qq]([1-4])[-/]?((?:19|20)\d{2}))$")
+        .expect("Q quarter pattern")
+});
+static HALF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:19|20)\d{2})年?度?(上|下)半年度?$").expect("half-year pattern")
+});
+/// `2024年1-3月`, `2024年1月至3月`, `2023年12月-2024年2月`: the year with 年,
+/// the last month with 月.
+static SPAN_IN_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^((?:19|20)\d{2})年(\d{1,2})(?:月份?)?[-~至到—–](?:((?:19|20)\d{2})年)?(\d{1,2})月份?$",
+    )
+    .expect("span pattern")
+});
+/// `2024.01-2024.03`, `2024-01至2024-03`, `202401-202403`: both ends with
+/// their year.
+static SPAN_OF_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:19|20)\d{2})[./-]?(\d{1,2})月?[-~至到—–]((?:19|20)\d{2})[./-]?(\d{1,2})月?$")
+        .expect("span of months pattern")
+});
+
+/// Longest span read as months: a year. A longer one is no payment period.
+const MAX_MONTHS: u32 = 12;
+
+/// The months (`YYYY-MM`, in order) a period cell names when it names more
+/// than one and at most a year: a quarter with its year, a half year, or a
+/// span from one month to a later one; `None` for one month, a quarter
+/// without its year (`第一季度`) and anything else.
+pub fn months_spanned(raw: &str) -> Option<Vec<String>> {
+    // Most cells are one month (2024-03, 2024年3月): a test a cell, before any pattern.
+    let marked = raw.contains(['季', '半', '至', '到', '~', '～', '—', '–', 'Q', 'q'])
+        || (raw.contains('-') && !one_month_or_day(raw));
+    if !marked {
+        return None;
+    }
+    let s: String = clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let number = |m: Option<regex::Match<'_>>| -> Option<u32> {
+        let m = m?.as_str();
+        m.parse().ok().or_else(|| Some(chinese_month(m)))
+    };
+    let (from, to) = if let Some(c) = QUARTER.captures(&s) {
+        // A 季 must be written, or 2024年3 would be a quarter.
+        if !s.contains('季') {
+            return None;
+        }
+        let (year, q) = (number(c.get(1))?, number(c.get(2))?);
+        ((year, 3 * q - 2), (year, 3 * q))
+    } else if let Some(c) = Q_QUARTER.captures(&s) {
+        let year = number(c.get(1).or(c.get(4)))?;
+        let q = number(c.get(2).or(c.get(3)))?;
+        ((year, 3 * q - 2), (year, 3 * q))
+    } else if let Some(c) = HALF.captures(&s) {
+        let year = number(c.get(1))?;
+        let first = if &c[2] == "上" { 1 } else { 7 };
+        ((year, first), (year, first + 5))
+    } else if let Some(c) = SPAN_IN_YEAR.captures(&s) {
+        let year = number(c.get(1))?;
+        let last_year = number(c.get(3)).unwrap_or(year);
+        ((year, number(c.get(2))?), (last_year, number(c.get(4))?))
+    } else if let Some(c) = SPAN_OF_MONTHS.captures(&s) {
+        (
+            (number(c.get(1))?, number(c.get(2))?),
+            (number(c.get(3))?, number(c.get(4))?),
+        )
+    } else {
+        return None;
+    };
+    let month_ok = |m: u32| (1..=12).contains(&m);
+    if !month_ok(from.1) || !month_ok(to.1) {
+        return None;
+    }
+    let (first, last) = (from.0 * 12 + from.1 - 1, to.0 * 12 + to.1 - 1);
+    if last <= first || last - first >= MAX_MONTHS {
+        return None;
+    }
+    Some(
+        (first..=last)
+            .map(|m| format!("{}-{:02}", m / 12, m % 12 + 1))
+            .collect(),
+    )
+}
+
+/// `2024-03` or `2024-03-05`, as most exports write a month or a day.
+fn one_month_or_day(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    matches!(b.len(), 7 | 10)
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// `total` 元 in `n` shares to the fen, as text: equal but for the fen left
+/// over, which the last shares take (100 in three: 33.33, 33.33, 33.34).
+pub fn shares(total: f64, n: usize) -> Vec<String> {
+    let fen = (total * 100.0).round() as i64;
+    let n = n as i64;
+    (0..n)
+        .map(|i| {
+            let share = fen * (i + 1) / n - fen * i / n;
+            let sign = if share < 0 { "-" } else { "" };
+            format!("{sign}{}.{:02}", share.abs() / 100, share.abs() % 100)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn months(raw: &str) -> Option<Vec<String>> {
+        months_spanned(raw)
+    }
+
+    #[test]
+    fn quarters_halves_and_spans_give_their_months() {
+        let q1 = Some(vec!["2024-01".into(), "2024-02".into(), "2024-03".into()]);
+        for raw in [
+            "2024年第一季度",
+            "2024年第1季度",
+            "2024年1季度",
+            "2024年度第一季度",
+            "2024 年 第一季度",
+            "2024Q1",
+            "2024-Q1",
+            "Q1 2024",
+            "２０２４年第一季度",
+            "2024年1-3月",
+            "2024年1月-3月",
+            "2024年1月至3月",
+            "2024年1月至2024年3月",
+            "2024.01-2024.03",
+            "2024-01至2024-03",
+            "202401-202403",
+        ] {
+            assert_eq!(months(raw), q1, "{raw}");
+        }
+        assert_eq!(
+            months("2024年第四季度").unwrap(),
+            ["2024-10", "2024-11", "2024-12"]
+        );
+        assert_eq!(months("2024年下半年").unwrap().len(), 6);
+        assert_eq!(months("2024年下半年").unwrap()[0], "2024-07");
+        assert_eq!(
+            months("2023年12月-2024年2月").unwrap(),
+            ["2023-12", "2024-01", "2024-02"]
+        );
+    }
+
+    #[test]
+    fn one_month_and_what_is_no_span_are_none() {
+        for raw in [
+            "2024-03",
+            "2024年3月",
+            "202403",
+            // Dates, not spans of months.
+            "2024-01-05",
+            "2024/1/5",
+            "2024年1月5日",
+            // A quarter without its year, a backwards or overlong span.
+            "第一季度",
+            "一季度",
+            "2024年3-1月",
+            "2023年1月-2024年6月",
+            "2024年3",
+            "豫Q12345",
+            "",
+        ] {
+            assert_eq!(months(raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn shares_add_up_to_the_fen() {
+        assert_eq!(shares(600.0, 3), ["200.00", "200.00", "200.00"]);
+        assert_eq!(shares(100.0, 3), ["33.33", "33.33", "33.34"]);
+        assert_eq!(shares(-90.0, 2), ["-45.00", "-45.00"]);
+        assert_eq!(shares(0.05, 3), ["0.01", "0.02", "0.02"]);
+    }
+}
