@@ -8,8 +8,9 @@
 //! `max(a, b)` copies are kept, so a repeat within one export (a real
 //! duplicate payment is in both exports) stays. Each row left out is a
 //! reject naming the table that holds it. Rows are compared by a 64-bit hash
-//! of their canonical columns: `_src`, `_raw` and `_valid` aside, so the same
-//! record written differently by two exports is one record.
+//! of their canonical columns: `_src`, `_raw`, `_valid` and the derived ones
+//! aside, so the same record written differently by two exports (a month by
+//! itself, or spread from a quarter) is one record.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -17,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use polars::prelude::*;
 use polars_core::hashing::{columns_to_hashes, IdBuildHasher};
 use rayon::prelude::*;
-use xuncha_schema::{DatasetSpec, Reject, RejectAction};
+use xuncha_schema::{ColumnSpec, DatasetSpec, Reject, RejectAction};
 
 use crate::build::line_of;
 use crate::{FileOutcome, IngestError, Rows};
@@ -53,6 +54,13 @@ pub(crate) struct Overlaps {
 /// table's number instead (of a dataset fed by more tables than they can
 /// number, every value is a candidate).
 const TABLE_BITS: u64 = 0xFFFF;
+
+/// The columns rows are compared by: the canonical ones but the derived, so
+/// that a month of a quarterly list spread over its months is the same
+/// record as that month in a monthly list ([`xuncha_schema::ColumnSpec::derived`]).
+fn compared(spec: &DatasetSpec) -> impl Iterator<Item = &ColumnSpec> {
+    spec.columns.iter().filter(|c| !c.derived)
+}
 
 /// A table of a folder: the file's place in file order, the table's in the file.
 pub(crate) type TableKey = (usize, usize);
@@ -249,11 +257,9 @@ impl Overlaps {
         (self.tables.len() - 1) as u32
     }
 
-    /// The hash of each row of `df` (rows of `spec`) over its canonical columns.
+    /// The hash of each row of `df` (rows of `spec`) over its [`compared`] columns.
     fn hashes(&self, spec: &DatasetSpec, df: &DataFrame) -> PolarsResult<Vec<u64>> {
-        let values: Vec<Column> = spec
-            .columns
-            .iter()
+        let values: Vec<Column> = compared(spec)
             .filter_map(|c| df.column(c.name).ok().cloned())
             .collect();
         let mut hashes = Vec::with_capacity(df.height());
@@ -366,7 +372,7 @@ impl Ranges {
             })
         };
         // A column without a range (none could be taken) meets any other.
-        let ranges = spec.columns.iter().map(|c| match df.column(c.name) {
+        let ranges = compared(spec).map(|c| match df.column(c.name) {
             Ok(column) => range(column).ok(),
             Err(_) => Some(Range {
                 min: None,

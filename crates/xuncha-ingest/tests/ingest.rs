@@ -1147,6 +1147,45 @@ fn a_second_copy_of_an_export_is_reported_and_not_read_twice() {
     );
 }
 
+/// A quarterly summary of the payments a monthly list holds too: each month
+/// of a quarter spread over its months is the record of that month, read once.
+#[test]
+fn a_quarterly_summary_of_a_monthly_list_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let monthly: String = ["2024-01", "2024-02", "2024-03"]
+        .map(|m| format!("甲,{},411102001001,{m},100,高龄津贴\n", id(1)))
+        .concat();
+    write(
+        dir.path(),
+        "1_高龄津贴按月发放.csv",
+        format!("姓名,身份证号,村代码,发放月份,发放金额,补贴项目\n{monthly}").as_bytes(),
+    );
+    let quarterly = format!(
+        "姓名,身份证号,村代码,发放季度,发放金额,补贴项目\n\
+         甲,{},411102001001,2024年第一季度,300,高龄津贴\n\
+         乙,{},411102001001,2024年第一季度,300,高龄津贴\n",
+        id(1),
+        id(2)
+    );
+    write(dir.path(), "2_高龄津贴季度汇总.csv", quarterly.as_bytes());
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(payments.height(), 6, "甲's three months once, 乙's three");
+    let summary = (data.tables.iter())
+        .find(|t| t.file.starts_with("2_"))
+        .unwrap();
+    assert_eq!(
+        (
+            summary.spread_rows,
+            summary.months_accepted,
+            summary.overlapping_months
+        ),
+        (2, 3, 3)
+    );
+    assert_eq!(summary.overlapping_with, ["1_高龄津贴按月发放.csv"]);
+    assert!(data.tables.iter().all(|t| t.rows_balance()));
+}
+
 #[test]
 fn rows_two_overlapping_exports_both_hold_are_read_once() {
     let dir = tempfile::tempdir().unwrap();
