@@ -17,7 +17,7 @@ static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:19|20)\d{2})年?度?第?([1-4一二三四])季度?$").expect("quarter pattern")
 });
 static Q_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:((?:19|20)\d{2})[-/]?[Qq]([1-4])|[Qq]([1-4])[-/]?((?:19|20)\d{2}))$")
+    Regex::new(r"^(?:((?:19|20)\d{2})[-/._]?[Qq]([1-4])|[Qq]([1-4])[-/._]?((?:19|20)\d{2}))$")
         .expect("Q quarter pattern")
 });
 static HALF: LazyLock<Regex> = LazyLock::new(|| {
@@ -47,8 +47,9 @@ const MAX_MONTHS: u32 = 12;
 /// without its year (`第一季度`) and anything else.
 pub fn months_spanned(raw: &str) -> Option<Vec<String>> {
     // Most cells are one month (2024-03, 2024年3月): a test a cell, before any pattern.
-    let marked = raw.contains(['季', '半', '至', '到', '~', '～', '—', '–', 'Q', 'q'])
-        || (raw.contains('-') && !one_month_or_day(raw));
+    let marked = raw.contains([
+        '季', '半', '至', '到', '~', '～', '—', '–', 'Q', 'q', 'Ｑ', 'ｑ', '－',
+    ]) || (raw.contains('-') && !one_month_or_day(raw));
     if !marked {
         return None;
     }
@@ -146,6 +147,10 @@ mod tests {
             "2024Q1",
             "2024-Q1",
             "Q1 2024",
+            "2024.Q1",
+            "２０２４Ｑ１",
+            "2024一季度",
+            "2024年第1季",
             "２０２４年第一季度",
             "2024年1-3月",
             "2024年1月-3月",
