@@ -1604,9 +1604,24 @@ fn build_chunk(
                     }
                     continue;
                 }
-                let spanned = spread.and_then(|columns| {
-                    Some((columns, spans::months_spanned(cells[columns.0].raw?)?))
-                });
+                let period = spread.and_then(|(period, _)| cells[period].raw);
+                let spanned = match spread.zip(period) {
+                    Some((columns, raw)) => match quarter_of_row(mapping, raw, row) {
+                        Ok(Some(months)) => Some((columns, months)),
+                        Ok(None) => spans::months_spanned(raw).map(|months| (columns, months)),
+                        Err(column) => {
+                            chunk.rejects.push(origin.reject(
+                                (&header.raw[column], mapping.dataset.name),
+                                row.cells.get(column).unwrap_or_default().to_string(),
+                                "无法识别的年份（季度的年份取自此列）".into(),
+                                RejectAction::RowDropped,
+                            ));
+                            counts.rows_rejected += 1;
+                            continue;
+                        }
+                    },
+                    None => None,
+                };
                 if let Some((columns, months)) = spanned {
                     let rejects = &mut chunk.rejects;
                     match push_spread(
@@ -2125,6 +2140,27 @@ fn push_spread(
         }
     }
     Some(pushed)
+}
+
+/// The months of a row's quarter written without its year (`第一季度`) in
+/// a table that gives the year elsewhere ([`mapping::QuarterYear`]): `None`
+/// for a period that is no such quarter, `Err` with the year column when
+/// the row's year cannot be read.
+fn quarter_of_row(
+    mapping: &Mapping,
+    raw: &str,
+    row: &read::RawRow,
+) -> Result<Option<Vec<String>>, usize> {
+    let (Some(year), Some(quarter)) = (&mapping.quarter_year, spans::yearless_quarter(raw)) else {
+        return Ok(None);
+    };
+    let year = match *year {
+        mapping::QuarterYear::Stated(year) => year,
+        mapping::QuarterYear::Column(c) => {
+            row_year(row.cells.get(c).unwrap_or_default()).ok_or(c)?
+        }
+    };
+    Ok(Some(spans::quarter_months(year, quarter)))
 }
 
 /// A row's year as a year column writes it: `2024`, `2024年`, `2024年度`.

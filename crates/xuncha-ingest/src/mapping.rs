@@ -117,6 +117,8 @@ pub struct Mapping {
     /// numbers (2024.11, 2024.12), so that 2024.10 reads as 2024.1: there a
     /// `YYYY.1` is no month ([`crate::normalize::october_lost`]).
     pub months_as_numbers: Vec<usize>,
+    /// The year of a period column of quarters written without one.
+    pub quarter_year: Option<QuarterYear>,
 }
 
 /// A canonical column two or more headers fit equally well: the leftmost
@@ -1086,6 +1088,7 @@ pub fn map_columns(
             }
         }
     }
+    let quarter_year = quarters_of_a_year(dataset, view, (&mut sources, &mut used), &mut decisions);
     // A month, year or village the table's names state stands in for a
     // column no header gives (a monthly sheet, a yearly file, a village's
     // accounts): any village column, required months and years.
@@ -1212,7 +1215,76 @@ pub fn map_columns(
         households_of_one,
         qualifiers,
         months_as_numbers: Vec::new(),
+        quarter_year,
     }
+}
+
+/// Where the year of a column of quarters written without one (`第一季度`)
+/// comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuarterYear {
+    /// Each row's year column (`年度`).
+    Column(usize),
+    /// The one year the table's names state.
+    Stated(u32),
+}
+
+/// The period of a payment dataset no header gives, from the one column
+/// whose values are quarters without their year (`季度`: 第一季度, 二季度)
+/// where the year is each row's year column's, or else the one the names
+/// state; the rows are then spread over the quarter's months.
+fn quarters_of_a_year(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    (sources, used): (&mut [ColumnSource], &mut [bool]),
+    decisions: &mut [Option<Decision>],
+) -> Option<QuarterYear> {
+    let (period, _) = paid_month(dataset)?;
+    let quarters = |i: usize| view.profiles[i].quarter >= 0.8;
+    let i = match sources[period] {
+        // As a written catalog names it.
+        ColumnSource::Header(i) if quarters(i) => i,
+        ColumnSource::Absent => {
+            let mut found = (0..view.profiles.len()).filter(|&i| !used[i] && quarters(i));
+            let (i, None) = (found.next()?, found.next()) else {
+                return None;
+            };
+            i
+        }
+        _ => return None,
+    };
+    let (year, from) = match (year_column(view).filter(|&y| !used[y]), &view.stated.year) {
+        (Some(y), _) => (
+            QuarterYear::Column(y),
+            format!("各行的“{}”列", view.header.raw[y]),
+        ),
+        (None, Some(stated)) => (
+            QuarterYear::Stated(stated.value.parse().ok()?),
+            stated.from.clone(),
+        ),
+        (None, None) => return None,
+    };
+    if let QuarterYear::Column(y) = year {
+        used[y] = true;
+    }
+    used[i] = true;
+    sources[period] = ColumnSource::Header(i);
+    let reason = format!(
+        "内容为不写年份的季度（{}%），年份按{from}，按月拆开读入",
+        (view.profiles[i].quarter * 100.0).round()
+    );
+    match &mut decisions[period] {
+        Some(named) => named.reason = format!("{}；{reason}", named.reason),
+        none => {
+            *none = Some(Decision {
+                column: dataset.columns[period].name.into(),
+                header: Some(view.header.raw[i].clone()),
+                score: 0.8,
+                reason,
+            })
+        }
+    }
+    Some(year)
 }
 
 /// The columns whose header was taken over others left unused that fit

@@ -20,6 +20,10 @@ static Q_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:((?:19|20)\d{2})[-/._]?[Qq]([1-4])|[Qq]([1-4])[-/._]?((?:19|20)\d{2}))$")
         .expect("Q quarter pattern")
 });
+/// A quarter without its year: `第一季度`, `一季度`, `第3季度`, `Q4`.
+static YEARLESS_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:第?([1-4一二三四])季度?|[Qq]([1-4]))$").expect("yearless quarter pattern")
+});
 static HALF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:19|20)\d{2})年?度?(上|下)半年度?$").expect("half-year pattern")
 });
@@ -101,6 +105,31 @@ pub fn months_spanned(raw: &str) -> Option<Vec<String>> {
             .map(|m| format!("{}-{:02}", m / 12, m % 12 + 1))
             .collect(),
     )
+}
+
+/// The quarter a cell names without its year (`第一季度`, `二季度`, `Q4`),
+/// for a table whose year is elsewhere (a `年度` column, the file name).
+pub fn yearless_quarter(raw: &str) -> Option<u32> {
+    if !raw.contains(['季', 'Q', 'q', 'Ｑ', 'ｑ']) {
+        return None;
+    }
+    let s: String = clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let c = YEARLESS_QUARTER.captures(&s)?;
+    if c.get(1).is_some() && !s.contains('季') {
+        return None;
+    }
+    let q = c.get(1).or(c.get(2))?.as_str();
+    q.parse().ok().or_else(|| Some(chinese_month(q)))
+}
+
+/// The three months (`YYYY-MM`) of a quarter of a year.
+pub fn quarter_months(year: u32, quarter: u32) -> Vec<String> {
+    (3 * quarter - 2..=3 * quarter)
+        .map(|m| format!("{year}-{m:02}"))
+        .collect()
 }
 
 /// `2024-03` or `2024-03-05`, as most exports write a month or a day.
@@ -195,6 +224,30 @@ mod tests {
         ] {
             assert_eq!(months(raw), None, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_quarter_without_its_year_is_told_apart() {
+        for (raw, q) in [
+            ("第一季度", 1),
+            ("二季度", 2),
+            ("第3季度", 3),
+            ("Q4", 4),
+            ("４季度", 4),
+        ] {
+            assert_eq!(yearless_quarter(raw), Some(q), "{raw}");
+        }
+        for raw in [
+            "2024年第一季度",
+            "3",
+            "第3批",
+            "季度",
+            "豫Q12345",
+            "第5季度",
+        ] {
+            assert_eq!(yearless_quarter(raw), None, "{raw}");
+        }
+        assert_eq!(quarter_months(2024, 2), ["2024-04", "2024-05", "2024-06"]);
     }
 
     #[test]

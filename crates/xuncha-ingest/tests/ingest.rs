@@ -609,6 +609,50 @@ fn a_quarter_the_file_name_states_spreads_every_row() {
 }
 
 #[test]
+fn quarters_without_their_year_take_the_rows_year_column_or_the_names() {
+    let data = ingest_one(
+        "高龄津贴发放.csv",
+        format!(
+            "姓名,身份证号,发放金额,年度,季度\n\
+             张三,{0},300,2024,第一季度\n\
+             张三,{0},300,2024年,二季度\n\
+             张三,{0},300,往年,三季度\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(
+        months(df),
+        ["2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06"]
+    );
+    // A year that cannot be read drops the row, citing the year column.
+    assert_eq!(data.rejects.len(), 1, "{:?}", data.rejects);
+    assert_eq!(
+        (data.rejects[0].row, data.rejects[0].column.as_str()),
+        (4, "年度")
+    );
+    let table = &data.tables[0];
+    assert!(table.rows_balance());
+    assert!(
+        decision(table, "period")
+            .reason
+            .contains("年份按各行的“年度”列"),
+        "{:?}",
+        decision(table, "period")
+    );
+
+    let named = ingest_one(
+        "2023年高龄津贴发放.csv",
+        format!("姓名,身份证号,发放金额,季度\n张三,{},300,Q4\n", id(1)).as_bytes(),
+    );
+    assert_eq!(
+        months(&named.datasets["benefit_payments"]),
+        ["2023-10", "2023-11", "2023-12"]
+    );
+}
+
+#[test]
 fn a_quarter_without_its_year_is_refused_not_read_as_a_month() {
     let data = ingest_one(
         "高龄津贴发放.csv",
