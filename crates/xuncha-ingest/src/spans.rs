@@ -12,10 +12,11 @@ use regex::Regex;
 use crate::normalize::clean_cell;
 use crate::stated::chinese_month;
 
-/// A span of months as `(year, first month, year, last month)` patterns.
+/// A quarter with its year: `2024年第一季度`, `2024年度第3季度`, `2024一季度`.
 static QUARTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:19|20)\d{2})年?度?第?([1-4一二三四])季度?$").expect("quarter pattern")
 });
+/// A quarter as `2024Q1`, `2024-Q1`, `Q1 2024`.
 static Q_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:((?:19|20)\d{2})[-/._]?[Qq]([1-4])|[Qq]([1-4])[-/._]?((?:19|20)\d{2}))$")
         .expect("Q quarter pattern")
@@ -24,6 +25,7 @@ static Q_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
 static YEARLESS_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:第?([1-4一二三四])季度?|[Qq]([1-4]))$").expect("yearless quarter pattern")
 });
+/// A half year: `2024年上半年`, `2024年度下半年`.
 static HALF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:19|20)\d{2})年?度?(上|下)半年度?$").expect("half-year pattern")
 });
@@ -57,10 +59,7 @@ pub fn months_spanned(raw: &str) -> Option<Vec<String>> {
     if !marked {
         return None;
     }
-    let s: String = clean_cell(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let s = compact(raw);
     let number = |m: Option<regex::Match<'_>>| -> Option<u32> {
         let m = m?.as_str();
         m.parse().ok().or_else(|| Some(chinese_month(m)))
@@ -113,10 +112,7 @@ pub fn yearless_quarter(raw: &str) -> Option<u32> {
     if !raw.contains(['季', 'Q', 'q', 'Ｑ', 'ｑ']) {
         return None;
     }
-    let s: String = clean_cell(raw)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let s = compact(raw);
     let c = YEARLESS_QUARTER.captures(&s)?;
     if c.get(1).is_some() && !s.contains('季') {
         return None;
@@ -129,6 +125,14 @@ pub fn yearless_quarter(raw: &str) -> Option<u32> {
 pub fn quarter_months(year: u32, quarter: u32) -> Vec<String> {
     (3 * quarter - 2..=3 * quarter)
         .map(|m| format!("{year}-{m:02}"))
+        .collect()
+}
+
+/// A cell cleaned ([`clean_cell`]: half-width) without its spaces (`2024 年 第一季度`).
+fn compact(raw: &str) -> String {
+    clean_cell(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace())
         .collect()
 }
 
