@@ -1229,10 +1229,12 @@ pub enum QuarterYear {
     Stated(u32),
 }
 
-/// The period of a payment dataset no header gives, from the one column
-/// whose values are quarters without their year (`季度`: 第一季度, 二季度)
-/// where the year is each row's year column's, or else the one the names
-/// state; the rows are then spread over the quarter's months.
+/// The period of a payment dataset no header gives (or that a written
+/// catalog names), from the one column whose values are quarters without
+/// their year (`季度`: 第一季度, 二季度), where the year is each row's year
+/// column's or else the one the names state: the year's source, the rows
+/// then spread over the quarter's months. `None`, the sources unchanged,
+/// without such a column or a year.
 fn quarters_of_a_year(
     dataset: &DatasetSpec,
     view: &TableView<'_>,
