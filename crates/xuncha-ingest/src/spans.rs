@@ -1,6 +1,6 @@
 //! Periods of more than one month in a monthly column: a quarter
-//! (`2024年第一季度`, `2024Q1`), a half year (`2024年上半年`) or a span of
-//! months (`2024年1-3月`, `2023年12月至2024年2月`), as quarterly allowance
+//! (`2024年第一季度`, `2024Q1`), a half or whole year (`2024年上半年`,
+//! `2024年度`) or a span of months (`2024年1-3月`, `2023年12月至2024年2月`), as quarterly allowance
 //! and cadre pay lists write them. Such a row is read as one record a month,
 //! the amount in equal shares, so that monthly models (paid after death,
 //! above the monthly standard, twice in a month) compare like with like.
@@ -25,6 +25,11 @@ static Q_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
 static YEARLESS_QUARTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:第?([1-4一二三四])季度?|[Qq]([1-4]))$").expect("yearless quarter pattern")
 });
+/// A whole year, written as one: `2024年度`, `2024年全年`, `2024全年` (not
+/// `2024` or `2024年`, which a month column may hold cut short).
+static WHOLE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:19|20)\d{2})(?:年度|年?全年|年度全年)$").expect("whole-year pattern")
+});
 /// A half year: `2024年上半年`, `2024年度下半年`.
 static HALF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:19|20)\d{2})年?度?(上|下)半年度?$").expect("half-year pattern")
@@ -48,13 +53,14 @@ static SPAN_OF_MONTHS: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_MONTHS: u32 = 12;
 
 /// The months (`YYYY-MM`, in order) a period cell names when it names more
-/// than one and at most a year: a quarter with its year, a half year, or a
-/// span from one month to a later one; `None` for one month, a quarter
+/// than one and at most a year: a quarter with its year, a half year, a
+/// whole year written as one (`2024年度`), or a span from one month to a
+/// later one; `None` for one month, a quarter
 /// without its year (`第一季度`) and anything else.
 pub fn months_spanned(raw: &str) -> Option<Vec<String>> {
     // Most cells are one month (2024-03, 2024年3月): a test a cell, before any pattern.
     let marked = raw.contains([
-        '季', '半', '至', '到', '~', '～', '—', '–', 'Q', 'q', 'Ｑ', 'ｑ', '－',
+        '季', '半', '度', '全', '至', '到', '~', '～', '—', '–', 'Q', 'q', 'Ｑ', 'ｑ', '－',
     ]) || (raw.contains('-') && !one_month_or_day(raw));
     if !marked {
         return None;
@@ -75,6 +81,9 @@ pub fn months_spanned(raw: &str) -> Option<Vec<String>> {
         let year = number(c.get(1).or(c.get(4)))?;
         let q = number(c.get(2).or(c.get(3)))?;
         ((year, 3 * q - 2), (year, 3 * q))
+    } else if let Some(c) = WHOLE_YEAR.captures(&s) {
+        let year = number(c.get(1))?;
+        ((year, 1), (year, 12))
     } else if let Some(c) = HALF.captures(&s) {
         let year = number(c.get(1))?;
         let first = if &c[2] == "上" { 1 } else { 7 };
@@ -200,6 +209,13 @@ mod tests {
             ["2024-10", "2024-11", "2024-12"]
         );
         assert_eq!(months("2024年下半年").unwrap().len(), 6);
+        for year in ["2024年度", "2024年全年", "2024全年"] {
+            let all = months(year).unwrap();
+            assert_eq!(
+                (all.len(), all[0].as_str(), all[11].as_str()),
+                (12, "2024-01", "2024-12")
+            );
+        }
         assert_eq!(months("2024年下半年").unwrap()[0], "2024-07");
         assert_eq!(
             months("2023年12月-2024年2月").unwrap(),
@@ -223,6 +239,9 @@ mod tests {
             "2024年3-1月",
             "2023年1月-2024年6月",
             "2024年3",
+            // A year alone may be a month cut short.
+            "2024",
+            "2024年",
             "豫Q12345",
             "",
         ] {
