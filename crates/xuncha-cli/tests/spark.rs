@@ -153,6 +153,43 @@ fn spark_gives_the_polars_findings_on_a_generated_county() {
     same_findings(&remote, county.path());
 }
 
+/// A lake written before the derived columns (`period_from`, `period_to`)
+/// were added: the cluster reads them as empty, as polars does, and the
+/// models that read them run and find the same.
+#[test]
+fn a_lake_without_the_derived_columns_runs_on_the_cluster() {
+    use polars::prelude::*;
+    let Some(remote) = remote() else { return };
+    let work = tempfile::tempdir().unwrap();
+    let lk = work.path().join("lake");
+    lake(&root().join("data-samples/demo-county"), &lk);
+    for name in ["benefit_payments", "pension_payments"] {
+        let path = lk.join(format!("{name}.parquet"));
+        let read = ParquetReader::new(std::fs::File::open(&path).unwrap()).finish();
+        let mut old = read.unwrap().drop_many(["period_from", "period_to"]);
+        let file = std::fs::File::create(&path).unwrap();
+        ParquetWriter::new(file).finish(&mut old).unwrap();
+    }
+    let select = [
+        "--json",
+        "--select",
+        "mz.deceased_benefit",
+        "--select",
+        "rs.pension_under_60",
+    ];
+    let (local, spark) = (work.path().join("polars"), work.path().join("spark"));
+    let ours = run(&lk, &local, &select);
+    assert!(ours.status.success(), "{ours:?}");
+    let engine = ["--engine", "spark", "--remote", &remote];
+    let theirs = run(&lk, &spark, &[&select[..], &engine[..]].concat());
+    let summary: serde_json::Value = serde_json::from_slice(&theirs.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&theirs.stderr)));
+    assert_eq!(summary["models_failed"], 0, "{summary}");
+    let (a, b) = (comparable(&local), comparable(&spark));
+    assert!(a.len() >= 4, "{a:?}");
+    assert_eq!(a, b);
+}
+
 #[test]
 fn a_model_failing_on_the_cluster_fails_alone() {
     let Some(remote) = remote() else { return };

@@ -16,6 +16,7 @@ use xuncha_engine::gaps::{self, Counted, Gap, LATEST, ROWS};
 use xuncha_engine::{require_datasets, QueryError};
 use xuncha_model::dialect::{self, Engine};
 use xuncha_model::Model;
+use xuncha_schema::ColumnKind;
 
 pub use session::Session;
 
@@ -28,6 +29,39 @@ pub struct Prepared {
     /// Shared view id → why creating it failed.
     view_errors: BTreeMap<String, String>,
     as_of: NaiveDate,
+}
+
+/// Make the view `name` hold the derived columns its lake file lacks (a lake
+/// written before they were added) as empty ones, as the polars engines
+/// read such a lake; `create` makes the view with extra select items.
+fn fill_derived(
+    session: &Session,
+    name: &str,
+    create: impl Fn(&str) -> String,
+) -> Result<(), String> {
+    let Some(spec) = xuncha_schema::dataset(name) else {
+        return Ok(());
+    };
+    let held = session.sql(&format!("SELECT * FROM {name} LIMIT 0"))?;
+    let held = held.get_column_names();
+    let absent: String = (spec.columns.iter())
+        .filter(|c| c.derived && !held.iter().any(|h| h.as_str() == c.name))
+        .map(|c| format!(", CAST(NULL AS {}) AS {}", spark_type(c.kind), c.name))
+        .collect();
+    if absent.is_empty() {
+        return Ok(());
+    }
+    session.execute(&create(&absent))
+}
+
+/// The Spark SQL type of a canonical column kind.
+fn spark_type(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Date | ColumnKind::Period => "DATE",
+        ColumnKind::Amount | ColumnKind::Number => "DOUBLE",
+        ColumnKind::Integer => "BIGINT",
+        _ => "STRING",
+    }
 }
 
 /// Register the `wanted` datasets from `lake`, a folder of
@@ -46,10 +80,12 @@ pub fn prepare(
     let mut unreadable = Vec::new();
     for name in wanted {
         let path = format!("{lake}/{name}.parquet").replace('`', "``");
-        let create =
-            format!("CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM parquet.`{path}`");
+        let create = |columns: &str| {
+            format!("CREATE OR REPLACE TEMP VIEW {name} AS SELECT *{columns} FROM parquet.`{path}`")
+        };
         match session
-            .execute(&create)
+            .execute(&create(""))
+            .and_then(|_| fill_derived(session, name, create))
             .and_then(|_| session.sql(&format!("SELECT COUNT(*) AS n FROM {name}")))
         {
             Ok(count) => {
