@@ -2151,7 +2151,10 @@ fn quarter_of_row(
     raw: &str,
     row: &read::RawRow,
 ) -> Result<Option<Vec<String>>, usize> {
-    let (Some(year), Some(quarter)) = (&mapping.quarter_year, spans::yearless_quarter(raw)) else {
+    let Some(year) = &mapping.quarter_year else {
+        return Ok(None);
+    };
+    let Some(quarter) = spans::yearless_quarter(raw) else {
         return Ok(None);
     };
     let year = match *year {
