@@ -992,14 +992,14 @@ pub fn read_lake(
             Format::Parquet => {
                 let mut reader = ParquetReader::new(file);
                 let file_schema = reader.schema().ok()?;
-                let absent = absent_derived(file_schema.iter_names(), spec)?;
+                let absent = absent_derived(file_schema.iter_names(), (spec, &schema))?;
                 let names = held(columns.as_deref(), &absent);
                 (absent, reader.with_columns(names).finish().ok()?)
             }
             _ => {
                 let mut reader = IpcReader::new(file);
                 let file_schema = reader.schema().ok()?;
-                let absent = absent_derived(file_schema.iter_names(), spec)?;
+                let absent = absent_derived(file_schema.iter_names(), (spec, &schema))?;
                 let names = held(columns.as_deref(), &absent);
                 (absent, reader.with_columns(names).finish().ok()?)
             }
@@ -1028,12 +1028,11 @@ pub fn read_lake(
 /// The derived columns of `spec` ([`xuncha_schema::ColumnSpec::derived`]) a
 /// lake file lacks, which a lake written before they were added does: they
 /// are read as empty. `None` unless the file's other column names are
-/// exactly the dataset's schema.
+/// exactly the dataset's `schema` ([`DatasetSpec::schema`]).
 pub(crate) fn absent_derived<'a>(
     names: impl Iterator<Item = &'a PlSmallStr>,
-    spec: &DatasetSpec,
+    (spec, schema): (&DatasetSpec, &Schema),
 ) -> Option<Vec<PlSmallStr>> {
-    let schema = spec.schema();
     let names: Vec<&PlSmallStr> = names.collect();
     let absent: Vec<PlSmallStr> = (spec.columns.iter())
         .filter(|c| c.derived && !names.iter().any(|n| n.as_str() == c.name))

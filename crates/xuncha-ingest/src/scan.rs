@@ -48,7 +48,8 @@ pub fn scan_lake(dir: &Path, wanted: &Wanted) -> Result<LakeScan, IngestError> {
         let mut reader = ParquetReader::new(file);
         let schema = spec.schema();
         let file_schema = reader.schema().map_err(fail)?;
-        let absent = absent_derived(file_schema.iter_names(), spec).ok_or_else(not_lake)?;
+        let absent =
+            absent_derived(file_schema.iter_names(), (spec, &schema)).ok_or_else(not_lake)?;
         let rows = reader.num_rows().map_err(fail)?;
         let source = PlRefPath::try_from_path(&path).map_err(fail)?;
         let mut lf = LazyFrame::scan_parquet(source, ScanArgsParquet::default()).map_err(fail)?;
