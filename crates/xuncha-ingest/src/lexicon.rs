@@ -612,7 +612,10 @@ impl Lexicon {
         }
         let attr = reading.attribute.as_deref();
         let mut best: Option<(f32, String)> = None;
-        for m in words.columns.get(column)? {
+        // Of two headers with equally good meanings, the one whose meaning
+        // the dataset lists first wins (a deaths list's 死亡日期 over its
+        // 注销日期), not the one further left.
+        for (place, m) in words.columns.get(column)?.iter().enumerate() {
             let hit = match m {
                 Meaning::RoleAttr(r, a) if attr == Some(a.as_str()) => {
                     (reading.subject == Subject::Known(r.clone())).then_some(0.95)
@@ -632,7 +635,7 @@ impl Lexicon {
                 }
                 _ => None,
             };
-            if let Some(s) = hit {
+            if let Some(s) = hit.map(|s| s - 0.0001 * place as f32) {
                 if best.as_ref().is_none_or(|(b, _)| s > *b) {
                     best = Some((s, format!("按含义：{}", reading.describe())));
                 }
@@ -946,7 +949,9 @@ mod tests {
     #[test]
     fn columns_score_by_meaning() {
         let lex = lexicon();
-        let s = |d: &str, c: &str, h: &str| lex.score(d, c, &lex.read(h)).map(|x| x.0);
+        let exact = |d: &str, c: &str, h: &str| lex.score(d, c, &lex.read(h)).map(|x| x.0);
+        // The kind of match, without the ten-thousandths of its place in the list.
+        let s = |d: &str, c: &str, h: &str| exact(d, c, h).map(|x| (x * 100.0).round() / 100.0);
         assert_eq!(
             s("relief_households", "head_id_number", "户主身份证号码"),
             Some(0.95)
@@ -972,6 +977,11 @@ mod tests {
         assert_eq!(
             s("village_contracts", "counterparty_name", "乙方"),
             Some(0.85)
+        );
+        // Of two meanings of one kind, the one the dataset lists first.
+        assert_eq!(s("deaths", "death_date", "注销日期"), Some(0.9));
+        assert!(
+            exact("deaths", "death_date", "死亡日期") > exact("deaths", "death_date", "注销日期")
         );
         assert!(lex.is_known_header("公民身份号码"));
         assert!(lex.is_known_header("金额(元)"));

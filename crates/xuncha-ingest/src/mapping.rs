@@ -283,6 +283,10 @@ pub struct TableView<'a> {
     /// The registration statuses the sampled reasons of change (注销原因)
     /// come to, as the residents' status vocabulary reads them.
     change_reasons: BTreeSet<&'static str>,
+    /// Every sampled row gives a reason of change that reads as a status
+    /// (none blank): the reasons say what every row is, not only the few
+    /// rows of a register that changed.
+    every_row_reasoned: bool,
     /// Per header: its distinct sampled values (trimmed, not empty), or
     /// `None` where there are more than [`FEW_VALUES`].
     distinct: Vec<Option<BTreeSet<String>>>,
@@ -326,11 +330,17 @@ impl<'a> TableView<'a> {
         let lex = lexicon();
         let readings: Vec<Reading> = header.raw.iter().map(|h| lex.read(h)).collect();
         let statuses = crate::vocab::for_column("residents", "status");
-        let change_reasons = (readings.iter().enumerate())
+        let reason_columns: Vec<usize> = (readings.iter().enumerate())
             .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
-            .flat_map(|(i, _)| samples.iter().filter_map(move |row| row.get(i)))
-            .filter_map(|v| statuses?.canonical(v))
+            .map(|(i, _)| i)
             .collect();
+        let reason = |row: &csv::StringRecord, i: usize| statuses?.canonical(row.get(i)?);
+        let change_reasons = (reason_columns.iter())
+            .flat_map(|&i| samples.iter().filter_map(move |row| reason(row, i)))
+            .collect();
+        let every_row_reasoned = !reason_columns.is_empty()
+            && !samples.is_empty()
+            && (samples.iter()).all(|row| reason_columns.iter().any(|&i| reason(row, i).is_some()));
         let distinct: Vec<Option<BTreeSet<String>>> = (0..header.raw.len())
             .map(|i| {
                 let mut values = BTreeSet::new();
@@ -420,6 +430,7 @@ impl<'a> TableView<'a> {
             village: crate::places::stated_village(&named),
             labels,
             change_reasons,
+            every_row_reasoned,
             distinct,
         }
     }
@@ -1465,6 +1476,10 @@ struct Rank {
     /// year in its title): of two incomplete datasets, the one the table can
     /// be read as wins.
     readable: bool,
+    /// Every row's reason of change (注销原因) is the dataset's own (deaths:
+    /// 死亡): what the rows are, whatever other columns the list carries (a
+    /// 户口 cancellation list with 性别 and 户籍地址 is still a list of deaths).
+    reasoned: bool,
     /// Headers left unmapped: of two hinted complete datasets, the one that
     /// reads the whole table wins (村干部报酬发放表 has pay columns that the
     /// cadre roster cannot take, though 村(社区)干部 is the longer hint).
@@ -1479,12 +1494,13 @@ struct Rank {
 }
 
 impl Rank {
-    fn class(&self) -> (bool, bool, bool, bool, Reverse<usize>, usize, usize) {
+    fn class(&self) -> (bool, bool, bool, bool, bool, Reverse<usize>, usize, usize) {
         (
             self.named,
             self.hinted,
             self.complete,
             self.readable,
+            self.reasoned,
             Reverse(self.unmapped),
             self.hint_len,
             self.hints,
@@ -1502,7 +1518,8 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// (死亡, 发放, 合同 …), so a death list missing its date column is reported
 /// as such rather than read as something else; then complete mappings beat
 /// incomplete ones; then one the table's names complete (a year in its
-/// title) beats one still missing a column; then the one leaving fewer
+/// title) beats one still missing a column; then one whose own reason of
+/// change (死亡) every row gives; then the one leaving fewer
 /// headers unmapped; then the
 /// longer hint word (养老保险 over 发放); then more hint words found; then the
 /// sum of column scores (plus list words such as 花名册, 台账). Tables matching fewer than two columns are not recognised;
@@ -1558,6 +1575,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 hinted: hint > 0,
                 complete,
                 readable: mapping.missing.is_empty(),
+                reasoned: stated && view.every_row_reasoned,
                 unmapped: unread,
                 hint_len: hint,
                 hints: found.len(),

@@ -69,6 +69,11 @@ fn is_paid(rest: &str) -> bool {
     if rest.is_empty() || PAID_WORDS.contains(&rest) {
         return true;
     }
+    // What was due (`1月应发` beside `1月实发`) is no payment, though the
+    // lexicon reads it as an amount.
+    if rest.contains("应发") {
+        return false;
+    }
     let lex = lexicon();
     let reading = lex.read(rest);
     let amount = reading

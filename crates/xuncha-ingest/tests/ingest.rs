@@ -2666,6 +2666,82 @@ fn a_list_of_cancellations_is_deaths_only_when_every_reason_is_a_death() {
     assert!(!deaths.datasets.contains_key("residents"));
 }
 
+/// A 户口 cancellation list every row of which is a death is a list of
+/// deaths, though it carries columns only a register has (性别, 户籍地址),
+/// and its 死亡日期 is the date of death, not its 注销日期 further left. A
+/// register whose change reasons are blank for the people still living
+/// stays the register, whatever reasons its few changed rows give.
+#[test]
+fn a_cancellation_list_of_deaths_with_register_columns_is_deaths() {
+    let list = format!(
+        "姓名,性别,公民身份号码,注销日期,注销原因,死亡日期,户籍地详址\n\
+         甲,男,{},2024-02-10,死亡,2024-02-01,城关镇东关村3组\n\
+         乙,女,{},2024-05-20,死亡,2024年5月3日,城关镇东关村5组\n",
+        id(1),
+        id(2)
+    );
+    let data = ingest_one("户口注销人员名单（死亡）.csv", list.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert!(!data.datasets.contains_key("residents"));
+    let deaths = &data.datasets["deaths"];
+    let dates = deaths
+        .column("death_date")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
+    assert_eq!(dates, ["2024-02-01", "2024-05-03"]);
+    assert_eq!(
+        decision(&data.tables[0], "death_date").header.as_deref(),
+        Some("死亡日期")
+    );
+
+    let register = format!(
+        "公民身份号码,姓名,性别,户号,与户主关系,变动原因,变动日期\n\
+         {},甲,男,0001,户主,死亡,2024-02-10\n\
+         {},乙,女,0001,配偶,,\n\
+         {},丙,男,0002,户主,,\n",
+        id(1),
+        id(2),
+        id(3)
+    );
+    let data = ingest_one("户口人员信息.csv", register.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert!(!data.datasets.contains_key("deaths"));
+    assert_eq!(data.datasets["residents"].height(), 3);
+}
+
+/// A pay sheet's amount headed by the word alone (本期实发, 实发补贴):
+/// read by meaning, not only where content happens to single it out.
+#[test]
+fn an_amount_headed_paid_or_due_alone_is_the_amount() {
+    let pensions = format!(
+        "参保人姓名,证件号码,村代码,待遇享受年月,本期应发,本期实发\n\
+         甲,{},411122001001,202403,183,180\n",
+        id(1)
+    );
+    let data = ingest_one("城乡居民基本养老保险待遇支付明细.csv", pensions.as_bytes());
+    // Both fit: the first is read, and the user told which and how to choose.
+    let errors: Vec<String> = data.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("取了表头“本期应发”，而“本期实发”同样符合"));
+    assert_eq!(amounts(&data.datasets["pension_payments"]), [183.0]);
+    let amount = decision(&data.tables[0], "amount");
+    assert!(amount.reason.contains("按含义"), "{}", amount.reason);
+
+    let pay = format!(
+        "村代码,干部姓名,身份证件号,现任职务,补贴月份,实发补贴（元）,备注\n\
+         411122001001,乙,{},村支书,2024年3月,2000,3\n",
+        id(2)
+    );
+    let data = ingest_one("村两委干部误工补贴发放表.csv", pay.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert_eq!(amounts(&data.datasets["cadre_pay"]), [2000.0]);
+    assert!(decision(&data.tables[0], "amount")
+        .reason
+        .contains("按含义"));
+}
+
 /// A lease register giving each term as a range of dates in one cell.
 const LEASES_WITH_TERMS: &str = "村代码,合同编号,资产名称,承租方,联系电话,年租金(元),租赁期限\n\
      411122001001,ZL-01,村东鱼塘,张三,13800000000,6000,2020.01.01-2029.12.31\n\
