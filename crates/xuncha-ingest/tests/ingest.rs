@@ -2742,6 +2742,23 @@ fn an_amount_headed_paid_or_due_alone_is_the_amount() {
         .contains("按含义"));
 }
 
+/// A 征地补偿 list paid to each household's head (户主身份证号) is land
+/// compensation, not a benefit payment for its 发放 in the file name.
+#[test]
+fn land_compensation_paid_to_household_heads_is_land_compensation() {
+    let list = format!(
+        "被征地农户户主,户主身份证号,村代码,征地面积（亩）,补偿金额（元）,发放时间\n\
+         甲,{},411122001001,1.5,45000,2024-06-01\n",
+        id(1)
+    );
+    let data = ingest_one("征地补偿安置费用发放花名册.csv", list.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    assert!(!data.datasets.contains_key("benefit_payments"));
+    let paid = &data.datasets["land_compensation"];
+    assert_eq!(strings(paid, "id_number"), [Some(id(1))]);
+    assert_eq!(amounts(paid), [45000.0]);
+}
+
 /// A lease register giving each term as a range of dates in one cell.
 const LEASES_WITH_TERMS: &str = "村代码,合同编号,资产名称,承租方,联系电话,年租金(元),租赁期限\n\
      411122001001,ZL-01,村东鱼塘,张三,13800000000,6000,2020.01.01-2029.12.31\n\
@@ -3077,7 +3094,9 @@ fn a_village_merged_down_beside_filled_columns_holds_its_value() {
 /// A record number that only tells records apart (a 农机补贴 list's 申请编号,
 /// a ledger's 凭证号) is, where no header gives it in a table named as the
 /// dataset, made of the row's values: the list is read, not refused.
-/// A number other lists join on (a lease's 合同编号) never is.
+/// So is a lease's 租赁合同号, which the models matching receipts by number
+/// leave out where it was made; a contract's 合同编号, which payments cite,
+/// never is.
 #[test]
 fn record_numbers_no_header_gives_are_made_of_the_rows_values() {
     let dir = tempfile::tempdir().unwrap();
@@ -3104,6 +3123,12 @@ fn record_numbers_no_header_gives_are_made_of_the_rows_values() {
         "资产名称,承租方,年租金,起租日期,到期日期,村代码\n鱼塘,人4,6000,2024-01-01,2026-12-31,411122001001\n"
             .as_bytes(),
     );
+    write(
+        dir.path(),
+        "村级合同台账.csv",
+        "项目名称,乙方,合同金额,签订日期,村代码\n村道硬化,某建筑公司,120000,2024-03-05,411122001001\n"
+            .as_bytes(),
+    );
     let data = ingest_dir(dir.path(), None).unwrap();
     let numbers = strings(&data.datasets["machinery_subsidies"], "application_no");
     assert!(
@@ -3123,11 +3148,16 @@ fn record_numbers_no_header_gives_are_made_of_the_rows_values() {
         key.header.is_none() && key.reason.contains("按该行其他各列的内容生成编号"),
         "{key:?}"
     );
-    assert!(!data.datasets.contains_key("asset_leases"));
+    let leases = strings(&data.datasets["asset_leases"], "lease_no");
     assert!(
-        (report("集体资产租赁台账.csv").note.as_deref()).is_some_and(|n| n.contains("lease_no")),
+        leases[0].as_ref().is_some_and(|n| n.starts_with("无编号#")),
+        "{leases:?}"
+    );
+    assert!(!data.datasets.contains_key("village_contracts"));
+    assert!(
+        (report("村级合同台账.csv").note.as_deref()).is_some_and(|n| n.contains("contract_no")),
         "{:?}",
-        report("集体资产租赁台账.csv").note
+        report("村级合同台账.csv").note
     );
 }
 
