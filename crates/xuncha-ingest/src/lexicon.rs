@@ -481,10 +481,37 @@ impl Lexicon {
                 unit,
             };
         }
-        let found = self
-            .attribute_words
-            .iter()
-            .find(|(w, _)| base.ends_with(w.as_str()))
+        let ending =
+            |text: &str| (self.attribute_words.iter()).find(|(w, _)| text.ends_with(w.as_str()));
+        // An attribute word a neutral one splits (终止领取时间: 终止时间) says
+        // more than the word the header ends with (时间).
+        let joined = self.neutral_finder.is_match(base).then(|| {
+            // The neutral words it holds, longest first as `neutral` lists them.
+            let mut found: Vec<usize> = (self.neutral_finder.find_overlapping_iter(base))
+                .map(|m| m.pattern().as_usize())
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            let mut text = base.to_string();
+            for i in found {
+                text = text.replace(self.neutral[i].as_str(), "");
+            }
+            text
+        });
+        if let Some((text, (w, a))) = joined
+            .as_deref()
+            .and_then(|text| Some((text, ending(text)?)))
+            .filter(|(_, (w, _))| ending(base).is_some_and(|(end, _)| w.len() > end.len()))
+        {
+            let rest = &text[..text.len() - w.len()];
+            return Reading {
+                subject: self.subject_of(rest),
+                attribute: Some(a.clone()),
+                name,
+                unit,
+            };
+        }
+        let found = ending(base)
             .map(|(w, a)| (base.len() - w.len(), w, a))
             .or_else(|| {
                 let (i, at) = self.attribute_finder.first(base)?;
@@ -938,6 +965,17 @@ mod tests {
         assert_eq!(
             (r.subject, r.attribute),
             (Subject::Known("counterparty".into()), None)
+        );
+        // An attribute word a neutral one splits: 终止领取时间 is an end date,
+        // not any date; 实际补助金额 stays an amount.
+        assert_eq!(
+            lex.read("终止领取时间").attribute.as_deref(),
+            Some("end_date")
+        );
+        assert_eq!(lex.read("终止领取时间").subject, Subject::None);
+        assert_eq!(
+            lex.read("实际补助金额").attribute.as_deref(),
+            Some("amount")
         );
         let r = lex.read("车型");
         assert_eq!(r.attribute.as_deref(), Some("category"));
