@@ -82,6 +82,9 @@ pub struct Profile {
     pub year: f32,
     /// Quarters without their year (第一季度): no month for a monthly column.
     pub quarter: f32,
+    /// Months without their year (3, 03, 3月): a month only beside a year
+    /// column or a year the names state ([`crate::spans::yearless_month`]).
+    pub month_of_year: f32,
     /// Periods of several months (2024年第一季度, 2024年1-3月): a monthly
     /// column reads each as its months ([`crate::spans`]).
     pub spans: f32,
@@ -109,7 +112,7 @@ impl Profile {
         let (mut id, mut id_valid, mut credit, mut account, mut village) = (0, 0, 0, 0, 0);
         let (mut date, mut month, mut number, mut masked, mut shortened) = (0, 0, 0, 0, 0);
         let (mut words, mut phone, mut range, mut year, mut village_name) = (0, 0, 0, 0, 0);
-        let (mut quarters, mut spans) = (0, 0);
+        let (mut quarters, mut spans, mut months_of_year) = (0, 0, 0);
         for raw in values {
             let v = clean_cell(raw);
             if v.is_empty() {
@@ -189,6 +192,8 @@ impl Profile {
                 spans += 1;
             } else if quarter(&v) {
                 quarters += 1;
+            } else if crate::spans::yearless_month(&v).is_some() {
+                months_of_year += 1;
             }
         }
         let share = |n: usize| {
@@ -215,6 +220,7 @@ impl Profile {
         p.year = share(year);
         p.quarter = share(quarters);
         p.spans = share(spans);
+        p.month_of_year = share(months_of_year);
         p
     }
 

@@ -1579,6 +1579,8 @@ fn build_chunk(
                     sheet: table.sheet.as_deref(),
                     line: row.line,
                 };
+                // A month its row writes without the year (`3`), with the year.
+                let one_month: String;
                 let mut cells = row_cells(mapping, header, &row.cells);
                 if let Some((sections, state)) = under {
                     for (c, value) in sections.values_of(state) {
@@ -1606,14 +1608,14 @@ fn build_chunk(
                 }
                 let period = spread.and_then(|(period, _)| cells[period].raw);
                 let spanned = match spread.zip(period) {
-                    Some((columns, raw)) => match quarter_of_row(mapping, raw, row) {
+                    Some((columns, raw)) => match yearless_period_of_row(mapping, raw, row) {
                         Ok(Some(months)) => Some((columns, months)),
                         Ok(None) => spans::months_spanned(raw).map(|months| (columns, months)),
                         Err(column) => {
                             chunk.rejects.push(origin.reject(
                                 (&header.raw[column], mapping.dataset.name),
                                 row.cells.get(column).unwrap_or_default().to_string(),
-                                "无法识别的年份（季度的年份取自此列）".into(),
+                                "无法识别的年份（季度或月份的年份取自此列）".into(),
                                 RejectAction::RowDropped,
                             ));
                             counts.rows_rejected += 1;
@@ -1622,7 +1624,11 @@ fn build_chunk(
                     },
                     None => None,
                 };
-                if let Some((columns, months)) = spanned {
+                if let Some(((period, _), [month])) = spanned.as_ref().map(|(c, m)| (c, &m[..])) {
+                    one_month = month.clone();
+                    cells[*period].raw = Some(&one_month);
+                    cells[*period].date_format = None;
+                } else if let Some((columns, months)) = spanned {
                     let rejects = &mut chunk.rejects;
                     match push_spread(
                         mapping,
@@ -2142,28 +2148,36 @@ fn push_spread(
     Some(pushed)
 }
 
-/// The months of a row's quarter written without its year (`第一季度`) in
-/// a table that gives the year elsewhere ([`mapping::QuarterYear`]): `None`
-/// for a period that is no such quarter, `Err` with the year column when
-/// the row's year cannot be read.
-fn quarter_of_row(
+/// The months of a row's quarter or month written without its year
+/// (`第一季度`, `3月`) in a table that gives the year elsewhere
+/// ([`mapping::PeriodYear`]): `None` for a period that is neither, `Err`
+/// with the year column when the row's year cannot be read.
+fn yearless_period_of_row(
     mapping: &Mapping,
     raw: &str,
     row: &read::RawRow,
 ) -> Result<Option<Vec<String>>, usize> {
-    let Some(year) = &mapping.quarter_year else {
+    let Some(year) = &mapping.period_year else {
         return Ok(None);
     };
-    let Some(quarter) = spans::yearless_quarter(raw) else {
+    let quarter = spans::yearless_quarter(raw);
+    let month = quarter
+        .is_none()
+        .then(|| spans::yearless_month(raw))
+        .flatten();
+    if quarter.is_none() && month.is_none() {
         return Ok(None);
-    };
+    }
     let year = match *year {
-        mapping::QuarterYear::Stated(year) => year,
-        mapping::QuarterYear::Column(c) => {
+        mapping::PeriodYear::Stated(year) => year,
+        mapping::PeriodYear::Column(c) => {
             row_year(row.cells.get(c).unwrap_or_default()).ok_or(c)?
         }
     };
-    Ok(Some(spans::quarter_months(year, quarter)))
+    Ok(Some(match (quarter, month) {
+        (Some(quarter), _) => spans::quarter_months(year, quarter),
+        (None, month) => vec![format!("{year}-{:02}", month.unwrap_or_default())],
+    }))
 }
 
 /// A row's year as a year column writes it: `2024`, `2024年`, `2024年度`.

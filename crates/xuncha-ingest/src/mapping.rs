@@ -117,8 +117,8 @@ pub struct Mapping {
     /// numbers (2024.11, 2024.12), so that 2024.10 reads as 2024.1: there a
     /// `YYYY.1` is no month ([`crate::normalize::october_lost`]).
     pub months_as_numbers: Vec<usize>,
-    /// The year of a period column of quarters written without one.
-    pub quarter_year: Option<QuarterYear>,
+    /// The year of a period column of quarters or months written without one.
+    pub period_year: Option<PeriodYear>,
 }
 
 /// A canonical column two or more headers fit equally well: the leftmost
@@ -1099,7 +1099,7 @@ pub fn map_columns(
             }
         }
     }
-    let quarter_year = quarters_of_a_year(dataset, view, (&mut sources, &mut used), &mut decisions);
+    let period_year = periods_of_a_year(dataset, view, (&mut sources, &mut used), &mut decisions);
     // A month, year or village the table's names state stands in for a
     // column no header gives (a monthly sheet, a yearly file, a village's
     // accounts): any village column, required months and years.
@@ -1226,14 +1226,14 @@ pub fn map_columns(
         households_of_one,
         qualifiers,
         months_as_numbers: Vec::new(),
-        quarter_year,
+        period_year,
     }
 }
 
-/// Where the year of a column of quarters written without one (`第一季度`)
-/// comes from.
+/// Where the year of a column of quarters or months written without one
+/// (`第一季度`, `3月`) comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum QuarterYear {
+pub enum PeriodYear {
     /// Each row's year column (`年度`).
     Column(usize),
     /// The one year the table's names state.
@@ -1242,23 +1242,30 @@ pub enum QuarterYear {
 
 /// The period of a payment dataset no header gives (or that a written
 /// catalog names), from the one column whose values are quarters without
-/// their year (`季度`: 第一季度, 二季度), where the year is each row's year
-/// column's or else the one the names state: the year's source, the rows
-/// then spread over the quarter's months. `None`, the sources unchanged,
-/// without such a column or a year.
-fn quarters_of_a_year(
+/// their year (`季度`: 第一季度, 二季度) or, under a header meaning the
+/// month paid, months without it (`发放月份`: 3, 3月), where the year is each
+/// row's year column's or else the one the names state: the year's source,
+/// the rows then read as the quarter's months or the month of that year.
+/// `None`, the sources unchanged, without such a column or a year.
+fn periods_of_a_year(
     dataset: &DatasetSpec,
     view: &TableView<'_>,
     (sources, used): (&mut [ColumnSource], &mut [bool]),
     decisions: &mut [Option<Decision>],
-) -> Option<QuarterYear> {
+) -> Option<PeriodYear> {
     let (period, _) = paid_month(dataset)?;
     let quarters = |i: usize| view.profiles[i].quarter >= 0.8;
+    // A number from 1 to 12 is a month only where the header says so.
+    let months = |i: usize| {
+        view.profiles[i].month_of_year >= 0.8
+            && view.readings[i].attribute.as_deref() == Some("period")
+    };
+    let yearless = |i: usize| quarters(i) || months(i);
     let i = match sources[period] {
         // As a written catalog names it.
-        ColumnSource::Header(i) if quarters(i) => i,
+        ColumnSource::Header(i) if yearless(i) => i,
         ColumnSource::Absent => {
-            let mut found = (0..view.profiles.len()).filter(|&i| !used[i] && quarters(i));
+            let mut found = (0..view.profiles.len()).filter(|&i| !used[i] && yearless(i));
             let (i, None) = (found.next()?, found.next()) else {
                 return None;
             };
@@ -1268,24 +1275,32 @@ fn quarters_of_a_year(
     };
     let (year, from) = match (year_column(view).filter(|&y| !used[y]), &view.stated.year) {
         (Some(y), _) => (
-            QuarterYear::Column(y),
+            PeriodYear::Column(y),
             format!("各行的“{}”列", view.header.raw[y]),
         ),
         (None, Some(stated)) => (
-            QuarterYear::Stated(stated.value.parse().ok()?),
+            PeriodYear::Stated(stated.value.parse().ok()?),
             stated.from.clone(),
         ),
         (None, None) => return None,
     };
-    if let QuarterYear::Column(y) = year {
+    if let PeriodYear::Column(y) = year {
         used[y] = true;
     }
     used[i] = true;
     sources[period] = ColumnSource::Header(i);
-    let reason = format!(
-        "内容为不写年份的季度（{}%），年份按{from}，按月拆开读入",
-        (view.profiles[i].quarter * 100.0).round()
-    );
+    let profile = &view.profiles[i];
+    let reason = if quarters(i) {
+        format!(
+            "内容为不写年份的季度（{}%），年份按{from}，按月拆开读入",
+            (profile.quarter * 100.0).round()
+        )
+    } else {
+        format!(
+            "内容为不写年份的月份（{}%），年份按{from}",
+            (profile.month_of_year * 100.0).round()
+        )
+    };
     match &mut decisions[period] {
         Some(named) => named.reason = format!("{}；{reason}", named.reason),
         none => {

@@ -130,6 +130,30 @@ pub fn yearless_quarter(raw: &str) -> Option<u32> {
     q.parse().ok().or_else(|| Some(chinese_month(q)))
 }
 
+/// A month without its year: `3`, `03`, `3月`, `三月份` (a `发放月份` column
+/// beside a `年度` one).
+static YEARLESS_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(0?[1-9]|1[0-2])|([一二三四五六七八九十]{1,3}))(月份?)?$")
+        .expect("yearless month pattern")
+});
+
+/// The month a cell names without its year (`3`, `3月`, `三月`), for a
+/// table whose year is elsewhere; Chinese numerals only with 月.
+pub fn yearless_month(raw: &str) -> Option<u32> {
+    // Most cells are longer (names, IDs, amounts, dates): a test before any pattern.
+    if raw.trim().len() > 12 {
+        return None;
+    }
+    let s = compact(raw);
+    let c = YEARLESS_MONTH.captures(&s)?;
+    let month = match (c.get(1), c.get(2)) {
+        (Some(m), _) => m.as_str().parse().ok()?,
+        (None, Some(m)) if c.get(3).is_some() => chinese_month(m.as_str()),
+        _ => return None,
+    };
+    (1..=12).contains(&month).then_some(month)
+}
+
 /// The three months (`YYYY-MM`) of a quarter of a year.
 pub fn quarter_months(year: u32, quarter: u32) -> Vec<String> {
     (3 * quarter - 2..=3 * quarter)
@@ -175,6 +199,23 @@ mod tests {
 
     fn months(raw: &str) -> Option<Vec<String>> {
         months_spanned(raw)
+    }
+
+    #[test]
+    fn months_without_their_year_are_read_alone() {
+        for (raw, month) in [
+            ("3", 3),
+            ("03", 3),
+            ("3月", 3),
+            ("１２", 12),
+            ("十二月", 12),
+            ("三月份", 3),
+        ] {
+            assert_eq!(yearless_month(raw), Some(month), "{raw}");
+        }
+        for raw in ["0", "13", "三", "2024-03", "560", "3.5", "第一季度", ""] {
+            assert_eq!(yearless_month(raw), None, "{raw}");
+        }
     }
 
     #[test]

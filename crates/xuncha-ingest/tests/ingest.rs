@@ -652,6 +652,59 @@ fn quarters_without_their_year_take_the_rows_year_column_or_the_names() {
     );
 }
 
+/// A month paid written without its year (`发放月份`: 3, 4月, 十二月) beside
+/// a year column, or under a year the file name states, is that month of
+/// the year: one record a row, nothing spread. A count of 1 to 12 under
+/// another header is no month.
+#[test]
+fn months_without_their_year_take_the_rows_year_column_or_the_names() {
+    let data = ingest_one(
+        "城乡低保资金发放明细.csv",
+        format!(
+            "户主姓名,户主身份证,村代码,家庭人口数,月救助金额,发放年度,发放月份\n\
+             张三,{0},411122001001,2,560,2024,3\n\
+             张三,{0},411122001001,2,560,2024年,4月\n\
+             张三,{0},411122001001,2,560,2023,十二月\n\
+             张三,{0},411122001001,2,560,往年,5\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(months(df), ["2024-03", "2024-04", "2023-12"]);
+    assert_eq!(amounts(df), [560.0, 560.0, 560.0]);
+    assert_eq!(df.column("period_from").unwrap().null_count(), 3);
+    assert_eq!(data.rejects.len(), 1, "{:?}", data.rejects);
+    assert_eq!(
+        (data.rejects[0].row, data.rejects[0].column.as_str()),
+        (5, "发放年度")
+    );
+    let table = &data.tables[0];
+    assert!(table.rows_balance());
+    assert_eq!(table.spread_rows, 0);
+    let period = decision(table, "period");
+    assert_eq!(period.header.as_deref(), Some("发放月份"));
+    assert!(period.reason.contains("不写年份的月份"), "{period:?}");
+
+    let named = ingest_one(
+        "2024年高龄津贴发放.csv",
+        format!("姓名,身份证号,发放金额,月份\n张三,{},100,07\n", id(1)).as_bytes(),
+    );
+    assert_eq!(months(&named.datasets["benefit_payments"]), ["2024-07"]);
+
+    // Numbers from 1 to 12 under no header of a month: no period.
+    let counts = ingest_one(
+        "2024年低保发放.csv",
+        format!("姓名,身份证号,家庭人口数,发放金额\n张三,{},3,560\n", id(1)).as_bytes(),
+    );
+    assert!(!counts.datasets.contains_key("benefit_payments"));
+    let IngestError::MissingColumns(m) = &counts.errors[0] else {
+        panic!("{:?}", counts.errors);
+    };
+    assert_eq!(m.missing[0].column, "period");
+}
+
 #[test]
 fn a_quarter_without_its_year_is_refused_not_read_as_a_month() {
     let data = ingest_one(
