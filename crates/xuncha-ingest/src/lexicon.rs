@@ -977,6 +977,8 @@ mod tests {
             lex.read("实际补助金额").attribute.as_deref(),
             Some("amount")
         );
+        let period = lex.read("发放时段").attribute;
+        assert_eq!(period.as_deref(), Some("period"));
         let r = lex.read("车型");
         assert_eq!(r.attribute.as_deref(), Some("category"));
         assert_eq!(r.subject, Subject::Known("vehicle".into()));
