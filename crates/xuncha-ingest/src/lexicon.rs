@@ -518,6 +518,29 @@ impl Lexicon {
                 let (w, a) = &self.attribute_words[i];
                 Some((at, w, a))
             });
+        // A subject word running into the attribute word, the words after it
+        // an attribute of their own (收款单位名称: 收款单位 + 名称, not 收款 +
+        // 单位名称), names the subject.
+        let crossing = found.and_then(|(at, w, _)| {
+            let end = at + w.len();
+            self.subjects.iter().find_map(|(word, _)| {
+                let from = base[..end].find(word.as_str())?;
+                let to = from + word.len();
+                let tail = &base[to..];
+                (from < at && to > at && to < end)
+                    .then(|| self.attribute_words.iter().find(|(w, _)| w == tail))
+                    .flatten()
+                    .map(|(_, a)| (to, a))
+            })
+        });
+        if let Some((to, a)) = crossing {
+            return Reading {
+                subject: self.subject_of(&base[..to]),
+                attribute: Some(a.clone()),
+                name,
+                unit,
+            };
+        }
         let (rest, attribute) = match found {
             Some((at, w, a)) => (
                 format!("{}{}", &base[..at], &base[at + w.len()..]),
@@ -979,6 +1002,15 @@ mod tests {
         );
         let period = lex.read("发放时段").attribute;
         assert_eq!(period.as_deref(), Some("period"));
+        // A subject word running into the attribute word names the subject.
+        let r = lex.read("收款单位名称");
+        assert_eq!(r.subject, Subject::Known("payee".into()));
+        assert_eq!(r.attribute.as_deref(), Some("name"));
+        let r = lex.read("开户行及账号");
+        assert_eq!(
+            (r.subject, r.attribute.as_deref()),
+            (Subject::None, Some("account"))
+        );
         let r = lex.read("车型");
         assert_eq!(r.attribute.as_deref(), Some("category"));
         assert_eq!(r.subject, Subject::Known("vehicle".into()));
