@@ -1050,6 +1050,11 @@ mod tests {
             s("village_contracts", "counterparty_name", "乙方"),
             Some(0.85)
         );
+        // The program its recipients are under; the household's members counted.
+        let program = s("relief_households", "program", "保障对象类型");
+        assert_eq!(program, Some(0.95));
+        let count = s("relief_households", "member_count", "家庭成员数");
+        assert_eq!(count, Some(0.95));
         // Of two meanings of one kind, the one the dataset lists first.
         assert_eq!(s("deaths", "death_date", "注销日期"), Some(0.9));
         assert!(
