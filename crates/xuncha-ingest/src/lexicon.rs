@@ -1055,6 +1055,10 @@ mod tests {
         assert_eq!(program, Some(0.95));
         let count = s("relief_households", "member_count", "家庭成员数");
         assert_eq!(count, Some(0.95));
+        // How money was paid is no way of letting a lease.
+        assert_eq!(s("asset_leases", "procedure", "租金支付方式"), None);
+        assert_eq!(s("asset_leases", "procedure", "出租方式"), Some(0.9));
+        assert_eq!(s("village_payments", "method", "支付方式"), Some(0.9));
         // Of two meanings of one kind, the one the dataset lists first.
         assert_eq!(s("deaths", "death_date", "注销日期"), Some(0.9));
         assert!(
