@@ -94,6 +94,8 @@ struct DatasetFile {
     #[serde(default)]
     marks: Vec<String>,
     #[serde(default)]
+    never: Vec<String>,
+    #[serde(default)]
     split_with: Option<String>,
     #[serde(default)]
     when_named: Vec<WhenNamedFile>,
@@ -170,6 +172,9 @@ pub struct DatasetWords {
     /// Columns one of which a header must give for a table without a hint
     /// word to be read as this dataset (homesteads: an area or a location).
     pub marks: Vec<String>,
+    /// Attributes no table of this dataset has a header for (a villages
+    /// directory names no person's ID number): a table with one is not it.
+    pub never: Vec<String>,
     /// The dataset a table may also be, row by row: each row the one whose
     /// amount it fills (a cash journal's 支出 and 收入).
     pub split_with: Option<String>,
@@ -370,6 +375,7 @@ impl Lexicon {
                     forms: d.forms.iter().map(|h| normalize_header(h)).collect(),
                     reason: d.reason.clone(),
                     marks: d.marks,
+                    never: d.never,
                     split_with: d.split_with,
                     when_named: (d.when_named.into_iter())
                         .map(|w| WhenNamed {

@@ -2812,6 +2812,24 @@ fn land_compensation_paid_to_household_heads_is_land_compensation() {
     assert_eq!(amounts(paid), [45000.0]);
 }
 
+/// A roster of people with their village's code (党员花名册) is no villages
+/// directory: read as one, its people's names would be villages' names. A
+/// directory named as such is still read.
+#[test]
+fn a_roster_of_people_with_village_codes_is_no_villages_directory() {
+    let roster = format!(
+        "姓名,性别,身份证号,入党时间,所在支部,村代码\n王一,男,{},2001-07-01,东关村支部,411122001001\n",
+        id(1)
+    );
+    let data = ingest_one("党员花名册.csv", roster.as_bytes());
+    assert!(!data.datasets.contains_key("villages"), "{:?}", data.tables);
+    let directory = ingest_one(
+        "村居信息.csv",
+        "村代码,名称,所属乡镇\n411122001001,东关村,城关镇\n".as_bytes(),
+    );
+    assert_eq!(directory.datasets["villages"].height(), 1);
+}
+
 /// A lease register giving each term as a range of dates in one cell.
 const LEASES_WITH_TERMS: &str = "村代码,合同编号,资产名称,承租方,联系电话,年租金(元),租赁期限\n\
      411122001001,ZL-01,村东鱼塘,张三,13800000000,6000,2020.01.01-2029.12.31\n\
