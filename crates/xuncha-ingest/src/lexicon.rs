@@ -1061,6 +1061,17 @@ mod tests {
         assert_eq!(program, Some(0.95));
         let count = s("relief_households", "member_count", "家庭成员数");
         assert_eq!(count, Some(0.95));
+        // The insured's own premium is no subsidy; the subsidy of it is.
+        assert_eq!(
+            s("medical_insurance", "subsidy_amount", "个人缴费金额"),
+            None
+        );
+        let subsidy = s("medical_insurance", "subsidy_amount", "个人缴费资助金额");
+        assert_eq!(subsidy, Some(0.7));
+        assert_eq!(
+            s("medical_insurance", "subsidy_amount", "资助金额"),
+            Some(1.0)
+        );
         // How money was paid is no way of letting a lease.
         assert_eq!(s("asset_leases", "procedure", "租金支付方式"), None);
         assert_eq!(s("asset_leases", "procedure", "出租方式"), Some(0.9));
