@@ -2176,7 +2176,8 @@ fn yearless_period_of_row(
     };
     Ok(Some(match (quarter, month) {
         (Some(quarter), _) => spans::quarter_months(year, quarter),
-        (None, month) => vec![format!("{year}-{:02}", month.unwrap_or_default())],
+        (None, Some(month)) => vec![format!("{year}-{month:02}")],
+        (None, None) => return Ok(None),
     }))
 }
 

@@ -1569,15 +1569,15 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 .count();
             let found: Vec<usize> = (view.hints_of(d.name)).map(|h| h.chars().count()).collect();
             let hint = found.iter().copied().max().unwrap_or(0);
-            // A table that does not name the dataset must give a column
-            // that says what it holds, where the dataset lists them.
-            // Nor may it have a header the dataset never has (a roster of
-            // people with their village code is no villages directory).
+            // A table may not have a header the dataset never has (a roster
+            // of people with their village code is no villages directory).
             let never = words.map_or(&[][..], |w| &w.never[..]);
             let foreign = |r: &Reading| r.attribute.as_ref().is_some_and(|a| never.contains(a));
             if !exact && view.readings.iter().any(foreign) {
                 return None;
             }
+            // A table that does not name the dataset must give a column
+            // that says what it holds, where the dataset lists them.
             let marks = words.map_or(&[][..], |w| &w.marks[..]);
             if !exact && hint == 0 && !marks.is_empty() && !marks.iter().any(|m| mapping.gives(m)) {
                 return None;
