@@ -63,10 +63,17 @@ const SIGNATURE_WORDS: &[&str] = &["签字", "签名", "签章", "盖章", "手�
 /// Headers longer than this are titles or notes, never column names.
 const MAX_HEADER_CHARS: usize = 24;
 
+/// The attribute of an amount that was due (应发工资), not paid.
+pub const DUE_AMOUNT: &str = "due_amount";
+/// How far below what was paid (实发) an amount that was due scores for a
+/// column's amount: less than any two kinds of meaning apart.
+const DUE_PENALTY: f32 = 0.005;
+
 #[derive(Debug, Deserialize)]
 struct LexiconFile {
     subjects: BTreeMap<String, Vec<String>>,
     neutral: Neutral,
+    due: Neutral,
     attributes: BTreeMap<String, Attribute>,
 }
 
@@ -209,6 +216,8 @@ pub struct Lexicon {
     neutral: Vec<String>,
     /// Tells whether a text contains any neutral word.
     neutral_finder: AhoCorasick,
+    /// Words that make an amount what was due, not what was paid (应发).
+    due: Vec<String>,
     /// (word, attribute), longest word first.
     attribute_words: Vec<(String, String)>,
     /// Finds the first of `attribute_words` of two characters or more a
@@ -424,6 +433,7 @@ impl Lexicon {
             subject_finder,
             neutral,
             neutral_finder,
+            due: file.due.words,
             attribute_words,
             attribute_finder,
             attributes: file.attributes,
@@ -431,8 +441,21 @@ impl Lexicon {
         })
     }
 
-    /// Read a raw header by meaning.
+    /// Read a raw header by meaning: an amount a due word qualifies (应发工资)
+    /// is what was due (`due_amount`), which stands for a column's amount
+    /// only where no header says what was paid ([`Lexicon::score`]).
     pub fn read(&self, raw: &str) -> Reading {
+        let mut reading = self.read_words(raw);
+        if reading.attribute.as_deref() == Some("amount")
+            && self.due.iter().any(|w| reading.name.contains(w.as_str()))
+        {
+            reading.attribute = Some(DUE_AMOUNT.into());
+        }
+        reading
+    }
+
+    /// Read a raw header by its words: subject, attribute and unit.
+    fn read_words(&self, raw: &str) -> Reading {
         // A long cell (a title, a note, a corrupt line) is no header; reading
         // it by meaning would only cost time.
         if raw.chars().take(MAX_HEADER_CHARS * 4 + 1).count() > MAX_HEADER_CHARS * 4 {
@@ -666,7 +689,11 @@ impl Lexicon {
             // sheet's 应发合计 over its 基本报酬), not the one further left.
             return Some((1.0 - 0.001 * i as f32, "本数据集的表头别名".into()));
         }
-        let attr = reading.attribute.as_deref();
+        // What was due is read as an amount, a little below what was paid.
+        let (attr, due) = match reading.attribute.as_deref() {
+            Some(DUE_AMOUNT) => (Some("amount"), DUE_PENALTY),
+            attr => (attr, 0.0),
+        };
         let mut best: Option<(f32, String)> = None;
         // Of two headers with equally good meanings, the one whose meaning
         // the dataset lists first wins (a deaths list's 死亡日期 over its
@@ -691,7 +718,7 @@ impl Lexicon {
                 }
                 _ => None,
             };
-            if let Some(s) = hit.map(|s| s - 0.0001 * place as f32) {
+            if let Some(s) = hit.map(|s| s - 0.0001 * place as f32 - due) {
                 if best.as_ref().is_none_or(|(b, _)| s > *b) {
                     best = Some((s, format!("按含义：{}", reading.describe())));
                 }

@@ -69,16 +69,11 @@ fn is_paid(rest: &str) -> bool {
     if rest.is_empty() || PAID_WORDS.contains(&rest) {
         return true;
     }
-    // What was due (`1月应发` beside `1月实发`) is no payment, though the
-    // lexicon reads it as an amount.
-    if rest.contains("应发") {
-        return false;
-    }
     let lex = lexicon();
     let reading = lex.read(rest);
-    let amount = reading
-        .attribute
-        .as_deref()
+    // What was due (`1月应发` beside `1月实发`) is no payment.
+    let amount = (reading.attribute.as_deref())
+        .filter(|a| *a != crate::lexicon::DUE_AMOUNT)
         .and_then(|a| lex.attributes.get(a))
         .is_some_and(|a| a.kind == "amount");
     amount && reading.subject == Subject::None
