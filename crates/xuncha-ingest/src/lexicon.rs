@@ -1099,6 +1099,8 @@ mod tests {
             s("medical_insurance", "subsidy_amount", "资助金额"),
             Some(1.0)
         );
+        // A header that is the recipient alone holds the recipient's name.
+        assert_eq!(s("benefit_payments", "name", "领取人"), Some(0.85));
         // How money was paid is no way of letting a lease.
         assert_eq!(s("asset_leases", "procedure", "租金支付方式"), None);
         assert_eq!(s("asset_leases", "procedure", "出租方式"), Some(0.9));
