@@ -72,13 +72,14 @@ const DUE_PENALTY: f32 = 0.005;
 #[derive(Debug, Deserialize)]
 struct LexiconFile {
     subjects: BTreeMap<String, Vec<String>>,
-    neutral: Neutral,
-    due: Neutral,
+    neutral: WordList,
+    due: WordList,
     attributes: BTreeMap<String, Attribute>,
 }
 
+/// A section of the lexicon that is a list of words (`[neutral]`, `[due]`).
 #[derive(Debug, Deserialize)]
-struct Neutral {
+struct WordList {
     words: Vec<String>,
 }
 
