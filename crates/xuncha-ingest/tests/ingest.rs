@@ -2837,6 +2837,34 @@ fn a_roster_of_people_with_village_codes_is_no_villages_directory() {
     assert_eq!(directory.datasets["villages"].height(), 1);
 }
 
+/// Lists of people with an amount and dates that name none of our datasets
+/// (a microcredit ledger, a collective's members with their shares) are read
+/// as none: as land compensation, cadres or public employees each would make
+/// false leads. A roster naming its posts is still the cadres'.
+#[test]
+fn loans_and_shares_are_no_compensation_cadres_or_employees() {
+    let loans = format!(
+        "借款人姓名,借款人身份证号,村代码,贷款金额（万元）,放款日期,到期日期,贷款银行\n\
+         王一,{},411122001001,5,2023-03-01,2026-03-01,农商行\n",
+        id(1)
+    );
+    let data = ingest_one("脱贫人口小额信贷台账.csv", loans.as_bytes());
+    assert!(data.datasets.is_empty(), "{:?}", data.datasets.keys());
+    let members = format!(
+        "村代码,户主姓名,成员姓名,身份证号,与户主关系,成员类型,股份数\n\
+         411122001001,王一,王一,{},户主,原始成员,1\n",
+        id(1)
+    );
+    let data = ingest_one("村集体经济组织成员名册.csv", members.as_bytes());
+    assert!(!data.datasets.contains_key("land_compensation"));
+    let posts = format!(
+        "村代码,姓名,身份证号,职务,任职时间\n411122001001,王一,{},村委会主任,2021-01-01\n",
+        id(1)
+    );
+    let data = ingest_one("人员信息.csv", posts.as_bytes());
+    assert_eq!(data.datasets["village_cadres"].height(), 1);
+}
+
 /// A lease register giving each term as a range of dates in one cell.
 const LEASES_WITH_TERMS: &str = "村代码,合同编号,资产名称,承租方,联系电话,年租金(元),租赁期限\n\
      411122001001,ZL-01,村东鱼塘,张三,13800000000,6000,2020.01.01-2029.12.31\n\
