@@ -104,6 +104,8 @@ struct DatasetFile {
     #[serde(default)]
     never: Vec<String>,
     #[serde(default)]
+    named_only: bool,
+    #[serde(default)]
     split_with: Option<String>,
     #[serde(default)]
     when_named: Vec<WhenNamedFile>,
@@ -183,6 +185,9 @@ pub struct DatasetWords {
     /// Attributes no table of this dataset has a header for (a villages
     /// directory names no person's ID number): a table with one is not it.
     pub never: Vec<String>,
+    /// Read only where the table's names say it is this dataset (a hint
+    /// word, or named after it): its columns alone fit other lists too.
+    pub named_only: bool,
     /// The dataset a table may also be, row by row: each row the one whose
     /// amount it fills (a cash journal's 支出 and 收入).
     pub split_with: Option<String>,
@@ -386,6 +391,7 @@ impl Lexicon {
                     reason: d.reason.clone(),
                     marks: d.marks,
                     never: d.never,
+                    named_only: d.named_only,
                     split_with: d.split_with,
                     when_named: (d.when_named.into_iter())
                         .map(|w| WhenNamed {

@@ -1577,7 +1577,11 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 return None;
             }
             // A table that does not name the dataset must give a column
-            // that says what it holds, where the dataset lists them.
+            // that says what it holds, where the dataset lists them, and
+            // names it where nothing else can tell.
+            if !exact && hint == 0 && words.is_some_and(|w| w.named_only) {
+                return None;
+            }
             let marks = words.map_or(&[][..], |w| &w.marks[..]);
             if !exact && hint == 0 && !marks.is_empty() && !marks.iter().any(|m| mapping.gives(m)) {
                 return None;

@@ -2865,6 +2865,26 @@ fn loans_and_shares_are_no_compensation_cadres_or_employees() {
     assert_eq!(data.datasets["village_cadres"].height(), 1);
 }
 
+/// People and their employer are on the public payroll only where the list
+/// says so: a housing fund's contributors work for companies too, and read
+/// as public employees each in a 低保 household would be a false lead.
+#[test]
+fn people_and_their_employer_are_public_employees_only_where_named() {
+    let list = |employer: &str| {
+        format!(
+            "单位名称,姓名,身份证号,缴存基数,月缴存额,开户日期\n{employer},王一,{},3000,360,2019-01-01\n",
+            id(1)
+        )
+    };
+    let data = ingest_one(
+        "住房公积金缴存人员.csv",
+        list("某某商贸有限公司").as_bytes(),
+    );
+    assert!(!data.datasets.contains_key("public_employees"));
+    let data = ingest_one("机关事业单位在编人员.csv", list("县民政局").as_bytes());
+    assert_eq!(data.datasets["public_employees"].height(), 1);
+}
+
 /// A lease register giving each term as a range of dates in one cell.
 const LEASES_WITH_TERMS: &str = "村代码,合同编号,资产名称,承租方,联系电话,年租金(元),租赁期限\n\
      411122001001,ZL-01,村东鱼塘,张三,13800000000,6000,2020.01.01-2029.12.31\n\
