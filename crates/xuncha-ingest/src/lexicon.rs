@@ -293,6 +293,18 @@ impl WordFinder {
         self.first_where(text, |_| true)
     }
 
+    /// The list index of each listed word `text` contains, with the byte
+    /// offset of its first occurrence, in list order.
+    fn first_occurrences(&self, text: &str) -> BTreeMap<usize, usize> {
+        let mut first = BTreeMap::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let i = self.index[m.pattern().as_usize()];
+            let start = first.entry(i).or_insert(m.start());
+            *start = (*start).min(m.start());
+        }
+        first
+    }
+
     /// As [`WordFinder::first`], of the occurrences (byte ranges) `keep`
     /// keeps.
     fn first_where(
@@ -521,25 +533,12 @@ impl Lexicon {
             |text: &str| (self.attribute_words.iter()).find(|(w, _)| text.ends_with(w.as_str()));
         // An attribute word a neutral one splits (终止领取时间: 终止时间) says
         // more than the word the header ends with (时间).
-        let joined = self.neutral_finder.is_match(base).then(|| {
-            // The neutral words it holds, longest first as `neutral` lists them.
-            let mut found: Vec<usize> = (self.neutral_finder.find_overlapping_iter(base))
-                .map(|m| m.pattern().as_usize())
-                .collect();
-            found.sort_unstable();
-            found.dedup();
-            let mut text = base.to_string();
-            for i in found {
-                text = text.replace(self.neutral[i].as_str(), "");
-            }
-            text
-        });
-        if let Some((text, (w, a))) = joined
-            .as_deref()
-            .and_then(|text| Some((text, ending(text)?)))
-            .filter(|(_, (w, _))| ending(base).is_some_and(|(end, _)| w.len() > end.len()))
+        let ends = ending(base);
+        let joined = self.without_neutral(base);
+        if let Some((w, a)) =
+            ending(&joined).filter(|(w, _)| ends.is_some_and(|(end, _)| w.len() > end.len()))
         {
-            let rest = &text[..text.len() - w.len()];
+            let rest = &joined[..joined.len() - w.len()];
             return Reading {
                 subject: self.subject_of(rest),
                 attribute: Some(a.clone()),
@@ -547,21 +546,19 @@ impl Lexicon {
                 unit,
             };
         }
-        let found = ending(base)
-            .map(|(w, a)| (base.len() - w.len(), w, a))
-            .or_else(|| {
-                let (i, at) = self.attribute_finder.first(base)?;
-                let (w, a) = &self.attribute_words[i];
-                Some((at, w, a))
-            });
+        let found = ends.map(|(w, a)| (base.len() - w.len(), w, a)).or_else(|| {
+            let (i, at) = self.attribute_finder.first(base)?;
+            let (w, a) = &self.attribute_words[i];
+            Some((at, w, a))
+        });
         // A subject word running into the attribute word, the words after it
         // an attribute of their own (收款单位名称: 收款单位 + 名称, not 收款 +
         // 单位名称), names the subject.
         let crossing = found.and_then(|(at, w, _)| {
             let end = at + w.len();
-            self.subjects.iter().find_map(|(word, _)| {
-                let from = base[..end].find(word.as_str())?;
-                let to = from + word.len();
+            let starts = self.subject_finder.first_occurrences(&base[..end]);
+            starts.into_iter().find_map(|(i, from)| {
+                let to = from + self.subjects[i].0.len();
                 let tail = &base[to..];
                 (from < at && to > at && to < end)
                     .then(|| self.attribute_words.iter().find(|(w, _)| w == tail))
@@ -618,13 +615,8 @@ impl Lexicon {
         if let Some((i, _)) = self.subject_finder.first_where(rest, |r| !inside(&r)) {
             return Subject::Known(self.subjects[i].1.clone());
         }
-        let mut left = rest.to_string();
-        if self.neutral_finder.is_match(rest) {
-            for w in &self.neutral {
-                left = left.replace(w.as_str(), "");
-            }
-        }
-        let left: String = left
+        let left: String = self
+            .without_neutral(rest)
             .chars()
             .filter(|c| !c.is_ascii_digit() && !"()（）[]:：".contains(*c))
             .collect();
@@ -633,6 +625,21 @@ impl Lexicon {
         } else {
             Subject::Unknown(left)
         }
+    }
+
+    /// `text` without its neutral words, the longest taken out first
+    /// (城乡低保发放金额: 金额).
+    fn without_neutral(&self, text: &str) -> String {
+        let mut left = text.to_string();
+        if self.neutral_finder.is_match(text) {
+            for w in &self.neutral {
+                // A scan, not a copy, for the words it does not hold.
+                if left.contains(w.as_str()) {
+                    left = left.replace(w.as_str(), "");
+                }
+            }
+        }
+        left
     }
 
     /// The words of a dataset.
