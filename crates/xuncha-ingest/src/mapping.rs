@@ -334,13 +334,18 @@ impl<'a> TableView<'a> {
             .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
             .map(|(i, _)| i)
             .collect();
-        let reason = |row: &csv::StringRecord, i: usize| statuses?.canonical(row.get(i)?);
-        let change_reasons = (reason_columns.iter())
-            .flat_map(|&i| samples.iter().filter_map(move |row| reason(row, i)))
-            .collect();
-        let every_row_reasoned = !reason_columns.is_empty()
-            && !samples.is_empty()
-            && (samples.iter()).all(|row| reason_columns.iter().any(|&i| reason(row, i).is_some()));
+        let mut change_reasons = BTreeSet::new();
+        let mut every_row_reasoned = !reason_columns.is_empty() && !samples.is_empty();
+        for row in samples {
+            let mut reasoned = false;
+            for &i in &reason_columns {
+                if let Some(reason) = row.get(i).and_then(|v| statuses?.canonical(v)) {
+                    change_reasons.insert(reason);
+                    reasoned = true;
+                }
+            }
+            every_row_reasoned &= reasoned;
+        }
         let distinct: Vec<Option<BTreeSet<String>>> = (0..header.raw.len())
             .map(|i| {
                 let mut values = BTreeSet::new();
