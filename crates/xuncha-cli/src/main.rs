@@ -7,6 +7,7 @@ mod report_cmd;
 mod run_cmd;
 mod store_cmd;
 mod synth_cmd;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

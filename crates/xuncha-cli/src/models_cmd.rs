@@ -6,6 +6,7 @@ use clap::Subcommand;
 use xuncha_model::dialect::{self, Engine, Support};
 use xuncha_model::{load_dirs, validate::validate, Model};
 
+use crate::table::{Align, Table};
 use crate::{Failure, ModelSource};
 
 #[derive(Subcommand)]
@@ -91,15 +92,21 @@ pub fn run(cmd: ModelsCommand) -> Result<(), Failure> {
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
+                let mut table = Table::new(&[
+                    ("模型", Align::Left),
+                    ("类别", Align::Left),
+                    ("风险", Align::Left),
+                    ("名称", Align::Left),
+                ]);
                 for m in &models {
-                    println!(
-                        "{:<36} {:<6} {:<4} {}",
-                        m.spec.id,
-                        m.spec.category,
-                        m.spec.severity.label_zh(),
-                        m.spec.title
-                    );
+                    table.row(vec![
+                        m.spec.id.clone(),
+                        m.spec.category.to_string(),
+                        m.spec.severity.label_zh().to_string(),
+                        m.spec.title.clone(),
+                    ]);
                 }
+                table.print();
                 println!("共 {} 个模型", models.len());
             }
             Ok(())
@@ -290,10 +297,13 @@ fn portability(models: &[Model], json: bool) -> Result<(), Failure> {
         Support::Rewritten { .. } => "改写后".to_string(),
         Support::Unchecked { .. } => "未核实".to_string(),
     };
-    println!(
-        "{:<40} {:<8} {:<8} {:<8} 说明",
-        "模型", "polars", "DuckDB", "Spark"
-    );
+    let mut table = Table::new(&[
+        ("模型", Align::Left),
+        ("polars", Align::Left),
+        ("DuckDB", Align::Left),
+        ("Spark", Align::Left),
+        ("说明", Align::Left),
+    ]);
     let mut counts = [0usize; 3];
     for (m, engines) in &rows {
         let notes: Vec<String> = engines
@@ -309,15 +319,15 @@ fn portability(models: &[Model], json: bool) -> Result<(), Failure> {
         for (i, (_, s)) in engines.iter().enumerate() {
             counts[i] += usize::from(!matches!(s, Support::Unchecked { .. }));
         }
-        println!(
-            "{:<40} {:<8} {:<8} {:<8} {}",
-            m.spec.id,
+        table.row(vec![
+            m.spec.id.clone(),
             label(&engines[0].1),
             label(&engines[1].1),
             label(&engines[2].1),
-            notes.join("  ")
-        );
+            notes.join("  "),
+        ]);
     }
+    table.print();
     println!(
         "共 {} 个模型：polars {} 个、DuckDB {} 个、Spark {} 个可运行（原样或改写后）",
         rows.len(),

@@ -7,6 +7,7 @@ use xuncha_engine::gaps::Gap;
 use xuncha_ingest::links::LinkGap;
 use xuncha_store::{RunRow, Store, TriageUpdate};
 
+use crate::table::{Align, Table};
 use crate::{Exit, Failure};
 
 /// Default store file in the working folder.
@@ -20,6 +21,18 @@ fn open(path: &Path) -> Result<Store, Failure> {
         )));
     }
     Ok(Store::open(path)?)
+}
+
+/// A run's stored start time (RFC 3339, UTC) as this machine's local time to
+/// the second; kept as stored if it does not parse.
+fn local_time(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stored.to_string())
 }
 
 #[derive(clap::Args)]
@@ -38,16 +51,27 @@ pub fn history(args: HistoryArgs) -> Result<(), Failure> {
         println!("{}", serde_json::to_string_pretty(&runs)?);
         return Ok(());
     }
-    println!(
-        "{:<24} {:<26} {:<10} {:>6} {:>6} {:>4}  数据目录",
-        "运行", "开始时间", "截至日期", "疑点", "文件", "退出"
-    );
+    let mut table = Table::new(&[
+        ("运行", Align::Left),
+        ("开始时间", Align::Left),
+        ("截至日期", Align::Left),
+        ("疑点", Align::Right),
+        ("文件", Align::Right),
+        ("退出", Align::Right),
+        ("数据目录", Align::Left),
+    ]);
     for r in &runs {
-        println!(
-            "{:<24} {:<26} {:<10} {:>6} {:>6} {:>4}  {}",
-            r.run_id, r.started_at, r.as_of, r.findings, r.inputs, r.exit_code, r.data_dir
-        );
+        table.row(vec![
+            r.run_id.clone(),
+            local_time(&r.started_at),
+            r.as_of.clone(),
+            r.findings.to_string(),
+            r.inputs.to_string(),
+            r.exit_code.to_string(),
+            r.data_dir.clone(),
+        ]);
     }
+    table.print();
     println!("共 {} 次运行", runs.len());
     Ok(())
 }
@@ -97,10 +121,21 @@ pub fn diff(args: DiffArgs) -> Result<(), Failure> {
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         println!("从运行 {} 到 {}：", diff.from_run, diff.to_run);
-        println!("{:<36} {:>6} {:>6} {:>6}", "模型", "新增", "持续", "消失");
+        let mut table = Table::new(&[
+            ("模型", Align::Left),
+            ("新增", Align::Right),
+            ("持续", Align::Right),
+            ("消失", Align::Right),
+        ]);
         for (m, c) in &counts {
-            println!("{:<36} {:>6} {:>6} {:>6}", m, c[0], c[1], c[2]);
+            table.row(vec![
+                m.clone(),
+                c[0].to_string(),
+                c[1].to_string(),
+                c[2].to_string(),
+            ]);
         }
+        table.print();
         println!(
             "合计：新增 {}，持续 {}，消失 {}；明细已写入 {}",
             diff.new.len(),

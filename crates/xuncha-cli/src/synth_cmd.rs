@@ -6,6 +6,7 @@ use std::time::Instant;
 use xuncha_synth::eval::{read_findings, read_truth, score, Score};
 use xuncha_synth::{generate, OutputFormat};
 
+use crate::table::{Align, Table};
 use crate::{Exit, Failure};
 
 #[derive(clap::Args)]
@@ -85,22 +86,27 @@ pub fn eval(args: EvalArgs) -> Result<(), Failure> {
         let value = serde_json::json!({ "models": rows.iter().map(row).collect::<Vec<_>>(), "total": row(&total) });
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
-        println!(
-            "{:<36} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
-            "模型", "埋设", "检出", "疑点", "误报", "召回率", "精确率"
-        );
+        let mut table = Table::new(&[
+            ("模型", Align::Left),
+            ("埋设", Align::Right),
+            ("检出", Align::Right),
+            ("疑点", Align::Right),
+            ("误报", Align::Right),
+            ("召回率", Align::Right),
+            ("精确率", Align::Right),
+        ]);
         for s in rows.iter().chain(std::iter::once(&total)) {
-            println!(
-                "{:<36} {:>6} {:>6} {:>6} {:>6} {:>8} {:>8}",
-                s.model_id,
-                s.planted,
-                s.found,
-                s.findings,
-                s.false_positives,
+            table.row(vec![
+                s.model_id.clone(),
+                s.planted.to_string(),
+                s.found.to_string(),
+                s.findings.to_string(),
+                s.false_positives.to_string(),
                 percent(s.recall()),
-                percent(s.precision())
-            );
+                percent(s.precision()),
+            ]);
         }
+        table.print();
     }
     let short: Vec<String> = rows
         .iter()
