@@ -212,7 +212,8 @@ fn inspect(
                             t.spread_rows, t.months_accepted
                         )
                     } else if t.unpivots_months() {
-                        format!("；按月份列拆出发放记录 {} 行", t.months_accepted)
+                        let by = if t.by_programs { "项目" } else { "月份" };
+                        format!("；按{by}列拆出发放记录 {} 行", t.months_accepted)
                     } else {
                         String::new()
                     }

@@ -21,6 +21,7 @@ pub mod normalize;
 mod others;
 mod overlaps;
 pub mod places;
+mod programs;
 pub mod read;
 pub mod scan;
 mod sections;
@@ -43,7 +44,7 @@ use build::{Cell, DatasetBuilder, RowOrigin, ROW_CELLS};
 use catalog::{names_header, Catalog, CatalogEntry, CATALOG_FILE};
 use header::{Header, NonData};
 use mapping::{
-    Candidate, ColumnSource, Decision, Mapping, MonthPeriod, Monthly, TableView, Unmapped,
+    Candidate, ColumnSource, Decision, KeyValue, Mapping, TableView, Unmapped, Unpivot, UnpivotBy,
 };
 use overlaps::Overlaps;
 use read::{Encoding, Format, RawTable};
@@ -193,8 +194,12 @@ pub struct TableReport {
     /// Member rows left out because an earlier table holds them.
     pub overlapping_members: usize,
     /// Rows unpivoted from the month columns of a wide monthly export: one
-    /// a person and month paid (its data rows are the people).
+    /// a person and month paid (its data rows are the people); or from the
+    /// program columns of a wide program export (`by_programs`).
     pub months_accepted: usize,
+    /// The table's columns were a program each, not a month each
+    /// ([`programs`]).
+    pub by_programs: bool,
     /// Month rows left out because an earlier table holds them.
     pub overlapping_months: usize,
     /// Data rows whose period names several months (a quarter, 2024年1-3月),
@@ -1225,7 +1230,7 @@ fn ingest_table(
     // relief members too.
     let unpivots = !members.is_empty() || mapping.households_of_one;
     // A table of months or households is not split by row.
-    let split = split.filter(|_| !unpivots && mapping.monthly.is_none());
+    let split = split.filter(|_| !unpivots && mapping.unpivot.is_none());
     // The other dataset's columns are read, not left unmapped.
     if let Some(split) = &split {
         let taken = |h: &str| {
@@ -1394,7 +1399,8 @@ fn ingest_table(
     if report.spread_rows > 0 {
         report.months_accepted = report.rows_accepted - report.spread_rows + spread_records;
     }
-    let rows = match mapping.monthly {
+    report.by_programs = (mapping.unpivot.as_ref()).is_some_and(|u| u.by == UnpivotBy::Programs);
+    let rows = match mapping.unpivot {
         Some(_) => Rows::Months,
         None if report.spread_rows > 0 => Rows::Months,
         None => Rows::Table,
@@ -1555,7 +1561,7 @@ fn build_chunk(
         cell.is_some_and(|v| !v.is_empty() && normalize::parse_amount(v, 1.0) != Ok(0.0))
     };
     // A period of several months is spread over them (not in a wide monthly table).
-    let spread = mapping::paid_month(mapping.dataset).filter(|_| mapping.monthly.is_none());
+    let spread = mapping::paid_month(mapping.dataset).filter(|_| mapping.unpivot.is_none());
     let counts = &mut chunk.counts;
     counts.data_rows = rows.len();
     for (i, row) in rows.iter().enumerate() {
@@ -1587,9 +1593,9 @@ fn build_chunk(
                         cells[c].raw = Some(value);
                     }
                 }
-                if let Some(monthly) = &mapping.monthly {
+                if let Some(monthly) = &mapping.unpivot {
                     let rows = &mut chunk.rows;
-                    match push_months(
+                    match push_unpivoted(
                         (mapping, monthly),
                         header,
                         &cells,
@@ -1744,8 +1750,8 @@ fn mapped_headers(mapping: &Mapping, header: &Header) -> Vec<(String, String)> {
                     None => format!("常量：{v}"),
                 },
             )),
-            ColumnSource::Months => {
-                let months = mapping.monthly.iter().flat_map(|m| &m.columns);
+            ColumnSource::Unpivoted => {
+                let months = mapping.unpivot.iter().flat_map(|m| &m.columns);
                 let label = monthly::label(&header.raw, months.map(|(i, _)| *i));
                 Some((c.name.to_string(), label))
             }
@@ -1906,9 +1912,9 @@ fn row_cells<'a>(
                 | ColumnSource::YearIn(h)
                 | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
-                // Set month by month ([`push_months`]); the row's place by
+                // Set month by month ([`push_unpivoted`]); the row's place by
                 // the builder.
-                ColumnSource::Months | ColumnSource::RowKey | ColumnSource::Absent => {
+                ColumnSource::Unpivoted | ColumnSource::RowKey | ColumnSource::Absent => {
                     (None, col.name)
                 }
             };
@@ -1989,15 +1995,15 @@ fn push_members(
     accepted
 }
 
-/// Add a row for each month a person's row of a wide monthly table was
-/// paid (a month column neither blank, 0 nor a dash): the month's period
-/// and the cell as its amount. A value the person's columns cannot take is
-/// a reject once, not once a month, and drops the person's row (`None`), as
-/// does a year that cannot be read where the year is the row's (`年度`); a
-/// month's amount that cannot be read drops that month. Returns the
-/// months accepted.
-fn push_months<'a>(
-    (mapping, monthly): (&'a Mapping, &'a Monthly),
+/// Add a row for each month (or program) a person's row of a wide table
+/// was paid (a month's or program's column neither blank, 0 nor a dash):
+/// the month's period (or the program) and the cell as its amount. A value
+/// the person's columns cannot take is a reject once, not once a month, and
+/// drops the person's row (`None`), as does a year that cannot be read
+/// where the year is the row's (`年度`); a month's amount that cannot be
+/// read drops that month. Returns the months (or programs) accepted.
+fn push_unpivoted<'a>(
+    (mapping, monthly): (&'a Mapping, &'a Unpivot),
     header: &'a Header,
     cells: &[Cell<'a>],
     row: &'a csv::StringRecord,
@@ -2005,7 +2011,7 @@ fn push_months<'a>(
     builder: &mut DatasetBuilder,
     rejects: &mut Vec<Reject>,
 ) -> Option<usize> {
-    let (period, amount) = (monthly.period, monthly.amount);
+    let (period, amount) = (monthly.key, monthly.amount);
     let columns = mapping.dataset.columns;
     // A reject of one of the person's required values, as it names the column.
     let of_person = |r: &Reject, cells: &[Cell<'_>]| {
@@ -2015,9 +2021,10 @@ fn push_months<'a>(
     };
     // The periods of the months of the row's year (`年度` column), read
     // when one of them was paid.
-    let of_row_year = monthly.columns.iter().any(|(i, month)| {
-        matches!(month, MonthPeriod::OfRowYear(_)) && row.get(*i).is_some_and(paid)
-    });
+    let of_row_year = monthly
+        .columns
+        .iter()
+        .any(|(i, month)| matches!(month, KeyValue::OfRowYear(_)) && row.get(*i).is_some_and(paid));
     let row_periods: Vec<String> = match monthly.year.filter(|_| of_row_year) {
         Some(column) => {
             let value = row.get(column).unwrap_or_default();
@@ -2030,9 +2037,9 @@ fn push_months<'a>(
                 ));
                 return None;
             };
-            let period = |month: &MonthPeriod| match month {
-                MonthPeriod::OfRowYear(m) => format!("{year}-{m:02}"),
-                MonthPeriod::Fixed(_) => String::new(),
+            let period = |month: &KeyValue| match month {
+                KeyValue::OfRowYear(m) => format!("{year}-{m:02}"),
+                KeyValue::Fixed(_) => String::new(),
             };
             monthly.columns.iter().map(|(_, m)| period(m)).collect()
         }
@@ -2048,8 +2055,8 @@ fn push_months<'a>(
         };
         let head = header.raw[*i].as_str();
         let month = match month {
-            MonthPeriod::Fixed(period) => period.as_str(),
-            MonthPeriod::OfRowYear(_) => row_periods[k].as_str(),
+            KeyValue::Fixed(period) => period.as_str(),
+            KeyValue::OfRowYear(_) => row_periods[k].as_str(),
         };
         cells[period] = Cell {
             raw: Some(month),
@@ -2078,7 +2085,10 @@ fn push_months<'a>(
             // Only the month was dropped: the person's row goes on.
             for r in &mut rejects[before..] {
                 if r.column == head {
-                    r.reason.push_str("（仅此月不读入，其他月份照常读入）");
+                    r.reason.push_str(match monthly.by {
+                        UnpivotBy::Months => "（仅此月不读入，其他月份照常读入）",
+                        UnpivotBy::Programs => "（仅此项目不读入，其他项目照常读入）",
+                    });
                 } else {
                     r.action = RejectAction::ValueCleared;
                 }

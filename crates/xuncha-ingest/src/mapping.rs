@@ -23,9 +23,9 @@ pub enum ColumnSource {
     Header(usize),
     /// A constant from the catalog.
     Constant(String),
-    /// The month columns of a wide monthly table ([`Mapping::monthly`]):
-    /// a row for each month paid.
-    Months,
+    /// The month or program columns of a wide table ([`Mapping::unpivot`]):
+    /// a record for each month or program paid.
+    Unpivoted,
     /// A column of village names (and the township's, when the table has
     /// one) for `village_code`: resolved through the villages directory
     /// once every file is read ([`crate::places`]).
@@ -96,9 +96,9 @@ pub struct Mapping {
     /// they fill the dataset a table is recognised as, but do not make a
     /// dataset's mapping complete when recognising it.
     pub stated: Vec<&'static str>,
-    /// How a wide monthly table gives its period and amount; `None` for
-    /// other tables.
-    pub monthly: Option<Monthly>,
+    /// How a wide table of months or programs gives its period or program
+    /// and amount; `None` for other tables.
+    pub unpivot: Option<Unpivot>,
     /// One decision per mapped column.
     pub decisions: Vec<Decision>,
     /// Headers left over, with their best candidates.
@@ -221,24 +221,36 @@ impl Mapping {
     }
 }
 
-/// The canonical columns a wide monthly table's month columns fill, and
-/// those columns.
+/// The canonical columns a wide table's month or program columns fill,
+/// and those columns: each paid cell is a record of its own.
 #[derive(Debug, Clone)]
-pub struct Monthly {
-    /// Canonical column indexes of the period and the amount.
-    pub period: usize,
+pub struct Unpivot {
+    /// What the columns stand for.
+    pub by: UnpivotBy,
+    /// Canonical column indexes of what each column gives (the period, or
+    /// the program) and of the amount.
+    pub key: usize,
     pub amount: usize,
-    /// Each month column's index with the period it gives.
-    pub columns: Vec<(usize, MonthPeriod)>,
+    /// Each month or program column's index with the value it gives.
+    pub columns: Vec<(usize, KeyValue)>,
     /// The column that gives each row's year (`年度`), when a month column
     /// has no year of its own.
     pub year: Option<usize>,
 }
 
-/// The period a month column gives.
+/// What the columns of a wide table stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnpivotBy {
+    /// A month each (`1月` … `12月`: [`crate::monthly`]).
+    Months,
+    /// A benefit program each (两项补贴's 生活补贴 and 护理补贴 side by side).
+    Programs,
+}
+
+/// The value a month or program column gives its records' key column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MonthPeriod {
-    /// The same for every row (`2024-03`).
+pub enum KeyValue {
+    /// The same for every row (`2024-03`, `重度残疾人护理补贴`).
     Fixed(String),
     /// This month of the year in each row's year column.
     OfRowYear(u32),
@@ -953,8 +965,21 @@ pub fn map_columns(
         for m in &view.months {
             used[m.index] = true;
         }
-        sources[period] = ColumnSource::Months;
-        sources[amount] = ColumnSource::Months;
+        sources[period] = ColumnSource::Unpivoted;
+        sources[amount] = ColumnSource::Unpivoted;
+    }
+    // A wide table of programs gives a dataset of payments by program its
+    // program and amount the same way.
+    let programs = monthly
+        .is_none()
+        .then(|| program_targets(dataset, view, entry))
+        .flatten();
+    if let Some(programs) = &programs {
+        for (i, _) in &programs.columns {
+            used[*i] = true;
+        }
+        sources[programs.key] = ColumnSource::Unpivoted;
+        sources[programs.amount] = ColumnSource::Unpivoted;
     }
     // Catalog first.
     for (c, col) in dataset.columns.iter().enumerate() {
@@ -1084,12 +1109,37 @@ pub fn map_columns(
             sources[period] = ColumnSource::Absent;
             return None;
         }
-        Some(Monthly {
-            period,
+        Some(Unpivot {
+            by: UnpivotBy::Months,
+            key: period,
             amount,
             columns,
             year,
         })
+    });
+    let months = months.or_else(|| {
+        let programs = programs?;
+        let label = monthly::label(&header.raw, programs.columns.iter().map(|(i, _)| *i));
+        let read: Vec<String> = (programs.columns.iter())
+            .map(|(i, p)| match &p {
+                KeyValue::Fixed(p) => format!("{}→{p}", header.raw[*i]),
+                KeyValue::OfRowYear(_) => unreachable!("programs are fixed"),
+            })
+            .collect();
+        let decision = |c: usize, reason: String| Decision {
+            column: dataset.columns[c].name.into(),
+            header: Some(label.clone()),
+            score: 1.0,
+            reason,
+        };
+        let reason = format!(
+            "按 {} 个救助项目列拆分，每人每个有发放的项目一行：{}",
+            read.len(),
+            read.join("、")
+        );
+        decisions[programs.key] = Some(decision(programs.key, reason));
+        decisions[programs.amount] = Some(decision(programs.amount, "各项目列的金额".into()));
+        Some(programs)
     });
     if let Some(year) = months.as_ref().and_then(|m| m.year) {
         used[year] = true;
@@ -1171,7 +1221,7 @@ pub fn map_columns(
             .and_then(|e| e.units.get(col.name).cloned())
             .or_else(|| match &sources[c] {
                 ColumnSource::Header(i) => header.units[*i].clone(),
-                ColumnSource::Months => (months.as_ref())
+                ColumnSource::Unpivoted => (months.as_ref())
                     .and_then(|m| m.columns.first())
                     .and_then(|(i, _)| header.units[*i].clone()),
                 _ => None,
@@ -1179,7 +1229,7 @@ pub fn map_columns(
         // An amount without a unit of its own takes the one a note above
         // the header gives the table (`单位：万元`), and its decision says so.
         let noted = match (&unit, &sources[c], col.kind) {
-            (None, ColumnSource::Header(_) | ColumnSource::Months, ColumnKind::Amount) => {
+            (None, ColumnSource::Header(_) | ColumnSource::Unpivoted, ColumnKind::Amount) => {
                 header.money_unit
             }
             _ => None,
@@ -1224,7 +1274,7 @@ pub fn map_columns(
         date_formats,
         missing,
         stated: stated_columns,
-        monthly: months,
+        unpivot: months,
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
         ties,
@@ -1393,6 +1443,49 @@ fn monthly_targets(
     (!catalog && !period_header).then_some((period, amount))
 }
 
+/// The program and amount columns of a dataset of payments by program that
+/// a table's program columns give ([`crate::programs`]): none where a
+/// header (`补贴类别`) or the catalog gives the program or the amount.
+fn program_targets(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    entry: Option<&CatalogEntry>,
+) -> Option<Unpivot> {
+    let columns = dataset.columns;
+    let key = dataset.position("program")?;
+    let (_, amount) = paid_month(dataset)?;
+    if entry.is_some_and(|e| [key, amount].iter().any(|&c| e.gives(columns[c].name))) {
+        return None;
+    }
+    let vocabulary = crate::vocab::for_column(dataset.name, columns[key].name)?;
+    // A column of programs (补贴类别: 护理补贴, 生活补贴) says each row's.
+    let program_header = (0..view.readings.len()).any(|i| {
+        let values = view.distinct[i].iter().flatten();
+        view.readings[i].attribute.as_deref() == Some("category")
+            && values.clone().next().is_some()
+            && values
+                .map(String::as_str)
+                .all(|v| vocabulary.canonical(v).is_some())
+    });
+    let stated = (view.labels.iter()).find(|l| l.vocabulary == vocabulary.name);
+    let found = crate::programs::detect(
+        &view.readings,
+        &view.profiles,
+        &view.excluded,
+        vocabulary,
+        stated.map(|l| l.stated.value.as_str()),
+    );
+    (!program_header && !found.is_empty()).then(|| Unpivot {
+        by: UnpivotBy::Programs,
+        key,
+        amount,
+        columns: (found.into_iter())
+            .map(|(i, p)| (i, KeyValue::Fixed(p)))
+            .collect(),
+        year: None,
+    })
+}
+
 /// The period each month column gives (its own year, else each row's in
 /// the table's one year column, else the one the table's names state),
 /// with the period and amount decisions and that year column; none when a
@@ -1402,22 +1495,21 @@ fn month_periods(
     view: &TableView<'_>,
     decisions: &mut [Option<Decision>],
     (period, amount): (usize, usize),
-) -> (Vec<(usize, MonthPeriod)>, Option<usize>) {
+) -> (Vec<(usize, KeyValue)>, Option<usize>) {
     let stated = view.stated.year.as_ref();
     let stated_year = stated.and_then(|s| s.value.parse::<u32>().ok());
     let without_year = view.months.iter().any(|m| m.year.is_none());
     // A row's own year comes before one the names state (a ledger named
     // for the year it was printed may hold earlier years' rows).
     let year_column = without_year.then(|| year_column(view)).flatten();
-    let periods: Option<Vec<(usize, MonthPeriod)>> = view
+    let periods: Option<Vec<(usize, KeyValue)>> = view
         .months
         .iter()
         .map(|m| match (m.year, year_column, stated_year) {
-            (Some(year), _, _) | (None, None, Some(year)) => Some((
-                m.index,
-                MonthPeriod::Fixed(format!("{year}-{:02}", m.month)),
-            )),
-            (None, Some(_), _) => Some((m.index, MonthPeriod::OfRowYear(m.month))),
+            (Some(year), _, _) | (None, None, Some(year)) => {
+                Some((m.index, KeyValue::Fixed(format!("{year}-{:02}", m.month))))
+            }
+            (None, Some(_), _) => Some((m.index, KeyValue::OfRowYear(m.month))),
             (None, None, None) => None,
         })
         .collect();

@@ -1525,6 +1525,76 @@ fn two_programs_exported_per_file_take_their_programs_from_the_names() {
 }
 
 #[test]
+fn a_list_with_a_column_a_program_gives_a_record_a_program_paid() {
+    // A 两项补贴 list as disability federations print it: each person's
+    // 生活补贴 and 护理补贴 side by side, and their total.
+    let csv = format!(
+        "姓名,身份证号码,村代码,残疾类别,残疾等级,发放月份,生活补贴（元/月）,护理补贴（元/月）,合计\n\
+         张一,{},411122001001,肢体,二级,2024-03,80,90,170\n\
+         张二,{},411122001001,视力,一级,2024-03,,90,90\n\
+         张三,{},411122001001,智力,三级,2024-03,80,缓发,80\n",
+        id(1),
+        id(2),
+        id(3)
+    );
+    let data = ingest_one("2024年3月残疾人两项补贴花名册.csv", csv.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let df = &data.datasets["benefit_payments"];
+    let living = Some("困难残疾人生活补贴".to_string());
+    let care = Some("重度残疾人护理补贴".to_string());
+    // 张二 had no 生活补贴; 张三's 护理补贴 is no amount: only that program is left out.
+    assert_eq!(
+        strings(df, "program"),
+        vec![living.clone(), care.clone(), care, living]
+    );
+    assert_eq!(amounts(df), vec![80.0, 90.0, 90.0, 80.0]);
+    assert_eq!(months(df), vec!["2024-03"; 4]);
+    assert_eq!(strings(df, "id_number")[1], Some(id(1)));
+    // Each program cites its person's row.
+    assert_eq!(
+        strings(df, "_src")[3].as_deref(),
+        Some("2024年3月残疾人两项补贴花名册.csv:4")
+    );
+    let table = &data.tables[0];
+    assert_eq!(
+        (
+            table.rows_accepted,
+            table.months_accepted,
+            table.by_programs
+        ),
+        (3, 4, true)
+    );
+    assert!(table.rows_balance());
+    let program = decision(table, "program");
+    assert!(
+        program.reason.contains("按 2 个救助项目列拆分")
+            && program
+                .reason
+                .contains("护理补贴（元/月）→重度残疾人护理补贴"),
+        "{}",
+        program.reason
+    );
+    let rejects: Vec<(usize, &str)> = (data.rejects.iter())
+        .map(|r| (r.row, r.column.as_str()))
+        .collect();
+    assert_eq!(rejects, vec![(4, "护理补贴（元/月）")]);
+    assert!(data.rejects[0].reason.contains("仅此项目不读入"));
+
+    // The same people with a column saying each row's program are read as before.
+    let csv = format!(
+        "补贴类别,姓名,身份证号码,村代码,发放月份,发放金额\n\
+         重度残疾人护理补贴,张一,{},411122001001,2024-03,90\n\
+         困难残疾人生活补贴,张一,{},411122001001,2024-03,80\n",
+        id(1),
+        id(1)
+    );
+    let data = ingest_one("2024年3月残疾人两项补贴花名册.csv", csv.as_bytes());
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(amounts(df), vec![90.0, 80.0]);
+    assert!(!data.tables[0].by_programs);
+}
+
+#[test]
 fn headers_on_two_rows_with_merged_group_labels_are_read_as_one() {
     let dir = tempfile::tempdir().unwrap();
     // A household roster as civil-affairs systems export it: group labels
