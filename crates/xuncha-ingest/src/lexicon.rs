@@ -1102,6 +1102,11 @@ mod tests {
         assert_eq!(program, Some(0.95));
         let count = s("relief_households", "member_count", "家庭成员数");
         assert_eq!(count, Some(0.95));
+        // How many things is a count, never money.
+        for counted in ["承包地块数", "购买数量", "股份数", "支付笔数"] {
+            let reading = lexicon().read(counted);
+            assert_eq!(reading.attribute.as_deref(), Some("count"), "{counted}");
+        }
         // The insured's own premium is no subsidy; the subsidy of it is.
         assert_eq!(
             s("medical_insurance", "subsidy_amount", "个人缴费金额"),

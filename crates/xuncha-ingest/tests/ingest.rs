@@ -1595,6 +1595,20 @@ fn a_list_with_a_column_a_program_gives_a_record_a_program_paid() {
 }
 
 #[test]
+fn a_land_contract_register_with_plots_and_terms_is_no_lease_register() {
+    // Its 合同编号 and 承包期限 fit a lease, and 承包地块数 was taken as the rent.
+    let csv = format!(
+        "发包方名称,承包方编码,承包方代表,代表证件号码,承包地块数,承包地总面积（亩）,合同编号,承包期限\n\
+         东关村股份经济合作社,411122001001010001,张一,{},3,5.62,C0001,1998.10.1-2028.9.30\n",
+        id(1)
+    );
+    let data = ingest_one("农村土地承包经营权登记簿.csv", csv.as_bytes());
+    assert_eq!(data.tables[0].dataset.as_deref(), Some("land_contracts"));
+    let df = &data.datasets["land_contracts"];
+    assert_eq!(strings(df, "contractor_id_number"), vec![Some(id(1))]);
+}
+
+#[test]
 fn headers_on_two_rows_with_merged_group_labels_are_read_as_one() {
     let dir = tempfile::tempdir().unwrap();
     // A household roster as civil-affairs systems export it: group labels
