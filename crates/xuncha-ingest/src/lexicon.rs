@@ -684,9 +684,19 @@ impl Lexicon {
                 .iter()
                 .find(|word| context.contains(word.as_str()))?;
             let aliases = w.aliases.get(column)?;
-            aliases
-                .contains(&reading.name)
-                .then(|| (1.0, format!("表名含“{word}”时本数据集的表头别名")))
+            if aliases.contains(&reading.name) {
+                return Some((1.0, format!("表名含“{word}”时本数据集的表头别名")));
+            }
+            // A ledger's side restated in brackets (贷方（支出）, 借方（收入）):
+            // both parts name the column, one of them by the names.
+            let plain = words.aliases.get(column).into_iter().flatten();
+            let alias = |part: &str| aliases.iter().chain(plain.clone()).any(|a| a == part);
+            let (outer, inner) = bracketed(&reading.name)?;
+            let named = aliases.iter().any(|a| a == outer || a == inner);
+            (named && alias(outer) && alias(inner)).then(|| {
+                let reason = format!("表名含“{word}”时本数据集的表头别名（括号内外各是一个别名）");
+                (1.0, reason)
+            })
         })
     }
 
@@ -850,6 +860,15 @@ pub fn strip_unit(header: &str) -> (&str, Option<&str>) {
         }
     }
     (header, None)
+}
+
+/// A header's two parts, before and within its closing brackets
+/// (`贷方(支出)`: `贷方`, `支出`), when both are written.
+fn bracketed(name: &str) -> Option<(&str, &str)> {
+    let inner = name.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (outer, inner) = (&inner[..open], &inner[open + 1..]);
+    (!outer.is_empty() && !inner.is_empty()).then_some((outer, inner))
 }
 
 fn strip_unit_owned(raw: &str) -> String {

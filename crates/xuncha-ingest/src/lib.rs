@@ -1587,7 +1587,9 @@ fn build_chunk(
                 };
                 // A month its row writes without the year (`3`), with the year.
                 let one_month: String;
+                let date = date_of_parts(mapping, &row.cells);
                 let mut cells = row_cells(mapping, header, &row.cells);
+                with_date_parts(&mut cells, &date);
                 if let Some((sections, state)) = under {
                     for (c, value) in sections.values_of(state) {
                         cells[c].raw = Some(value);
@@ -1658,7 +1660,9 @@ fn build_chunk(
                 if let (Some(other), Some(builder), Some((own, theirs))) = splitting {
                     let (here, there) = (fills(own, row), fills(theirs, row));
                     if there {
-                        let cells = row_cells(other, header, &row.cells);
+                        let date = date_of_parts(other, &row.cells);
+                        let mut cells = row_cells(other, header, &row.cells);
+                        with_date_parts(&mut cells, &date);
                         let pushed = builder.push_row(&cells, origin, &mut chunk.rejects);
                         chunk.split_accepted += usize::from(pushed);
                         if !here {
@@ -1779,6 +1783,8 @@ fn mapped_headers(mapping: &Mapping, header: &Header) -> Vec<(String, String)> {
                 Some((c.name.to_string(), format!("{label}（按村(社区)名录换算）")))
             }
             ColumnSource::RowKey => Some((c.name.to_string(), ROW_KEY.to_string())),
+            ColumnSource::DateParts => (mapping.date_parts.as_ref())
+                .map(|p| (c.name.to_string(), format!("{}（月、日）", p.label))),
             ColumnSource::Absent => None,
         })
         .collect()
@@ -1913,10 +1919,11 @@ fn row_cells<'a>(
                 | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 // Set month by month ([`push_unpivoted`]); the row's place by
-                // the builder.
-                ColumnSource::Unpivoted | ColumnSource::RowKey | ColumnSource::Absent => {
-                    (None, col.name)
-                }
+                // the builder; a date in parts by [`with_date_parts`].
+                ColumnSource::Unpivoted
+                | ColumnSource::DateParts
+                | ColumnSource::RowKey
+                | ColumnSource::Absent => (None, col.name),
             };
             cell(
                 source,
@@ -1926,6 +1933,28 @@ fn row_cells<'a>(
         })
         .chain(township.map(|t| cell(at(t), 1.0, None)))
         .collect()
+}
+
+/// A row's date a ledger writes in parts (月, 日: [`mapping::DateParts`]):
+/// the canonical column, the parts' headers (which a reject names) and the
+/// date put together, `None` where a part is blank or no number.
+fn date_of_parts<'a>(
+    mapping: &'a Mapping,
+    row: &csv::StringRecord,
+) -> Option<(usize, &'a str, Option<String>)> {
+    let parts = mapping.date_parts.as_ref()?;
+    Some((parts.column, parts.label.as_str(), parts.date(row)))
+}
+
+/// Put a row's date written in parts ([`date_of_parts`]) in its cell.
+fn with_date_parts<'a>(
+    cells: &mut RowCells<'a>,
+    date: &'a Option<(usize, &'a str, Option<String>)>,
+) {
+    if let Some((column, head, date)) = date {
+        cells[*column].raw = date.as_deref();
+        cells[*column].header = head;
+    }
 }
 
 /// Add the head and each numbered member of a wide household row (the

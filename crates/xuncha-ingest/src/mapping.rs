@@ -46,6 +46,9 @@ pub enum ColumnSource {
     /// A number made of the row's values, for a record's number no header
     /// gives (`row_keys` in `datasets.toml`).
     RowKey,
+    /// A date a ledger writes in a month and a day column (月, 日) under a
+    /// year ([`Mapping::date_parts`]).
+    DateParts,
     /// Not in the file.
     Absent,
 }
@@ -119,6 +122,49 @@ pub struct Mapping {
     pub months_as_numbers: Vec<usize>,
     /// The year of a period column of quarters or months written without one.
     pub period_year: Option<PeriodYear>,
+    /// Where the one date a ledger writes in parts comes from.
+    pub date_parts: Option<DateParts>,
+}
+
+/// A date written in parts, as a paper ledger's columns are (`2024年` over
+/// `月`, `日`): the canonical column and its month's and day's headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateParts {
+    pub column: usize,
+    pub year: YearOf,
+    pub month: usize,
+    pub day: usize,
+    /// The month's and day's headers (`月、日`), as rejects name them.
+    pub label: String,
+}
+
+/// Where a date's year comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearOf {
+    /// Each row's `年` column.
+    Column(usize),
+    /// The year the table's names state.
+    Stated(String),
+}
+
+impl DateParts {
+    /// The row's date (`2024-3-15`), where its month and day (and year) are
+    /// written as numbers; `None` where one is blank or is no number.
+    pub fn date(&self, row: &csv::StringRecord) -> Option<String> {
+        let number = |i: usize| -> Option<u32> {
+            let cell = row.get(i)?.trim().trim_end_matches(['年', '月', '日']);
+            crate::normalize::to_half_width(cell).parse().ok()
+        };
+        let year = match &self.year {
+            YearOf::Column(i) => number(*i)?.to_string(),
+            YearOf::Stated(year) => year.clone(),
+        };
+        Some(format!(
+            "{year}-{}-{}",
+            number(self.month)?,
+            number(self.day)?
+        ))
+    }
 }
 
 /// A canonical column two or more headers fit equally well: the leftmost
@@ -1210,6 +1256,13 @@ pub fn map_columns(
             sources[c] = ColumnSource::Constant(stated.value);
         }
     }
+    let date_parts = date_parts(
+        dataset,
+        view,
+        entry,
+        (&mut sources, &mut used),
+        &mut decisions,
+    );
     let mut scales = Vec::with_capacity(dataset.columns.len());
     let mut date_formats = Vec::with_capacity(dataset.columns.len());
     let mut missing = Vec::new();
@@ -1282,6 +1335,7 @@ pub fn map_columns(
         qualifiers,
         months_as_numbers: Vec::new(),
         period_year,
+        date_parts,
     }
 }
 
@@ -1483,6 +1537,74 @@ fn program_targets(
             .map(|(i, p)| (i, KeyValue::Fixed(p)))
             .collect(),
         year: None,
+    })
+}
+
+/// The one date a dataset needs that no header gives, from a ledger's
+/// month and day columns (`月`, `日`) and its `年` column or the year its
+/// names state (`东关村2024年现金日记账`); none where the dataset needs more
+/// than one such date (which would it be?).
+fn date_parts(
+    dataset: &DatasetSpec,
+    view: &TableView<'_>,
+    entry: Option<&CatalogEntry>,
+    (sources, used): (&mut [ColumnSource], &mut [bool]),
+    decisions: &mut [Option<Decision>],
+) -> Option<DateParts> {
+    let mut open = (dataset.columns.iter().enumerate()).filter(|(c, col)| {
+        col.required
+            && col.kind == ColumnKind::Date
+            && sources[*c] == ColumnSource::Absent
+            && !names_header(entry, col.name)
+    });
+    let (column, col) = open.next()?;
+    if open.next().is_some() {
+        return None;
+    }
+    let names = &view.header.names;
+    let find = |name: &str| (0..names.len()).find(|&i| !used[i] && names[i] == name);
+    let (month, day) = (find("月")?, find("日")?);
+    let (year, from) = match find("年") {
+        Some(i) => (
+            YearOf::Column(i),
+            format!("各行的“{}”列", view.header.raw[i]),
+        ),
+        None => {
+            let stated = view.stated.year.as_ref()?;
+            (YearOf::Stated(stated.value.clone()), stated.from.clone())
+        }
+    };
+    for i in [
+        Some(month),
+        Some(day),
+        (match year {
+            YearOf::Column(i) => Some(i),
+            YearOf::Stated(_) => None,
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        used[i] = true;
+    }
+    let raw = &view.header.raw;
+    let label = format!("{}、{}", raw[month], raw[day]);
+    decisions[column] = Some(Decision {
+        column: col.name.into(),
+        header: Some(label.clone()),
+        score: 0.9,
+        reason: format!(
+            "表中无日期列，按“{}”“{}”两列的月、日，年份取自{from}",
+            raw[month], raw[day]
+        ),
+    });
+    sources[column] = ColumnSource::DateParts;
+    Some(DateParts {
+        column,
+        year,
+        month,
+        day,
+        label,
     })
 }
 

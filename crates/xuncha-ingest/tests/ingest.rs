@@ -3602,6 +3602,52 @@ fn a_cash_journal_gives_payments_and_income() {
     assert_eq!(amounts(&data.datasets["village_income"]), [6000.0]);
 }
 
+/// A cash journal kept as the paper form is (the year in its title, the
+/// date in a 月 and a 日 column, 借方（收入） and 贷方（支出）) reads as one
+/// with a 日期 column does; a row without its day is a reject naming both.
+#[test]
+fn a_paper_form_cash_journal_gives_its_dates_from_month_and_day() {
+    let csv = "西湾社区2024年现金日记账,,,,,,,\n\
+               月,日,凭证号数,摘要,村代码,借方（收入）,贷方（支出）,余额\n\
+               1,1,,上年结转,411122001001,,,1000\n\
+               1,5,记-1,收鱼塘承包费,411122001001,6000,,7000\n\
+               ３,９,记-2,付保洁费,411122001001,,800,6200\n\
+               4,,记-3,付修路款,411122001001,,3000,3200\n";
+    let data = ingest_one("西湾社区现金日记账.csv", csv.as_bytes());
+    let dates = |dataset: &str, column: &str| -> Vec<String> {
+        let df = &data.datasets[dataset];
+        let dates = df.column(column).unwrap().cast(&DataType::String).unwrap();
+        dates
+            .str()
+            .unwrap()
+            .iter()
+            .map(|d| d.unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(dates("village_payments", "pay_date"), ["2024-03-09"]);
+    assert_eq!(amounts(&data.datasets["village_payments"]), [800.0]);
+    assert_eq!(dates("village_income", "voucher_date"), ["2024-01-05"]);
+    assert_eq!(
+        strings(&data.datasets["village_payments"], "voucher_no"),
+        [Some("记-2".to_string())]
+    );
+    let table = &data.tables[0];
+    assert!(
+        decision(table, "pay_date")
+            .reason
+            .contains("年份取自标题行"),
+        "{:?}",
+        table.decisions
+    );
+    assert_eq!((table.rows_accepted, table.rows_rejected), (2, 2));
+    assert!(table.rows_balance());
+    let rejects: Vec<(usize, &str)> = (data.rejects.iter())
+        .map(|r| (r.row, r.column.as_str()))
+        .collect();
+    assert_eq!(rejects, [(3, "贷方（支出）"), (6, "月、日")]);
+    assert_eq!(data.rejects[1].reason, "必需字段为空");
+}
+
 /// A double-entry ledger (序时账: an account column, 借方 and 贷方, each
 /// business on rows of both sides) is not read as payments or income, which
 /// would count each sum as both, and its note says what to export instead.
