@@ -102,6 +102,8 @@ struct DatasetFile {
     #[serde(default)]
     marks: Vec<String>,
     #[serde(default)]
+    holds: Vec<String>,
+    #[serde(default)]
     never: Vec<String>,
     #[serde(default)]
     named_only: bool,
@@ -182,6 +184,10 @@ pub struct DatasetWords {
     /// Columns one of which a header must give for a table without a hint
     /// word to be read as this dataset (homesteads: an area or a location).
     pub marks: Vec<String>,
+    /// Columns one of which a header must give for any table not named
+    /// after the dataset to be read as it, hint words or none (农机补贴: the
+    /// applicant's ID number, or the machine's serial or engine number).
+    pub holds: Vec<String>,
     /// Attributes no table of this dataset has a header for (a villages
     /// directory names no person's ID number): a table with one is not it.
     pub never: Vec<String>,
@@ -402,6 +408,7 @@ impl Lexicon {
                     forms: d.forms.iter().map(|h| normalize_header(h)).collect(),
                     reason: d.reason.clone(),
                     marks: d.marks,
+                    holds: d.holds,
                     never: d.never,
                     named_only: d.named_only,
                     split_with: d.split_with,
@@ -921,6 +928,7 @@ mod tests {
                 .chain(stand_ins)
                 .chain(&words.row_keys)
                 .chain(&words.marks)
+                .chain(&words.holds)
                 .chain(when_named);
             for c in named {
                 assert!(

@@ -1805,6 +1805,10 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             if !exact && hint == 0 && !marks.is_empty() && !marks.iter().any(|m| mapping.gives(m)) {
                 return None;
             }
+            let holds = words.map_or(&[][..], |w| &w.holds[..]);
+            if !exact && !holds.is_empty() && !holds.iter().any(|m| mapping.gives(m)) {
+                return None;
+            }
             let form =
                 words.is_some_and(|w| w.forms.iter().any(|h| view.context.contains(h.as_str())));
             let score = mapping.total() + if form { FORM_BONUS } else { 0.0 };

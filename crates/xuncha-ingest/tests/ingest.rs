@@ -3301,6 +3301,44 @@ fn a_village_merged_down_beside_filled_columns_holds_its_value() {
     );
 }
 
+/// A 农机补贴 公示 gives no ID numbers, but the serials that tell a machine
+/// subsidised twice: it is read, the IDs left empty. A list named 农机 that
+/// gives neither an ID nor a serial (a roster of machinery co-operatives) is
+/// no subsidy list.
+#[test]
+fn a_machinery_notice_without_ids_is_read_for_its_serials() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "2024年农机购置补贴受益对象公示.csv",
+        "序号,乡镇,村代码,购机者,机具名称,出厂编号,补贴资金（元）,购买日期\n\
+         1,城关镇,411122001001,人1,拖拉机,SN-001,12000,2024-03-01\n\
+         2,城关镇,411122001001,人2,拖拉机,SN-001,12000,2024-05-01\n"
+            .as_bytes(),
+    );
+    write(
+        dir.path(),
+        "农机专业合作社名录.csv",
+        "合作社名称,负责人,村代码,成立日期,农机数量\n某农机合作社,人3,411122001001,2019-05-01,12\n"
+            .as_bytes(),
+    );
+    let data = ingest_dir(dir.path(), None).unwrap();
+    let df = &data.datasets["machinery_subsidies"];
+    assert_eq!(df.height(), 2);
+    assert_eq!(
+        strings(df, "factory_serial"),
+        vec![Some("SN-001".to_string()); 2]
+    );
+    assert_eq!(strings(df, "applicant_id_number"), vec![None, None]);
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let roster = data
+        .tables
+        .iter()
+        .find(|t| t.file.contains("合作社"))
+        .unwrap();
+    assert_ne!(roster.dataset.as_deref(), Some("machinery_subsidies"));
+}
+
 /// A record number that only tells records apart (a 农机补贴 list's 申请编号,
 /// a ledger's 凭证号) is, where no header gives it in a table named as the
 /// dataset, made of the row's values: the list is read, not refused.

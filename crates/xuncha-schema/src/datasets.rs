@@ -358,7 +358,9 @@ pub static DATASETS: &[DatasetSpec] = &[
         title: "农机购置补贴",
         columns: &[
             req("application_no", Code),
-            req("applicant_id_number", IdNumber),
+            // A published 公示 gives no ID numbers, but the serials that
+            // tell one machine subsidised twice.
+            opt("applicant_id_number", IdNumber),
             opt("applicant_name", Name),
             opt("village_code", VillageCode),
             opt("machine_type", Text),
