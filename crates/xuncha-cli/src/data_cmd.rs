@@ -130,6 +130,9 @@ fn inspect(
                     }
                 };
                 decided(&t.decisions, &t.mapping);
+                if let Some(rows) = &t.rows_are {
+                    println!("  {rows}，据此识别为本数据集（该列不作为字段读入）");
+                }
                 if let Some(split) = &t.split {
                     let title = xuncha_schema::dataset(&split.dataset).map_or("", |s| s.title);
                     println!(

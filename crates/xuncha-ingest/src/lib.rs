@@ -210,6 +210,9 @@ pub struct TableReport {
     pub unknown_labels: Vec<build::UnknownLabel>,
     /// Why a table was not used, if it was not.
     pub note: Option<String>,
+    /// What every row is, as its reason column says (`注销原因：各行均为“死亡”`),
+    /// where that column is read so.
+    pub rows_are: Option<String>,
 }
 
 /// The second dataset of a table read row by row as two (`split_with` in
@@ -1175,6 +1178,10 @@ fn ingest_table(
     report.unmapped_candidates = mapping.unmapped.clone();
     report.decisions = mapping.decisions.clone();
     report.mapping = mapped_headers(&mapping, &header);
+    if let Some((headers, reason)) = view.rows_reasoned(mapping.dataset.name) {
+        report.read_elsewhere(|h| headers.contains(&h));
+        report.rows_are = Some(format!("{}：各行均为“{reason}”", headers.join("、")));
+    }
     let split_wanted = |w| split.as_ref().is_some_and(|s| wants(w, s.dataset.name));
     if wanted.is_some_and(|w| !wants(w, mapping.dataset.name) && !split_wanted(w)) {
         count_unread(table, &mut report);

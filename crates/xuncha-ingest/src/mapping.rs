@@ -360,6 +360,22 @@ impl<'a> TableView<'a> {
         self.named_after(dataset) || self.hints_of(dataset).next().is_some()
     }
 
+    /// The headers giving each row's reason of change (注销原因) and that
+    /// reason, where every sampled reason is the dataset's own (deaths:
+    /// 死亡): they say what the rows are, and are read so, not left over.
+    pub fn rows_reasoned(&self, dataset: &str) -> Option<(Vec<&str>, &'static str)> {
+        let reason = lexicon().dataset(dataset)?.reason.as_deref()?;
+        let own = |c: &&str| *c == reason;
+        if self.change_reasons.is_empty() || !self.change_reasons.iter().all(own) {
+            return None;
+        }
+        let headers = (self.header.raw.iter().zip(&self.readings))
+            .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
+            .map(|(h, _)| h.as_str())
+            .collect();
+        Some((headers, reason))
+    }
+
     /// Is the file named after the dataset (`deaths.csv`)?
     pub fn named_after(&self, dataset: &str) -> bool {
         self.stem.eq_ignore_ascii_case(dataset)
@@ -1761,12 +1777,6 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// ambiguous instead of guessed.
 pub fn recognize(view: &TableView<'_>) -> Recognition {
     let lex = lexicon();
-    // The reason columns (注销原因), the same for every dataset: a list
-    // whose every reason is a dataset's own reads them (below).
-    let reason_headers: Vec<&str> = (view.header.raw.iter().zip(&view.readings))
-        .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
-        .map(|(h, _)| h.as_str())
-        .collect();
     let mut scored: Vec<(Rank, Mapping, Candidate)> = DATASETS
         .iter()
         .filter_map(|d| {
@@ -1782,9 +1792,12 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             }
             // The reason column of a list whose every reason is this dataset's
             // (注销原因: 死亡) says what each row is: it is read, not left over.
-            let stated = reason.is_some() && !view.change_reasons.is_empty();
+            let reasoned = view.rows_reasoned(d.name);
+            let reasons = reasoned
+                .as_ref()
+                .map_or(&[][..], |(headers, _)| &headers[..]);
             let unread = (mapping.unmapped.iter())
-                .filter(|u| !(stated && reason_headers.contains(&u.header.as_str())))
+                .filter(|u| !reasons.contains(&u.header.as_str()))
                 .count();
             let found: Vec<usize> = (view.hints_of(d.name)).map(|h| h.chars().count()).collect();
             let hint = found.iter().copied().max().unwrap_or(0);
@@ -1824,7 +1837,7 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
                 hinted: hint > 0,
                 complete,
                 readable: mapping.missing.is_empty(),
-                reasoned: stated && view.every_row_reasoned,
+                reasoned: reasoned.is_some() && view.every_row_reasoned,
                 unmapped: unread,
                 hint_len: hint,
                 hints: found.len(),

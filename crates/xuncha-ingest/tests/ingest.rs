@@ -2832,6 +2832,14 @@ fn a_cancellation_list_of_deaths_with_register_columns_is_deaths() {
         decision(&data.tables[0], "death_date").header.as_deref(),
         Some("死亡日期")
     );
+    // The reason column says what the rows are: read so, not left unmapped.
+    let table = &data.tables[0];
+    assert_eq!(table.rows_are.as_deref(), Some("注销原因：各行均为“死亡”"));
+    assert!(
+        !table.unmapped.iter().any(|h| h == "注销原因"),
+        "{:?}",
+        table.unmapped
+    );
 
     let register = format!(
         "公民身份号码,姓名,性别,户号,与户主关系,变动原因,变动日期\n\
@@ -2846,6 +2854,7 @@ fn a_cancellation_list_of_deaths_with_register_columns_is_deaths() {
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert!(!data.datasets.contains_key("deaths"));
     assert_eq!(data.datasets["residents"].height(), 3);
+    assert_eq!(data.tables[0].rows_are, None);
 }
 
 /// A pay sheet's amount headed by the word alone (本期实发, 实发补贴):
