@@ -135,8 +135,13 @@ fn inspect(
                 }
                 if let Some(split) = &t.split {
                     let title = xuncha_schema::dataset(&split.dataset).map_or("", |s| s.title);
+                    let how = if split.every_row {
+                        "每行同时读入"
+                    } else {
+                        "各行按填了哪一列金额归入"
+                    };
                     println!(
-                        "  按行另读入数据集：{}（{title}），各行按填了哪一列金额归入（{} 行）",
+                        "  按行另读入数据集：{}（{title}），{how}（{} 行）",
                         split.dataset, split.rows_accepted
                     );
                     decided(&split.decisions, &split.mapping);

@@ -110,6 +110,8 @@ struct DatasetFile {
     #[serde(default)]
     split_with: Option<String>,
     #[serde(default)]
+    also_about: Option<String>,
+    #[serde(default)]
     when_named: Vec<WhenNamedFile>,
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
@@ -197,6 +199,9 @@ pub struct DatasetWords {
     /// The dataset a table may also be, row by row: each row the one whose
     /// amount it fills (a cash journal's 支出 and 收入).
     pub split_with: Option<String>,
+    /// The subject (`deceased`) whose ID column makes a table read as
+    /// another dataset this one too, every row (a 惠民殡葬补贴 list's 逝者身份证号).
+    pub also_about: Option<String>,
     /// Aliases that hold where the table's names say what it is.
     pub when_named: Vec<WhenNamed>,
     pub columns: BTreeMap<String, Vec<Meaning>>,
@@ -412,6 +417,7 @@ impl Lexicon {
                     never: d.never,
                     named_only: d.named_only,
                     split_with: d.split_with,
+                    also_about: d.also_about,
                     when_named: (d.when_named.into_iter())
                         .map(|w| WhenNamed {
                             words: w.words.iter().map(|h| normalize_header(h)).collect(),

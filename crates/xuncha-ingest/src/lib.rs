@@ -225,6 +225,9 @@ pub struct Split {
     pub decisions: Vec<Decision>,
     /// Rows read into it (a row filling both amounts goes to both).
     pub rows_accepted: usize,
+    /// Every row is read into it, not only those filling its amount
+    /// (`also_about`: a funeral subsidy list's deceased are deaths).
+    pub every_row: bool,
 }
 
 /// The canonical datasets read from a folder, with everything learned on the way.
@@ -1130,6 +1133,7 @@ fn ingest_table(
     let view = table_view(table, &header, &members);
     // The dataset the table is too, row by row (a cash journal's income).
     let mut split = None;
+    let mut every_row = false;
     let mapping = match entry {
         Some(e) => {
             xuncha_schema::dataset(&e.dataset).map(|d| mapping::map_columns(d, &view, Some(e)))
@@ -1164,6 +1168,7 @@ fn ingest_table(
                 return;
             }
             split = recognition.split;
+            every_row = recognition.every_row;
             recognition.mapping
         }
     };
@@ -1253,6 +1258,7 @@ fn ingest_table(
         mapping: mapped_headers(m, &header),
         decisions: m.decisions.clone(),
         rows_accepted: 0,
+        every_row,
     });
     // Typed Parquet/IPC columns are validated as they are; other columnar
     // input (and wide household rows) is read as text like any export.
@@ -1300,7 +1306,12 @@ fn ingest_table(
     // normalized, so that only those are held as rows.
     let member_spec = xuncha_schema::dataset("relief_members").expect("canonical dataset");
     let build = |rows: &[read::RawRow], marks: Option<&[Mark]>, sections: Option<&Sections>| {
-        let table_parts = (table, &header, &mapping, split.as_ref());
+        let table_parts = (
+            table,
+            &header,
+            &mapping,
+            split.as_ref().map(|s| (s, every_row)),
+        );
         build_chunk(rows, table_parts, &members, member_spec, (marks, sections))
     };
     // Sections are marked in row order before the rows are built in parallel.
@@ -1534,7 +1545,7 @@ struct Chunk {
 /// label or under which ([`sections`]).
 fn build_chunk(
     rows: &[read::RawRow],
-    (table, header, mapping, split): (&RawTable, &Header, &Mapping, Option<&Mapping>),
+    (table, header, mapping, split): (&RawTable, &Header, &Mapping, Option<(&Mapping, bool)>),
     members: &[wide::MemberColumns],
     member_spec: &'static DatasetSpec,
     (marks, sections): (Option<&[Mark]>, Option<&Sections>),
@@ -1556,12 +1567,14 @@ fn build_chunk(
         rejects: Vec::new(),
         rows: builder(mapping, rows.len()),
         members: DatasetBuilder::new(member_spec, 0),
-        split: split.map(|m| builder(m, 0)),
+        split: split.map(|(m, _)| builder(m, 0)),
         split_accepted: 0,
         spread_records: 0,
     };
-    // Where the table is split, a row is each dataset's whose amount it fills.
-    // The split table's two amount headers, found once.
+    // Where the table is split, a row is each dataset's whose amount it fills
+    // (the split table's two amount headers, found once), or both's.
+    let every_row = split.is_some_and(|(_, every)| every);
+    let split = split.map(|(other, _)| other);
     let amounts = split.and_then(|other| Some((mapping.amount_header()?, other.amount_header()?)));
     let fills = |i: usize, row: &read::RawRow| {
         let cell = row.cells.get(i).map(str::trim);
@@ -1663,9 +1676,14 @@ fn build_chunk(
                     }
                     continue;
                 }
-                let splitting = (split, chunk.split.as_mut(), amounts);
-                if let (Some(other), Some(builder), Some((own, theirs))) = splitting {
-                    let (here, there) = (fills(own, row), fills(theirs, row));
+                // Whether the row is the table's dataset's, and the other's.
+                let route = match amounts {
+                    Some((own, theirs)) => Some((fills(own, row), fills(theirs, row))),
+                    None => every_row.then_some((true, true)),
+                };
+                if let (Some(other), Some(builder), Some((here, there))) =
+                    (split, chunk.split.as_mut(), route)
+                {
                     if there {
                         let date = date_of_parts(other, &row.cells);
                         let mut cells = row_cells(other, header, &row.cells);
@@ -1677,7 +1695,7 @@ fn build_chunk(
                             counts.rows_rejected += usize::from(!pushed);
                             continue;
                         }
-                    } else if !here {
+                    } else if let Some((own, theirs)) = amounts.filter(|_| !here) {
                         let (own, theirs) = (&header.raw[own], &header.raw[theirs]);
                         chunk.rejects.push(origin.reject(
                             (own, mapping.dataset.name),

@@ -1709,8 +1709,11 @@ pub struct Recognition {
     /// Every dataset with at least two matched columns, best first.
     pub ranked: Vec<Candidate>,
     /// The dataset the table is too, row by row (a cash journal's income
-    /// beside its payments: `split_with` in `datasets.toml`).
+    /// beside its payments: `split_with` in `datasets.toml`), or every row
+    /// (`also_about`: a funeral subsidy's deceased).
     pub split: Option<Mapping>,
+    /// Every row is the split dataset's too, not only those filling its amount.
+    pub every_row: bool,
 }
 
 /// How a dataset ranks for a table, most important first.
@@ -1861,6 +1864,11 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
         }
     }
     let partner = split_partner(&scored);
+    let also = partner
+        .is_none()
+        .then(|| also_partner(&scored, view))
+        .flatten();
+    let partner = partner.or(also);
     if partner.is_some() {
         ambiguous.clear();
     }
@@ -1878,7 +1886,36 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
         ambiguous,
         ranked,
         split,
+        every_row: also.is_some(),
     }
+}
+
+/// The place among `scored` of a dataset every row of the table is too
+/// (`also_about` in `datasets.toml`): complete, its ID column from a header
+/// about its subject (逝者身份证号), which the best one leaves unread.
+fn also_partner(scored: &[(Rank, Mapping, Candidate)], view: &TableView<'_>) -> Option<usize> {
+    let lex = lexicon();
+    let first = &scored.first()?.1;
+    let unread = |i: usize| !first.sources.contains(&ColumnSource::Header(i));
+    scored.iter().position(|(_, m, _)| {
+        let Some(subject) = lex
+            .dataset(m.dataset.name)
+            .and_then(|w| w.also_about.as_deref())
+        else {
+            return false;
+        };
+        let id = (m.dataset.columns.iter()).position(|c| c.kind == ColumnKind::IdNumber);
+        let about = id.and_then(|c| match m.sources[c] {
+            ColumnSource::Header(i) => Some(i),
+            _ => None,
+        });
+        m.dataset.name != first.dataset.name
+            && first.missing.is_empty()
+            && m.missing.is_empty()
+            && about.is_some_and(|i| {
+                unread(i) && view.readings[i].subject == Subject::Known(subject.to_string())
+            })
+    })
 }
 
 /// The place among `scored` of the dataset the best one splits a table

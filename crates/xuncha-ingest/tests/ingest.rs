@@ -2803,6 +2803,54 @@ fn a_list_of_cancellations_is_deaths_only_when_every_reason_is_a_death() {
     assert!(!deaths.datasets.contains_key("residents"));
 }
 
+/// A 惠民殡葬补贴 list pays a family member and names the deceased: each row
+/// is a payment and a death, read into both (`also_about`), so a benefit
+/// still paid to the deceased is found though no other list has the death.
+#[test]
+fn a_funeral_subsidy_list_is_read_as_payments_and_deaths() {
+    let csv = format!(
+        "逝者姓名,逝者身份证号,死亡日期,领取人姓名,领取人身份证号,补贴金额,发放日期\n\
+         甲,{},2024-06-10,乙,{},1000,2024-07-01\n\
+         丙,{},2024年8月2日,丁,{},1000,2024-09-01\n",
+        id(1),
+        id(2),
+        id(3),
+        id(4)
+    );
+    let data = ingest_one("2024年惠民殡葬补贴发放.csv", csv.as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "id_number"), [Some(id(2)), Some(id(4))]);
+    let deaths = &data.datasets["deaths"];
+    assert_eq!(strings(deaths, "id_number"), [Some(id(1)), Some(id(3))]);
+    let dates = deaths
+        .column("death_date")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
+    assert_eq!(dates, ["2024-06-10", "2024-08-02"]);
+    let table = &data.tables[0];
+    let split = table.split.as_ref().unwrap();
+    assert!(split.every_row && split.rows_accepted == 2, "{split:?}");
+    assert!(table.rows_balance());
+    assert!(
+        !table.unmapped.iter().any(|h| h.starts_with("逝者")),
+        "{:?}",
+        table.unmapped
+    );
+
+    // A list of payments to the living names no deceased: no deaths.
+    let csv = format!(
+        "领取人姓名,领取人身份证号,补贴金额,发放日期\n乙,{},1000,2024-07-01\n",
+        id(2)
+    );
+    let data = ingest_one("2024年临时救助发放.csv", csv.as_bytes());
+    assert!(data.datasets.contains_key("benefit_payments"));
+    assert!(!data.datasets.contains_key("deaths"));
+    assert!(data.tables[0].split.is_none());
+}
+
 /// A 户口 cancellation list every row of which is a death is a list of
 /// deaths, though it carries columns only a register has (性别, 户籍地址),
 /// and its 死亡日期 is the date of death, not its 注销日期 further left. A
