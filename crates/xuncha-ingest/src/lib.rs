@@ -2057,7 +2057,7 @@ fn push_members(
 /// where the year is the row's (`年度`); a month's amount that cannot be
 /// read drops that month. Returns the months (or programs) accepted.
 fn push_unpivoted<'a>(
-    (mapping, monthly): (&'a Mapping, &'a Unpivot),
+    (mapping, unpivot): (&'a Mapping, &'a Unpivot),
     header: &'a Header,
     cells: &[Cell<'a>],
     row: &'a csv::StringRecord,
@@ -2065,21 +2065,20 @@ fn push_unpivoted<'a>(
     builder: &mut DatasetBuilder,
     rejects: &mut Vec<Reject>,
 ) -> Option<usize> {
-    let (period, amount) = (monthly.key, monthly.amount);
+    let (key, amount) = (unpivot.key, unpivot.amount);
     let columns = mapping.dataset.columns;
     // A reject of one of the person's required values, as it names the column.
     let of_person = |r: &Reject, cells: &[Cell<'_>]| {
-        (0..columns.len()).any(|c| {
-            columns[c].required && c != period && c != amount && cells[c].header == r.column
-        })
+        (0..columns.len())
+            .any(|c| columns[c].required && c != key && c != amount && cells[c].header == r.column)
     };
     // The periods of the months of the row's year (`年度` column), read
     // when one of them was paid.
-    let of_row_year = monthly
+    let of_row_year = unpivot
         .columns
         .iter()
         .any(|(i, month)| matches!(month, KeyValue::OfRowYear(_)) && row.get(*i).is_some_and(paid));
-    let row_periods: Vec<String> = match monthly.year.filter(|_| of_row_year) {
+    let row_periods: Vec<String> = match unpivot.year.filter(|_| of_row_year) {
         Some(column) => {
             let value = row.get(column).unwrap_or_default();
             let Some(year) = row_year(value) else {
@@ -2095,7 +2094,7 @@ fn push_unpivoted<'a>(
                 KeyValue::OfRowYear(m) => format!("{year}-{m:02}"),
                 KeyValue::Fixed(_) => String::new(),
             };
-            monthly.columns.iter().map(|(_, m)| period(m)).collect()
+            unpivot.columns.iter().map(|(_, m)| period(m)).collect()
         }
         None => Vec::new(),
     };
@@ -2103,17 +2102,17 @@ fn push_unpivoted<'a>(
     let mut cells: RowCells<'_> = cells.iter().cloned().collect();
     let mut accepted = 0;
     let mut first = true;
-    for (k, (i, month)) in monthly.columns.iter().enumerate() {
+    for (k, (i, value)) in unpivot.columns.iter().enumerate() {
         let Some(raw) = row.get(*i).filter(|v| paid(v)) else {
             continue;
         };
         let head = header.raw[*i].as_str();
-        let month = match month {
-            KeyValue::Fixed(period) => period.as_str(),
+        let value = match value {
+            KeyValue::Fixed(value) => value.as_str(),
             KeyValue::OfRowYear(_) => row_periods[k].as_str(),
         };
-        cells[period] = Cell {
-            raw: Some(month),
+        cells[key] = Cell {
+            raw: Some(value),
             header: head,
             scale: 1.0,
             date_format: None,
@@ -2139,7 +2138,7 @@ fn push_unpivoted<'a>(
             // Only the month was dropped: the person's row goes on.
             for r in &mut rejects[before..] {
                 if r.column == head {
-                    r.reason.push_str(match monthly.by {
+                    r.reason.push_str(match unpivot.by {
                         UnpivotBy::Months => "（仅此月不读入，其他月份照常读入）",
                         UnpivotBy::Programs => "（仅此项目不读入，其他项目照常读入）",
                     });

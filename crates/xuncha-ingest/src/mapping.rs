@@ -1036,12 +1036,12 @@ pub fn map_columns(
         .is_none()
         .then(|| program_targets(dataset, view, entry))
         .flatten();
-    if let Some(programs) = &programs {
-        for (i, _) in &programs.columns {
+    if let Some((key, amount, columns)) = &programs {
+        for (i, _) in columns {
             used[*i] = true;
         }
-        sources[programs.key] = ColumnSource::Unpivoted;
-        sources[programs.amount] = ColumnSource::Unpivoted;
+        sources[*key] = ColumnSource::Unpivoted;
+        sources[*amount] = ColumnSource::Unpivoted;
     }
     // Catalog first.
     for (c, col) in dataset.columns.iter().enumerate() {
@@ -1179,14 +1179,11 @@ pub fn map_columns(
             year,
         })
     });
-    let months = months.or_else(|| {
-        let programs = programs?;
-        let label = monthly::label(&header.raw, programs.columns.iter().map(|(i, _)| *i));
-        let read: Vec<String> = (programs.columns.iter())
-            .map(|(i, p)| match &p {
-                KeyValue::Fixed(p) => format!("{}→{p}", header.raw[*i]),
-                KeyValue::OfRowYear(_) => unreachable!("programs are fixed"),
-            })
+    let unpivot = months.or_else(|| {
+        let (key, amount, columns) = programs?;
+        let label = monthly::label(&header.raw, columns.iter().map(|(i, _)| *i));
+        let read: Vec<String> = (columns.iter())
+            .map(|(i, program)| format!("{}→{program}", header.raw[*i]))
             .collect();
         let decision = |c: usize, reason: String| Decision {
             column: dataset.columns[c].name.into(),
@@ -1199,11 +1196,19 @@ pub fn map_columns(
             read.len(),
             read.join("、")
         );
-        decisions[programs.key] = Some(decision(programs.key, reason));
-        decisions[programs.amount] = Some(decision(programs.amount, "各项目列的金额".into()));
-        Some(programs)
+        decisions[key] = Some(decision(key, reason));
+        decisions[amount] = Some(decision(amount, "各项目列的金额".into()));
+        Some(Unpivot {
+            by: UnpivotBy::Programs,
+            key,
+            amount,
+            columns: (columns.into_iter())
+                .map(|(i, program)| (i, KeyValue::Fixed(program)))
+                .collect(),
+            year: None,
+        })
     });
-    if let Some(year) = months.as_ref().and_then(|m| m.year) {
+    if let Some(year) = unpivot.as_ref().and_then(|m| m.year) {
         used[year] = true;
     }
     // A year column the catalog names (as a written catalog does) whose
@@ -1290,7 +1295,7 @@ pub fn map_columns(
             .and_then(|e| e.units.get(col.name).cloned())
             .or_else(|| match &sources[c] {
                 ColumnSource::Header(i) => header.units[*i].clone(),
-                ColumnSource::Unpivoted => (months.as_ref())
+                ColumnSource::Unpivoted => (unpivot.as_ref())
                     .and_then(|m| m.columns.first())
                     .and_then(|(i, _)| header.units[*i].clone()),
                 _ => None,
@@ -1343,7 +1348,7 @@ pub fn map_columns(
         date_formats,
         missing,
         stated: stated_columns,
-        unpivot: months,
+        unpivot,
         decisions: decisions.into_iter().flatten().collect(),
         unmapped,
         ties,
@@ -1513,14 +1518,15 @@ fn monthly_targets(
     (!catalog && !period_header).then_some((period, amount))
 }
 
-/// The program and amount columns of a dataset of payments by program that
-/// a table's program columns give ([`crate::programs`]): none where a
-/// header (`补贴类别`) or the catalog gives the program or the amount.
+/// The program and amount columns (canonical indexes) of a dataset of
+/// payments by program, and the program each of a table's program columns
+/// gives ([`crate::programs`]): none where a header (`补贴类别`) or the
+/// catalog gives the program or the amount.
 fn program_targets(
     dataset: &DatasetSpec,
     view: &TableView<'_>,
     entry: Option<&CatalogEntry>,
-) -> Option<Unpivot> {
+) -> Option<(usize, usize, crate::programs::ProgramColumns)> {
     let columns = dataset.columns;
     let key = dataset.position("program")?;
     let (_, amount) = paid_month(dataset)?;
@@ -1545,15 +1551,7 @@ fn program_targets(
         vocabulary,
         stated.map(|l| l.stated.value.as_str()),
     );
-    (!program_header && !found.is_empty()).then(|| Unpivot {
-        by: UnpivotBy::Programs,
-        key,
-        amount,
-        columns: (found.into_iter())
-            .map(|(i, p)| (i, KeyValue::Fixed(p)))
-            .collect(),
-        year: None,
-    })
+    (!program_header && !found.is_empty()).then_some((key, amount, found))
 }
 
 /// The one date a dataset needs that no header gives, from a ledger's

@@ -8,6 +8,9 @@ use crate::evidence::Profile;
 use crate::lexicon::{lexicon, Reading, DUE_AMOUNT};
 use crate::vocab::Vocabulary;
 
+/// Program columns by header index, with the program each gives.
+pub type ProgramColumns = Vec<(usize, String)>;
+
 /// The share of a column's sampled values that must be numbers for it to
 /// hold a program's amounts: most (a cell may say 缓发 or 停发).
 const AMOUNTS: f32 = 0.5;
@@ -25,9 +28,9 @@ pub fn detect(
     excluded: &[bool],
     vocabulary: &Vocabulary,
     stated: Option<&str>,
-) -> Vec<(usize, String)> {
+) -> ProgramColumns {
     let lex = lexicon();
-    let mut columns: Vec<(usize, String)> = Vec::new();
+    let mut columns = ProgramColumns::new();
     for (i, reading) in readings.iter().enumerate() {
         if excluded.get(i).copied().unwrap_or(false) || reading.name.is_empty() {
             continue;
