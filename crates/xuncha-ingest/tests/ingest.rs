@@ -2903,6 +2903,18 @@ fn a_cancellation_list_of_deaths_with_register_columns_is_deaths() {
     assert!(!data.datasets.contains_key("deaths"));
     assert_eq!(data.datasets["residents"].height(), 3);
     assert_eq!(data.tables[0].rows_are, None);
+
+    // Cancellations saying where their people moved to are not deaths.
+    let moved = format!(
+        "注销人员姓名,注销人员身份证号,注销日期,迁往地址\n甲,{},2024-03-01,郑州市金水区\n",
+        id(1)
+    );
+    let data = ingest_one("户口注销人员名单.csv", moved.as_bytes());
+    assert!(
+        !data.datasets.contains_key("deaths"),
+        "{:?}",
+        data.tables[0]
+    );
 }
 
 /// A pay sheet's amount headed by the word alone (本期实发, 实发补贴):
