@@ -2072,13 +2072,15 @@ fn push_unpivoted<'a>(
         (0..columns.len())
             .any(|c| columns[c].required && c != key && c != amount && cells[c].header == r.column)
     };
-    // The periods of the months of the row's year (`年度` column), read
-    // when one of them was paid.
-    let of_row_year = unpivot
-        .columns
-        .iter()
-        .any(|(i, month)| matches!(month, KeyValue::OfRowYear(_)) && row.get(*i).is_some_and(paid));
-    let row_periods: Vec<String> = match unpivot.year.filter(|_| of_row_year) {
+    // The row's year (`年度` column), read when a month of it was paid.
+    let of_row_year = unpivot.columns.iter().any(|(i, value)| {
+        let yearless = matches!(
+            value,
+            KeyValue::OfRowYear(_) | KeyValue::Span { year: None, .. }
+        );
+        yearless && row.get(*i).is_some_and(paid)
+    });
+    let year_of_row = match unpivot.year.filter(|_| of_row_year) {
         Some(column) => {
             let value = row.get(column).unwrap_or_default();
             let Some(year) = row_year(value) else {
@@ -2090,15 +2092,25 @@ fn push_unpivoted<'a>(
                 ));
                 return None;
             };
-            let period = |month: &KeyValue| match month {
-                KeyValue::OfRowYear(m) => format!("{year}-{m:02}"),
-                KeyValue::Fixed(_) => String::new(),
-            };
-            unpivot.columns.iter().map(|(_, m)| period(m)).collect()
+            Some(year)
         }
-        None => Vec::new(),
+        None => None,
     };
-    // The periods of `row_periods` live shorter than the row's cells.
+    // The months each column gives the row (a span's, each), living
+    // shorter than the row's cells.
+    let months: Vec<Vec<String>> = (unpivot.columns.iter())
+        .map(|(_, value)| {
+            let (year, first, last) = match *value {
+                KeyValue::Fixed(_) => return Vec::new(),
+                KeyValue::OfRowYear(month) => (None, month, month),
+                KeyValue::Span { year, first, last } => (year, first, last),
+            };
+            let year = year
+                .or(year_of_row)
+                .map_or(String::new(), |y| y.to_string());
+            (first..=last).map(|m| format!("{year}-{m:02}")).collect()
+        })
+        .collect();
     let mut cells: RowCells<'_> = cells.iter().cloned().collect();
     let mut accepted = 0;
     let mut first = true;
@@ -2107,9 +2119,11 @@ fn push_unpivoted<'a>(
             continue;
         };
         let head = header.raw[*i].as_str();
-        let value = match value {
-            KeyValue::Fixed(value) => value.as_str(),
-            KeyValue::OfRowYear(_) => row_periods[k].as_str(),
+        // One value (a month, a program), or a span's months.
+        let (value, span) = match (value, &months[k][..]) {
+            (KeyValue::Fixed(value), _) => (value.as_str(), &[][..]),
+            (_, [month]) => (month.as_str(), &[][..]),
+            (_, span) => ("", span),
         };
         cells[key] = Cell {
             raw: Some(value),
@@ -2124,14 +2138,28 @@ fn push_unpivoted<'a>(
             date_format: None,
         };
         let before = rejects.len();
-        let ok = builder.push_row(&cells, origin, rejects);
+        let pushed = if span.is_empty() {
+            usize::from(builder.push_row(&cells, origin, rejects))
+        } else {
+            let spread = push_spread(
+                mapping,
+                (key, amount),
+                span,
+                &cells,
+                origin,
+                builder,
+                rejects,
+            );
+            spread.unwrap_or(0)
+        };
+        let ok = pushed > 0;
         // The person's values were checked with the first month paid.
         if !first {
             let month_rejects = rejects.split_off(before);
             rejects.extend(month_rejects.into_iter().filter(|r| r.column == head));
         }
         if ok {
-            accepted += 1;
+            accepted += pushed;
         } else if first && rejects[before..].iter().any(|r| of_person(r, &cells)) {
             return None;
         } else {
@@ -2139,8 +2167,11 @@ fn push_unpivoted<'a>(
             for r in &mut rejects[before..] {
                 if r.column == head {
                     r.reason.push_str(match unpivot.by {
-                        UnpivotBy::Months => "（仅此月不读入，其他月份照常读入）",
                         UnpivotBy::Programs => "（仅此项目不读入，其他项目照常读入）",
+                        UnpivotBy::Months if span.is_empty() => {
+                            "（仅此月不读入，其他月份照常读入）"
+                        }
+                        UnpivotBy::Months => "（仅此期间不读入，其他期间照常读入）",
                     });
                 } else {
                     r.action = RejectAction::ValueCleared;

@@ -300,6 +300,14 @@ pub enum KeyValue {
     Fixed(String),
     /// This month of the year in each row's year column.
     OfRowYear(u32),
+    /// These months (first to last) of this year, or of each row's year
+    /// column where `None`: a quarter's or half year's column, a record a
+    /// month with the amount in equal shares.
+    Span {
+        year: Option<u32>,
+        first: u32,
+        last: u32,
+    },
 }
 
 /// A label a table's names give every row (a 低保 list's program).
@@ -1641,22 +1649,36 @@ fn month_periods(
     let periods: Option<Vec<(usize, KeyValue)>> = view
         .months
         .iter()
-        .map(|m| match (m.year, year_column, stated_year) {
-            (Some(year), _, _) | (None, None, Some(year)) => {
-                Some((m.index, KeyValue::Fixed(format!("{year}-{:02}", m.month))))
-            }
-            (None, Some(_), _) => Some((m.index, KeyValue::OfRowYear(m.month))),
-            (None, None, None) => None,
+        .map(|m| {
+            let year = match (m.year, year_column, stated_year) {
+                (Some(year), _, _) | (None, None, Some(year)) => Some(year),
+                (None, Some(_), _) => None,
+                (None, None, None) => return None,
+            };
+            let (first, last) = (m.month, m.last);
+            Some(match year {
+                _ if first < last => (m.index, KeyValue::Span { year, first, last }),
+                Some(year) => (m.index, KeyValue::Fixed(format!("{year}-{first:02}"))),
+                None => (m.index, KeyValue::OfRowYear(first)),
+            })
         })
         .collect();
     let Some(periods) = periods else {
         return (Vec::new(), None);
     };
     let label = monthly::label(&view.header.raw, view.months.iter().map(|m| m.index));
-    let mut reason = format!(
-        "按 {} 个月份列拆分，每人每个有发放的月份一行",
-        periods.len()
-    );
+    let spans = view.months.iter().any(|m| m.month < m.last);
+    let mut reason = if spans {
+        format!(
+            "按 {} 个期间列（季度、半年或数月）拆分，每人每期按月拆开、金额按月均分",
+            periods.len()
+        )
+    } else {
+        format!(
+            "按 {} 个月份列拆分，每人每个有发放的月份一行",
+            periods.len()
+        )
+    };
     if let Some(i) = year_column {
         reason.push_str(&format!("；年份按各行的“{}”列", view.header.raw[i]));
     } else if let Some(stated) = stated.filter(|_| without_year) {

@@ -2,7 +2,9 @@
 //! `12月`, `2024年1月`, `一月`, `3月发放金额`), as pay sheets, allowance
 //! ledgers and cadre pay tables are often kept. Each month paid becomes a
 //! row of the dataset with that month as its period and the cell as its
-//! amount.
+//! amount. A table paid by the quarter or half year has a column a span
+//! (`第一季度` … `第四季度`, `1-3月`, `上半年`): each paid becomes a row a
+//! month, the amount in equal shares, as a period column's span is read.
 
 use std::sync::LazyLock;
 
@@ -12,13 +14,15 @@ use crate::header::Header;
 use crate::lexicon::{lexicon, Subject};
 use crate::stated::chinese_month;
 
-/// A month column of a table.
+/// A month column of a table, or a column of a span of months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MonthColumn {
     pub index: usize,
     /// The year the header gives (`2024年1月`), if it gives one.
     pub year: Option<u32>,
     pub month: u32,
+    /// The span's last month (`第一季度`: 3); `month` for one month.
+    pub last: u32,
 }
 
 /// A month as a header writes it: an optional year, then the month in
@@ -29,6 +33,16 @@ static MONTH_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:((?:19|20)\d{2})(?:年|[-./])?)?(?:(\d{1,2}|[一二三四五六七八九十]{1,3})月份?|(0[1-9]|1[0-2]))(.*)$",
     )
     .expect("month header pattern")
+});
+
+/// A span of months as a header writes it: an optional year, then a
+/// quarter (`第一季度`, `Q1`), a half year (`上半年`) or a range of months
+/// (`1-3月`), then what the column holds.
+static SPAN_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:((?:19|20)\d{2})(?:年度?|[-./])?)?(?:第?([1-4一二三四])季度|[Qq]([1-4])|(上|下)半年度?|(\d{1,2})月?份?[-~至到—–～](\d{1,2})月份?)(.*)$",
+    )
+    .expect("span header pattern")
 });
 
 /// Words after a month that say the column holds what was paid, besides
@@ -64,6 +78,31 @@ pub(crate) fn read_month(name: &str) -> Option<(Option<u32>, u32)> {
     ((1..=12).contains(&month) && is_paid(rest)).then_some((year, month))
 }
 
+/// The year (if written) and the first and last month of a header that
+/// names a span's payment (`第一季度`, `2024年第二季度发放金额`, `1-3月`,
+/// `下半年`); `None` for any other header.
+pub(crate) fn read_span(name: &str) -> Option<(Option<u32>, u32, u32)> {
+    let c = SPAN_HEADER.captures(name)?;
+    let year = c.get(1).and_then(|y| y.as_str().parse().ok());
+    let number = |i: usize| -> Option<u32> {
+        let m = c.get(i)?.as_str();
+        m.parse().ok().or_else(|| Some(chinese_month(m)))
+    };
+    let (first, last) = if let Some(q) = number(2).or_else(|| number(3)) {
+        (3 * q - 2, 3 * q)
+    } else if let Some(half) = c.get(4) {
+        if half.as_str() == "上" {
+            (1, 6)
+        } else {
+            (7, 12)
+        }
+    } else {
+        (number(5)?, number(6)?)
+    };
+    let rest = c.get(7).map_or("", |r| r.as_str());
+    (first >= 1 && first < last && last <= 12 && is_paid(rest)).then_some((year, first, last))
+}
+
 /// Does what follows a month say the column holds an amount paid?
 fn is_paid(rest: &str) -> bool {
     if rest.is_empty() || PAID_WORDS.contains(&rest) {
@@ -81,21 +120,44 @@ fn is_paid(rest: &str) -> bool {
 
 /// The month columns of a table, when each names a different month; none
 /// when two name the same one (`1月` beside `1月发放金额`: which holds the
-/// payment is not for ingest to guess).
+/// payment is not for ingest to guess). Columns of spans (`第一季度`) only in
+/// a table without month columns (where `第一季度小计` adds months up), and
+/// none when two spans share a month.
 pub fn detect(header: &Header) -> Vec<MonthColumn> {
-    let mut months: Vec<MonthColumn> = header
-        .names
-        .iter()
-        .enumerate()
+    let names = header.names.iter().enumerate();
+    let mut months: Vec<MonthColumn> = names
+        .clone()
         .filter_map(|(index, name)| {
             let (year, month) = read_month(name)?;
-            Some(MonthColumn { index, year, month })
+            let last = month;
+            Some(MonthColumn {
+                index,
+                year,
+                month,
+                last,
+            })
         })
         .collect();
-    let mut keys: Vec<(Option<u32>, u32)> = months.iter().map(|m| (m.year, m.month)).collect();
+    if months.is_empty() {
+        months = names
+            .filter_map(|(index, name)| {
+                let (year, month, last) = read_span(name)?;
+                Some(MonthColumn {
+                    index,
+                    year,
+                    month,
+                    last,
+                })
+            })
+            .collect();
+    }
+    let mut keys: Vec<(Option<u32>, u32)> = (months.iter())
+        .flat_map(|m| (m.month..=m.last).map(|month| (m.year, month)))
+        .collect();
+    let count = keys.len();
     keys.sort_unstable();
     keys.dedup();
-    if keys.len() < months.len() {
+    if keys.len() < count {
         months.clear();
     }
     months
@@ -143,6 +205,50 @@ mod tests {
         ] {
             assert_eq!(read(h), None, "{h}");
         }
+    }
+
+    #[test]
+    fn span_headers_are_read() {
+        let read = |h: &str| read_span(&crate::lexicon::normalize_header(h));
+        assert_eq!(read("第一季度"), Some((None, 1, 3)));
+        assert_eq!(read("四季度"), Some((None, 10, 12)));
+        assert_eq!(read("2024年第二季度发放金额"), Some((Some(2024), 4, 6)));
+        assert_eq!(read("Q3"), Some((None, 7, 9)));
+        assert_eq!(read("1-3月"), Some((None, 1, 3)));
+        assert_eq!(read("10至12月"), Some((None, 10, 12)));
+        assert_eq!(read("下半年"), Some((None, 7, 12)));
+        for h in [
+            "第一季度人数",
+            "3-3月",
+            "12-1月",
+            "1-13月",
+            "季度",
+            "上半年度考核",
+            "第五季度",
+        ] {
+            assert_eq!(read(h), None, "{h}");
+        }
+    }
+
+    #[test]
+    fn span_columns_only_without_month_columns_and_never_overlapping() {
+        let spans = |cells: &[&str]| -> Vec<(usize, u32, u32)> {
+            detect(&header(cells))
+                .iter()
+                .map(|m| (m.index, m.month, m.last))
+                .collect()
+        };
+        assert_eq!(
+            spans(&["姓名", "身份证号", "第一季度", "第二季度", "全年合计"]),
+            vec![(2, 1, 3), (3, 4, 6)]
+        );
+        // A quarter's subtotal beside its months adds them up: the months are read.
+        assert_eq!(
+            spans(&["姓名", "1月", "2月", "3月", "第一季度小计"]),
+            vec![(1, 1, 1), (2, 2, 2), (3, 3, 3)]
+        );
+        // A half year and a quarter of it: which holds the payment is not for ingest to guess.
+        assert!(spans(&["姓名", "上半年", "第二季度"]).is_empty());
     }
 
     fn header(cells: &[&str]) -> Header {

@@ -587,6 +587,78 @@ fn a_list_paid_by_quarter_is_read_a_month_a_record_with_equal_shares() {
     );
 }
 
+/// A list with a column a quarter (`第一季度` … `第四季度`) or a span of
+/// months (`1-3月`) gives each quarter paid as a record a month, the amount
+/// in equal shares, as a quarter in a period column does; the year from the
+/// names or each row's `年度`; a quarter that cannot be read is refused
+/// alone, and a total beside them is left unread.
+#[test]
+fn a_list_with_a_column_a_quarter_gives_a_record_a_month() {
+    let data = ingest_one(
+        "2024年高龄津贴发放花名册.csv",
+        format!(
+            "姓名,身份证号,发放标准（元/月）,第一季度,第二季度,第三季度,第四季度,全年合计\n\
+             张三,{},100,300,300,,100,700\n\
+             李四,{},100,300,缓发,300,300,900\n",
+            id(1),
+            id(2)
+        )
+        .as_bytes(),
+    );
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(
+        months(df),
+        [
+            "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-10", "2024-11",
+            "2024-12", "2024-01", "2024-02", "2024-03", "2024-07", "2024-08", "2024-09", "2024-10",
+            "2024-11", "2024-12"
+        ]
+    );
+    let amounts = amounts(df);
+    assert_eq!(
+        amounts[..9],
+        [100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 33.33, 33.33, 33.34]
+    );
+    assert_eq!(amounts.iter().sum::<f64>(), 700.0 + 900.0);
+    let from = df
+        .column("period_from")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    assert_eq!(from.str().unwrap().get(7).map(|d| &d[..7]), Some("2024-10"));
+    let table = &data.tables[0];
+    assert_eq!((table.rows_accepted, table.months_accepted), (2, 18));
+    assert!(table.rows_balance());
+    assert!(
+        table.unmapped.iter().any(|h| h == "全年合计"),
+        "{:?}",
+        table.unmapped
+    );
+    let period = decision(table, "period");
+    assert!(period.reason.contains("按 4 个期间列"), "{}", period.reason);
+    let rejects: Vec<(usize, &str)> = (data.rejects.iter())
+        .map(|r| (r.row, r.column.as_str()))
+        .collect();
+    assert_eq!(rejects, [(3, "第二季度")]);
+    assert!(data.rejects[0].reason.contains("仅此期间不读入"));
+
+    // Spans of months under each row's year.
+    let data = ingest_one(
+        "低保资金发放台账.csv",
+        format!(
+            "年度,姓名,身份证号,1-6月,7-12月\n2023,张三,{},1200,1200\n",
+            id(1)
+        )
+        .as_bytes(),
+    );
+    let df = &data.datasets["benefit_payments"];
+    let months = months(df);
+    assert_eq!(
+        (months.len(), &months[0][..], &months[11][..]),
+        (12, "2023-01", "2023-12")
+    );
+}
+
 #[test]
 fn a_quarter_the_file_name_states_spreads_every_row() {
     let data = ingest_one(
