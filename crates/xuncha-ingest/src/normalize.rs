@@ -254,6 +254,64 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// English month names, as a spreadsheet shows a date formatted `mmm-yy`.
+const ENGLISH_MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month or date written with an English month name, as a spreadsheet
+/// shows a cell formatted so (`Mar-24`, `March 2024`, `5-Mar-24`,
+/// `Mar 5, 2024`): the year, the month and the day if written. A two-digit
+/// year is read as the spreadsheet reads it (`00`–`29` this century).
+fn english_date(s: &str) -> Option<(i32, u32, Option<u32>)> {
+    if !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut month = None;
+    let mut numbers = Vec::new();
+    for token in s.split([' ', '-', '/', ',', '.']).filter(|t| !t.is_empty()) {
+        if token.bytes().all(|b| b.is_ascii_digit()) {
+            numbers.push(token);
+            continue;
+        }
+        let name = token.to_ascii_lowercase();
+        // A name or its first three letters or more (Mar, Sept, March).
+        let known = (ENGLISH_MONTHS.iter()).position(|m| name.len() >= 3 && m.starts_with(&*name));
+        if month.is_some() || known.is_none() {
+            return None;
+        }
+        month = known.map(|m| m as u32 + 1);
+    }
+    let year = |y: &str| -> Option<i32> {
+        let n: i32 = y.parse().ok()?;
+        match y.len() {
+            4 => Some(n),
+            2 if n < 30 => Some(2000 + n),
+            2 => Some(1900 + n),
+            _ => None,
+        }
+    };
+    let (y, d) = match numbers[..] {
+        [y] => (year(y)?, None),
+        // The four-digit number is the year; of two short ones, the day first (5-Mar-24).
+        [a, b] if a.len() == 4 => (year(a)?, Some(b.parse().ok()?)),
+        [a, b] => (year(b)?, Some(a.parse().ok()?)),
+        _ => return None,
+    };
+    Some((y, month?, d))
+}
+
 /// Why a cleaned cell whose digits look like a date or month is not one: a
 /// quarter (`2024年第3季度`, `2024Q4`), a numbered batch (`2024年第3批`) or a
 /// span (`2024年1-3月`, `2024年3月至6月`). Read by its digits alone, each
@@ -319,6 +377,9 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
             return excel_serial_to_date(serial).ok_or_else(fail);
         }
         return Err(fail());
+    }
+    if let Some((y, m, Some(d))) = english_date(&s) {
+        return NaiveDate::from_ymd_opt(y, m, d).ok_or_else(fail);
     }
     if let Some(why) = not_one_date(&s, "日期") {
         return Err(why);
@@ -403,6 +464,9 @@ pub fn parse_period(raw: &str) -> Result<NaiveDate, String> {
     }
     let s = clean_cell(raw);
     let fail = || format!("无法识别的月份“{s}”");
+    if let Some((y, m, _)) = english_date(&s) {
+        return NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(fail);
+    }
     if let Some(why) = not_one_date(&s, "月份") {
         return Err(why);
     }
@@ -644,6 +708,20 @@ mod tests {
         }
         assert!(parse_date("2024-02-30").is_err());
         assert!(parse_date("不详").unwrap_err().contains("不详"));
+    }
+
+    #[test]
+    fn english_month_names_as_a_spreadsheet_shows_them() {
+        assert_eq!(parse_period("Mar-24").unwrap(), d(2024, 3, 1));
+        assert_eq!(parse_period("March 2024").unwrap(), d(2024, 3, 1));
+        assert_eq!(parse_period("2024-Sept").unwrap(), d(2024, 9, 1));
+        assert_eq!(parse_date("5-Mar-24").unwrap(), d(2024, 3, 5));
+        assert_eq!(parse_date("Mar 5, 2024").unwrap(), d(2024, 3, 5));
+        assert_eq!(parse_date("15-Jun-52").unwrap(), d(1952, 6, 15));
+        for bad in ["Marx-24", "Ma-24", "Mar-Apr-24", "Mar"] {
+            assert!(parse_period(bad).is_err(), "{bad}");
+        }
+        assert!(parse_date("Mar-24").is_err());
     }
 
     #[test]
