@@ -1152,12 +1152,7 @@ fn ingest_table(
                     .collect();
                 let names = names.join(" 和 ");
                 let note = if double_entry(&header) {
-                    format!(
-                        "像是记账凭证序时账或科目明细账（有会计科目和借方、贷方两列，一笔业务记在借贷两边的几行上），\
-                         逐行读入会把同一笔钱既算作支出又算作收入，未读取；请导出村级支出明细和收入明细\
-                         （收款人、金额各一列），或现金、银行存款日记账（借方为收入、贷方为支出，按行分别读入）；\
-                         确是支出或收入清单的，在 catalog.toml 中用 dataset 指定（同时符合 {names}）"
-                    )
+                    double_entry_note(&format!("同时符合 {names}"))
                 } else {
                     format!(
                         "同时符合数据集 {names}，未自动归类；请在 catalog.toml 中用 dataset 指定"
@@ -1166,6 +1161,19 @@ fn ingest_table(
                 count_unread(table, &mut report);
                 refuse(table, report, note, true, outcome);
                 return;
+            }
+            // A double-entry ledger is not read as payments or income where
+            // one stands out either (a 凭证列表 names payments): the bank
+            // line of each receipt would be a payment.
+            let money = ["village_payments", "village_income"];
+            let chosen = recognition.mapping.as_ref().map(|m| m.dataset);
+            if let Some(d) = chosen.filter(|d| money.contains(&d.name)) {
+                if double_entry(&header) && !names_a_journal(&view) {
+                    let note = double_entry_note(&format!("按表头最像 {}（{}）", d.name, d.title));
+                    count_unread(table, &mut report);
+                    refuse(table, report, note, true, outcome);
+                    return;
+                }
             }
             split = recognition.split;
             every_row = recognition.every_row;
@@ -1451,6 +1459,28 @@ fn ingest_table(
         read_once(outcome, &mut report);
     }
     outcome.tables.push(report);
+}
+
+/// Why a double-entry ledger is not read, and what to export instead;
+/// `fits` says which datasets its headers fit.
+fn double_entry_note(fits: &str) -> String {
+    format!(
+        "像是记账凭证序时账或科目明细账（有会计科目和借方、贷方两列，一笔业务记在借贷两边的几行上），\
+         逐行读入会把同一笔钱既算作支出又算作收入，未读取；请导出村级支出明细和收入明细\
+         （收款人、金额各一列），或现金、银行存款日记账（借方为收入、贷方为支出，按行分别读入）；\
+         确是支出或收入清单的，在 catalog.toml 中用 dataset 指定（{fits}）"
+    )
+}
+
+/// Do a table's names say it is a cash or bank journal (现金日记账,
+/// 银行存款日记账: `when_named` of `village_payments`), whose 对方科目 is no
+/// double entry?
+fn names_a_journal(view: &TableView<'_>) -> bool {
+    let words = lexicon::lexicon().dataset("village_payments");
+    let journal = words.into_iter().flat_map(|w| &w.when_named);
+    journal
+        .flat_map(|w| &w.words)
+        .any(|word| view.context.contains(word.as_str()))
 }
 
 /// Whether a table's headers are a double-entry ledger's (序时账, 明细账):

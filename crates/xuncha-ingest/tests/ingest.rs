@@ -3842,6 +3842,26 @@ fn a_double_entry_ledger_is_left_unread_with_what_to_export() {
         note.contains("序时账") && note.contains("日记账") && note.contains("catalog.toml"),
         "{note}"
     );
+    // Named as vouchers, which payments are, it is still no list of payments:
+    // the bank line of a receipt (借 银行存款) would be one.
+    let vouchers = "凭证日期,凭证字号,摘要,会计科目,借方金额,贷方金额,往来单位,村代码\n\
+                    2024-03-01,记-001,付保洁费,管理费用,800,,人1,411122001001\n\
+                    2024-03-01,记-001,付保洁费,银行存款,,800,人1,411122001001\n\
+                    2024-03-02,记-002,收鱼塘租金,银行存款,6000,,人2,411122001001\n";
+    let data = ingest_one("西湾村记账凭证列表.csv", vouchers.as_bytes());
+    assert!(data.datasets.is_empty(), "{:?}", data.datasets.keys());
+    let note = data.tables[0].note.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("序时账") && note.contains("village_payments"),
+        "{note}"
+    );
+    // A cash journal's 对方科目 is no double entry.
+    let journal = "日期,凭证号,摘要,对方科目,借方,贷方,余额,村代码\n\
+                   2024-03-01,记-1,收鱼塘租金,其他收入,6000,,7000,411122001001\n\
+                   2024-03-05,记-2,付保洁费,管理费用,,800,6200,411122001001\n";
+    let data = ingest_one("西湾村现金日记账.csv", journal.as_bytes());
+    assert_eq!(amounts(&data.datasets["village_payments"]), [800.0]);
+    assert_eq!(amounts(&data.datasets["village_income"]), [6000.0]);
 }
 
 /// A 低保 list whose program column says only 城市 or 农村 (城乡类别) reads
