@@ -131,20 +131,11 @@ pub struct Mapping {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateParts {
     pub column: usize,
-    pub year: YearOf,
+    pub year: PeriodYear,
     pub month: usize,
     pub day: usize,
     /// The month's and day's headers (`月、日`), as rejects name them.
     pub label: String,
-}
-
-/// Where a date's year comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum YearOf {
-    /// Each row's `年` column.
-    Column(usize),
-    /// The year the table's names state.
-    Stated(String),
 }
 
 impl DateParts {
@@ -155,9 +146,9 @@ impl DateParts {
             let cell = row.get(i)?.trim().trim_end_matches(['年', '月', '日']);
             crate::normalize::to_half_width(cell).parse().ok()
         };
-        let year = match &self.year {
-            YearOf::Column(i) => number(*i)?.to_string(),
-            YearOf::Stated(year) => year.clone(),
+        let year = match self.year {
+            PeriodYear::Column(i) => number(i)?,
+            PeriodYear::Stated(year) => year,
         };
         Some(format!(
             "{year}-{}-{}",
@@ -1369,10 +1360,10 @@ pub fn map_columns(
 }
 
 /// Where the year of a column of quarters or months written without one
-/// (`第一季度`, `3月`) comes from.
-#[derive(Debug, Clone, PartialEq)]
+/// (`第一季度`, `3月`), or of a date written in parts (`月`, `日`), comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PeriodYear {
-    /// Each row's year column (`年度`).
+    /// Each row's year column (`年度`, a ledger's `年`).
     Column(usize),
     /// The one year the table's names state.
     Stated(u32),
@@ -1588,26 +1579,21 @@ fn date_parts(
     let (month, day) = (find("月")?, find("日")?);
     let (year, from) = match find("年") {
         Some(i) => (
-            YearOf::Column(i),
+            PeriodYear::Column(i),
             format!("各行的“{}”列", view.header.raw[i]),
         ),
         None => {
             let stated = view.stated.year.as_ref()?;
-            (YearOf::Stated(stated.value.clone()), stated.from.clone())
+            (
+                PeriodYear::Stated(stated.value.parse().ok()?),
+                stated.from.clone(),
+            )
         }
     };
-    for i in [
-        Some(month),
-        Some(day),
-        (match year {
-            YearOf::Column(i) => Some(i),
-            YearOf::Stated(_) => None,
-        }),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        used[i] = true;
+    used[month] = true;
+    used[day] = true;
+    if let PeriodYear::Column(y) = year {
+        used[y] = true;
     }
     let raw = &view.header.raw;
     let label = format!("{}、{}", raw[month], raw[day]);
