@@ -655,6 +655,15 @@ impl Lexicon {
         left
     }
 
+    /// Does a reading's attribute say what was paid: an amount, not what was
+    /// due (`1月应发` beside `1月实发`)?
+    pub fn paid_amount(&self, reading: &Reading) -> bool {
+        (reading.attribute.as_deref())
+            .filter(|a| *a != DUE_AMOUNT)
+            .and_then(|a| self.attributes.get(a))
+            .is_some_and(|a| a.kind == "amount")
+    }
+
     /// The words of a dataset.
     pub fn dataset(&self, name: &str) -> Option<&DatasetWords> {
         self.datasets.get(name)

@@ -78,10 +78,14 @@ pub(crate) fn read_month(name: &str) -> Option<(Option<u32>, u32)> {
     ((1..=12).contains(&month) && is_paid(rest)).then_some((year, month))
 }
 
+/// The year a header writes (if it does) and the first and last month it
+/// names.
+type Months = (Option<u32>, u32, u32);
+
 /// The year (if written) and the first and last month of a header that
 /// names a span's payment (`第一季度`, `2024年第二季度发放金额`, `1-3月`,
 /// `下半年`); `None` for any other header.
-pub(crate) fn read_span(name: &str) -> Option<(Option<u32>, u32, u32)> {
+pub(crate) fn read_span(name: &str) -> Option<Months> {
     let c = SPAN_HEADER.captures(name)?;
     let year = c.get(1).and_then(|y| y.as_str().parse().ok());
     let number = |i: usize| -> Option<u32> {
@@ -110,12 +114,7 @@ fn is_paid(rest: &str) -> bool {
     }
     let lex = lexicon();
     let reading = lex.read(rest);
-    // What was due (`1月应发` beside `1月实发`) is no payment.
-    let amount = (reading.attribute.as_deref())
-        .filter(|a| *a != crate::lexicon::DUE_AMOUNT)
-        .and_then(|a| lex.attributes.get(a))
-        .is_some_and(|a| a.kind == "amount");
-    amount && reading.subject == Subject::None
+    lex.paid_amount(&reading) && reading.subject == Subject::None
 }
 
 /// The month columns of a table, when each names a different month; none
@@ -124,32 +123,22 @@ fn is_paid(rest: &str) -> bool {
 /// a table without month columns (where `第一季度小计` adds months up), and
 /// none when two spans share a month.
 pub fn detect(header: &Header) -> Vec<MonthColumn> {
-    let names = header.names.iter().enumerate();
-    let mut months: Vec<MonthColumn> = names
-        .clone()
-        .filter_map(|(index, name)| {
-            let (year, month) = read_month(name)?;
-            let last = month;
+    let columns = |read: &dyn Fn(&str) -> Option<Months>| -> Vec<MonthColumn> {
+        let names = header.names.iter().enumerate();
+        (names.filter_map(|(index, name)| {
+            let (year, month, last) = read(name)?;
             Some(MonthColumn {
                 index,
                 year,
                 month,
                 last,
             })
-        })
-        .collect();
+        }))
+        .collect()
+    };
+    let mut months = columns(&|name| read_month(name).map(|(year, month)| (year, month, month)));
     if months.is_empty() {
-        months = names
-            .filter_map(|(index, name)| {
-                let (year, month, last) = read_span(name)?;
-                Some(MonthColumn {
-                    index,
-                    year,
-                    month,
-                    last,
-                })
-            })
-            .collect();
+        months = columns(&read_span);
     }
     let mut keys: Vec<(Option<u32>, u32)> = (months.iter())
         .flat_map(|m| (m.month..=m.last).map(|month| (m.year, month)))

@@ -5,7 +5,7 @@
 //! that models of one program (护理补贴 without a severe grade) see it.
 
 use crate::evidence::Profile;
-use crate::lexicon::{lexicon, Reading, DUE_AMOUNT};
+use crate::lexicon::{lexicon, Reading};
 use crate::vocab::Vocabulary;
 
 /// Program columns by header index, with the program each gives.
@@ -35,11 +35,7 @@ pub fn detect(
         if excluded.get(i).copied().unwrap_or(false) || reading.name.is_empty() {
             continue;
         }
-        let amount_or_none = match reading.attribute.as_deref() {
-            None => true,
-            Some(DUE_AMOUNT) => false,
-            Some(a) => lex.attributes.get(a).is_some_and(|a| a.kind == "amount"),
-        };
+        let amount_or_none = reading.attribute.is_none() || lex.paid_amount(reading);
         let profile = &profiles[i];
         if !amount_or_none || profile.filled == 0 || profile.number < AMOUNTS {
             continue;
