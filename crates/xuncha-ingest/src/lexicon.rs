@@ -113,6 +113,8 @@ struct DatasetFile {
     also_about: Option<String>,
     #[serde(default)]
     when_named: Vec<WhenNamedFile>,
+    #[serde(default)]
+    when_reasoned: BTreeMap<String, Vec<String>>,
     columns: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     aliases: BTreeMap<String, Vec<String>>,
@@ -204,6 +206,10 @@ pub struct DatasetWords {
     pub also_about: Option<String>,
     /// Aliases that hold where the table's names say what it is.
     pub when_named: Vec<WhenNamed>,
+    /// Aliases that hold, below every meaning, where every row's reason of
+    /// change or end is the dataset's `reason` (a 医保 list's 终止日期 where
+    /// each 终止原因 is 死亡).
+    pub when_reasoned: BTreeMap<String, Vec<String>>,
     pub columns: BTreeMap<String, Vec<Meaning>>,
     /// Normalized exact headers per column.
     pub aliases: BTreeMap<String, Vec<String>>,
@@ -425,6 +431,9 @@ impl Lexicon {
                                 .map(|(c, list)| (c, expand(list.iter().collect())))
                                 .collect(),
                         })
+                        .collect(),
+                    when_reasoned: (d.when_reasoned.into_iter())
+                        .map(|(c, list)| (c, expand(list.iter().collect())))
                         .collect(),
                     columns,
                     aliases,
@@ -722,6 +731,23 @@ impl Lexicon {
         })
     }
 
+    /// The score of a header that is an alias of a column where every row's
+    /// reason is the dataset's own (`when_reasoned`), with the reason: below
+    /// every meaning, so that a 死亡日期 beside it is taken first.
+    pub fn reasoned_alias(
+        &self,
+        (dataset, column): (&str, &str),
+        reading: &Reading,
+    ) -> Option<(f32, String)> {
+        let words = self.datasets.get(dataset)?;
+        let aliases = words.when_reasoned.get(column)?;
+        let reason = words.reason.as_deref()?;
+        aliases.contains(&reading.name).then(|| {
+            let why = format!("各行原因均为“{reason}”时本数据集的表头别名（无更合适的表头时才取）");
+            (0.6, why)
+        })
+    }
+
     /// Score one header reading for a canonical column of a dataset, with the
     /// reason; `None` when the header cannot mean the column.
     pub fn score(&self, dataset: &str, column: &str, reading: &Reading) -> Option<(f32, String)> {
@@ -937,6 +963,7 @@ mod tests {
             let one_person = words.one_person.iter();
             let filled = one_person.flat_map(|o| o.columns.keys().chain(o.constants.keys()));
             let when_named = words.when_named.iter().flat_map(|w| w.aliases.keys());
+            let when_reasoned = words.when_reasoned.keys();
             let stand_ins = words.stand_ins.iter().flat_map(|(c, f)| [c, f]);
             let named = (words.columns.keys().chain(words.aliases.keys()))
                 .chain(filled)
@@ -944,7 +971,8 @@ mod tests {
                 .chain(&words.row_keys)
                 .chain(&words.marks)
                 .chain(&words.holds)
-                .chain(when_named);
+                .chain(when_named)
+                .chain(when_reasoned);
             for c in named {
                 assert!(
                     spec.column(c).is_some(),

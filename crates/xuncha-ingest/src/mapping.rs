@@ -344,10 +344,21 @@ pub struct TableView<'a> {
     /// (none blank): the reasons say what every row is, not only the few
     /// rows of a register that changed.
     every_row_reasoned: bool,
+    /// Some sampled reason of change is one the residents' status
+    /// vocabulary cannot read (停保原因: 收入超标): the reasons may be any.
+    unread_reason: bool,
     /// Per header: its distinct sampled values (trimmed, not empty), or
     /// `None` where there are more than [`FEW_VALUES`].
     distinct: Vec<Option<BTreeSet<String>>>,
+    /// Per header: a summary (摘要, 用途) each of whose sampled values the
+    /// vocabulary of a label that names may state reads (a bank's 代发明细:
+    /// 2024年3月农村低保金), with that vocabulary's name and a value.
+    summarized: Vec<Option<(&'static str, String)>>,
 }
+
+/// The attributes of headers giving why a row changed or ended (注销原因,
+/// 终止原因), read for what the rows are.
+const REASONS: [&str; 2] = ["change_reason", "end_reason"];
 
 /// The most distinct values a header's sample keeps in [`TableView`].
 const FEW_VALUES: usize = 16;
@@ -369,7 +380,7 @@ impl<'a> TableView<'a> {
             return None;
         }
         let headers = (self.header.raw.iter().zip(&self.readings))
-            .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
+            .filter(|(_, r)| r.attribute.as_deref().is_some_and(|a| REASONS.contains(&a)))
             .map(|(h, _)| h.as_str())
             .collect();
         Some((headers, reason))
@@ -404,17 +415,24 @@ impl<'a> TableView<'a> {
         let readings: Vec<Reading> = header.raw.iter().map(|h| lex.read(h)).collect();
         let statuses = crate::vocab::for_column("residents", "status");
         let reason_columns: Vec<usize> = (readings.iter().enumerate())
-            .filter(|(_, r)| r.attribute.as_deref() == Some("change_reason"))
+            .filter(|(_, r)| r.attribute.as_deref().is_some_and(|a| REASONS.contains(&a)))
             .map(|(i, _)| i)
             .collect();
         let mut change_reasons = BTreeSet::new();
         let mut every_row_reasoned = !reason_columns.is_empty() && !samples.is_empty();
+        let mut unread_reason = false;
         for row in samples {
             let mut reasoned = false;
             for &i in &reason_columns {
-                if let Some(reason) = row.get(i).and_then(|v| statuses?.canonical(v)) {
-                    change_reasons.insert(reason);
-                    reasoned = true;
+                let Some(value) = row.get(i).map(str::trim).filter(|v| !v.is_empty()) else {
+                    continue;
+                };
+                match statuses.and_then(|s| s.canonical(value)) {
+                    Some(reason) => {
+                        change_reasons.insert(reason);
+                        reasoned = true;
+                    }
+                    None => unread_reason = true,
                 }
             }
             every_row_reasoned &= reasoned;
@@ -432,6 +450,20 @@ impl<'a> TableView<'a> {
                     }
                 }
                 Some(values)
+            })
+            .collect();
+        let summarized = (0..header.raw.len())
+            .map(|i| {
+                if readings[i].attribute.as_deref() != Some("summary") {
+                    return None;
+                }
+                let cells = samples.iter().filter_map(|r| r.get(i)).map(str::trim);
+                let values: Vec<&str> = cells.filter(|v| !v.is_empty()).collect();
+                let first = values.first()?;
+                let vocab = (crate::vocab::vocabularies().iter())
+                    .filter(|v| v.stated_by_names)
+                    .find(|v| values.iter().all(|x| v.canonical(x).is_some()))?;
+                Some((vocab.name.as_str(), first.to_string()))
             })
             .collect();
         let profiles = (0..header.raw.len())
@@ -509,7 +541,9 @@ impl<'a> TableView<'a> {
             labels,
             change_reasons,
             every_row_reasoned,
+            unread_reason,
             distinct,
+            summarized,
         }
     }
 }
@@ -763,6 +797,41 @@ impl Assignment<'_, '_> {
                     view.readings[i].describe(),
                     view.profiles[i].describe(),
                     col.name
+                ),
+            });
+        }
+    }
+
+    /// A label no header gives (a payment's program) is read from a
+    /// summary each of whose sampled values the label's vocabulary reads (a
+    /// bank's 代发明细 without 项目: 摘要 2024年3月农村低保金 is 农村低保), the
+    /// summary kept as written beside it; before the names' label, which
+    /// says less than each row does.
+    fn summary_labels(&mut self) {
+        let (dataset, view) = (self.dataset, self.view);
+        for (c, col) in dataset.columns.iter().enumerate() {
+            let Some(vocab) = crate::vocab::for_column(dataset.name, col.name) else {
+                continue;
+            };
+            if !self.open(c) {
+                continue;
+            }
+            let summary = (view.summarized.iter().enumerate())
+                .filter(|&(i, _)| !self.used[i])
+                .find_map(|(i, s)| s.as_ref().filter(|s| s.0 == vocab.name).map(|s| (i, &s.1)));
+            let Some((i, example)) = summary else {
+                continue;
+            };
+            self.used[i] = true;
+            self.sources[c] = ColumnSource::Header(i);
+            self.decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: Some(view.header.raw[i].clone()),
+                score: 0.75,
+                reason: format!(
+                    "按内容：摘要的样本值都写明{}（如“{example}”读作{}），按此读取，原文另存",
+                    vocab.name,
+                    vocab.canonical(example).unwrap_or_default()
                 ),
             });
         }
@@ -1071,6 +1140,7 @@ pub fn map_columns(
         }
     }
     // Every remaining pair, scored.
+    let reasoned = view.every_row_reasoned && view.rows_reasoned(dataset.name).is_some();
     let mut pairs: Vec<(f32, usize, usize, String)> = Vec::new();
     let mut lost: Vec<Vec<(String, f32)>> = vec![Vec::new(); n];
     for (c, col) in dataset.columns.iter().enumerate() {
@@ -1081,9 +1151,9 @@ pub fn map_columns(
             }
             let reading = &view.readings[i];
             let named = lex.named_alias((dataset.name, col.name), &view.context, reading);
-            let Some((score, reason)) =
-                named.or_else(|| lex.score(dataset.name, col.name, reading))
-            else {
+            let Some((score, reason)) = (named
+                .or_else(|| lex.score(dataset.name, col.name, reading)))
+            .or_else(|| reasoned.then(|| lex.reasoned_alias((dataset.name, col.name), reading))?) else {
                 continue;
             };
             let Some((score, reason)) = weigh(&view.profiles[i], col, (score, reason)) else {
@@ -1153,6 +1223,7 @@ pub fn map_columns(
     assignment.date_ranges();
     assignment.month_dates();
     assignment.months_headed_as_dates();
+    assignment.summary_labels();
     assignment.stated_labels();
     assignment.one_person();
     assignment.named_fills();
@@ -1756,7 +1827,9 @@ impl Rank {
     fn class(&self) -> (bool, bool, bool, bool, bool, Reverse<usize>, usize, usize) {
         (
             self.named,
-            self.hinted,
+            // Rows that all say what they are (终止原因: 死亡) name the
+            // dataset as a hint word would, where they complete it.
+            self.hinted || (self.reasoned && self.complete),
             self.complete,
             self.readable,
             self.reasoned,
@@ -1775,7 +1848,8 @@ const AMBIGUITY_MARGIN: f32 = 0.3;
 /// Pick the canonical dataset a table most likely is. A file named after a
 /// dataset wins; then one whose name, sheet or title has a hint word for it
 /// (死亡, 发放, 合同 …), so a death list missing its date column is reported
-/// as such rather than read as something else; then complete mappings beat
+/// as such rather than read as something else, or one every row of which
+/// gives its reason (终止原因: 死亡) and which it completes; then complete mappings beat
 /// incomplete ones; then one the table's names complete (a year in its
 /// title) beats one still missing a column; then one whose own reason of
 /// change (死亡) every row gives; then the one leaving fewer
@@ -1796,7 +1870,11 @@ pub fn recognize(view: &TableView<'_>) -> Recognition {
             }
             let words = lex.dataset(d.name);
             let reason = words.and_then(|w| w.reason.as_deref());
-            if !exact && reason.is_some_and(|r| view.change_reasons.iter().any(|c| *c != r)) {
+            // A list whose reasons of change are not all the dataset's own
+            // (死亡 beside 迁出, or 收入超标, which no status reads) is not it.
+            let other_reason =
+                view.unread_reason || view.change_reasons.iter().any(|c| Some(*c) != reason);
+            if !exact && reason.is_some() && other_reason {
                 return None;
             }
             // The reason column of a list whose every reason is this dataset's

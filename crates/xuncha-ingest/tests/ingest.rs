@@ -2858,6 +2858,9 @@ fn a_list_of_cancellations_is_deaths_only_when_every_reason_is_a_death() {
         [Some("死亡".into()), Some("迁出".into())]
     );
     assert!(residents.column("status_date").unwrap().null_count() == 0);
+    // A reason no status reads (重复户口) may be anything but a death.
+    let unread = ingest_one("注销人员名单.csv", list(["死亡", "重复户口"]).as_bytes());
+    assert!(!unread.datasets.contains_key("deaths"));
     let deaths = ingest_one("注销人员名单.csv", list(["死亡", "因病死亡"]).as_bytes());
     assert_eq!(deaths.datasets["deaths"].height(), 2);
     assert!(!deaths.datasets.contains_key("residents"));
@@ -2921,6 +2924,109 @@ fn a_funeral_subsidy_list_is_read_as_payments_and_deaths() {
     assert!(data.datasets.contains_key("benefit_payments"));
     assert!(!data.datasets.contains_key("deaths"));
     assert!(data.tables[0].split.is_none());
+}
+
+/// A bank's 代发明细 names no program, no month and no 姓名: its 摘要 says
+/// the program (2024年3月农村低保金), its 交易日期 the month paid, its 户名
+/// the one paid. A summary naming anything else (代发工资) is no program.
+#[test]
+fn a_banks_disbursement_list_takes_its_program_from_the_summary() {
+    let csv = |second: &str| {
+        format!(
+            "交易日期,户名,账号,证件号码,交易金额,摘要
+             2024-03-15,甲,6228480100000001,{},400.00,2024年3月农村低保金
+             2024-04-15,乙,6228480100000002,{},100.00,{second}
+",
+            id(1),
+            id(2)
+        )
+    };
+    let data = ingest_one("农商银行代发明细.csv", csv("2024年4月高龄津贴").as_bytes());
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(
+        strings(payments, "program"),
+        [Some("农村低保".into()), Some("高龄津贴".into())]
+    );
+    assert_eq!(
+        strings(payments, "program_raw"),
+        [
+            Some("2024年3月农村低保金".into()),
+            Some("2024年4月高龄津贴".into())
+        ]
+    );
+    assert_eq!(months(payments), ["2024-03", "2024-04"]);
+    assert_eq!(
+        strings(payments, "name"),
+        [Some("甲".into()), Some("乙".into())]
+    );
+    assert_eq!(amounts(payments), [400.0, 100.0]);
+    let table = &data.tables[0];
+    assert_eq!(decision(table, "program").header.as_deref(), Some("摘要"));
+    assert_eq!(
+        decision(table, "period").header.as_deref(),
+        Some("交易日期")
+    );
+
+    let data = ingest_one("农商银行代发明细.csv", csv("代发工资").as_bytes());
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "program"), [None, None]);
+    assert!(data.tables[0].unmapped.iter().any(|h| h == "摘要"));
+}
+
+/// A list ending an insurance or a benefit, each row for a death (医保's
+/// 终止原因: 死亡), is a list of deaths, dated by the end where it gives no
+/// death date; one ending them for other reasons too (收入超标, which no
+/// status reads) is not, nor is a roster of people who left a post.
+#[test]
+fn a_list_ended_by_deaths_alone_is_deaths_dated_by_the_end() {
+    let list = |reasons: [&str; 2]| {
+        format!(
+            "人员编号,姓名,公民身份号码,参保类别,终止原因,终止日期
+             P1,甲,{},城乡居民,{},2024-02-10
+P2,乙,{},城乡居民,{},2024年5月20日
+",
+            id(1),
+            reasons[0],
+            id(2),
+            reasons[1]
+        )
+    };
+    let data = ingest_one(
+        "医保参保人员终止名单.csv",
+        list(["死亡", "病故"]).as_bytes(),
+    );
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let deaths = &data.datasets["deaths"];
+    let dates = deaths
+        .column("death_date")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
+    assert_eq!(dates, ["2024-02-10", "2024-05-20"]);
+    assert_eq!(
+        decision(&data.tables[0], "death_date").header.as_deref(),
+        Some("终止日期")
+    );
+    let data = ingest_one(
+        "医保参保人员终止名单.csv",
+        list(["死亡", "收入超标"]).as_bytes(),
+    );
+    assert!(!data.datasets.contains_key("deaths"));
+    let data = ingest_one(
+        "医保参保人员终止名单.csv",
+        list(["死亡", "转职工医保"]).as_bytes(),
+    );
+    assert!(!data.datasets.contains_key("deaths"));
+    let roster = format!(
+        "姓名,公民身份号码,离任原因,离任日期
+甲,{},死亡,2024-02-10
+",
+        id(1)
+    );
+    let data = ingest_one("离任人员名单.csv", roster.as_bytes());
+    assert!(!data.datasets.contains_key("deaths"));
 }
 
 /// A 户口 cancellation list every row of which is a death is a list of
