@@ -122,6 +122,10 @@ pub fn normalize_id(raw: &str) -> Result<IdNumber<'_>, String> {
         {
             s[..18].to_string()
         }
+        // A cooperative or company among people (a 农机补贴 公示's 购机者).
+        18 if xuncha_schema::idcard::credit_code_valid(&s) => {
+            return Err(format!("“{s}”是单位的统一社会信用代码，不是个人身份证号"));
+        }
         _ => return Err(format!("身份证号“{s}”不是15位或18位号码")),
     };
     checked(Cow::Owned(value))
@@ -642,6 +646,15 @@ mod tests {
         let id = normalize_id("110105491231002").unwrap();
         assert_eq!(id.value, "11010519491231002X");
         assert!(id.valid);
+    }
+
+    #[test]
+    fn a_units_credit_code_is_no_id_and_said_so() {
+        let why = normalize_id("91350100M000100Y43").unwrap_err();
+        assert!(why.contains("统一社会信用代码"), "{why}");
+        // One wrong character: no credit code, so no such claim.
+        let why = normalize_id("91350100M000100Y44").unwrap_err();
+        assert!(why.contains("不是15位或18位号码"), "{why}");
     }
 
     #[test]
