@@ -17,8 +17,10 @@ use crate::spans::months_spanned;
 /// 出生年月 1976.06, 批准年月 201905), with whether a month stands for its
 /// last day (the end of a term, so that no later day counts as in it) rather
 /// than its first. The dates of payments, vouchers, receipts, contracts,
-/// purchases, deaths and status changes, which models compare to the day,
-/// are not among them: a month there is still no date.
+/// purchases and status changes, which models compare to the day, are not
+/// among them: a month there is still no date. A death (死亡日期 2024年3月) is:
+/// its month stands for its last day, which monthly payments compare to as
+/// to any day of it, and after which no payment of that month falls.
 const MONTH_DATES: &[(&str, bool)] = &[
     ("birth_date", false),
     ("start_date", false),
@@ -30,6 +32,8 @@ const MONTH_DATES: &[(&str, bool)] = &[
     ("end_date", true),
     ("term_end", true),
     ("expiry_date", true),
+    ("death_date", true),
+    ("cremation_date", true),
 ];
 
 /// Whether a date column may be written to the month, and if so whether a

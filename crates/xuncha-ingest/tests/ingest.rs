@@ -3267,7 +3267,8 @@ fn a_term_written_as_a_range_gives_the_start_and_the_end() {
 /// Personnel registers write dates to the month (参加工作时间 2015.08): a
 /// start is read as the month's first day and an end as its last, a whole
 /// date as it is; `2015.1`, which a spreadsheet makes of 2015.10, is a
-/// reject. Dates models compare to the day (a death) take no month.
+/// reject. A death written to the month is its last day, so that no payment
+/// of that month is after it.
 #[test]
 fn a_register_written_to_the_month_gives_first_and_last_days() {
     let csv = format!(
@@ -3333,14 +3334,20 @@ fn a_register_written_to_the_month_gives_first_and_last_days() {
         .mapping
         .contains(&("start_date".into(), "参加工作时间（按月，取月初）".into())));
 
-    // A death is compared to the day: a list of months is no list of deaths.
+    // A death written to the month: the month's last day. Monthly
+    // payments compare to it as to any day of the month; no payment made in
+    // that month counts as after it.
     let deaths = format!(
-        "姓名,身份证号,死亡日期\n甲,{},2024.03\n乙,{},2024.05\n",
+        "姓名,身份证号,死亡日期\n甲,{},2024.03\n乙,{},2024年2月\n",
         id(1),
         id(2)
     );
     let data = ingest_one("死亡人员名单.csv", deaths.as_bytes());
-    assert!(!data.datasets.contains_key("deaths"));
+    assert!(data.errors.is_empty(), "{:?}", data.errors);
+    let dates = data.datasets["deaths"].column("death_date").unwrap();
+    let dates = dates.cast(&DataType::String).unwrap();
+    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
+    assert_eq!(dates, ["2024-03-31", "2024-02-29"]);
 }
 
 /// A pay sheet of month columns whose year the file name gives bare
