@@ -516,6 +516,15 @@ pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
             break;
         }
     }
+    // A rate's unit after the number (补贴标准 100元/月, 50元/亩).
+    if let Some((value, per)) = t.split_once('/') {
+        if RATE_UNITS.contains(&per) {
+            t = value.trim_end_matches('元').to_string();
+        }
+    }
+    if let Some(v) = capital_amount(&t) {
+        return Ok(v * scale);
+    }
     let t = t.trim_start_matches(['¥', '￥']);
     let (negative, t) = match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
         Some(inner) => (true, inner),
@@ -527,6 +536,54 @@ pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
         return Err(format!("无法识别的数值“{s}”"));
     }
     Ok(value)
+}
+
+/// What a rate is per, after a `/` (元/月, 元/人·月, 元/亩).
+const RATE_UNITS: &[&str] = &[
+    "月", "年", "人", "户", "亩", "人月", "人·月", "人/月", "次", "台",
+];
+
+/// An amount written in capital numerals, as on a voucher's 大写 line
+/// (`叁仟伍佰元整`, `人民币壹万贰仟叁佰肆拾伍元陆角柒分`); `None` for anything else.
+fn capital_amount(s: &str) -> Option<f64> {
+    const DIGITS: &str = "零壹贰叁肆伍陆柒捌玖";
+    let s = s.strip_prefix("人民币").unwrap_or(s);
+    let s = s.trim_end_matches(['整', '正']);
+    if s.is_empty() || !s.chars().any(|c| DIGITS.contains(c) || c == '拾') {
+        return None;
+    }
+    let (mut total, mut section, mut digit) = (0.0_f64, 0.0_f64, 0.0_f64);
+    let mut cents = 0.0;
+    for c in s.chars() {
+        match c {
+            '拾' | '佰' | '仟' => {
+                let unit = match c {
+                    '拾' => 10.0,
+                    '佰' => 100.0,
+                    _ => 1000.0,
+                };
+                // 拾元 is ten: a unit with no digit before it counts once.
+                section += if digit == 0.0 { 1.0 } else { digit } * unit;
+                digit = 0.0;
+            }
+            '万' => {
+                total += (section + digit) * 1e4;
+                (section, digit) = (0.0, 0.0);
+            }
+            '亿' => {
+                total = (total + section + digit) * 1e8;
+                (section, digit) = (0.0, 0.0);
+            }
+            '元' | '圆' => {
+                total += section + digit;
+                (section, digit) = (0.0, 0.0);
+            }
+            '角' => (cents, digit) = (cents + digit * 10.0, 0.0),
+            '分' => (cents, digit) = (cents + digit, 0.0),
+            _ => digit = DIGITS.chars().position(|d| d == c)? as f64,
+        }
+    }
+    Some(total + section + digit + cents / 100.0)
 }
 
 /// Amounts at or beyond this many 元 (a hundred trillion) are not money
@@ -646,6 +703,27 @@ mod tests {
         let id = normalize_id("110105491231002").unwrap();
         assert_eq!(id.value, "11010519491231002X");
         assert!(id.valid);
+    }
+
+    #[test]
+    fn capital_numerals_and_rates_are_amounts() {
+        assert_eq!(parse_amount("壹佰元", 1.0), Ok(100.0));
+        assert_eq!(parse_amount("叁仟伍佰元整", 1.0), Ok(3500.0));
+        assert_eq!(
+            parse_amount("人民币壹万贰仟叁佰肆拾伍元陆角柒分", 1.0),
+            Ok(12345.67)
+        );
+        assert_eq!(parse_amount("拾元", 1.0), Ok(10.0));
+        assert_eq!(parse_amount("贰亿零伍万元整", 1.0), Ok(200_050_000.0));
+        assert_eq!(parse_amount("壹仟零捌元", 1.0), Ok(1008.0));
+        assert_eq!(parse_amount("伍角", 1.0), Ok(0.5));
+        assert_eq!(parse_amount("100元/月", 1.0), Ok(100.0));
+        assert_eq!(parse_amount("1,200.50元/人·月", 1.0), Ok(1200.5));
+        // Neither a capital amount nor a rate.
+        assert!(parse_amount("壹佰元左右", 1.0).is_err());
+        assert!(parse_amount("一百元", 1.0).is_err());
+        assert!(parse_amount("2024/3", 1.0).is_err());
+        assert!(parse_amount("元", 1.0).is_err());
     }
 
     #[test]

@@ -2926,6 +2926,58 @@ fn a_funeral_subsidy_list_is_read_as_payments_and_deaths() {
     assert!(data.tables[0].split.is_none());
 }
 
+/// A voucher states its amount twice, in figures (小写) and in capital
+/// numerals (大写): the figures are read; a list giving only the capitals,
+/// or amounts with their rate's unit (100元/月), is read too.
+#[test]
+fn amounts_in_capital_numerals_or_with_a_rate_are_read() {
+    let both = "凭证号,日期,村代码,摘要,收款单位,金额（大写）,金额（小写）\n\
+                记-001,2024-03-05,411122001001,办公用品,文具店,壹佰元整,100.00\n\
+                记-002,2024-03-08,411122001001,工程款,建筑公司,叁万伍仟元整,35000.00\n";
+    let data = ingest_one("村级支出凭证.csv", both.as_bytes());
+    assert!(
+        data.errors.is_empty() && data.rejects.is_empty(),
+        "{:?}",
+        data.rejects
+    );
+    assert_eq!(
+        amounts(&data.datasets["village_payments"]),
+        [100.0, 35000.0]
+    );
+    let table = &data.tables[0];
+    assert_eq!(
+        decision(table, "amount").header.as_deref(),
+        Some("金额（小写）")
+    );
+
+    let capitals = "凭证号,日期,村代码,摘要,收款单位,金额\n\
+                    记-001,2024-03-05,411122001001,办公用品,文具店,壹佰元整\n\
+                    记-002,2024-03-08,411122001001,工程款,建筑公司,人民币叁万零伍拾元陆角\n";
+    let data = ingest_one("村级支出凭证.csv", capitals.as_bytes());
+    assert!(
+        data.errors.is_empty() && data.rejects.is_empty(),
+        "{:?}",
+        data.rejects
+    );
+    assert_eq!(
+        amounts(&data.datasets["village_payments"]),
+        [100.0, 30050.6]
+    );
+
+    let rates = format!(
+        "姓名,身份证号,发放月份,发放金额\n甲,{},2024-03,100元/月\n乙,{},2024-03,１００．００\n",
+        id(1),
+        id(2)
+    );
+    let data = ingest_one("2024年高龄津贴发放.csv", rates.as_bytes());
+    assert!(
+        data.errors.is_empty() && data.rejects.is_empty(),
+        "{:?}",
+        data.rejects
+    );
+    assert_eq!(amounts(&data.datasets["benefit_payments"]), [100.0, 100.0]);
+}
+
 /// A bank's 代发明细 names no program, no month and no 姓名: its 摘要 says
 /// the program (2024年3月农村低保金), its 交易日期 the month paid, its 户名
 /// the one paid. A summary naming anything else (代发工资) is no program.
