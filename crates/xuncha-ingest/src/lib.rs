@@ -2059,24 +2059,55 @@ fn push_members(
         date_format: None,
     };
     for m in members {
-        let id = at(Some(m.id_number));
-        let name = at(m.name);
+        let (id, name) = (at(Some(m.id_number)), at(m.name));
         let empty = |c: &Cell<'_>| c.raw.is_none_or(|r| r.trim().is_empty());
         if empty(&id) && empty(&name) {
             continue;
         }
-        if id.raw.map(str::trim) == head_id.raw.map(str::trim) {
-            continue;
-        }
-        if builder.push_row(
-            &[household_id.clone(), id, name, at(m.relation)],
-            origin,
-            rejects,
-        ) {
-            accepted += 1;
+        // One cell listing several members (孙二、孙小), their IDs likewise.
+        let ids = listed(id.raw);
+        let names = listed(name.raw);
+        let several = ids.len() > 1 && (names.len() == ids.len() || empty(&name));
+        let people: Vec<(Cell<'_>, Cell<'_>)> = if several {
+            let names = names.into_iter().map(Some).chain(std::iter::repeat(None));
+            (ids.into_iter().zip(names))
+                .map(|(i, n)| {
+                    let id = Cell {
+                        raw: Some(i),
+                        ..id.clone()
+                    };
+                    (
+                        id,
+                        Cell {
+                            raw: n,
+                            ..name.clone()
+                        },
+                    )
+                })
+                .collect()
+        } else {
+            vec![(id, name)]
+        };
+        for (id, name) in people {
+            if id.raw.map(str::trim) == head_id.raw.map(str::trim) {
+                continue;
+            }
+            let row = [household_id.clone(), id, name, at(m.relation)];
+            accepted += usize::from(builder.push_row(&row, origin, rejects));
         }
     }
     accepted
+}
+
+/// The values one cell lists (`孙二、孙小、李花`), or the cell alone.
+fn listed(raw: Option<&str>) -> Vec<&str> {
+    let Some(raw) = raw else {
+        return Vec::new();
+    };
+    raw.split(['、', '，', ',', ';', '；', '/', '\n'])
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect()
 }
 
 /// Add a row for each month (or program) a person's row of a wide table

@@ -318,6 +318,45 @@ fn a_roster_of_one_row_a_member_gives_households_and_members() {
     assert_eq!(data.tables[0].household_repeats, 0);
 }
 
+/// A roster listing a household's members in one cell (家庭成员姓名
+/// `孙二、孙小`, 家庭成员身份证号 likewise) gives each of them; a cell whose
+/// names and IDs do not pair up is refused as it was.
+#[test]
+fn members_listed_in_one_cell_are_each_a_member() {
+    let csv = format!(
+        "家庭编号,户主姓名,户主身份证号,保障人数,村代码,家庭成员姓名,家庭成员身份证号\n\
+         H1,甲,{a},3,411122001001,甲、乙、丙,\"{a}、{b}、{c}\"\n\
+         H2,丁,{d},1,411122001001,丁,{d}\n\
+         H3,戊,{e},2,411122001001,戊、己,\"{e}，{f}，{g}\"\n",
+        a = id(10),
+        b = id(11),
+        c = id(12),
+        d = id(20),
+        e = id(30),
+        f = id(31),
+        g = id(32),
+    );
+    let data = ingest_one("农村低保保障对象花名册.csv", csv.as_bytes());
+    let members = &data.datasets["relief_members"];
+    let expected = [(10, "甲"), (11, "乙"), (12, "丙"), (20, "丁"), (30, "戊")];
+    let people: Vec<(Option<String>, Option<String>)> = expected
+        .iter()
+        .map(|(n, name)| (Some(id(*n)), Some(name.to_string())))
+        .collect();
+    let got: Vec<_> = strings(members, "id_number")
+        .into_iter()
+        .zip(strings(members, "name"))
+        .collect();
+    assert_eq!(got, people);
+    let [reject] = &data.rejects[..] else {
+        panic!("{:?}", data.rejects);
+    };
+    assert_eq!(
+        (reject.row, reject.column.as_str()),
+        (4, "家庭成员身份证号")
+    );
+}
+
 /// A 低保 roster without household numbers (户主姓名, 户主身份证号 …) keys
 /// each household by its head's ID number; a members' list naming only the
 /// head keys its members so, and one keyed by another system's household
