@@ -133,6 +133,11 @@ fn inspect(
                 if let Some(rows) = &t.rows_are {
                     println!("  {rows}，据此识别为本数据集（该列不作为字段读入）");
                 }
+                for (header, n) in &t.carried_down {
+                    println!(
+                        "  {header}：每组只在首行填写（合并单元格另存为 CSV 等），其下 {n} 个空白单元格取上方的值"
+                    );
+                }
                 if let Some(split) = &t.split {
                     let title = xuncha_schema::dataset(&split.dataset).map_or("", |s| s.title);
                     let how = if split.every_row {

@@ -5,6 +5,7 @@
 
 mod archives;
 pub mod build;
+mod carry;
 pub mod catalog;
 mod copies;
 pub mod coverage;
@@ -213,6 +214,10 @@ pub struct TableReport {
     /// What every row is, as its reason column says (`注销原因：各行均为“死亡”`),
     /// where that column is read so.
     pub rows_are: Option<String>,
+    /// Grouping columns written once over the rows they group (merged
+    /// cells saved as CSV): each header and the blank cells that took the
+    /// value above them.
+    pub carried_down: Vec<(String, usize)>,
 }
 
 /// The second dataset of a table read row by row as two (`split_with` in
@@ -1123,7 +1128,23 @@ fn ingest_table(
         .rows
         .get(header.data_start.saturating_sub(1))
         .map_or(0, |r| r.line);
-    table.fill_merged_below(header_line, &grouping_columns(&header));
+    let grouping = grouping_columns(&header);
+    table.fill_merged_below(header_line, &grouping);
+    // Without merges to go by, a grouping column written once a group
+    // carries its value down; the rows read later are filled as they come.
+    let lex = lexicon::lexicon();
+    let amount = |i: usize| {
+        let attribute = lex.read(&header.raw[i]).attribute;
+        attribute.is_some_and(|a| lex.attribute_kind(&a) == Some("amount"))
+    };
+    let follows = |i: usize| i < header.raw.len() && !amount(i);
+    let mut carry = (table.typed.is_none())
+        .then(|| carry::CarryDown::detect(&table.rows, &header, &grouping, follows))
+        .flatten();
+    if let Some(carry) = carry.as_mut() {
+        let start = header.data_start.min(table.rows.len());
+        carry.fill(&mut table.rows[start..], &header);
+    }
     let table = &*table;
     report.data_rows = table.rows.len().saturating_sub(header.data_start);
     let members = match entry.and_then(|e| e.members.as_ref()) {
@@ -1354,11 +1375,16 @@ fn ingest_table(
         let mut parsed = parse(Vec::new());
         let mut spare = Vec::new();
         loop {
-            let rows = match parsed {
+            let mut rows = match parsed {
                 Ok(rows) if rows.is_empty() => break,
                 Ok(rows) => rows,
                 Err(e) => return unreadable(e, report, outcome),
             };
+            if let Some(carry) = carry.as_mut() {
+                for batch in rows.iter_mut() {
+                    carry.fill(batch, &header);
+                }
+            }
             let built: Vec<Chunk>;
             let reuse = std::mem::take(&mut spare);
             let marks: Option<Vec<Vec<Mark>>> = (sections.as_mut())
@@ -1377,6 +1403,11 @@ fn ingest_table(
             spare = rows;
         }
     }
+    let carried = carry
+        .iter()
+        .flat_map(|c| c.filled())
+        .filter(|&(_, n)| n > 0);
+    report.carried_down = carried.map(|(i, n)| (header.raw[i].clone(), n)).collect();
     // A table without data rows is still its dataset, empty.
     if chunks.is_empty() {
         chunks.push(build(&[], None, None));

@@ -318,6 +318,99 @@ fn a_roster_of_one_row_a_member_gives_households_and_members() {
     assert_eq!(data.tables[0].household_repeats, 0);
 }
 
+/// A grouping column written once over the rows it groups (merged cells
+/// saved as CSV: a village over its people, a household over its members)
+/// gives every row of the group its value, said in the report; a column
+/// that repeats a value is not written so, and its blank stays blank.
+#[test]
+fn a_group_written_once_over_its_rows_gives_each_row_its_value() {
+    let list = |villages: [&str; 5]| {
+        let mut csv = String::from("村代码,姓名,身份证号,发放金额\n");
+        for (k, v) in villages.iter().enumerate() {
+            csv += &format!("{v},人{k},{},100\n", id(k as u32 + 1));
+        }
+        csv += ",合计,,500\n";
+        csv
+    };
+    let (a, b) = ("411122001001", "411122002001");
+    let data = ingest_one(
+        "2024年3月高龄津贴发放.csv",
+        list([a, "", "", b, ""]).as_bytes(),
+    );
+    assert!(
+        data.errors.is_empty() && data.rejects.is_empty(),
+        "{:?}",
+        data.rejects
+    );
+    let payments = &data.datasets["benefit_payments"];
+    let expected = [a, a, a, b, b].map(|v| Some(v.to_string()));
+    assert_eq!(strings(payments, "village_code"), expected);
+    let table = &data.tables[0];
+    assert_eq!(table.carried_down, [("村代码".to_string(), 3)]);
+    assert_eq!((table.rows_accepted, table.total_rows), (5, 1));
+
+    // A village written on more than one row of its group: not merged.
+    let data = ingest_one(
+        "2024年3月高龄津贴发放.csv",
+        list([a, a, "", b, b]).as_bytes(),
+    );
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "village_code")[2], None);
+    assert!(data.tables[0].carried_down.is_empty());
+
+    // A roster one row a member, the household's columns on its first row.
+    let roster = format!(
+        "家庭编号,户主姓名,户主身份证号,保障类别,保障人数,村代码,成员姓名,成员身份证号,与户主关系\n\
+         H1,甲,{a},农村低保,3,{v},甲,{a},户主\n,,,,,,乙,{b},配偶\n,,,,,,丙,{c},子\n\
+         H2,丁,{d},农村低保,1,{v},丁,{d},户主\n",
+        a = id(10),
+        b = id(11),
+        c = id(12),
+        d = id(20),
+        v = a,
+    );
+    let data = ingest_one("低保家庭成员花名册.csv", roster.as_bytes());
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let households = &data.datasets["relief_households"];
+    assert_eq!(households.height(), 2);
+    let members = &data.datasets["relief_members"];
+    let expected = ["H1", "H1", "H1", "H2"].map(|h| Some(h.to_string()));
+    assert_eq!(strings(members, "household_id"), expected);
+
+    // Past the rows read for recognition, in every batch of a large file.
+    let mut csv = String::from("村代码,姓名,身份证号,发放月份,发放金额\n");
+    let villages = [
+        "411122001001",
+        "411122001002",
+        "411122002001",
+        "411122002002",
+    ];
+    for k in 0..40_000 {
+        let village = if k % 10_000 == 0 {
+            villages[k / 10_000]
+        } else {
+            ""
+        };
+        csv += &format!("{village},人{k},{},2024-03,100\n", id((k % 900) as u32));
+    }
+    let data = ingest_one("2024年高龄津贴发放.csv", csv.as_bytes());
+    assert!(
+        data.rejects.is_empty(),
+        "{:?}",
+        &data.rejects[..3.min(data.rejects.len())]
+    );
+    let payments = &data.datasets["benefit_payments"];
+    let codes = strings(payments, "village_code");
+    assert_eq!(codes.len(), 40_000);
+    for (k, code) in codes.iter().enumerate() {
+        assert_eq!(code.as_deref(), Some(villages[k / 10_000]), "row {k}");
+    }
+    assert_eq!(
+        data.tables[0].carried_down,
+        [("村代码".to_string(), 39_996)]
+    );
+}
+
 /// A roster listing a household's members in one cell (家庭成员姓名
 /// `孙二、孙小`, 家庭成员身份证号 likewise) gives each of them; a cell whose
 /// names and IDs do not pair up is refused as it was.
