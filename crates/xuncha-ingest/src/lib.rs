@@ -1073,6 +1073,20 @@ fn grouping_columns(header: &Header) -> Vec<usize> {
         .collect()
 }
 
+/// The columns a table may write once over the rows they group where no
+/// merges say so: the `grouping` ones, and a year, month or period (a
+/// paper journal's 月 on each month's first entry only).
+fn carried_columns(header: &Header, grouping: &[usize]) -> Vec<usize> {
+    let lex = lexicon::lexicon();
+    let dated = |i: usize| {
+        let period = lex.read(&header.raw[i]).attribute;
+        let period = period.is_some_and(|a| lex.attribute_kind(&a) == Some("period"));
+        period || ["年", "月"].contains(&header.names[i].as_str())
+    };
+    let others = (0..header.raw.len()).filter(|i| !grouping.contains(i) && dated(*i));
+    grouping.iter().copied().chain(others).collect()
+}
+
 fn ingest_table(
     table: &mut RawTable,
     entry: Option<&CatalogEntry>,
@@ -1138,8 +1152,9 @@ fn ingest_table(
         attribute.is_some_and(|a| lex.attribute_kind(&a) == Some("amount"))
     };
     let follows = |i: usize| i < header.raw.len() && !amount(i);
+    let carried = carried_columns(&header, &grouping);
     let mut carry = (table.typed.is_none())
-        .then(|| carry::CarryDown::detect(&table.rows, &header, &grouping, follows))
+        .then(|| carry::CarryDown::detect(&table.rows, &header, &carried, follows))
         .flatten();
     if let Some(carry) = carry.as_mut() {
         let start = header.data_start.min(table.rows.len());

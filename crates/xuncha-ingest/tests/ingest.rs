@@ -4081,6 +4081,7 @@ fn a_cash_journal_gives_payments_and_income() {
 /// A cash journal kept as the paper form is (the year in its title, the
 /// date in a 月 and a 日 column, 借方（收入） and 贷方（支出）) reads as one
 /// with a 日期 column does; a row without its day is a reject naming both.
+/// A month written on its first entry only holds for the entries below it.
 #[test]
 fn a_paper_form_cash_journal_gives_its_dates_from_month_and_day() {
     let csv = "西湾社区2024年现金日记账,,,,,,,\n\
@@ -4122,6 +4123,25 @@ fn a_paper_form_cash_journal_gives_its_dates_from_month_and_day() {
         .collect();
     assert_eq!(rejects, [(3, "贷方（支出）"), (6, "月、日")]);
     assert_eq!(data.rejects[1].reason, "必需字段为空");
+
+    // A journal writing each month on its first entry only.
+    let csv = "西湾社区2024年现金日记账,,,,,,,\n\
+               月,日,凭证号数,摘要,村代码,借方（收入）,贷方（支出）,余额\n\
+               1,5,记-1,收鱼塘承包费,411122001001,6000,,7000\n\
+               ,20,记-2,付保洁费,411122001001,,800,6200\n\
+               3,9,记-3,付修路款,411122001001,,3000,3200\n\
+               ,28,记-4,付电费,411122001001,,200,3000\n";
+    let data = ingest_one("西湾社区现金日记账.csv", csv.as_bytes());
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let df = &data.datasets["village_payments"];
+    let dates = df
+        .column("pay_date")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
+    assert_eq!(dates, ["2024-01-20", "2024-03-09", "2024-03-28"]);
+    assert_eq!(data.tables[0].carried_down, [("月".to_string(), 2)]);
 }
 
 /// A double-entry ledger (序时账: an account column, 借方 and 贷方, each
