@@ -138,7 +138,8 @@ impl Profile {
                 credit += 1;
             }
             if !is_id && digits_only(&compact) && (12..=25).contains(&compact.len()) {
-                if compact.len() == 12 {
+                // A village's code, or a village group's (确权's 发包方编码: 12 + 2).
+                if matches!(compact.len(), 12 | 14) {
                     village += 1;
                 }
                 account += 1;

@@ -196,7 +196,9 @@ pub fn normalize_code(raw: &str) -> Cow<'_, str> {
         .collect()
 }
 
-/// Normalize a village code to 12 digits; 9-digit township codes get `000`.
+/// Normalize a village code to 12 digits; 9-digit township codes get `000`,
+/// and a village group's 14-digit code (a 确权 register's 发包方编码: the
+/// village's 12 and the group's 2) is its village's.
 pub fn normalize_village_code(raw: &str) -> Result<Cow<'_, str>, String> {
     if raw.len() == 12 && raw.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(Cow::Borrowed(raw));
@@ -211,7 +213,10 @@ pub fn normalize_village_code(raw: &str) -> Result<Cow<'_, str>, String> {
     match s.len() {
         12 => Ok(Cow::Owned(s)),
         9 => Ok(Cow::Owned(format!("{s}000"))),
-        n => Err(format!("区划代码“{s}”应为12位（或9位乡镇代码），实际{n}位")),
+        14 => Ok(Cow::Owned(s[..12].to_string())),
+        n => Err(format!(
+            "区划代码“{s}”应为12位（或9位乡镇代码、14位村民小组代码），实际{n}位"
+        )),
     }
 }
 
@@ -916,6 +921,10 @@ mod tests {
         assert_eq!(
             normalize_village_code("410102001"),
             Ok("410102001000".into())
+        );
+        assert_eq!(
+            normalize_village_code("41010200100103"),
+            Ok("410102001001".into())
         );
         assert!(normalize_village_code("4101020010").is_err());
         assert!(normalize_village_code("41010200100A").is_err());

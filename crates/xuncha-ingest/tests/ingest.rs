@@ -1810,6 +1810,19 @@ fn a_land_contract_register_with_plots_and_terms_is_no_lease_register() {
     assert_eq!(data.tables[0].dataset.as_deref(), Some("land_contracts"));
     let df = &data.datasets["land_contracts"];
     assert_eq!(strings(df, "contractor_id_number"), vec![Some(id(1))]);
+
+    // Its plots counted as 承包地块总数, its village by the group's 14-digit
+    // 发包方编码 (the village's 12 digits and the group's 2).
+    let csv = format!(
+        "发包方编码,发包方名称,承包方编码,承包方代表姓名,承包方代表证件号码,承包地块总数,确权面积（亩）,承包期限\n\
+         41112200100101,西湾社区第一村民小组,411122001001010001,甲,{},3,5.2,1998-01-01至2028-12-31\n",
+        id(1)
+    );
+    let data = ingest_one("农村土地承包经营权确权登记.csv", csv.as_bytes());
+    assert_eq!(data.tables[0].dataset.as_deref(), Some("land_contracts"));
+    let df = &data.datasets["land_contracts"];
+    assert_eq!(strings(df, "village_code"), [Some("411122001001".into())]);
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
 }
 
 #[test]
