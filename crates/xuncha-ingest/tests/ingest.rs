@@ -1825,6 +1825,24 @@ fn a_land_contract_register_with_plots_and_terms_is_no_lease_register() {
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
 }
 
+/// An asset inventory's 原值 (what an asset is worth) is never a lease's
+/// rent: an inventory giving leases' terms but no rent is refused for it,
+/// not read as leases whose rent is the buildings' worth.
+#[test]
+fn an_assets_worth_is_no_rent() {
+    let csv = "村代码,资产编号,资产名称,资产类别,面积（平方米）,原值（元）,承租方,租赁期限\n\
+               411122001001,ZC-002,沿街门面房,房屋建筑物,240,360000,王五,2020.01.01-2025.12.31\n";
+    let data = ingest_one("集体资产清查登记表.csv", csv.as_bytes());
+    assert!(!data.datasets.contains_key("asset_leases"));
+    let error = data
+        .errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(error.contains("annual_rent"), "{error}");
+}
+
 #[test]
 fn headers_on_two_rows_with_merged_group_labels_are_read_as_one() {
     let dir = tempfile::tempdir().unwrap();
