@@ -1249,6 +1249,20 @@ fn ingest_table(
         outcome.tables.push(report);
         return;
     }
+    // One column written once a year (2022年补贴面积, 2023年补贴面积) cannot
+    // be one column: reading the first year alone would lose the others.
+    if let Some(tie) = mapping.ties.iter().find(|t| t.by_year()) {
+        count_unread(table, &mut report);
+        let note = format!(
+            "表头“{}”“{}”按年份分列同一字段（{}.{}），尚不能按年拆开读取，未读入：\
+             请按年导出（每年一张表或一个工作表）后再读",
+            tie.taken,
+            tie.tied.join("”“"),
+            mapping.dataset.name,
+            tie.column
+        );
+        return refuse(table, report, note, true, outcome);
+    }
     mapping.months_as_numbers = months_as_numbers(table, &header, &mapping);
     for tie in &mapping.ties {
         let message = format!(

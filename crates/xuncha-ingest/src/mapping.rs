@@ -5,6 +5,9 @@
 
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use serde::Serialize;
 use xuncha_schema::{ColumnKind, ColumnSpec, DatasetSpec, DATASETS};
@@ -166,6 +169,29 @@ pub struct Tie {
     pub taken: String,
     /// The headers left unused that fit as well.
     pub tied: Vec<String>,
+}
+
+/// A year written in a header (`2022年`, `2023年度`).
+static HEADER_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:19|20)\d{2}\s*年度?").expect("header year pattern"));
+
+impl Tie {
+    /// Whether the headers tied differ only by the year each names
+    /// (`2022年补贴面积`, `2023年补贴面积`): one column written once a year.
+    pub fn by_year(&self) -> bool {
+        let mut rest = None;
+        let mut years = BTreeSet::new();
+        for h in std::iter::once(&self.taken).chain(&self.tied) {
+            let Some(year) = HEADER_YEAR.find(h) else {
+                return false;
+            };
+            let left = format!("{}{}", &h[..year.start()], &h[year.end()..]);
+            if *rest.get_or_insert_with(|| left.clone()) != left || !years.insert(year.as_str()) {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 impl Mapping {
@@ -1294,11 +1320,14 @@ pub fn map_columns(
     let period_year = periods_of_a_year(dataset, view, (&mut sources, &mut used), &mut decisions);
     // A month, year or village the table's names state stands in for a
     // column no header gives (a monthly sheet, a yearly file, a village's
-    // accounts): any village column, required months and years.
+    // accounts): any village or year column, required months. (A year a
+    // dataset may lack, 耕地地力保护补贴's, is still each row's year where the
+    // names state it: the models compare by it.)
     let mut stated_columns = Vec::new();
     for (c, col) in dataset.columns.iter().enumerate() {
         let village = col.kind == ColumnKind::VillageCode;
-        if !(col.required || village) || sources[c] != ColumnSource::Absent {
+        let year = col.kind == ColumnKind::Integer && col.name == "year";
+        if !(col.required || village || year) || sources[c] != ColumnSource::Absent {
             continue;
         }
         // Month columns without a year take no month from the names.
@@ -1310,7 +1339,6 @@ pub fn map_columns(
         }
         // A column whose values (nine in ten at least) state a year (批次:
         // 2023年第一批) gives each row its own, before the one the names state.
-        let year = col.kind == ColumnKind::Integer && col.name == "year";
         let stating = || (0..n).find(|&i| !used[i] && view.profiles[i].year >= 0.9);
         if let Some(i) = year.then(stating).flatten() {
             used[i] = true;

@@ -1825,6 +1825,44 @@ fn a_land_contract_register_with_plots_and_terms_is_no_lease_register() {
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
 }
 
+/// A yearly subsidy list without a 年度 column (`2024年耕地地力保护补贴`)
+/// gives each row the year its name states, which the farmland models
+/// compare by; one whose names state no year leaves it empty.
+#[test]
+fn a_yearly_subsidy_list_takes_its_year_from_its_name() {
+    let csv = format!(
+        "村代码,户主姓名,身份证号,补贴面积（亩）,补贴金额（元）\n411122001001,甲,{},5.2,546\n",
+        id(1)
+    );
+    let data = ingest_one("2024年耕地地力保护补贴.csv", csv.as_bytes());
+    let df = &data.datasets["farmland_subsidies"];
+    let years = df.column("year").unwrap().cast(&DataType::Int64).unwrap();
+    assert_eq!(years.i64().unwrap().get(0), Some(2024));
+    let data = ingest_one("耕地地力保护补贴.csv", csv.as_bytes());
+    let df = &data.datasets["farmland_subsidies"];
+    assert_eq!(df.column("year").unwrap().null_count(), 1);
+
+    // Its columns written once a year side by side: refused, saying so,
+    // rather than read for the first year alone.
+    let csv = format!(
+        "村代码,户主姓名,身份证号,2022年补贴面积（亩）,2022年补贴金额（元）,2023年补贴面积（亩）,2023年补贴金额（元）\n\
+         411122001001,甲,{},5.2,520,5.2,546\n",
+        id(1)
+    );
+    let data = ingest_one("耕地地力保护补贴发放明细.csv", csv.as_bytes());
+    assert!(!data.datasets.contains_key("farmland_subsidies"));
+    let error = data
+        .errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        error.contains("按年份分列") && error.contains("2023年补贴"),
+        "{error}"
+    );
+}
+
 /// An asset inventory's 原值 (what an asset is worth) is never a lease's
 /// rent: an inventory giving leases' terms but no rent is refused for it,
 /// not read as leases whose rent is the buildings' worth.
