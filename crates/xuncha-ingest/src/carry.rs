@@ -21,12 +21,13 @@ pub struct CarryDown {
 }
 
 impl CarryDown {
-    /// The `grouping` columns written once a group among the data `rows`
-    /// (those below the header, blank and total rows aside), and with them
-    /// the columns `follows` allows that are blank on exactly the same rows
-    /// (a household's 保障类别 and 村 merged over its members, as its 家庭编号
-    /// is; never an amount, which a group is paid once); `None` where there
-    /// is none.
+    /// The first of the `grouping` columns written once a group among the
+    /// data `rows` (those below the header, blank and total rows aside), and
+    /// with it the grouping columns and those `follows` allows that are blank
+    /// on exactly the same rows (a household's 户主 and 村 merged over its
+    /// members, as its 家庭编号 is; never an amount, which a group is paid
+    /// once); `None` where there is none, or where the column is blank alone
+    /// and seldom.
     pub fn detect(
         rows: &[RawRow],
         header: &Header,
@@ -36,16 +37,24 @@ impl CarryDown {
         let data: Vec<&RawRow> = (rows.iter().skip(header.data_start))
             .filter(|r| non_data(r, header).is_none())
             .collect();
-        let keys: Vec<usize> = (grouping.iter().copied())
-            .filter(|&i| written_once_a_group(data.iter().map(|r| cell(r, i))))
-            .collect();
+        let key = (grouping.iter().copied())
+            .find(|&i| written_once_a_group(data.iter().map(|r| cell(r, i))))?;
         let blanks =
             |i: usize| -> Vec<bool> { data.iter().map(|r| cell(r, i).is_empty()).collect() };
-        let pattern = blanks(*keys.first()?);
+        let pattern = blanks(key);
         let width = data.iter().map(|r| r.cells.len()).max().unwrap_or(0);
-        let alike =
-            (0..width).filter(|&i| !keys.contains(&i) && follows(i) && blanks(i) == pattern);
-        let columns: Vec<(usize, String)> = (keys.iter().copied().chain(alike.collect::<Vec<_>>()))
+        let alike: Vec<usize> = (0..width)
+            .filter(|&i| i != key && (grouping.contains(&i) || follows(i)))
+            .filter(|&i| blanks(i) == pattern)
+            .collect();
+        // A column blank alone may be a value missing here and there (a
+        // payment without its household number): it is a group's only where
+        // its blanks are at least two and as many as its values.
+        let blank = pattern.iter().filter(|b| **b).count();
+        if alike.is_empty() && (blank < 2 || blank < pattern.len() - blank) {
+            return None;
+        }
+        let columns: Vec<(usize, String)> = (std::iter::once(key).chain(alike))
             .map(|i| (i, String::new()))
             .collect();
         let filled = vec![0; columns.len()];
