@@ -610,10 +610,17 @@ impl DatasetBuilder {
                     }
                     mode @ (CellMode::RangeStart | CellMode::RangeEnd) => {
                         match parse_date_range(raw) {
-                            Ok((from, to)) => Some(Value::Date(match mode {
-                                CellMode::RangeEnd => to,
-                                _ => from,
-                            })),
+                            Ok((from, to)) => match (mode, to) {
+                                (CellMode::RangeEnd, Some(to)) => Some(Value::Date(to)),
+                                // Still open (至今): no end, which a required one must have.
+                                (CellMode::RangeEnd, None) if col.required => {
+                                    let reason = "区间未写明终止日期（至今）".to_string();
+                                    problems.push((i, raw.to_string(), reason));
+                                    None
+                                }
+                                (CellMode::RangeEnd, None) => None,
+                                _ => Some(Value::Date(from)),
+                            },
                             Err(reason) => {
                                 problems.push((i, raw.to_string(), reason));
                                 None

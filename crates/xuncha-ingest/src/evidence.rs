@@ -8,7 +8,7 @@ use xuncha_schema::idcard::credit_code_valid;
 use xuncha_schema::ColumnKind;
 
 use crate::normalize::{
-    clean_cell, dotted_month, normalize_id, parse_date, parse_date_range, parse_number,
+    clean_cell, dotted_month, normalize_id, open_start, parse_date, parse_date_range, parse_number,
     parse_period, quarter, scientific, truncated_id,
 };
 use crate::spans::months_spanned;
@@ -187,7 +187,13 @@ impl Profile {
                 phone += 1;
             }
             // A range is two dates or months with something between them.
-            if !is_date && !bare_number && compact.len() >= 9 && parse_date_range(&v).is_ok() {
+            // A range still open (2021.01.01-至今) reads as its start date too.
+            let open = open_start(&clean_cell(&v)).is_some();
+            if (!is_date || open)
+                && !bare_number
+                && compact.len() >= 9
+                && parse_date_range(&v).is_ok()
+            {
                 range += 1;
             }
             if !is_date && v.contains('年') && crate::stated::year_of(&v).is_some() {

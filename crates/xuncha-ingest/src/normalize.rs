@@ -409,10 +409,20 @@ pub fn parse_date(raw: &str) -> Result<NaiveDate, String> {
 
 /// Parse a range of dates written in one cell (租赁期限 2020.01.01-2029.12.31,
 /// 2020年1月1日至2029年12月31日), of months (2020.1-2029.12: the first day of
-/// the first, the last day of the second) or of years (2020-2029).
-pub fn parse_date_range(raw: &str) -> Result<(NaiveDate, NaiveDate), String> {
+/// the first, the last day of the second) or of years (2020-2029). A range
+/// still open (任职时间 2021.01-至今) has no end.
+pub fn parse_date_range(raw: &str) -> Result<(NaiveDate, Option<NaiveDate>), String> {
     let s = clean_cell(raw);
     let fail = || format!("无法识别的日期区间“{s}”");
+    if let Some(start) = open_start(&s) {
+        let from = match digit_groups(start).as_slice() {
+            [y, m, d] => ymd(y, m, d),
+            [y, m] if m.len() <= 2 => ymd(y, m, "1"),
+            [y] => ymd(y, "1", "1"),
+            _ => None,
+        };
+        return from.map(|from| (from, None)).ok_or_else(fail);
+    }
     let range = match digit_groups(&s).as_slice() {
         [y1, m1, d1, y2, m2, d2] if y2.len() == 4 => ymd(y1, m1, d1).zip(ymd(y2, m2, d2)),
         [y1, m1, y2, m2] if y2.len() == 4 && m1.len() <= 2 => {
@@ -421,7 +431,20 @@ pub fn parse_date_range(raw: &str) -> Result<(NaiveDate, NaiveDate), String> {
         [y1, y2] if y1.len() == 4 && y2.len() == 4 => ymd(y1, "1", "1").zip(ymd(y2, "12", "31")),
         _ => None,
     };
-    range.filter(|(a, b)| a <= b).ok_or_else(fail)
+    range
+        .filter(|(a, b)| a <= b)
+        .map(|(a, b)| (a, Some(b)))
+        .ok_or_else(fail)
+}
+
+/// Words ending a range that is still open (`2021.01-至今`), longest first.
+const OPEN_ENDS: [&str; 4] = ["至今", "至现在", "现在", "今"];
+
+/// What comes before the end of a range still open (`2021.01` of
+/// `2021.01-至今`), or `None` where the value is no such range.
+pub(crate) fn open_start(s: &str) -> Option<&str> {
+    let start = OPEN_ENDS.iter().find_map(|e| s.strip_suffix(e))?;
+    Some(start.trim_end_matches(['-', '—', '－', '~', '～', '至', ' ']))
 }
 
 /// The last day of the month that begins on `first`.
@@ -663,12 +686,17 @@ mod tests {
     #[test]
     fn a_range_of_dates_is_two_dates_and_no_one_date() {
         let range = |raw| parse_date_range(raw).unwrap();
-        let lease = (d(2020, 1, 1), d(2029, 12, 31));
+        let lease = (d(2020, 1, 1), Some(d(2029, 12, 31)));
         assert_eq!(range("2020.01.01-2029.12.31"), lease);
         assert_eq!(range("2020年1月1日至2029年12月31日"), lease);
         assert_eq!(range("2020.1-2029.12"), lease);
         assert_eq!(range("2020-2029"), lease);
-        assert_eq!(range("2024.2-2024.2").1, d(2024, 2, 29));
+        assert_eq!(range("2024.2-2024.2").1, Some(d(2024, 2, 29)));
+        // Still open: a start and no end.
+        assert_eq!(range("2021.01-至今"), (d(2021, 1, 1), None));
+        assert_eq!(range("2021年1月至今"), (d(2021, 1, 1), None));
+        assert_eq!(range("2021.3.15—今"), (d(2021, 3, 15), None));
+        assert!(parse_date_range("至今").is_err());
         assert!(parse_date_range("2024-03-05").is_err());
         assert!(parse_date_range("2029.12.31-2020.01.01").is_err());
         // A range is no date; a date with a time still is one.

@@ -357,6 +357,16 @@ fn a_group_written_once_over_its_rows_gives_each_row_its_value() {
     let payments = &data.datasets["benefit_payments"];
     assert_eq!(strings(payments, "village_code")[2], None);
     assert!(data.tables[0].carried_down.is_empty());
+    // One blank among values, each on a row of its own: a value missing,
+    // not a group's.
+    let (c, d) = ("411122001002", "411122002002");
+    let data = ingest_one(
+        "2024年3月高龄津贴发放.csv",
+        list([a, b, "", c, d]).as_bytes(),
+    );
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "village_code")[2], None);
+    assert!(data.tables[0].carried_down.is_empty());
 
     // A roster one row a member, the household's columns on its first row.
     let roster = format!(
@@ -1823,6 +1833,53 @@ fn a_land_contract_register_with_plots_and_terms_is_no_lease_register() {
     let df = &data.datasets["land_contracts"];
     assert_eq!(strings(df, "village_code"), [Some("411122001001".into())]);
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+}
+
+/// A term still running (任职时间 `2021.01-至今`) has a start and no end:
+/// the cadre is still in office. A lease must end: one written so is a
+/// reject saying why.
+#[test]
+fn a_term_still_running_has_no_end() {
+    let csv = format!(
+        "姓名,身份证号,村代码,职务,任职时间\n\
+         甲,{},411122001001,党支部书记,2021.01-至今\n\
+         乙,{},411122001001,村委会主任,2021年1月至今\n\
+         丙,{},411122001001,村委委员,2018.01-2021.01\n",
+        id(1),
+        id(2),
+        id(3)
+    );
+    let data = ingest_one("村（社区）两委干部花名册.csv", csv.as_bytes());
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let cadres = &data.datasets["village_cadres"];
+    let dates = |column: &str| -> Vec<Option<String>> {
+        let c = cadres
+            .column(column)
+            .unwrap()
+            .cast(&DataType::String)
+            .unwrap();
+        c.str()
+            .unwrap()
+            .iter()
+            .map(|d| d.map(str::to_string))
+            .collect()
+    };
+    let some = |d: &str| Some(d.to_string());
+    assert_eq!(
+        dates("term_start"),
+        [some("2021-01-01"), some("2021-01-01"), some("2018-01-01")]
+    );
+    assert_eq!(dates("term_end"), [None, None, some("2021-01-31")]);
+
+    let leases = "村代码,合同编号,承租方,资产名称,年租金（元）,租赁期限\n\
+                  411122001001,ZL-01,张三,鱼塘,6000,2020.01.01-2029.12.31\n\
+                  411122001001,ZL-02,王五,门面房,12000,2021.01.01-至今\n";
+    let data = ingest_one("集体资产租赁台账.csv", leases.as_bytes());
+    assert_eq!(data.datasets["asset_leases"].height(), 1);
+    let [reject] = &data.rejects[..] else {
+        panic!("{:?}", data.rejects);
+    };
+    assert!(reject.reason.contains("至今"), "{}", reject.reason);
 }
 
 /// A yearly subsidy list without a 年度 column (`2024年耕地地力保护补贴`)
