@@ -432,8 +432,9 @@ enum CellMode {
     /// As a date or a month, a month read as its first day or its last.
     MonthStart,
     MonthEnd,
-    /// As text stating one year (2023年第一批), of which the year is taken.
-    Year,
+    /// As text stating one year (2023年第一批), or for a period one month
+    /// with its year (2024年2月低保金), which is taken.
+    Stated,
 }
 
 impl DatasetBuilder {
@@ -493,11 +494,11 @@ impl DatasetBuilder {
         self
     }
 
-    /// Read these integer columns' cells as text stating a year
-    /// ([`crate::mapping::Mapping::years_stated_in_cells`]).
-    pub fn with_years(mut self, columns: Vec<usize>) -> Self {
+    /// Read these columns' cells as text stating a year, or a month for a
+    /// period ([`crate::mapping::Mapping::stated_in_cells`]).
+    pub fn with_stated(mut self, columns: Vec<usize>) -> Self {
         for c in columns {
-            self.read_as(c, CellMode::Year);
+            self.read_as(c, CellMode::Stated);
         }
         self
     }
@@ -589,7 +590,17 @@ impl DatasetBuilder {
                         let township = cells.get(self.spec.columns.len()).and_then(|t| t.raw);
                         Some(Value::Text(Cow::Owned(crate::places::key(township, raw))))
                     }
-                    CellMode::Year => match crate::stated::year_of(raw) {
+                    CellMode::Stated if col.kind == ColumnKind::Period => {
+                        match crate::stated::month_of(raw) {
+                            Some(month) => Some(Value::Date(month)),
+                            None => {
+                                let reason = format!("“{raw}”未写明年月");
+                                problems.push((i, raw.to_string(), reason));
+                                None
+                            }
+                        }
+                    }
+                    CellMode::Stated => match crate::stated::year_of(raw) {
                         Some(year) => Some(Value::Int(i64::from(year))),
                         None => {
                             problems.push((i, raw.to_string(), format!("“{raw}”未写明年份")));

@@ -1647,7 +1647,7 @@ fn build_chunk(
             )
             .with_date_ranges(mapping.date_range_ends())
             .with_months(mapping.month_ends())
-            .with_years(mapping.years_stated_in_cells())
+            .with_stated(mapping.stated_in_cells())
             .with_row_keys(mapping.row_keys())
             .with_months_as_numbers(mapping.months_as_numbers.clone())
             .qualifying_labels(mapping.qualifiers.clone())
@@ -1888,10 +1888,17 @@ fn mapped_headers(mapping: &Mapping, header: &Header) -> Vec<(String, String)> {
                     format!("{}（按月，取{day}）", header.raw[*index]),
                 ))
             }
-            ColumnSource::YearIn(i) => Some((
-                c.name.to_string(),
-                format!("{}（取其年份）", header.raw[*i]),
-            )),
+            ColumnSource::StatedIn(i) => {
+                let what = if c.kind == ColumnKind::Period {
+                    "月份"
+                } else {
+                    "年份"
+                };
+                Some((
+                    c.name.to_string(),
+                    format!("{}（取其{what}）", header.raw[*i]),
+                ))
+            }
             ColumnSource::VillageName { .. } => {
                 let decision = mapping.decisions.iter().find(|d| d.column == c.name);
                 let label = decision.and_then(|d| d.header.clone()).unwrap_or_default();
@@ -2030,7 +2037,7 @@ fn row_cells<'a>(
                 ColumnSource::Header(h)
                 | ColumnSource::DateRange { index: h, .. }
                 | ColumnSource::MonthOf { index: h, .. }
-                | ColumnSource::YearIn(h)
+                | ColumnSource::StatedIn(h)
                 | ColumnSource::VillageName { village: h, .. } => at(*h),
                 ColumnSource::Constant(v) => (Some(v.as_str()), col.name),
                 // Set month by month ([`push_unpivoted`]); the row's place by

@@ -43,9 +43,10 @@ pub enum ColumnSource {
     /// month is read as its first day, or its last when `end`; a whole date
     /// as it is.
     MonthOf { index: usize, end: bool },
-    /// The year each value of a column states, for a year no header gives
-    /// (批次: 2023年第一批).
-    YearIn(usize),
+    /// The year (or the month, for a period) each value of a column states,
+    /// for a year no header gives (批次: 2023年第一批), or a month a summary
+    /// states more truly than a date paid (摘要: 2024年2月低保金).
+    StatedIn(usize),
     /// A number made of the row's values, for a record's number no header
     /// gives (`row_keys` in `datasets.toml`).
     RowKey,
@@ -246,12 +247,12 @@ impl Mapping {
             .collect()
     }
 
-    /// The canonical columns that take the year a column's values state
-    /// ([`ColumnSource::YearIn`]).
-    pub fn years_stated_in_cells(&self) -> Vec<usize> {
+    /// The canonical columns that take the year or month a column's values
+    /// state ([`ColumnSource::StatedIn`]).
+    pub fn stated_in_cells(&self) -> Vec<usize> {
         let sources = self.sources.iter().enumerate();
         sources
-            .filter_map(|(c, s)| matches!(s, ColumnSource::YearIn(_)).then_some(c))
+            .filter_map(|(c, s)| matches!(s, ColumnSource::StatedIn(_)).then_some(c))
             .collect()
     }
 
@@ -380,6 +381,9 @@ pub struct TableView<'a> {
     /// vocabulary of a label that names may state reads (a bank's 代发明细:
     /// 2024年3月农村低保金), with that vocabulary's name and a value.
     summarized: Vec<Option<(&'static str, String)>>,
+    /// Per header: a summary each of whose sampled values states one month
+    /// with its year (2024年3月农村低保金), with a value.
+    summary_months: Vec<Option<String>>,
 }
 
 /// The attributes of headers giving why a row changed or ended (注销原因,
@@ -492,6 +496,18 @@ impl<'a> TableView<'a> {
                 Some((vocab.name.as_str(), first.to_string()))
             })
             .collect();
+        let summary_months = (0..header.raw.len())
+            .map(|i| {
+                if readings[i].attribute.as_deref() != Some("summary") {
+                    return None;
+                }
+                let cells = samples.iter().filter_map(|r| r.get(i)).map(str::trim);
+                let values: Vec<&str> = cells.filter(|v| !v.is_empty()).collect();
+                let first = values.first()?;
+                let months = values.iter().all(|v| stated::month_of(v).is_some());
+                months.then(|| first.to_string())
+            })
+            .collect();
         let profiles = (0..header.raw.len())
             .map(|i| Profile::of(samples.iter().filter_map(|r| r.get(i))))
             .collect();
@@ -570,6 +586,7 @@ impl<'a> TableView<'a> {
             unread_reason,
             distinct,
             summarized,
+            summary_months,
         }
     }
 }
@@ -858,6 +875,44 @@ impl Assignment<'_, '_> {
                     "按内容：摘要的样本值都写明{}（如“{example}”读作{}），按此读取，原文另存",
                     vocab.name,
                     vocab.canonical(example).unwrap_or_default()
+                ),
+            });
+        }
+    }
+
+    /// A payment's month read from a date paid (a bank's 交易日期) is read
+    /// instead from a summary each of whose sampled values states one month
+    /// with its year (摘要 2024年2月低保金): a month paid late (补发) is the
+    /// month it pays for, not a second payment in the month it was paid.
+    fn summary_months(&mut self) {
+        let (dataset, view) = (self.dataset, self.view);
+        let lex = lexicon();
+        for (c, col) in dataset.columns.iter().enumerate() {
+            let ColumnSource::Header(d) = self.sources[c] else {
+                continue;
+            };
+            let attribute = view.readings[d].attribute.as_deref();
+            if col.kind != ColumnKind::Period
+                || attribute.and_then(|a| lex.attribute_kind(a)) != Some("date")
+            {
+                continue;
+            }
+            let Some((i, example)) = (view.summary_months.iter().enumerate())
+                .find_map(|(i, m)| m.as_ref().map(|m| (i, m)))
+            else {
+                continue;
+            };
+            self.used[i] = true;
+            self.used[d] = false;
+            self.sources[c] = ColumnSource::StatedIn(i);
+            self.decisions[c] = Some(Decision {
+                column: col.name.into(),
+                header: Some(view.header.raw[i].clone()),
+                score: 0.8,
+                reason: format!(
+                    "按内容：摘要的样本值都写明年月（如“{example}”），取其月份；\
+                     “{}”是付款日期，补发的月份会晚于所属月份，未用",
+                    view.header.raw[d]
                 ),
             });
         }
@@ -1250,6 +1305,7 @@ pub fn map_columns(
     assignment.month_dates();
     assignment.months_headed_as_dates();
     assignment.summary_labels();
+    assignment.summary_months();
     assignment.stated_labels();
     assignment.one_person();
     assignment.named_fills();
@@ -1313,7 +1369,7 @@ pub fn map_columns(
         let named = names_header(entry, col.name);
         if let ColumnSource::Header(i) = sources[c] {
             if named && col.name == "year" && view.profiles[i].year >= 0.9 {
-                sources[c] = ColumnSource::YearIn(i);
+                sources[c] = ColumnSource::StatedIn(i);
             }
         }
     }
@@ -1352,7 +1408,7 @@ pub fn map_columns(
                     (view.profiles[i].year * 100.0).round()
                 ),
             });
-            sources[c] = ColumnSource::YearIn(i);
+            sources[c] = ColumnSource::StatedIn(i);
             continue;
         }
         let stated = match col.kind {

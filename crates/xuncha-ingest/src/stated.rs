@@ -372,9 +372,32 @@ pub(crate) fn year_of(label: &str) -> Option<u32> {
     }
 }
 
+/// The one month with its year a label states (`2024年3月农村低保金`,
+/// `低保金2024-03`), its first day; none for a span or a quarter, or a month
+/// without its year.
+pub(crate) fn month_of(label: &str) -> Option<chrono::NaiveDate> {
+    let read = read(label, false);
+    let one = read.months.len() == 1 && read.bare.is_empty() && read.quarters.is_empty();
+    let &(year, month) = read.months.first().filter(|_| one && !read.spans)?;
+    chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok().filter(|y| *y > 0)?, month, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_states_one_month_with_its_year() {
+        let first = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1);
+        assert_eq!(month_of("2024年3月农村低保金"), first(2024, 3));
+        assert_eq!(month_of("补发2023年12月高龄津贴"), first(2023, 12));
+        // A span, a quarter, a month without its year, two months: none.
+        assert_eq!(month_of("2024年1-3月高龄津贴"), None);
+        assert_eq!(month_of("2024年第一季度高龄津贴"), None);
+        assert_eq!(month_of("3月份低保金"), None);
+        assert_eq!(month_of("2024年2月、3月低保金"), None);
+        assert_eq!(month_of("代发工资"), None);
+    }
 
     fn names<'a>(sheet: Option<&'a str>, file: &'a str, title: &'a str) -> Names<'a> {
         Names { sheet, file, title }

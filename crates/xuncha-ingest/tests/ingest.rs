@@ -3237,16 +3237,16 @@ fn amounts_in_capital_numerals_or_with_a_rate_are_read() {
 }
 
 /// A bank's 代发明细 names no program, no month and no 姓名: its 摘要 says
-/// the program (2024年3月农村低保金), its 交易日期 the month paid, its 户名
-/// the one paid. A summary naming anything else (代发工资) is no program.
+/// the program and the month paid for (2024年3月农村低保金: a month paid
+/// late is that month's), its 户名 the one paid. A summary naming anything
+/// else (代发工资) is no program, and the month is then the 交易日期's.
 #[test]
 fn a_banks_disbursement_list_takes_its_program_from_the_summary() {
     let csv = |second: &str| {
         format!(
-            "交易日期,户名,账号,证件号码,交易金额,摘要
-             2024-03-15,甲,6228480100000001,{},400.00,2024年3月农村低保金
-             2024-04-15,乙,6228480100000002,{},100.00,{second}
-",
+            "交易日期,户名,账号,证件号码,交易金额,摘要\n\
+             2024-03-15,甲,6228480100000001,{},400.00,2024年3月农村低保金\n\
+             2024-05-05,乙,6228480100000002,{},100.00,{second}\n",
             id(1),
             id(2)
         )
@@ -3273,15 +3273,18 @@ fn a_banks_disbursement_list_takes_its_program_from_the_summary() {
     assert_eq!(amounts(payments), [400.0, 100.0]);
     let table = &data.tables[0];
     assert_eq!(decision(table, "program").header.as_deref(), Some("摘要"));
-    assert_eq!(
-        decision(table, "period").header.as_deref(),
-        Some("交易日期")
-    );
+    assert_eq!(decision(table, "period").header.as_deref(), Some("摘要"));
 
     let data = ingest_one("农商银行代发明细.csv", csv("代发工资").as_bytes());
     let payments = &data.datasets["benefit_payments"];
     assert_eq!(strings(payments, "program"), [None, None]);
-    assert!(data.tables[0].unmapped.iter().any(|h| h == "摘要"));
+    assert_eq!(months(payments), ["2024-03", "2024-05"]);
+    let table = &data.tables[0];
+    assert_eq!(
+        decision(table, "period").header.as_deref(),
+        Some("交易日期")
+    );
+    assert!(table.unmapped.iter().any(|h| h == "摘要"));
 }
 
 /// A list ending an insurance or a benefit, each row for a death (医保's
@@ -3292,10 +3295,9 @@ fn a_banks_disbursement_list_takes_its_program_from_the_summary() {
 fn a_list_ended_by_deaths_alone_is_deaths_dated_by_the_end() {
     let list = |reasons: [&str; 2]| {
         format!(
-            "人员编号,姓名,公民身份号码,参保类别,终止原因,终止日期
-             P1,甲,{},城乡居民,{},2024-02-10
-P2,乙,{},城乡居民,{},2024年5月20日
-",
+            "人员编号,姓名,公民身份号码,参保类别,终止原因,终止日期\n\
+             P1,甲,{},城乡居民,{},2024-02-10\n\
+             P2,乙,{},城乡居民,{},2024年5月20日\n",
             id(1),
             reasons[0],
             id(2),
@@ -3330,9 +3332,8 @@ P2,乙,{},城乡居民,{},2024年5月20日
     );
     assert!(!data.datasets.contains_key("deaths"));
     let roster = format!(
-        "姓名,公民身份号码,离任原因,离任日期
-甲,{},死亡,2024-02-10
-",
+        "姓名,公民身份号码,离任原因,离任日期\n\
+         甲,{},死亡,2024-02-10\n",
         id(1)
     );
     let data = ingest_one("离任人员名单.csv", roster.as_bytes());
