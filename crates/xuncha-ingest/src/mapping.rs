@@ -482,30 +482,31 @@ impl<'a> TableView<'a> {
                 Some(values)
             })
             .collect();
-        let summarized = (0..header.raw.len())
+        // A summary's sampled values (摘要, 用途), none where it has none.
+        let summaries: Vec<Option<Vec<&str>>> = (0..header.raw.len())
             .map(|i| {
                 if readings[i].attribute.as_deref() != Some("summary") {
                     return None;
                 }
                 let cells = samples.iter().filter_map(|r| r.get(i)).map(str::trim);
                 let values: Vec<&str> = cells.filter(|v| !v.is_empty()).collect();
-                let first = values.first()?;
+                (!values.is_empty()).then_some(values)
+            })
+            .collect();
+        let summarized = (summaries.iter())
+            .map(|values| {
+                let values = values.as_ref()?;
                 let vocab = (crate::vocab::vocabularies().iter())
                     .filter(|v| v.stated_by_names)
                     .find(|v| values.iter().all(|x| v.canonical(x).is_some()))?;
-                Some((vocab.name.as_str(), first.to_string()))
+                Some((vocab.name.as_str(), values[0].to_string()))
             })
             .collect();
-        let summary_months = (0..header.raw.len())
-            .map(|i| {
-                if readings[i].attribute.as_deref() != Some("summary") {
-                    return None;
-                }
-                let cells = samples.iter().filter_map(|r| r.get(i)).map(str::trim);
-                let values: Vec<&str> = cells.filter(|v| !v.is_empty()).collect();
-                let first = values.first()?;
+        let summary_months = (summaries.iter())
+            .map(|values| {
+                let values = values.as_ref()?;
                 let months = values.iter().all(|v| stated::month_of(v).is_some());
-                months.then(|| first.to_string())
+                months.then(|| values[0].to_string())
             })
             .collect();
         let profiles = (0..header.raw.len())
