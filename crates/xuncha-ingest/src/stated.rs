@@ -391,6 +391,7 @@ mod tests {
         let first = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1);
         assert_eq!(month_of("2024年3月农村低保金"), first(2024, 3));
         assert_eq!(month_of("补发2023年12月高龄津贴"), first(2023, 12));
+        assert_eq!(month_of("低保金2024-03"), first(2024, 3));
         // A span, a quarter, a month without its year, two months: none.
         assert_eq!(month_of("2024年1-3月高龄津贴"), None);
         assert_eq!(month_of("2024年第一季度高龄津贴"), None);
