@@ -1,10 +1,11 @@
 //! Grouping cells written once over the rows they group: merged cells saved
 //! as CSV keep their value in the first row only, and a hand-kept sheet
-//! often writes a household's number or a village once above its rows. Such
-//! a column (a household's, a place's) is told by its sampled data rows:
-//! the first filled, some blank, and no value written twice, since each
-//! group is written once. Its blanks take the value above, in row order,
-//! batch after batch of a large file.
+//! often writes a household's number, a village or a journal's month once
+//! above its rows. Such a column is told by its sampled data rows: the first
+//! filled, some blank, and no value written twice, since each group is
+//! written once; and other columns blank on the same rows, or blanks as
+//! many as its values. Its blanks take the value above, in row order, batch
+//! after batch of a large file.
 
 use std::collections::HashSet;
 
