@@ -368,6 +368,23 @@ fn a_group_written_once_over_its_rows_gives_each_row_its_value() {
     assert_eq!(strings(payments, "village_code")[2], None);
     assert!(data.tables[0].carried_down.is_empty());
 
+    // A web page saved as .xls, the village spanning its rows (rowspan).
+    let page = format!(
+        "<html><body><table><tr><td>村代码</td><td>姓名</td><td>身份证号</td><td>发放金额</td></tr>\
+         <tr><td rowspan=\"3\">{a}</td><td>甲</td><td>{}</td><td>100</td></tr>\
+         <tr><td>乙</td><td>{}</td><td>100</td></tr><tr><td>丙</td><td>{}</td><td>100</td></tr>\
+         <tr><td rowspan=\"2\">{b}</td><td>丁</td><td>{}</td><td>100</td></tr>\
+         <tr><td>戊</td><td>{}</td><td>100</td></tr></table></body></html>",
+        id(1),
+        id(2),
+        id(3),
+        id(4),
+        id(5)
+    );
+    let data = ingest_one("2024年3月高龄津贴发放.xls", page.as_bytes());
+    let payments = &data.datasets["benefit_payments"];
+    assert_eq!(strings(payments, "village_code"), expected);
+
     // A roster one row a member, the household's columns on its first row.
     let roster = format!(
         "家庭编号,户主姓名,户主身份证号,保障类别,保障人数,村代码,成员姓名,成员身份证号,与户主关系\n\
