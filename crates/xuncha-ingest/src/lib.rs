@@ -1481,8 +1481,9 @@ fn ingest_table(
         }
     }
     // A table with rows spread over their months holds more records than
-    // rows, as a wide monthly table does: its records are counted as months.
-    if report.spread_rows > 0 {
+    // rows, as a wide monthly table does: its records are counted as months
+    // (a wide table's, spread or not, already are).
+    if report.spread_rows > 0 && mapping.unpivot.is_none() {
         report.months_accepted = report.rows_accepted - report.spread_rows + spread_records;
     }
     report.by_programs = (mapping.unpivot.as_ref()).is_some_and(|u| u.by == UnpivotBy::Programs);
@@ -1671,7 +1672,13 @@ fn build_chunk(
         cell.is_some_and(|v| !v.is_empty() && normalize::parse_amount(v, 1.0) != Ok(0.0))
     };
     // A period of several months is spread over them (not in a wide monthly table).
-    let spread = mapping::paid_month(mapping.dataset).filter(|_| mapping.unpivot.is_none());
+    // A period column spanning months spreads a row (a program column's
+    // record too); month columns give their own months.
+    let by_months = mapping
+        .unpivot
+        .as_ref()
+        .is_some_and(|u| u.by == UnpivotBy::Months);
+    let spread = mapping::paid_month(mapping.dataset).filter(|_| !by_months);
     let counts = &mut chunk.counts;
     counts.data_rows = rows.len();
     for (i, row) in rows.iter().enumerate() {
@@ -1705,25 +1712,6 @@ fn build_chunk(
                         cells[c].raw = Some(value);
                     }
                 }
-                if let Some(monthly) = &mapping.unpivot {
-                    let rows = &mut chunk.rows;
-                    match push_unpivoted(
-                        (mapping, monthly),
-                        header,
-                        &cells,
-                        &row.cells,
-                        origin,
-                        rows,
-                        &mut chunk.rejects,
-                    ) {
-                        Some(months) => {
-                            counts.rows_accepted += 1;
-                            counts.months_accepted += months;
-                        }
-                        None => counts.rows_rejected += 1,
-                    }
-                    continue;
-                }
                 let period = spread.and_then(|(period, _)| cells[period].raw);
                 let spanned = match spread.zip(period) {
                     Some((columns, raw)) => match yearless_period_of_row(mapping, raw, row) {
@@ -1746,7 +1734,30 @@ fn build_chunk(
                     one_month = month.clone();
                     cells[*period].raw = Some(&one_month);
                     cells[*period].date_format = None;
-                } else if let Some((columns, months)) = spanned {
+                }
+                if let Some(unpivot) = &mapping.unpivot {
+                    let span = (spanned.as_ref())
+                        .filter(|(_, months)| months.len() > 1)
+                        .map(|((period, _), months)| (*period, &months[..]));
+                    match push_unpivoted(
+                        (mapping, unpivot, span),
+                        header,
+                        &cells,
+                        &row.cells,
+                        origin,
+                        &mut chunk.rows,
+                        &mut chunk.rejects,
+                    ) {
+                        Some(months) => {
+                            counts.rows_accepted += 1;
+                            counts.months_accepted += months;
+                            counts.spread_rows += usize::from(span.is_some());
+                        }
+                        None => counts.rows_rejected += 1,
+                    }
+                    continue;
+                }
+                if let Some((columns, months)) = spanned.filter(|(_, months)| months.len() > 1) {
                     let rejects = &mut chunk.rejects;
                     match push_spread(
                         mapping,
@@ -2183,9 +2194,11 @@ fn listed(raw: Option<&str>) -> Vec<&str> {
 /// the person's columns cannot take is a reject once, not once a month, and
 /// drops the person's row (`None`), as does a year that cannot be read
 /// where the year is the row's (`年度`); a month's amount that cannot be
-/// read drops that month. Returns the months (or programs) accepted.
+/// read drops that month. A program's record of a row whose period spans
+/// months (`span`: the period column and its months) is spread over them.
+/// Returns the months (or programs) accepted.
 fn push_unpivoted<'a>(
-    (mapping, unpivot): (&'a Mapping, &'a Unpivot),
+    (mapping, unpivot, span): (&'a Mapping, &'a Unpivot, Option<(usize, &[String])>),
     header: &'a Header,
     cells: &[Cell<'a>],
     row: &'a csv::StringRecord,
@@ -2247,9 +2260,14 @@ fn push_unpivoted<'a>(
             continue;
         };
         let head = header.raw[*i].as_str();
-        // One value (a month, a program), or a span's months.
+        // One value (a month, a program), or a span's months: a month
+        // column's own, or a program's record's row's (its period column's).
+        let (period, spread) = match (value, span) {
+            (KeyValue::Fixed(_), Some((period, months))) => (period, months),
+            _ => (key, &[][..]),
+        };
         let (value, span) = match (value, &months[k][..]) {
-            (KeyValue::Fixed(value), _) => (value.as_str(), &[][..]),
+            (KeyValue::Fixed(value), _) => (value.as_str(), spread),
             (_, [month]) => (month.as_str(), &[][..]),
             (_, span) => ("", span),
         };
@@ -2271,7 +2289,7 @@ fn push_unpivoted<'a>(
         } else {
             let spread = push_spread(
                 mapping,
-                (key, amount),
+                (period, amount),
                 span,
                 &cells,
                 origin,

@@ -1823,6 +1823,29 @@ fn a_list_with_a_column_a_program_gives_a_record_a_program_paid() {
     let df = &data.datasets["benefit_payments"];
     assert_eq!(amounts(df), vec![90.0, 80.0]);
     assert!(!data.tables[0].by_programs);
+
+    // A quarter in the row's period column: each program's record is spread
+    // over its months, as a row of one program is (it was a reject).
+    let csv = format!(
+        "姓名,身份证号,村代码,发放期间,生活补贴（元）,护理补贴（元）\n\
+         甲,{},411122001001,2024年第一季度,270,270\n\
+         乙,{},411122001001,2024年第一季度,,300\n",
+        id(1),
+        id(2)
+    );
+    let data = ingest_one("残疾人两项补贴发放花名册.csv", csv.as_bytes());
+    assert!(data.rejects.is_empty(), "{:?}", data.rejects);
+    let df = &data.datasets["benefit_payments"];
+    assert_eq!(amounts(df), [[90.0; 6].as_slice(), &[100.0; 3]].concat());
+    let quarter = ["2024-01", "2024-02", "2024-03"];
+    assert_eq!(months(df), [quarter, quarter, quarter].concat());
+    let programs = strings(df, "program");
+    assert_eq!(programs[0].as_deref(), Some("困难残疾人生活补贴"));
+    assert_eq!(programs[3].as_deref(), Some("重度残疾人护理补贴"));
+    assert_eq!(programs[8].as_deref(), Some("重度残疾人护理补贴"));
+    let table = &data.tables[0];
+    assert_eq!((table.spread_rows, table.months_accepted), (2, 9));
+    assert!(table.rows_balance());
 }
 
 #[test]
