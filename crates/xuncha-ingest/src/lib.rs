@@ -1671,9 +1671,8 @@ fn build_chunk(
         let cell = row.cells.get(i).map(str::trim);
         cell.is_some_and(|v| !v.is_empty() && normalize::parse_amount(v, 1.0) != Ok(0.0))
     };
-    // A period of several months is spread over them (not in a wide monthly table).
-    // A period column spanning months spreads a row (a program column's
-    // record too); month columns give their own months.
+    // A period of several months is spread over them (a program column's
+    // record too; not in a wide monthly table, whose columns give months).
     let by_months = mapping
         .unpivot
         .as_ref()
