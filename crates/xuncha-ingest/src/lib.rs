@@ -2434,7 +2434,7 @@ fn row_year(value: &str) -> Option<u32> {
 fn paid(value: &str) -> bool {
     let value = value.trim();
     !value.is_empty()
-        && !matches!(value, "-" | "—" | "－" | "/" | "／")
+        && !normalize::placeholder(value)
         && normalize::parse_amount(value, 1.0) != Ok(0.0)
 }
 

@@ -529,6 +529,9 @@ pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
         return Ok(v);
     }
     let s = clean_cell(raw);
+    if placeholder(&s) {
+        return Err(format!("“{s}”是空缺标记（未填数值，如未发放），不是数值"));
+    }
     let mut t: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ',' && *c != '，')
@@ -564,6 +567,16 @@ pub fn parse_number(raw: &str, scale: f64) -> Result<f64, String> {
         return Err(format!("无法识别的数值“{s}”"));
     }
     Ok(value)
+}
+
+/// Whether a cell holds only a mark for "none" (`-`, `—`, `/`), as lists
+/// write for a month or a program not paid.
+pub(crate) fn placeholder(value: &str) -> bool {
+    let value = value.trim();
+    !value.is_empty()
+        && value
+            .chars()
+            .all(|c| matches!(c, '-' | '—' | '－' | '/' | '／'))
 }
 
 /// What a rate is per, after a `/` (元/月, 元/人·月, 元/亩).
@@ -757,6 +770,13 @@ mod tests {
         assert!(parse_amount("一百元", 1.0).is_err());
         assert!(parse_amount("2024/3", 1.0).is_err());
         assert!(parse_amount("元", 1.0).is_err());
+        // A mark for "none" says so.
+        for mark in ["-", "—", "——", "/"] {
+            assert!(
+                parse_amount(mark, 1.0).unwrap_err().contains("空缺标记"),
+                "{mark}"
+            );
+        }
     }
 
     #[test]
