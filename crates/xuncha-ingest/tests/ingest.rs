@@ -33,13 +33,8 @@ fn amounts(df: &DataFrame) -> Vec<f64> {
 
 /// A frame's periods as months (`2024-03`), none of them null.
 fn months(df: &DataFrame) -> Vec<String> {
-    let periods = df
-        .column("period")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    let periods = periods.str().unwrap().iter();
-    periods.map(|p| p.unwrap()[..7].to_string()).collect()
+    let periods = dates(df, "period").into_iter();
+    periods.map(|p| p[..7].to_string()).collect()
 }
 
 /// How a table's column was decided.
@@ -48,14 +43,17 @@ fn decision<'a>(table: &'a TableReport, column: &str) -> &'a Decision {
     found.unwrap_or_else(|| panic!("no decision for {column}: {:?}", table.decisions))
 }
 
+/// A frame's column as text (a date as `2024-03-05`), nulls kept.
 fn strings(df: &DataFrame, col: &str) -> Vec<Option<String>> {
-    df.column(col)
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect()
+    let column = df.column(col).unwrap().cast(&DataType::String).unwrap();
+    let values = column.str().unwrap().iter();
+    values.map(|v| v.map(str::to_string)).collect()
+}
+
+/// A frame's date column as text (`2024-03-05`), none of them null.
+fn dates(df: &DataFrame, col: &str) -> Vec<String> {
+    let values = strings(df, col).into_iter();
+    values.map(|d| d.expect("a date")).collect()
 }
 
 #[test]
@@ -93,16 +91,8 @@ fn gbk_csv_with_messy_values_is_read() {
     );
     let amounts: Vec<Option<f64>> = df.column("amount").unwrap().f64().unwrap().iter().collect();
     assert_eq!(amounts, vec![Some(1200.0), Some(500.0), Some(500.0)]);
-    let periods = df
-        .column("period")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    assert!(periods
-        .str()
-        .unwrap()
-        .iter()
-        .all(|p| p == Some("2024-03-01")));
+    let periods = strings(df, "period");
+    assert!(periods.iter().all(|p| p.as_deref() == Some("2024-03-01")));
     let t = &data.tables[0];
     assert_eq!(t.encoding, "GB18030");
     assert_eq!(t.total_rows, 1);
@@ -703,8 +693,7 @@ fn a_list_paid_by_quarter_is_read_a_month_a_record_with_equal_shares() {
     );
     // Each month names the whole period (none for a month alone).
     let bounds = |col: &str| -> Vec<Option<String>> {
-        let dates = df.column(col).unwrap().cast(&DataType::String).unwrap();
-        let dates = dates.str().unwrap().iter();
+        let dates = strings(df, col).into_iter();
         dates.map(|d| d.map(|d| d[..7].to_string())).collect()
     };
     let (from, to) = (bounds("period_from"), bounds("period_to"));
@@ -779,12 +768,8 @@ fn a_list_with_a_column_a_quarter_gives_a_record_a_month() {
         [100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 33.33, 33.33, 33.34]
     );
     assert_eq!(amounts.iter().sum::<f64>(), 700.0 + 900.0);
-    let from = df
-        .column("period_from")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    assert_eq!(from.str().unwrap().get(7).map(|d| &d[..7]), Some("2024-10"));
+    let from = strings(df, "period_from");
+    assert_eq!(from[7].as_deref().map(|d| &d[..7]), Some("2024-10"));
     let table = &data.tables[0];
     assert_eq!((table.rows_accepted, table.months_accepted), (2, 18));
     assert!(table.rows_balance());
@@ -1892,24 +1877,15 @@ fn a_term_still_running_has_no_end() {
     let data = ingest_one("村（社区）两委干部花名册.csv", csv.as_bytes());
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
     let cadres = &data.datasets["village_cadres"];
-    let dates = |column: &str| -> Vec<Option<String>> {
-        let c = cadres
-            .column(column)
-            .unwrap()
-            .cast(&DataType::String)
-            .unwrap();
-        c.str()
-            .unwrap()
-            .iter()
-            .map(|d| d.map(str::to_string))
-            .collect()
-    };
     let some = |d: &str| Some(d.to_string());
     assert_eq!(
-        dates("term_start"),
+        strings(cadres, "term_start"),
         [some("2021-01-01"), some("2021-01-01"), some("2018-01-01")]
     );
-    assert_eq!(dates("term_end"), [None, None, some("2021-01-31")]);
+    assert_eq!(
+        strings(cadres, "term_end"),
+        [None, None, some("2021-01-31")]
+    );
 
     let leases = "村代码,合同编号,承租方,资产名称,年租金（元）,租赁期限\n\
                   411122001001,ZL-01,张三,鱼塘,6000,2020.01.01-2029.12.31\n\
@@ -3196,13 +3172,7 @@ fn a_funeral_subsidy_list_is_read_as_payments_and_deaths() {
     assert_eq!(strings(payments, "id_number"), [Some(id(2)), Some(id(4))]);
     let deaths = &data.datasets["deaths"];
     assert_eq!(strings(deaths, "id_number"), [Some(id(1)), Some(id(3))]);
-    let dates = deaths
-        .column("death_date")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
-    assert_eq!(dates, ["2024-06-10", "2024-08-02"]);
+    assert_eq!(dates(deaths, "death_date"), ["2024-06-10", "2024-08-02"]);
     let table = &data.tables[0];
     let split = table.split.as_ref().unwrap();
     assert!(split.every_row && split.rows_accepted == 2, "{split:?}");
@@ -3350,13 +3320,7 @@ fn a_list_ended_by_deaths_alone_is_deaths_dated_by_the_end() {
     );
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let deaths = &data.datasets["deaths"];
-    let dates = deaths
-        .column("death_date")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
-    assert_eq!(dates, ["2024-02-10", "2024-05-20"]);
+    assert_eq!(dates(deaths, "death_date"), ["2024-02-10", "2024-05-20"]);
     assert_eq!(
         decision(&data.tables[0], "death_date").header.as_deref(),
         Some("终止日期")
@@ -3398,13 +3362,7 @@ fn a_cancellation_list_of_deaths_with_register_columns_is_deaths() {
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     assert!(!data.datasets.contains_key("residents"));
     let deaths = &data.datasets["deaths"];
-    let dates = deaths
-        .column("death_date")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
-    assert_eq!(dates, ["2024-02-01", "2024-05-03"]);
+    assert_eq!(dates(deaths, "death_date"), ["2024-02-01", "2024-05-03"]);
     assert_eq!(
         decision(&data.tables[0], "death_date").header.as_deref(),
         Some("死亡日期")
@@ -3579,24 +3537,12 @@ fn a_term_written_as_a_range_gives_the_start_and_the_end() {
     let data = ingest_one("集体资产租赁合同台账.csv", LEASES_WITH_TERMS.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let leases = &data.datasets["asset_leases"];
-    let dates = |column: &str| -> Vec<String> {
-        let c = leases
-            .column(column)
-            .unwrap()
-            .cast(&DataType::String)
-            .unwrap();
-        c.str()
-            .unwrap()
-            .iter()
-            .map(|d| d.unwrap().to_string())
-            .collect()
-    };
     assert_eq!(
-        dates("start_date"),
+        dates(leases, "start_date"),
         ["2020-01-01", "2021-03-01", "2022-01-01"]
     );
     assert_eq!(
-        dates("end_date"),
+        dates(leases, "end_date"),
         ["2029-12-31", "2024-02-29", "2026-12-31"]
     );
     // A phone number counts nothing: never an amount.
@@ -3638,18 +3584,9 @@ fn a_register_written_to_the_month_gives_first_and_last_days() {
     let data = ingest_one("全县财政供养人员信息.csv", csv.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
     let employees = &data.datasets["public_employees"];
-    let dates = |column: &str| -> Vec<Option<String>> {
-        let c = employees.column(column).unwrap();
-        let c = c.cast(&DataType::String).unwrap();
-        c.str()
-            .unwrap()
-            .iter()
-            .map(|d| d.map(str::to_string))
-            .collect()
-    };
     let some = |d: &str| Some(d.to_string());
     assert_eq!(
-        dates("start_date"),
+        strings(employees, "start_date"),
         [
             some("2015-08-01"),
             some("2012-03-01"),
@@ -3659,7 +3596,7 @@ fn a_register_written_to_the_month_gives_first_and_last_days() {
         ]
     );
     assert_eq!(
-        dates("end_date"),
+        strings(employees, "end_date"),
         [
             some("2020-06-30"),
             None,
@@ -3695,10 +3632,10 @@ fn a_register_written_to_the_month_gives_first_and_last_days() {
     );
     let data = ingest_one("死亡人员名单.csv", deaths.as_bytes());
     assert!(data.errors.is_empty(), "{:?}", data.errors);
-    let dates = data.datasets["deaths"].column("death_date").unwrap();
-    let dates = dates.cast(&DataType::String).unwrap();
-    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
-    assert_eq!(dates, ["2024-03-31", "2024-02-29"]);
+    assert_eq!(
+        dates(&data.datasets["deaths"], "death_date"),
+        ["2024-03-31", "2024-02-29"]
+    );
 }
 
 /// A pay sheet of month columns whose year the file name gives bare
@@ -4258,19 +4195,13 @@ fn a_paper_form_cash_journal_gives_its_dates_from_month_and_day() {
                ３,９,记-2,付保洁费,411122001001,,800,6200\n\
                4,,记-3,付修路款,411122001001,,3000,3200\n";
     let data = ingest_one("西湾社区现金日记账.csv", csv.as_bytes());
-    let dates = |dataset: &str, column: &str| -> Vec<String> {
-        let df = &data.datasets[dataset];
-        let dates = df.column(column).unwrap().cast(&DataType::String).unwrap();
-        dates
-            .str()
-            .unwrap()
-            .iter()
-            .map(|d| d.unwrap().to_string())
-            .collect()
-    };
-    assert_eq!(dates("village_payments", "pay_date"), ["2024-03-09"]);
-    assert_eq!(amounts(&data.datasets["village_payments"]), [800.0]);
-    assert_eq!(dates("village_income", "voucher_date"), ["2024-01-05"]);
+    let (payments, income) = (
+        &data.datasets["village_payments"],
+        &data.datasets["village_income"],
+    );
+    assert_eq!(dates(payments, "pay_date"), ["2024-03-09"]);
+    assert_eq!(amounts(payments), [800.0]);
+    assert_eq!(dates(income, "voucher_date"), ["2024-01-05"]);
     assert_eq!(
         strings(&data.datasets["village_payments"], "voucher_no"),
         [Some("记-2".to_string())]
@@ -4301,13 +4232,10 @@ fn a_paper_form_cash_journal_gives_its_dates_from_month_and_day() {
     let data = ingest_one("西湾社区现金日记账.csv", csv.as_bytes());
     assert!(data.rejects.is_empty(), "{:?}", data.rejects);
     let df = &data.datasets["village_payments"];
-    let dates = df
-        .column("pay_date")
-        .unwrap()
-        .cast(&DataType::String)
-        .unwrap();
-    let dates: Vec<_> = dates.str().unwrap().iter().flatten().collect();
-    assert_eq!(dates, ["2024-01-20", "2024-03-09", "2024-03-28"]);
+    assert_eq!(
+        dates(df, "pay_date"),
+        ["2024-01-20", "2024-03-09", "2024-03-28"]
+    );
     assert_eq!(data.tables[0].carried_down, [("月".to_string(), 2)]);
 }
 
