@@ -678,9 +678,10 @@ impl Lexicon {
         self.datasets.get(name)
     }
 
-    /// Content kind an attribute expects.
-    pub fn attribute_kind(&self, attribute: &str) -> Option<&str> {
-        self.attributes.get(attribute).map(|a| a.kind.as_str())
+    /// Content kind a header's attribute expects (`date`, `amount` …).
+    pub fn kind_of(&self, reading: &Reading) -> Option<&str> {
+        let attribute = self.attributes.get(reading.attribute.as_deref()?)?;
+        Some(attribute.kind.as_str())
     }
 
     /// Does this raw header name anything the lexicon knows (an attribute, or

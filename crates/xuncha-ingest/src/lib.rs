@@ -1061,14 +1061,13 @@ const GROUPING: &[&str] = &["household", "head", "village", "township", "county"
 
 /// The columns whose header is about a household or a place: those a
 /// sheet merges down over the rows they group.
-fn grouping_columns(header: &Header) -> Vec<usize> {
-    let lex = lexicon::lexicon();
-    let about = |h: &String| match lex.read(h).subject {
+fn grouping_columns(readings: &[lexicon::Reading]) -> Vec<usize> {
+    let about = |r: &lexicon::Reading| match &r.subject {
         lexicon::Subject::Known(s) => GROUPING.contains(&s.as_str()),
         _ => false,
     };
-    (header.raw.iter().enumerate())
-        .filter(|(_, h)| about(h))
+    (readings.iter().enumerate())
+        .filter(|(_, r)| about(r))
         .map(|(i, _)| i)
         .collect()
 }
@@ -1076,11 +1075,13 @@ fn grouping_columns(header: &Header) -> Vec<usize> {
 /// The columns a table may write once over the rows they group where no
 /// merges say so: the `grouping` ones, and a year, month or period (a
 /// paper journal's 月 on each month's first entry only).
-fn carried_columns(header: &Header, grouping: &[usize]) -> Vec<usize> {
+fn carried_columns(
+    (header, readings): (&Header, &[lexicon::Reading]),
+    grouping: &[usize],
+) -> Vec<usize> {
     let lex = lexicon::lexicon();
     let dated = |i: usize| {
-        let period = lex.read(&header.raw[i]).attribute;
-        let period = period.is_some_and(|a| lex.attribute_kind(&a) == Some("period"));
+        let period = lex.kind_of(&readings[i]) == Some("period");
         period || ["年", "月"].contains(&header.names[i].as_str())
     };
     let others = (0..header.raw.len()).filter(|i| !grouping.contains(i) && dated(*i));
@@ -1142,17 +1143,18 @@ fn ingest_table(
         .rows
         .get(header.data_start.saturating_sub(1))
         .map_or(0, |r| r.line);
-    let grouping = grouping_columns(&header);
+    let lex = lexicon::lexicon();
+    let readings: Vec<lexicon::Reading> = header.raw.iter().map(|h| lex.read(h)).collect();
+    let grouping = grouping_columns(&readings);
     table.fill_merged_below(header_line, &grouping);
     // Without merges to go by, a grouping column written once a group
     // carries its value down; the rows read later are filled as they come.
-    let lex = lexicon::lexicon();
-    let amount = |i: usize| {
-        let attribute = lex.read(&header.raw[i]).attribute;
-        attribute.is_some_and(|a| lex.attribute_kind(&a) == Some("amount"))
+    let follows = |i: usize| {
+        readings
+            .get(i)
+            .is_some_and(|r| lex.kind_of(r) != Some("amount"))
     };
-    let follows = |i: usize| i < header.raw.len() && !amount(i);
-    let carried = carried_columns(&header, &grouping);
+    let carried = carried_columns((&header, &readings), &grouping);
     let mut carry = (table.typed.is_none())
         .then(|| carry::CarryDown::detect(&table.rows, &header, &carried, follows))
         .flatten();

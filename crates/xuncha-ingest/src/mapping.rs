@@ -732,9 +732,9 @@ impl Assignment<'_, '_> {
             let named = |c: usize| names_header(entry, dataset.columns[c].name);
             let unused = || {
                 (0..view.header.raw.len()).find(|&i| {
-                    let attribute = view.readings[i].attribute.as_deref();
-                    let dated = attribute
-                        .is_some_and(|a| a == "term" || lex.attribute_kind(a) == Some("date"));
+                    let reading = &view.readings[i];
+                    let term = reading.attribute.as_deref() == Some("term");
+                    let dated = term || lex.kind_of(reading) == Some("date");
                     !used[i] && dated && ranges(i)
                 })
             };
@@ -892,10 +892,7 @@ impl Assignment<'_, '_> {
             let ColumnSource::Header(d) = self.sources[c] else {
                 continue;
             };
-            let attribute = view.readings[d].attribute.as_deref();
-            if col.kind != ColumnKind::Period
-                || attribute.and_then(|a| lex.attribute_kind(a)) != Some("date")
-            {
+            if col.kind != ColumnKind::Period || lex.kind_of(&view.readings[d]) != Some("date") {
                 continue;
             }
             let Some((i, example)) = (view.summary_months.iter().enumerate())
